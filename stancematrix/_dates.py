@@ -1,0 +1,216 @@
+"""Dates as precise as the text allows: a day, a month, a year, or a period between two."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import enum
+import re
+from typing import Any
+
+import attrs
+
+from .exceptions import InvalidValueError
+
+__all__ = ["PartialDate", "Period", "Precision"]
+
+_PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+
+
+class Precision(enum.Enum):
+    """How much of a date is known."""
+
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+def _check_partial(instance: PartialDate, attribute: Any, value: Any) -> None:
+    year, month, day = instance.year, instance.month, instance.day
+    for name, part in (("year", year), ("month", month), ("day", day)):
+        if part is not None and (type(part) is not int):
+            raise InvalidValueError(f"PartialDate.{name}", part, "must be an int")
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise InvalidValueError("PartialDate.year", year, "must be between 1 and 9999")
+    if month is None:
+        if day is not None:
+            raise InvalidValueError("PartialDate.day", day, "a day needs a month")
+        return
+    if not 1 <= month <= 12:
+        raise InvalidValueError("PartialDate.month", month, "must be between 1 and 12")
+    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise InvalidValueError("PartialDate.day", day, f"is not a day of {year:04d}-{month:02d}")
+
+
+@attrs.frozen(order=False)
+class PartialDate:
+    """A calendar date known to the year, the month or the day.
+
+    ``PartialDate(2025)`` is the year 2025, ``PartialDate(2025, 7)`` July 2025 and
+    ``PartialDate(2025, 7, 14)`` one day. Its text form is ISO 8601 (``"2025"``,
+    ``"2025-07"``, ``"2025-07-14"``); :meth:`parse` reads it back.
+
+    Raises:
+        InvalidValueError: If a part is out of range, or a day is given without a month.
+    """
+
+    year: int = attrs.field(validator=_check_partial)
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+        Raises:
+            InvalidValueError: If *text* is not one of those forms or names no real date.
+        """
+        match = _PARTIAL.fullmatch(text) if isinstance(text, str) else None
+        if match is None:
+            raise InvalidValueError("date", text, "expected YYYY, YYYY-MM or YYYY-MM-DD")
+        month, day = (int(g) if g is not None else None for g in match.groups()[1:])
+        try:
+            return cls(int(match[1]), month, day)
+        except InvalidValueError as error:
+            raise InvalidValueError("date", text, error.reason) from None
+
+    @classmethod
+    def from_date(cls, value: datetime.date) -> PartialDate:
+        """The day *value*, at day precision."""
+        return cls(value.year, value.month, value.day)
+
+    @property
+    def precision(self) -> Precision:
+        """Whether this is a year, a month or a day."""
+        if self.month is None:
+            return Precision.YEAR
+        if self.day is None:
+            return Precision.MONTH
+        return Precision.DAY
+
+    @property
+    def first_day(self) -> datetime.date:
+        """The earliest day this date can mean."""
+        return datetime.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The latest day this date can mean."""
+        if self.month is None:
+            return datetime.date(self.year, 12, 31)
+        if self.day is None:
+            return datetime.date(
+                self.year, self.month, calendar.monthrange(self.year, self.month)[1]
+            )
+        return datetime.date(self.year, self.month, self.day)
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+            if self.day is not None:
+                text += f"-{self.day:02d}"
+        return text
+
+
+def _to_partial(value: PartialDate | datetime.date | str) -> PartialDate:
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, datetime.date):
+        return PartialDate.from_date(value)
+    return PartialDate.parse(value)
+
+
+def _check_order(instance: Period, attribute: Any, end: PartialDate | None) -> None:
+    if end is not None and end.last_day < instance.start.first_day:
+        raise InvalidValueError(
+            "Period.end", str(end), f"the period ends before it starts ({instance.start})"
+        )
+
+
+def _to_optional_partial(
+    value: PartialDate | datetime.date | str | None,
+) -> PartialDate | None:
+    return None if value is None else _to_partial(value)
+
+
+@attrs.frozen(order=False)
+class Period:
+    """When a claim holds: one partial date, or a period from one to another.
+
+    ``Period("2025-03")`` is March 2025; ``Period("2025-01", "2025-03")`` is the first
+    quarter of 2025, written ``"2025-01/2025-03"`` (ISO 8601's interval notation). Both ends
+    are inclusive and keep their own precision. Use :meth:`parse` for the text form.
+
+    Raises:
+        InvalidValueError: If an end is not a valid partial date, or the period ends before
+            it starts.
+    """
+
+    start: PartialDate = attrs.field(converter=_to_partial)
+    end: PartialDate | None = attrs.field(
+        default=None, converter=_to_optional_partial, validator=_check_order
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.end == self.start:
+            object.__setattr__(self, "end", None)
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """Read ``"2025"``, ``"2025-07"``, ``"2025-07-14"`` or ``"START/END"``.
+
+        Raises:
+            InvalidValueError: If *text* is in none of these forms, or names no real date.
+        """
+        if not isinstance(text, str):
+            raise InvalidValueError("date", text, "expected a string")
+        start, sep, end = text.partition("/")
+        try:
+            return cls(start, end if sep else None)
+        except InvalidValueError as error:
+            raise InvalidValueError("date", text, error.reason) from None
+
+    @property
+    def is_period(self) -> bool:
+        """True for a span between two different partial dates."""
+        return self.end is not None
+
+    @property
+    def first_day(self) -> datetime.date:
+        """The earliest day the period can mean."""
+        return self.start.first_day
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The latest day the period can mean."""
+        return (self.end or self.start).last_day
+
+    def __str__(self) -> str:
+        if self.end is None:
+            return str(self.start)
+        return f"{self.start}/{self.end}"
+
+
+def _to_period(value: Period | PartialDate | datetime.date | str | None) -> Period | None:
+    """Accept the forms a user writes a claim's date in."""
+    if value is None or isinstance(value, Period):
+        return value
+    if isinstance(value, str):
+        return Period.parse(value)
+    return Period(value)
+
+
+# Compact integer codes for the columnar store: YYYYMMDD with 00 for unknown parts.
+def _encode(value: PartialDate | None) -> int:
+    if value is None:
+        return 0
+    return value.year * 10000 + (value.month or 0) * 100 + (value.day or 0)
+
+
+def _decode(code: int) -> PartialDate | None:
+    if code == 0:
+        return None
+    year, rest = divmod(code, 10000)
+    month, day = divmod(rest, 100)
+    return PartialDate(year, month or None, day or None)

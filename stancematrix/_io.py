@@ -1,0 +1,81 @@
+"""Turning what a reader is given (a path, a file object, bytes or text) into text."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import zlib
+from typing import IO, TypeAlias
+
+from .exceptions import ReadError
+
+__all__ = ["Input", "read_text"]
+
+Input: TypeAlias = "str | os.PathLike[str] | bytes | IO[str] | IO[bytes]"
+"""What readers accept: a path, text or bytes holding the data, or an open file."""
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def read_text(source: Input, *, looks_like_text: str) -> tuple[str, str]:
+    """Return ``(text, name)`` for *source*.
+
+    A ``str`` is taken as the data itself when it contains a newline or starts (after
+    whitespace) with one of the characters in *looks_like_text*; otherwise as a path.
+    Bytes and files may be gzip-compressed; text is decoded as UTF-8, and a leading
+    byte-order mark is dropped.
+
+    Raises:
+        ReadError: If the file cannot be opened, is a truncated or corrupt gzip stream,
+            or is not valid UTF-8 (naming the line and column of the first bad byte).
+    """
+    if isinstance(source, str):
+        stripped = source.lstrip()
+        if "\n" in source or "\r" in source or (stripped[:1] and stripped[0] in looks_like_text):
+            return _strip_bom(source), "<string>"
+        return _read_path(source)
+    if isinstance(source, os.PathLike):
+        return _read_path(os.fspath(source))
+    if isinstance(source, bytes | bytearray | memoryview):
+        return _decode(bytes(source), "<bytes>")
+    name = str(getattr(source, "name", "<stream>"))
+    try:
+        data = source.read()
+    except OSError as error:
+        raise ReadError(f"cannot read: {error}", source=name) from error
+    if isinstance(data, str):
+        return _strip_bom(data), name
+    return _decode(data, name)
+
+
+def _read_path(path: str) -> tuple[str, str]:
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as error:
+        raise ReadError(f"cannot open: {error.strerror or error}", source=path) from error
+    return _decode(data, path)
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    if data[:2] == _GZIP_MAGIC:
+        try:
+            data = gzip.decompress(data)
+        except (EOFError, OSError, zlib.error) as error:
+            raise ReadError(f"corrupt or truncated gzip data: {error}", source=name) from error
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ReadError(
+            f"invalid UTF-8 (byte 0x{data[error.start]:02x})",
+            source=name,
+            line=line,
+            column=column,
+        ) from error
+    return _strip_bom(text), name
+
+
+def _strip_bom(text: str) -> str:
+    return text[1:] if text.startswith("\ufeff") else text

@@ -1,0 +1,354 @@
+"""The JSON document format: lossless, versioned, with a stable key order.
+
+A document is one object::
+
+    {
+      "format_version": 1,
+      "metadata": {"title": "…"},                       (optional)
+      "scale": {"name": …, "levels": […], "unknown": {…}},  (optional: five-point)
+      "actors":  [{"key", "name", "kind"?, "aliases"?}, …],
+      "issues":  [{"key", "title", "proposition", "parent"?, "description"?, "aliases"?}, …],
+      "sources": [{"id", "title", "author"?, "publisher"?, "document"?, "published"?}, …],
+      "claims":  [{"actor", "issue", "stance", "source",
+                   "summary"?, "quote"?, "date"?, "note"?}, …]
+    }
+
+Keys marked ``?`` are optional and left out when empty; unknown keys are errors, so a
+misspelt key is reported rather than ignored. Dates are written ``2025``, ``2025-07``,
+``2025-07-14`` or ``START/END``.
+"""
+
+from __future__ import annotations
+
+import json
+import json.decoder
+import json.scanner
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from ._dates import PartialDate, Period
+from ._io import Input, read_text
+from ._matrix import StanceMatrix, _Located
+from ._model import Actor, Issue, Position, Source
+from ._scale import Level, Scale
+from .exceptions import ReadError, StanceMatrixError
+
+__all__ = ["FORMAT_VERSION", "read_json", "to_json"]
+
+FORMAT_VERSION: Final = 1
+
+_TOP = ("format_version", "metadata", "scale", "actors", "issues", "sources", "claims")
+_ACTOR = ("key", "name", "kind", "aliases")
+_ISSUE = ("key", "title", "proposition", "parent", "description", "aliases")
+_SOURCE = ("id", "title", "author", "publisher", "document", "published")
+_CLAIM = ("actor", "issue", "stance", "source", "summary", "quote", "date", "note")
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def _document(matrix: StanceMatrix) -> dict[str, Any]:
+    scale = matrix.scale
+    unknown: dict[str, Any] = {"label": scale.unknown}
+    if scale.unknown_symbol is not None:
+        unknown["symbol"] = scale.unknown_symbol
+    document: dict[str, Any] = {"format_version": FORMAT_VERSION}
+    if matrix.metadata:
+        document["metadata"] = dict(matrix.metadata)
+    document["scale"] = {
+        "name": scale.name,
+        "levels": [_compact(level, ("label", "value", "symbol")) for level in scale.levels],
+        "unknown": unknown,
+    }
+    document["actors"] = [_compact(actor, _ACTOR) for actor in matrix.actors]
+    document["issues"] = [_compact(issue, _ISSUE) for issue in matrix.issues]
+    document["sources"] = [_compact(source, _SOURCE) for source in matrix.sources]
+    document["claims"] = [_compact(claim, _CLAIM) for claim in matrix]
+    return document
+
+
+def _compact(value: object, fields: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in fields:
+        item = getattr(value, name)
+        if item is None or item == ():
+            continue
+        if isinstance(item, PartialDate | Period):
+            item = str(item)
+        elif isinstance(item, tuple):
+            item = list(item)
+        out[name] = item
+    return out
+
+
+def to_json(matrix: StanceMatrix, *, indent: int | None = 2) -> str:
+    """Write *matrix* as a JSON document (see the module docs for its shape).
+
+    Keys come in a fixed order, optional fields are left out when empty, and text is
+    written as UTF-8 rather than escaped. :func:`read_json` reads it back equal.
+
+    Args:
+        matrix: The matrix to write.
+        indent: Spaces per indentation level; ``None`` for one line.
+    """
+    return json.dumps(_document(matrix), ensure_ascii=False, indent=indent) + "\n"
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+class _Object(dict[str, Any]):
+    """A decoded JSON object that remembers where it started in the text."""
+
+    __slots__ = ("offset",)
+    offset: int
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
+    obj = _Object()
+    for key, value in pairs:
+        if key in obj:
+            raise _DuplicateKey(key)
+        obj[key] = value
+    return obj
+
+
+def _parse_object(s_and_end: tuple[str, int], *args: Any, **kwargs: Any) -> tuple[_Object, int]:
+    start = s_and_end[1] - 1
+    try:
+        obj, end = json.decoder.JSONObject(s_and_end, *args, **kwargs)  # type: ignore[attr-defined]
+    except _DuplicateKey as duplicate:
+        raise json.JSONDecodeError(
+            f"key {duplicate.args[0]!r} appears twice in this object", s_and_end[0], start
+        ) from None
+    obj.offset = start
+    return obj, end
+
+
+class _Decoder(json.JSONDecoder):
+    def __init__(self) -> None:
+        super().__init__(object_pairs_hook=_pairs)
+        self.parse_object = _parse_object
+        self.scan_once = json.scanner.py_make_scanner(self)  # type: ignore[attr-defined]
+
+
+class _Reader:
+    """Checks a decoded document's shape, reporting errors with path, line and column."""
+
+    def __init__(self, text: str, name: str) -> None:
+        self.text = text
+        self.name = name
+
+    def fail(self, reason: str, path: str, node: object = None, value: object = None) -> ReadError:
+        offset = getattr(node, "offset", None)
+        line = column = None
+        if offset is not None:
+            line = self.text.count("\n", 0, offset) + 1
+            column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        return ReadError(
+            reason, source=self.name, line=line, column=column, field=path or None, value=value
+        )
+
+    def obj(
+        self, node: object, path: str, required: tuple[str, ...], allowed: tuple[str, ...]
+    ) -> Mapping[str, Any]:
+        if not isinstance(node, dict):
+            raise self.fail(f"expected an object, got {_kind(node)}", path, value=node)
+        for key in node:
+            if key not in allowed:
+                raise self.fail(
+                    f"unknown key {key!r} (expected one of {', '.join(allowed)})", path, node
+                )
+        for key in required:
+            if key not in node:
+                raise self.fail(f"missing required key {key!r}", path, node)
+        return node
+
+    def items(self, node: Mapping[str, Any], key: str, path: str) -> list[Any]:
+        value = node[key]
+        if not isinstance(value, list):
+            raise self.fail(f"expected a list, got {_kind(value)}", _join(path, key), node, value)
+        return value
+
+    def build(
+        self,
+        node: Mapping[str, Any],
+        path: str,
+        make: Callable[..., object],
+        fields: tuple[str, ...],
+        convert: Mapping[str, Callable[[Any, str], Any]],
+    ) -> Any:
+        kwargs: dict[str, Any] = {}
+        for key in fields:
+            if key in node:
+                value = node[key]
+                check: Callable[[Any, str], Any] = convert.get(key, self.string)
+                kwargs[key] = check(value, _join(path, key))
+        try:
+            return make(**kwargs)
+        except StanceMatrixError as error:
+            field = getattr(error, "field", "")
+            attribute = field.rpartition(".")[2] if isinstance(field, str) else ""
+            where = _join(path, attribute) if attribute in node else path
+            raise self.fail(str(error), where, node) from error
+
+    def string(self, value: Any, path: str) -> str:
+        if not isinstance(value, str):
+            raise self.fail(f"expected a string, got {_kind(value)}", path, value=value)
+        return value
+
+    def strings(self, value: Any, path: str) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise self.fail(f"expected a list of strings, got {_kind(value)}", path, value=value)
+        return tuple(self.string(item, f"{path}[{i}]") for i, item in enumerate(value))
+
+    def number(self, value: Any, path: str) -> float:
+        if type(value) not in (int, float):
+            raise self.fail(f"expected a number, got {_kind(value)}", path, value=value)
+        return value  # type: ignore[no-any-return]
+
+    def scale(self, node: Any, path: str) -> Scale:
+        node = self.obj(node, path, ("name", "levels"), ("name", "levels", "unknown"))
+        levels = []
+        for i, item in enumerate(self.items(node, "levels", path)):
+            where = f"{_join(path, 'levels')}[{i}]"
+            item = self.obj(item, where, ("label", "value"), ("label", "value", "symbol"))
+            levels.append(
+                self.build(item, where, Level, ("label", "value", "symbol"), {"value": self.number})
+            )
+        kwargs: dict[str, Any] = {"name": self.string(node["name"], _join(path, "name"))}
+        if "unknown" in node:
+            where = _join(path, "unknown")
+            unknown = self.obj(node["unknown"], where, ("label",), ("label", "symbol"))
+            kwargs["unknown"] = self.string(unknown["label"], _join(where, "label"))
+            symbol = unknown.get("symbol")
+            kwargs["unknown_symbol"] = (
+                None if symbol is None else self.string(symbol, _join(where, "symbol"))
+            )
+        try:
+            return Scale(levels=levels, **kwargs)
+        except StanceMatrixError as error:
+            raise self.fail(str(error), path, node) from error
+
+    def read(self) -> StanceMatrix:
+        try:
+            root = json.loads(self.text, cls=_Decoder)
+        except json.JSONDecodeError as error:
+            raise ReadError(
+                f"not valid JSON: {error.msg}",
+                source=self.name,
+                line=error.lineno,
+                column=error.colno,
+            ) from error
+        except RecursionError as error:
+            raise ReadError("JSON is nested too deeply", source=self.name) from error
+        root = self.obj(root, "", ("format_version", "actors", "issues", "sources", "claims"), _TOP)
+        version = root["format_version"]
+        if type(version) is not int or version != FORMAT_VERSION:
+            raise self.fail(
+                f"unsupported format_version {version!r}; this version of stancematrix "
+                f"reads format_version {FORMAT_VERSION}",
+                "format_version",
+                root,
+                version,
+            )
+        metadata: dict[str, str] = {}
+        if "metadata" in root:
+            node = root["metadata"]
+            if not isinstance(node, dict):
+                raise self.fail(f"expected an object, got {_kind(node)}", "metadata", value=node)
+            metadata = {key: self.string(value, f"metadata.{key}") for key, value in node.items()}
+        scale = self.scale(root["scale"], "scale") if "scale" in root else None
+        parts: dict[str, list[Any]] = {}
+        specs: dict[
+            str,
+            tuple[
+                Callable[..., Any],
+                tuple[str, ...],
+                tuple[str, ...],
+                Mapping[str, Callable[[Any, str], Any]],
+            ],
+        ] = {
+            "actors": (Actor, _ACTOR, ("key", "name"), {"aliases": self.strings}),
+            "issues": (Issue, _ISSUE, ("key", "title", "proposition"), {"aliases": self.strings}),
+            "sources": (Source, _SOURCE, ("id", "title"), {"published": self.partial_date}),
+            "claims": (
+                Position,
+                _CLAIM,
+                ("actor", "issue", "stance", "source"),
+                {"date": self.period},
+            ),
+        }
+        for part, (make, fields, required, convert) in specs.items():
+            built = []
+            for i, node in enumerate(self.items(root, part, "")):
+                where = f"{part}[{i}]"
+                node = self.obj(node, where, required, fields)
+                built.append(self.build(node, where, make, fields, convert))
+            parts[part] = built
+        try:
+            return StanceMatrix._build(
+                parts["claims"],
+                parts["actors"],
+                parts["issues"],
+                parts["sources"],
+                scale,
+                metadata,
+            )
+        except _Located as located:
+            nodes = root.get(located.part)
+            node = nodes[located.index] if isinstance(nodes, list) else root
+            path = f"{located.part}[{located.index}]" if isinstance(nodes, list) else located.part
+            if located.field is not None:
+                path = _join(path, located.field)
+            raise self.fail(str(located.error), path, node) from located.error
+
+    def partial_date(self, value: Any, path: str) -> PartialDate:
+        try:
+            return PartialDate.parse(self.string(value, path))
+        except StanceMatrixError as error:
+            raise self.fail(str(error), path, value=value) from error
+
+    def period(self, value: Any, path: str) -> Period:
+        try:
+            return Period.parse(self.string(value, path))
+        except StanceMatrixError as error:
+            raise self.fail(str(error), path, value=value) from error
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+    }.get(type(value), "an object")
+
+
+def read_json(source: Input) -> StanceMatrix:
+    """Read a matrix from a JSON document written by :meth:`StanceMatrix.to_json`.
+
+    Args:
+        source: A path, an open file, bytes, or the JSON text itself (a string starting
+            with ``{``). Gzip-compressed input is recognised and decompressed.
+
+    Raises:
+        ReadError: If the input is not valid UTF-8 or JSON, has the wrong
+            ``format_version``, a missing, unknown or repeated key, a value of the wrong
+            type, or describes an invalid matrix (an unknown actor, a stance off the scale,
+            a duplicate claim …). The error names the file, the line and column of the
+            object concerned, and its path (``claims[3].stance``).
+    """
+    text, name = read_text(source, looks_like_text="{[")
+    return _Reader(text, name).read()

@@ -1,0 +1,636 @@
+"""The stance matrix: actors × issues, with every sourced, dated claim behind each cell.
+
+Claims are stored column by column in compact arrays (a few bytes each for actor, issue,
+stance, source and dates) with their optional text kept aside in a sparse table, so a
+matrix of a million text-less votes costs tens of bytes per claim rather than one Python
+object each. :class:`~stancematrix.Position` objects are made on demand.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Final, NamedTuple
+
+from ._dates import Period, _decode, _encode
+from ._model import Actor, Issue, Position, Source
+from ._scale import Scale
+from .exceptions import (
+    DuplicateClaimError,
+    DuplicateKeyError,
+    InvalidValueError,
+    StanceMatrixError,
+    UnknownActorError,
+    UnknownIssueError,
+    UnknownSourceError,
+)
+
+__all__ = ["StanceMatrix"]
+
+_Text = tuple[str | None, str | None, str | None]  # summary, quote, note
+_NO_TEXT: Final[_Text] = (None, None, None)
+
+
+class _Located(Exception):
+    """Internal: an error raised while building, with where it happened."""
+
+    def __init__(self, part: str, index: int, field: str | None, error: StanceMatrixError):
+        super().__init__(part, index, field, error)
+        self.part = part
+        self.index = index
+        self.field = field
+        self.error = error
+
+
+class _Row(NamedTuple):
+    actor: int
+    issue: int
+    start: int
+    end: int
+    source: int
+    stance: int
+    summary: str | None
+    quote: str | None
+    note: str | None
+
+
+def _sort_key(row: _Row) -> tuple[Any, ...]:
+    # None sorts before any text; text fields are never "" so (False, "") is unambiguous.
+    return (
+        row.actor,
+        row.issue,
+        row.start,
+        row.end,
+        row.source,
+        row.stance,
+        (row.summary is not None, row.summary or ""),
+        (row.quote is not None, row.quote or ""),
+        (row.note is not None, row.note or ""),
+    )
+
+
+def _index_names(
+    part: str, entries: Sequence[Actor | Issue]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Map exact keys and case-folded keys/aliases to positions; reject collisions."""
+    keys: dict[str, int] = {}
+    names: dict[str, int] = {}
+    for i, entry in enumerate(entries):
+        for name in (entry.key, *entry.aliases):
+            folded = name.casefold()
+            if folded in names and names[folded] != i:
+                owner = entries[names[folded]].key
+                raise _Located(
+                    part, i, "key", DuplicateKeyError(part[:-1], name, (owner, entry.key))
+                )
+            names[folded] = i
+        keys[entry.key] = i
+    return keys, names
+
+
+@functools.lru_cache(maxsize=4096)
+def _period(start: int, end: int) -> Period | None:
+    first = _decode(start)
+    if first is None:
+        return None
+    return Period(first, _decode(end))
+
+
+class _CellIndex:
+    """Where each (actor, issue) cell's claims lie in the actor-then-issue sorted columns.
+
+    Dense (one offset per possible cell, 8 bytes each) when most cells are filled, as in a
+    roll-call matrix; a dictionary of the filled cells when the matrix is sparse.
+    """
+
+    __slots__ = ("_dense", "_issues", "_sparse", "_total")
+
+    def __init__(self, actor: array[int], issue: array[int], n_actors: int, n_issues: int):
+        self._issues = n_issues
+        self._total = len(actor)
+        cells = n_actors * n_issues
+        self._dense: array[int] | None = None
+        self._sparse: dict[int, tuple[int, int]] = {}
+        if cells <= 4 * len(actor) + 1024:
+            dense = array("q", [0]) * (cells + 1)
+            filled = 0  # offsets[c] = first row whose cell is >= c
+            for n in range(len(actor)):
+                c = actor[n] * n_issues + issue[n]
+                while filled <= c:
+                    dense[filled] = n
+                    filled += 1
+            while filled <= cells:
+                dense[filled] = len(actor)
+                filled += 1
+            self._dense = dense
+            return
+        start = 0
+        for n in range(1, len(actor) + 1):
+            if n == len(actor) or (actor[n], issue[n]) != (actor[start], issue[start]):
+                self._sparse[actor[start] * n_issues + issue[start]] = (start, n)
+                start = n
+
+    def span(self, actor: int, issue: int) -> tuple[int, int]:
+        """Rows ``lo:hi`` holding the cell's claims (empty if none)."""
+        c = actor * self._issues + issue
+        if self._dense is not None:
+            return self._dense[c], self._dense[c + 1]
+        return self._sparse.get(c, (0, 0))
+
+    def actor_span(self, actor: int) -> tuple[int, int]:
+        """Rows ``lo:hi`` holding every claim of one actor."""
+        if self._dense is not None:
+            return self._dense[actor * self._issues], self._dense[(actor + 1) * self._issues]
+        spans = [
+            self._sparse[c]
+            for c in range(actor * self._issues, (actor + 1) * self._issues)
+            if c in self._sparse
+        ]
+        if not spans:
+            return 0, 0
+        return spans[0][0], spans[-1][1]
+
+
+class StanceMatrix:
+    """An immutable collection of actors, issues, a scale, sources and claims.
+
+    Several claims may back one (actor, issue) cell: different sources, different dates,
+    or a source that says two things. Build a matrix with :meth:`from_positions` or a
+    reader such as :func:`stancematrix.read_json`; every constructor validates its input.
+
+    Order is deterministic: actors, issues and sources keep the order they were declared
+    in; claims are ordered by actor, then issue (both in declared order), then date
+    (undated first, then by start and end), source, stance and text. Two matrices built
+    from the same claims in any order are equal, and hash alike.
+    """
+
+    __slots__ = (
+        "_actor",
+        "_actor_keys",
+        "_actor_names",
+        "_actors",
+        "_cells",
+        "_end",
+        "_hash",
+        "_issue",
+        "_issue_keys",
+        "_issue_names",
+        "_issues",
+        "_metadata",
+        "_scale",
+        "_source",
+        "_source_keys",
+        "_sources",
+        "_stance",
+        "_start",
+        "_text",
+    )
+
+    _actors: tuple[Actor, ...]
+    _issues: tuple[Issue, ...]
+    _sources: tuple[Source, ...]
+    _scale: Scale
+    _metadata: Mapping[str, str]
+    _actor_keys: dict[str, int]
+    _actor_names: dict[str, int]
+    _issue_keys: dict[str, int]
+    _issue_names: dict[str, int]
+    _source_keys: dict[str, int]
+    _actor: array[int]
+    _issue: array[int]
+    _stance: array[int]
+    _source: array[int]
+    _start: array[int]
+    _end: array[int]
+    _text: dict[int, _Text]
+    _cells: _CellIndex
+    _hash: int | None
+
+    def __init__(self) -> None:
+        raise TypeError(
+            "build a StanceMatrix with StanceMatrix.from_positions() or a reader such as "
+            "stancematrix.read_json()"
+        )
+
+    # -- construction -------------------------------------------------------------------
+
+    @classmethod
+    def from_positions(
+        cls,
+        positions: Iterable[Position],
+        *,
+        actors: Iterable[Actor],
+        issues: Iterable[Issue],
+        sources: Iterable[Source],
+        scale: Scale | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> StanceMatrix:
+        """Build a matrix from claims and the actors, issues and sources they cite.
+
+        Args:
+            positions: The claims, in any order.
+            actors: Every actor, in display order.
+            issues: Every issue, in display order.
+            sources: Every source claims may cite, in rank order.
+            scale: The stance scale; :meth:`Scale.five_point` if not given.
+            metadata: Free-form string metadata (title, citation, licence …).
+
+        Raises:
+            DuplicateKeyError: If two actors (or issues, or sources) share a key, or a key
+                or alias of one equals a key or alias of another (case-insensitively).
+            UnknownActorError: If a claim names an actor that is not declared.
+            UnknownIssueError: If a claim names an undeclared issue, or an issue's parent
+                is not declared.
+            UnknownSourceError: If a claim cites an undeclared source.
+            UnknownStanceError: If a claim's stance is not on the scale.
+            DuplicateClaimError: If the same claim is given twice.
+            InvalidValueError: If a value has the wrong type or issue parents form a cycle.
+        """
+        try:
+            return cls._build(positions, actors, issues, sources, scale, metadata)
+        except _Located as located:
+            raise located.error from None
+
+    @classmethod
+    def _build(
+        cls,
+        positions: Iterable[Position],
+        actors: Iterable[Actor],
+        issues: Iterable[Issue],
+        sources: Iterable[Source],
+        scale: Scale | None,
+        metadata: Mapping[str, str] | None,
+    ) -> StanceMatrix:
+        """Build, raising :class:`_Located` so readers can say where input went wrong."""
+        self = object.__new__(cls)
+        self._scale = Scale.five_point() if scale is None else scale
+        if not isinstance(self._scale, Scale):
+            raise _Located(
+                "scale", 0, None, InvalidValueError("scale", self._scale, "must be a Scale")
+            )
+        self._metadata = _freeze_metadata(metadata)
+        self._actors = _entries("actors", actors, Actor)
+        self._issues = _entries("issues", issues, Issue)
+        self._sources = _entries("sources", sources, Source)
+        self._actor_keys, self._actor_names = _index_names("actors", self._actors)
+        self._issue_keys, self._issue_names = _index_names("issues", self._issues)
+        self._source_keys = {}
+        for i, source in enumerate(self._sources):
+            if source.id in self._source_keys:
+                raise _Located(
+                    "sources", i, "id", DuplicateKeyError("source", source.id, (source.id,))
+                )
+            self._source_keys[source.id] = i
+        self._check_parents()
+
+        rows = [self._encode_row(i, p) for i, p in enumerate(positions)]
+        order = sorted(range(len(rows)), key=lambda i: _sort_key(rows[i]))
+        self._fill(rows, order)
+        return self
+
+    def _check_parents(self) -> None:
+        for i, issue in enumerate(self._issues):
+            if issue.parent is not None and issue.parent not in self._issue_keys:
+                raise _Located(
+                    "issues",
+                    i,
+                    "parent",
+                    UnknownIssueError(issue.parent, self._issue_keys),
+                )
+            seen = {issue.key}
+            parent = issue.parent
+            while parent is not None:
+                if parent in seen:
+                    raise _Located(
+                        "issues",
+                        i,
+                        "parent",
+                        InvalidValueError(
+                            "Issue.parent", issue.parent, f"issue {issue.key!r} is its own ancestor"
+                        ),
+                    )
+                seen.add(parent)
+                parent = self._issues[self._issue_keys[parent]].parent
+
+    def _encode_row(self, index: int, position: Position) -> _Row:
+        if not isinstance(position, Position):
+            raise _Located(
+                "claims", index, None, InvalidValueError("claim", position, "must be a Position")
+            )
+        actor = self._actor_keys.get(position.actor)
+        if actor is None:
+            raise _Located(
+                "claims", index, "actor", self._unknown(UnknownActorError, position.actor)
+            )
+        issue = self._issue_keys.get(position.issue)
+        if issue is None:
+            raise _Located(
+                "claims", index, "issue", self._unknown(UnknownIssueError, position.issue)
+            )
+        source = self._source_keys.get(position.source)
+        if source is None:
+            raise _Located(
+                "claims",
+                index,
+                "source",
+                UnknownSourceError(position.source, self._source_keys),
+            )
+        try:
+            stance = self._scale.code(position.stance)
+        except StanceMatrixError as error:
+            raise _Located("claims", index, "stance", error) from None
+        date = position.date
+        return _Row(
+            actor,
+            issue,
+            _encode(date.start) if date is not None else 0,
+            _encode(date.end) if date is not None else 0,
+            source,
+            stance,
+            position.summary,
+            position.quote,
+            position.note,
+        )
+
+    def _unknown(
+        self, error: type[UnknownActorError] | type[UnknownIssueError], name: str
+    ) -> StanceMatrixError:
+        """An unknown-key error that points from an alias or miscased key to the key."""
+        if error is UnknownActorError:
+            names, entries_a = self._actor_names, self._actors
+            hit = names.get(name.casefold())
+            keys: Iterable[str] = self._actor_keys
+            suggestion = [entries_a[hit].key] if hit is not None else []
+        else:
+            names, entries_i = self._issue_names, self._issues
+            hit = names.get(name.casefold())
+            keys = self._issue_keys
+            suggestion = [entries_i[hit].key] if hit is not None else []
+        return error(name, keys, suggestions=suggestion)
+
+    def _fill(self, rows: Sequence[_Row], order: Sequence[int]) -> None:
+        self._actor = array("i")
+        self._issue = array("i")
+        self._stance = array("b")
+        self._source = array("i")
+        self._start = array("i")
+        self._end = array("i")
+        self._text = {}
+        self._hash = None
+        previous: _Row | None = None
+        for n, i in enumerate(order):
+            row = rows[i]
+            if row == previous:
+                raise _Located("claims", i, None, DuplicateClaimError(self._position(row)))
+            previous = row
+            self._actor.append(row.actor)
+            self._issue.append(row.issue)
+            self._stance.append(row.stance)
+            self._source.append(row.source)
+            self._start.append(row.start)
+            self._end.append(row.end)
+            if row.summary is not None or row.quote is not None or row.note is not None:
+                self._text[n] = (row.summary, row.quote, row.note)
+        self._cells = _CellIndex(self._actor, self._issue, len(self._actors), len(self._issues))
+
+    # -- reading ------------------------------------------------------------------------
+
+    def _position(self, row: _Row) -> Position:
+        return Position(
+            actor=self._actors[row.actor].key,
+            issue=self._issues[row.issue].key,
+            stance=self._scale.labels[row.stance],
+            source=self._sources[row.source].id,
+            summary=row.summary,
+            quote=row.quote,
+            date=_period(row.start, row.end),
+            note=row.note,
+        )
+
+    def _row(self, n: int) -> _Row:
+        summary, quote, note = self._text.get(n, _NO_TEXT)
+        return _Row(
+            self._actor[n],
+            self._issue[n],
+            self._start[n],
+            self._end[n],
+            self._source[n],
+            self._stance[n],
+            summary,
+            quote,
+            note,
+        )
+
+    @property
+    def actors(self) -> tuple[Actor, ...]:
+        """Every actor, in declared order."""
+        return self._actors
+
+    @property
+    def issues(self) -> tuple[Issue, ...]:
+        """Every issue, in declared order."""
+        return self._issues
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Every source, in declared (rank) order."""
+        return self._sources
+
+    @property
+    def scale(self) -> Scale:
+        """The stance scale every claim is on."""
+        return self._scale
+
+    @property
+    def metadata(self) -> Mapping[str, str]:
+        """Free-form string metadata (title, citation, licence …), read-only."""
+        return self._metadata
+
+    def __len__(self) -> int:
+        """The number of claims."""
+        return len(self._actor)
+
+    def __iter__(self) -> Iterator[Position]:
+        """Every claim, in the matrix's deterministic order."""
+        for n in range(len(self._actor)):
+            yield self._position(self._row(n))
+
+    def __contains__(self, claim: object) -> bool:
+        if not isinstance(claim, Position):
+            return False
+        actor = self._actor_keys.get(claim.actor)
+        issue = self._issue_keys.get(claim.issue)
+        if actor is None or issue is None:
+            return False
+        lo, hi = self._cells.span(actor, issue)
+        return any(self._position(self._row(n)) == claim for n in range(lo, hi))
+
+    def actor(self, name: str) -> Actor:
+        """The actor with key or alias *name* (case-insensitive).
+
+        Raises:
+            UnknownActorError: If no actor has that key or alias; it suggests close ones.
+        """
+        i = self._actor_names.get(name.casefold()) if isinstance(name, str) else None
+        if i is None:
+            raise UnknownActorError(str(name), _names(self._actors))
+        return self._actors[i]
+
+    def issue(self, name: str) -> Issue:
+        """The issue with key or alias *name* (case-insensitive).
+
+        Raises:
+            UnknownIssueError: If no issue has that key or alias; it suggests close ones.
+        """
+        i = self._issue_names.get(name.casefold()) if isinstance(name, str) else None
+        if i is None:
+            raise UnknownIssueError(str(name), _names(self._issues))
+        return self._issues[i]
+
+    def source(self, id: str) -> Source:
+        """The source with this id (exact).
+
+        Raises:
+            UnknownSourceError: If no source has that id.
+        """
+        i = self._source_keys.get(id)
+        if i is None:
+            raise UnknownSourceError(str(id), self._source_keys)
+        return self._sources[i]
+
+    def claims(
+        self,
+        actor: str | None = None,
+        issue: str | None = None,
+        *,
+        source: str | None = None,
+    ) -> tuple[Position, ...]:
+        """The claims matching every filter given, in the matrix's order.
+
+        Args:
+            actor: Key or alias of an actor.
+            issue: Key or alias of an issue.
+            source: Id of a source.
+
+        With both *actor* and *issue* this is a constant-time lookup of one cell.
+
+        Raises:
+            UnknownActorError, UnknownIssueError, UnknownSourceError: If a filter names
+                nothing in the matrix.
+        """
+        rows: Iterable[int]
+        a = self._actor_keys[self.actor(actor).key] if actor is not None else None
+        i = self._issue_keys[self.issue(issue).key] if issue is not None else None
+        s = self._source_keys[self.source(source).id] if source is not None else None
+        if a is not None and i is not None:
+            rows = range(*self._cells.span(a, i))
+        elif a is not None:
+            rows = range(*self._cells.actor_span(a))
+        elif i is not None:
+            rows = [n for k in range(len(self._actors)) for n in range(*self._cells.span(k, i))]
+        else:
+            rows = range(len(self._actor))
+        if s is not None:
+            rows = [n for n in rows if self._source[n] == s]
+        return tuple(self._position(self._row(n)) for n in rows)
+
+    # -- output -------------------------------------------------------------------------
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """This matrix as a versioned JSON document; see :func:`stancematrix.to_json`."""
+        from ._json import to_json
+
+        return to_json(self, indent=indent)
+
+    # -- value semantics ----------------------------------------------------------------
+
+    def _key(self) -> tuple[Any, ...]:
+        return (
+            self._scale,
+            self._actors,
+            self._issues,
+            self._sources,
+            tuple(sorted(self._metadata.items())),
+            self._actor,
+            self._issue,
+            self._stance,
+            self._source,
+            self._start,
+            self._end,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StanceMatrix):
+            return NotImplemented
+        if self is other:
+            return True
+        return self._key() == other._key() and self._text == other._text
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            head = self._key()[:5]
+            columns = tuple(column.tobytes() for column in self._key()[5:])
+            self._hash = hash((head, columns, frozenset(self._text.items())))
+        return self._hash
+
+    def __repr__(self) -> str:
+        return (
+            f"<StanceMatrix: {len(self._actors)} actors × {len(self._issues)} issues, "
+            f"{len(self)} claims from {len(self._sources)} sources, "
+            f"scale {self._scale.name!r}>"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild,
+            (
+                list(self),
+                self._actors,
+                self._issues,
+                self._sources,
+                self._scale,
+                dict(self._metadata),
+            ),
+        )
+
+
+def _rebuild(
+    positions: list[Position],
+    actors: tuple[Actor, ...],
+    issues: tuple[Issue, ...],
+    sources: tuple[Source, ...],
+    scale: Scale,
+    metadata: dict[str, str],
+) -> StanceMatrix:
+    return StanceMatrix.from_positions(
+        positions, actors=actors, issues=issues, sources=sources, scale=scale, metadata=metadata
+    )
+
+
+def _names(entries: Sequence[Actor | Issue]) -> list[str]:
+    return [name for entry in entries for name in (entry.key, *entry.aliases)]
+
+
+def _entries(part: str, values: Iterable[Any], kind: type[Any]) -> tuple[Any, ...]:
+    entries = tuple(values)
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, kind):
+            raise _Located(
+                part, i, None, InvalidValueError(part, entry, f"must hold {kind.__name__} values")
+            )
+    return entries
+
+
+def _freeze_metadata(metadata: Mapping[str, str] | None) -> Mapping[str, str]:
+    items = dict(metadata or {})
+    for key, value in items.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise _Located(
+                "metadata",
+                0,
+                str(key),
+                InvalidValueError("metadata", (key, value), "keys and values must be strings"),
+            )
+    return types.MappingProxyType(items)

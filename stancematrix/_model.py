@@ -1,0 +1,152 @@
+"""The values a stance matrix is made of: actors, issues, sources and claims."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from ._dates import PartialDate, Period, _to_optional_partial, _to_period
+from ._scale import _check_text
+from .exceptions import InvalidValueError
+
+__all__ = ["Actor", "Issue", "Position", "Source"]
+
+
+def _check_optional_text(instance: object, attribute: Any, value: Any) -> None:
+    """None, or a string that is not empty (text fields never hold ``""``)."""
+    if value is None:
+        return
+    name = f"{type(instance).__name__}.{attribute.name}"
+    if not isinstance(value, str):
+        raise InvalidValueError(name, value, "must be a string or None")
+    if not value:
+        raise InvalidValueError(name, value, "must be None rather than empty")
+
+
+def _to_aliases(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def _check_aliases(instance: Actor | Issue, attribute: Any, aliases: tuple[str, ...]) -> None:
+    owner = f"{type(instance).__name__}.aliases"
+    seen = {instance.key.casefold()}
+    for alias in aliases:
+        if not isinstance(alias, str) or not alias.strip() or alias != alias.strip():
+            raise InvalidValueError(
+                owner, alias, "must be non-empty strings without surrounding whitespace"
+            )
+        if alias.casefold() in seen:
+            raise InvalidValueError(
+                owner, alias, f"repeats the key or another alias of {instance.key!r}"
+            )
+        seen.add(alias.casefold())
+
+
+@attrs.frozen
+class Actor:
+    """Someone who holds positions: a state, a bloc, an alliance, a person.
+
+    Attributes:
+        key: Stable identifier, e.g. ``"US"``.
+        name: Display name, e.g. ``"United States"``.
+        kind: What sort of actor this is (``"state"``, ``"bloc"``, ``"alliance"`` …).
+        aliases: Other names that find this actor, e.g. ``("Washington", "U.S.")``.
+            Lookups by key or alias are case-insensitive.
+    """
+
+    key: str = attrs.field(validator=_check_text)
+    name: str = attrs.field(validator=_check_text)
+    kind: str | None = attrs.field(default=None, validator=_check_optional_text)
+    aliases: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_aliases, validator=_check_aliases
+    )
+
+
+@attrs.frozen
+class Issue:
+    """A question actors take positions on, measured against a proposition.
+
+    A stance of ``"support"`` means support for the *proposition*, so write it as a
+    statement one can agree or disagree with.
+
+    Attributes:
+        key: Stable identifier, e.g. ``"territory"``.
+        title: Short display title.
+        proposition: The statement stances are measured against.
+        parent: Key of a broader issue this one belongs to, if any.
+        description: Longer description, if any.
+        aliases: Other labels that find this issue (e.g. a table's row label).
+    """
+
+    key: str = attrs.field(validator=_check_text)
+    title: str = attrs.field(validator=_check_text)
+    proposition: str = attrs.field(validator=_check_text)
+    parent: str | None = attrs.field(default=None, validator=_check_optional_text)
+    description: str | None = attrs.field(default=None, validator=_check_optional_text)
+    aliases: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_aliases, validator=_check_aliases
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.parent is not None and self.parent.casefold() == self.key.casefold():
+            raise InvalidValueError(
+                "Issue.parent", self.parent, "an issue cannot be its own parent"
+            )
+
+
+@attrs.frozen
+class Source:
+    """A document claims come from.
+
+    Attributes:
+        id: Stable identifier claims cite, e.g. ``"seed-001"``.
+        title: The headline as the document gives it.
+        author: Author, where named.
+        publisher: Publisher, where named.
+        document: File name or URL of the document.
+        published: Publication date, where known, as precise as known.
+    """
+
+    id: str = attrs.field(validator=_check_text)
+    title: str = attrs.field(validator=_check_text)
+    author: str | None = attrs.field(default=None, validator=_check_optional_text)
+    publisher: str | None = attrs.field(default=None, validator=_check_optional_text)
+    document: str | None = attrs.field(default=None, validator=_check_optional_text)
+    published: PartialDate | None = attrs.field(default=None, converter=_to_optional_partial)
+
+
+@attrs.frozen
+class Position:
+    """One claim: according to *source*, *actor* holds *stance* on *issue*.
+
+    ``actor``, ``issue`` and ``source`` are keys (not aliases) of entries declared in the
+    matrix that holds the claim; ``stance`` is a label of the matrix's scale.
+
+    Attributes:
+        actor: Key of the actor.
+        issue: Key of the issue.
+        stance: A label of the matrix's scale.
+        source: Id of the source that makes the claim.
+        summary: The source's own wording for the position, if any.
+        quote: A verbatim quote from the source supporting the claim, if any.
+        date: When the position was held, as precise as the source allows; ``None`` if
+            the source does not say. Strings such as ``"2025-03"`` or
+            ``"2025-01/2025-03"`` are parsed with :meth:`Period.parse`.
+        note: A coder's note (how a cell was read, a hedge in the text …), if any.
+
+    Text fields are ``None`` or non-empty: an empty string is rejected rather than kept
+    as a second way of saying "nothing".
+    """
+
+    actor: str = attrs.field(validator=_check_text)
+    issue: str = attrs.field(validator=_check_text)
+    stance: str = attrs.field(validator=_check_text)
+    source: str = attrs.field(validator=_check_text)
+    summary: str | None = attrs.field(default=None, validator=_check_optional_text)
+    quote: str | None = attrs.field(default=None, validator=_check_optional_text)
+    date: Period | None = attrs.field(default=None, converter=_to_period)
+    note: str | None = attrs.field(default=None, validator=_check_optional_text)

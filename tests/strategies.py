@@ -1,0 +1,83 @@
+"""Hypothesis strategies for stancematrix values, shared by every test module."""
+
+from __future__ import annotations
+
+import calendar
+
+from hypothesis import strategies as st
+
+import stancematrix as sm
+
+# Any text, including pipes, quotes, newlines, formula triggers and non-ASCII; text fields
+# are non-empty (the model rejects "").
+texts = st.text(min_size=1, max_size=40)
+optional_texts = st.none() | texts
+# Keys and labels: non-empty, no surrounding whitespace.
+names = st.text(min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+@st.composite
+def partial_dates(draw: st.DrawFn) -> sm.PartialDate:
+    year = draw(st.integers(1, 9999))
+    month = draw(st.none() | st.integers(1, 12))
+    if month is None:
+        return sm.PartialDate(year)
+    day = draw(st.none() | st.integers(1, calendar.monthrange(year, month)[1]))
+    return sm.PartialDate(year, month, day)
+
+
+@st.composite
+def periods(draw: st.DrawFn) -> sm.Period:
+    start = draw(partial_dates())
+    end = draw(st.none() | partial_dates())
+    if end is not None and end.last_day < start.first_day:
+        start, end = end, start
+        if end.last_day < start.first_day:  # overlapping precisions; keep one date
+            end = None
+    return sm.Period(start, end)
+
+
+@st.composite
+def scales(draw: st.DrawFn) -> sm.Scale:
+    labels = draw(st.lists(names, min_size=2, max_size=6, unique_by=str.casefold))
+    unknown = draw(names.filter(lambda u: u.casefold() not in {x.casefold() for x in labels}))
+    values = sorted(draw(st.sets(st.integers(-10, 10), min_size=len(labels), max_size=len(labels))))
+    symbols = draw(st.lists(st.none() | names, min_size=len(labels), max_size=len(labels)))
+    levels = [
+        sm.Level(label, value, symbol)
+        for label, value, symbol in zip(labels, values, symbols, strict=True)
+    ]
+    return sm.Scale(draw(names), levels, unknown, draw(st.none() | names))
+
+
+@st.composite
+def matrices(draw: st.DrawFn, max_claims: int = 12) -> sm.StanceMatrix:
+    """Valid matrices of a few actors, issues and sources, with any claims between them."""
+    scale = draw(st.just(sm.Scale.five_point()) | scales())
+    actor_names = draw(st.lists(names, min_size=1, max_size=4, unique_by=str.casefold))
+    actors = [
+        sm.Actor(key, draw(names), draw(st.none() | st.sampled_from(["state", "bloc"])))
+        for key in actor_names
+    ]
+    issue_keys = draw(st.lists(names, min_size=1, max_size=4, unique_by=str.casefold))
+    issues = [
+        sm.Issue(key, draw(names), draw(texts.map(str.strip).filter(bool))) for key in issue_keys
+    ]
+    source_ids = draw(st.lists(names, min_size=1, max_size=3, unique=True))
+    sources = [sm.Source(sid, draw(names), document=draw(optional_texts)) for sid in source_ids]
+    claim = st.builds(
+        sm.Position,
+        actor=st.sampled_from(actor_names),
+        issue=st.sampled_from(issue_keys),
+        stance=st.sampled_from(scale.labels),
+        source=st.sampled_from(source_ids),
+        summary=optional_texts,
+        quote=optional_texts,
+        date=st.none() | periods(),
+        note=optional_texts,
+    )
+    claims = draw(st.lists(claim, max_size=max_claims, unique=True))
+    metadata = draw(st.dictionaries(names, texts, max_size=2))
+    return sm.StanceMatrix.from_positions(
+        claims, actors=actors, issues=issues, sources=sources, scale=scale, metadata=metadata
+    )

@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+import pytest
+
+import stancematrix as sm
+from stancematrix.exceptions import UnknownDatasetError
+
+# Seed 001's two position tables, cell for cell: (row label, issue key, US cell, RU cell).
+SEED_001_TABLES = [
+    [
+        (
+            "Territorial Integrity",
+            "territory",
+            "Supports Ukraine’s sovereignty over Crimea and Donbas",
+            "Claims Crimea as integral part of Russia; backs separatists in Donbas",
+        ),
+        (
+            "NATO Expansion",
+            "nato-expansion",
+            "Encourages Eastern European alliances",
+            "Opposes NATO’s eastward expansion, citing security threats",
+        ),
+        (
+            "Energy Influence",
+            "energy",
+            "Aims to reduce European dependence on Russian gas",
+            "Uses energy exports as geopolitical leverage",
+        ),
+    ],
+    [
+        (
+            "Ukraine’s Sovereignty",
+            "sovereignty",
+            "Supports full sovereignty and Western integration",
+            "Calls for recognizing Crimea as Russian territory",
+        ),
+        (
+            "NATO Expansion",
+            "ukraine-nato",
+            "Open to Ukraine joining NATO",
+            "Strongly opposes NATO deployment near its borders",
+        ),
+        (
+            "Sanctions",
+            "sanctions",
+            "Enforces economic sanctions to pressure Russia",
+            "Views sanctions as unfair and destabilizing",
+        ),
+    ],
+]
+
+
+@pytest.fixture(scope="module")
+def ukraine() -> sm.StanceMatrix:
+    return sm.load_dataset("ukraine")
+
+
+def pipe_tables(text: str) -> list[list[list[str]]]:
+    """The body rows of every pipe table in *text* (enough for the seeds' simple tables)."""
+    tables: list[list[list[str]]] = []
+    rows: list[list[str]] = []
+    for line in [*text.splitlines(), ""]:
+        if line.startswith("|"):
+            rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+        elif rows:
+            tables.append([r for r in rows[1:] if not set("".join(r)) <= set("-: ")])
+            rows = []
+    return tables
+
+
+class TestUkraine:
+    def test_names(self):
+        """The article dataset is listed."""
+        assert "ukraine" in sm.dataset_names()
+
+    def test_unknown(self):
+        """An unknown dataset name is a KeyError-like error suggesting the right one."""
+        with pytest.raises(UnknownDatasetError, match="did you mean 'ukraine'") as info:
+            sm.load_dataset("ukrain")
+        assert isinstance(info.value, KeyError)
+
+    def test_actors_and_issues(self, ukraine):
+        """The five main actors and the core issues are there, each issue with a proposition."""
+        assert {"US", "RU", "UA", "EU", "NATO"} <= {a.key for a in ukraine.actors}
+        keys = {i.key for i in ukraine.issues}
+        assert {
+            "territory",
+            "nato-expansion",
+            "sanctions",
+            "energy",
+            "security-guarantees",
+            "ceasefire",
+            "military-aid",
+            "demilitarized-zone",
+        } <= keys
+        assert "RU" == ukraine.actor("Russian Government").key
+        assert "US" == ukraine.actor("trump administration").key
+        assert "UA" == ukraine.actor("Kyiv").key
+
+    def test_seed_000_descriptions(self, ukraine):
+        """Seed 000's table of discussion areas gives the issues' descriptions."""
+        assert (
+            "Addressing concerns of both Ukraine and Russia regarding NATO expansion."
+            == ukraine.issue("Security Guarantees").description
+        )
+        assert (
+            "negotiating the status of crimea and other disputed territories."
+            == ukraine.issue("Territorial Integrity").description
+        )
+        assert (
+            "Establishing a verifiable and lasting ceasefire agreement."
+            == ukraine.issue("Ceasefire Implementation").description
+        )
+
+    @pytest.mark.parametrize("table", [0, 1])
+    def test_seed_001_tables_cell_for_cell(self, ukraine, table):
+        """Each cell of seed 001's tables is the one seed-001 claim in its cell, verbatim."""
+        for _, issue, us, ru in SEED_001_TABLES[table]:
+            for actor, cell in (("US", us), ("RU", ru)):
+                claims = ukraine.claims(actor, issue, source="seed-001")
+                assert [cell] == [c.summary for c in claims]
+                assert cell == claims[0].quote
+
+    def test_seed_001_tables_match_the_article(self, seed_documents):
+        """The expected cells above are exactly the article's two position tables."""
+        tables = pipe_tables(seed_documents["001_c0d855e066a24974.txt"])
+        expected = [[[label, us, ru] for label, _, us, ru in t] for t in SEED_001_TABLES]
+        assert expected == tables[:2]
+
+    def test_every_claim_is_quoted_and_sourced(self, ukraine):
+        """Every claim carries a quote; every cited source is declared."""
+        assert all(c.quote for c in ukraine)
+        assert {c.source for c in ukraine} == {s.id for s in ukraine.sources}
+
+    def test_quotes_verified(self, ukraine, seed_documents):
+        """Every quote appears verbatim in its seed document."""
+        assert () == sm.verify_quotes(ukraine, seed_documents)
+
+    def test_claims_per_seed(self, ukraine):
+        """Every seed contributes claims."""
+        counts = {s.id: len(ukraine.claims(source=s.id)) for s in ukraine.sources}
+        assert all(n > 0 for n in counts.values())
+        assert {"seed-000", "seed-001", "seed-002", "seed-003", "seed-004"} == set(counts)
+
+    def test_territory_conflict_kept(self, ukraine):
+        """Seed 001's US support for Ukraine's territory and seeds 002/004's acknowledgement
+        of Russian control are both kept."""
+        stances = {(c.source, c.stance) for c in ukraine.claims("US", "territory")}
+        assert ("seed-001", "support") in stances
+        assert ("seed-002", "oppose") in stances
+        assert ("seed-004", "oppose") in stances
+
+    def test_sanctions_shift_dated(self, ukraine):
+        """Seed 004's US move on sanctions: easing early in 2025, oil and secondary
+        sanctions by mid-2025."""
+        claims = ukraine.claims("US", "sanctions", source="seed-004")
+        by_stance = {c.stance: c.date for c in claims}
+        assert sm.Period("2025-01", "2025-03") == by_stance["oppose"]
+        assert sm.Period("2025-04", "2025-07") == by_stance["strongly support"]
+
+    def test_loaded_through_the_public_reader(self):
+        """The packaged file is an ordinary JSON document the public reader accepts."""
+        from importlib import resources
+
+        data = resources.files("stancematrix._datasets").joinpath("ukraine.json").read_bytes()
+        assert sm.load_dataset("ukraine") == sm.read_json(data)
+
+    def test_file_is_in_canonical_form(self):
+        """Writing the dataset back gives a document that reads back equal."""
+        m = sm.load_dataset("ukraine")
+        assert m == sm.read_json(m.to_json())

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from hypothesis import given
+
+import stancematrix as sm
+from stancematrix.exceptions import InvalidValueError
+from tests.strategies import partial_dates, periods
+
+
+class TestPartialDate:
+    def test_precision(self):
+        """The precision follows which parts are given."""
+        assert sm.Precision.YEAR == sm.PartialDate(2025).precision
+        assert sm.Precision.MONTH == sm.PartialDate(2025, 7).precision
+        assert sm.Precision.DAY == sm.PartialDate(2025, 7, 14).precision
+
+    def test_bounds(self):
+        """A month spans its first to its last day, February of a leap year included."""
+        feb = sm.PartialDate(2024, 2)
+        assert datetime.date(2024, 2, 1) == feb.first_day
+        assert datetime.date(2024, 2, 29) == feb.last_day
+        assert datetime.date(2025, 12, 31) == sm.PartialDate(2025).last_day
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("2025", sm.PartialDate(2025)),
+            ("2025-07", sm.PartialDate(2025, 7)),
+            ("0001-01-01", sm.PartialDate(1, 1, 1)),
+        ],
+    )
+    def test_parse(self, text, expected):
+        """ISO 8601 year, month and day forms parse."""
+        assert expected == sm.PartialDate.parse(text)
+
+    @pytest.mark.parametrize(
+        "text", ["", "25", "2025-7", "2025-13", "2025-02-30", "2025/07", " 2025", "0000", "2025-00"]
+    )
+    def test_parse_rejects(self, text):
+        """Malformed or impossible dates are rejected, naming the value."""
+        with pytest.raises(InvalidValueError) as info:
+            sm.PartialDate.parse(text)
+        assert text == info.value.value
+        assert repr(text) in str(info.value)
+
+    def test_day_without_month(self):
+        """A day needs a month."""
+        with pytest.raises(InvalidValueError, match="a day needs a month"):
+            sm.PartialDate(2025, None, 3)
+
+    def test_bool_is_not_an_int(self):
+        """Booleans are not accepted as date parts."""
+        with pytest.raises(InvalidValueError):
+            sm.PartialDate(2025, True)
+
+    @given(partial_dates())
+    def test_text_round_trip(self, value):
+        """Every partial date reads back from its text form."""
+        assert value == sm.PartialDate.parse(str(value))
+
+    @given(partial_dates())
+    def test_first_day_not_after_last_day(self, value):
+        """A partial date's first day is never after its last day."""
+        assert value.first_day <= value.last_day
+
+
+class TestPeriod:
+    def test_point(self):
+        """A single partial date is a period that is not a span."""
+        period = sm.Period("2025-03")
+        assert not period.is_period
+        assert "2025-03" == str(period)
+
+    def test_span(self):
+        """START/END keeps each end's own precision."""
+        period = sm.Period.parse("2025-01/2025-03-15")
+        assert period.is_period
+        assert datetime.date(2025, 1, 1) == period.first_day
+        assert datetime.date(2025, 3, 15) == period.last_day
+        assert "2025-01/2025-03-15" == str(period)
+
+    def test_same_ends_collapse(self):
+        """A period from a date to itself equals that date."""
+        assert sm.Period("2025") == sm.Period("2025", "2025")
+
+    def test_overlapping_precisions_allowed(self):
+        """A year may end a period that starts within it."""
+        assert "2025-03/2025" == str(sm.Period("2025-03", "2025"))
+
+    def test_ends_before_start(self):
+        """A period that ends before it starts is rejected, naming both ends."""
+        with pytest.raises(InvalidValueError, match=r"ends before it starts \(2025-03\)"):
+            sm.Period.parse("2025-03/2025-02")
+
+    def test_from_date(self):
+        """A datetime.date becomes a day-precision period."""
+        assert "2025-07-14" == str(sm.Period(datetime.date(2025, 7, 14)))
+
+    @pytest.mark.parametrize("text", ["2025/", "/2025", "2025/2026/2027", "2025-01-01T00:00"])
+    def test_parse_rejects(self, text):
+        """Malformed periods are rejected."""
+        with pytest.raises(InvalidValueError):
+            sm.Period.parse(text)
+
+    @given(periods())
+    def test_text_round_trip(self, value):
+        """Every period reads back from its text form."""
+        assert value == sm.Period.parse(str(value))
+
+    @given(periods())
+    def test_hashable(self, value):
+        """Equal periods hash alike."""
+        assert hash(value) == hash(sm.Period.parse(str(value)))

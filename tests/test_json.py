@@ -1,0 +1,231 @@
+from __future__ import annotations
+
+import gzip
+import io
+import json
+
+import pytest
+from hypothesis import given
+
+import stancematrix as sm
+from stancematrix.exceptions import ReadError
+from tests.strategies import matrices
+
+SMALL = """{
+  "format_version": 1,
+  "actors": [
+    {"key": "US", "name": "United States"},
+    {"key": "RU", "name": "Russia"}
+  ],
+  "issues": [{"key": "sanctions", "title": "Sanctions", "proposition": "Keep sanctions."}],
+  "sources": [{"id": "s", "title": "Source"}],
+  "claims": [
+    {"actor": "US", "issue": "sanctions", "stance": "support", "source": "s"},
+    {"actor": "RU", "issue": "sanctions", "stance": "oppose", "source": "s", "date": "2025"}
+  ]
+}
+"""
+
+
+def edit(change):
+    """SMALL with *change* applied to its decoded form, as JSON text."""
+    document = json.loads(SMALL)
+    change(document)
+    return json.dumps(document, indent=2)
+
+
+class TestRoundTrip:
+    @given(matrices())
+    def test_read_back_equal(self, m):
+        """read_json(to_json(m)) == m for any matrix, whatever its text holds."""
+        assert m == sm.read_json(m.to_json())
+
+    @given(matrices())
+    def test_one_line(self, m):
+        """The compact one-line form reads back equal too."""
+        text = m.to_json(indent=None)
+        assert 1 == text.count("\n")
+        assert m == sm.read_json(text)
+
+    @given(matrices())
+    def test_stable(self, m):
+        """Writing is deterministic: the same matrix gives the same text."""
+        assert m.to_json() == sm.read_json(m.to_json()).to_json()
+
+    def test_key_order_and_omissions(self):
+        """Keys come in a fixed order; empty optional fields are left out."""
+        m = sm.read_json(SMALL)
+        document = json.loads(m.to_json())
+        assert ["format_version", "scale", "actors", "issues", "sources", "claims"] == list(
+            document
+        )
+        assert {
+            "actor": "RU",
+            "issue": "sanctions",
+            "stance": "oppose",
+            "source": "s",
+            "date": "2025",
+        } == document["claims"][1]
+
+    def test_non_ascii_kept(self):
+        """Text is written as UTF-8, not as \\u escapes."""
+        m = sm.read_json(SMALL.replace('"Source"', '"Kyiv’s “view”"'))
+        assert "Kyiv’s “view”" in m.to_json()
+
+    def test_default_scale(self):
+        """A document without a scale uses the five-point scale."""
+        assert sm.Scale.five_point() == sm.read_json(SMALL).scale
+
+
+class TestInputs:
+    def test_path_bytes_file_gzip(self, tmp_path):
+        """A path, bytes, a text or binary file, and gzip data all read alike."""
+        expected = sm.read_json(SMALL)
+        path = tmp_path / "m.json"
+        path.write_text(SMALL, encoding="utf-8")
+        gz = tmp_path / "m.json.gz"
+        gz.write_bytes(gzip.compress(SMALL.encode()))
+        assert expected == sm.read_json(path)
+        assert expected == sm.read_json(str(path))
+        assert expected == sm.read_json(str(gz))
+        assert expected == sm.read_json(SMALL.encode())
+        assert expected == sm.read_json(io.StringIO(SMALL))
+        assert expected == sm.read_json(io.BytesIO(SMALL.encode()))
+
+    def test_bom(self):
+        """A UTF-8 byte-order mark is dropped."""
+        assert sm.read_json(SMALL) == sm.read_json(b"\xef\xbb\xbf" + SMALL.encode())
+
+    def test_missing_file(self, tmp_path):
+        """A missing file is a ReadError naming the path."""
+        with pytest.raises(ReadError, match="cannot open") as info:
+            sm.read_json(tmp_path / "absent.json")
+        assert str(tmp_path / "absent.json") == info.value.source
+
+    def test_invalid_utf8(self):
+        """Invalid UTF-8 is reported with its line and column."""
+        data = SMALL.encode().replace(b"Russia", b"Russ\xffa")
+        with pytest.raises(ReadError, match=r"<bytes>:5:32: invalid UTF-8 \(byte 0xff\)"):
+            sm.read_json(data)
+
+    def test_truncated_gzip(self):
+        """A truncated gzip stream is reported, not read partially."""
+        data = gzip.compress(SMALL.encode())[:-20]
+        with pytest.raises(ReadError, match="truncated gzip"):
+            sm.read_json(data)
+
+
+class TestErrors:
+    def test_not_json(self):
+        """Malformed JSON is reported with line and column."""
+        with pytest.raises(ReadError, match=r"<string>:3:3: not valid JSON") as info:
+            sm.read_json('{\n  "format_version": 1,\n  ]')
+        assert (3, 3) == (info.value.line, info.value.column)
+
+    def test_wrong_version(self):
+        """A document of another format_version is rejected, naming both versions."""
+        with pytest.raises(
+            ReadError, match=r"unsupported format_version 2.*reads format_version 1"
+        ):
+            sm.read_json(edit(lambda d: d.update(format_version=2)))
+
+    def test_version_must_be_int(self):
+        """format_version "1" (a string) is not format_version 1."""
+        with pytest.raises(ReadError, match="unsupported format_version '1'"):
+            sm.read_json(edit(lambda d: d.update(format_version="1")))
+
+    def test_unknown_key(self):
+        """A misspelt key is an error naming it and its place, never ignored."""
+        text = SMALL.replace('"date": "2025"}', '"date": "2025", "qoute": "x"}')
+        with pytest.raises(ReadError, match=r"claims\[1\]: unknown key 'qoute'") as info:
+            sm.read_json(text)
+        assert (11, 5) == (info.value.line, info.value.column)
+
+    def test_missing_key(self):
+        """A missing required key is named with the object's path."""
+        with pytest.raises(ReadError, match=r"issues\[0\]: missing required key 'proposition'"):
+            sm.read_json(edit(lambda d: d["issues"][0].pop("proposition")))
+
+    def test_duplicate_key(self):
+        """A key repeated within one object is an error, not last-wins."""
+        text = SMALL.replace('"name": "Russia"', '"name": "Russia", "name": "USSR"')
+        with pytest.raises(ReadError, match="key 'name' appears twice") as info:
+            sm.read_json(text)
+        assert 5 == info.value.line
+
+    def test_wrong_type(self):
+        """A value of the wrong type names the path and what was found."""
+
+        def change(d):
+            d["claims"][0]["stance"] = 1
+
+        with pytest.raises(
+            ReadError, match=r"claims\[0\]\.stance: expected a string, got a number"
+        ):
+            sm.read_json(edit(change))
+
+    def test_unknown_actor_located(self):
+        """A claim for an undeclared actor names the claim's path, line and column."""
+        text = SMALL.replace('{"actor": "RU"', '{"actor": "UA"')
+        with pytest.raises(ReadError) as info:
+            sm.read_json(text)
+        assert "<string>:11:5: claims[1].actor: unknown actor 'UA'" == str(info.value)
+        assert "claims[1].actor" == info.value.field
+
+    def test_stance_off_scale_located(self):
+        """A stance off the scale names the claim and the scale's labels."""
+        text = SMALL.replace('"stance": "oppose"', '"stance": "against"')
+        with pytest.raises(ReadError, match=r"claims\[1\]\.stance: stance 'against' is not on"):
+            sm.read_json(text)
+
+    def test_bad_date_located(self):
+        """An invalid date names the path and the value."""
+        text = SMALL.replace('"date": "2025"', '"date": "2025-02-30"')
+        with pytest.raises(ReadError, match=r"claims\[1\]\.date: .*'2025-02-30'"):
+            sm.read_json(text)
+
+    def test_period_ending_before_start(self):
+        """A period that ends before it starts is a read error naming the value."""
+        text = SMALL.replace('"date": "2025"', '"date": "2025/2024"')
+        with pytest.raises(ReadError, match="ends before it starts"):
+            sm.read_json(text)
+
+    def test_duplicate_claim_located(self):
+        """A duplicated claim is reported at the repeated entry."""
+
+        def change(d):
+            d["claims"].append(dict(d["claims"][0]))
+
+        with pytest.raises(ReadError, match=r"claims\[2\]: duplicate claim"):
+            sm.read_json(edit(change))
+
+    def test_invalid_field_value(self):
+        """A value the model rejects (an empty summary) names the field's path."""
+
+        def change(d):
+            d["claims"][0]["summary"] = ""
+
+        with pytest.raises(ReadError, match=r"claims\[0\]\.summary: Position.summary"):
+            sm.read_json(edit(change))
+
+    def test_not_an_object(self):
+        """A top level that is not an object is rejected."""
+        with pytest.raises(ReadError, match="expected an object, got a list"):
+            sm.read_json("[]")
+
+    def test_deep_nesting(self):
+        """Absurdly deep nesting is a ReadError, not a crash."""
+        with pytest.raises(ReadError):
+            sm.read_json("{" + '"a":[' * 100_000)
+
+    def test_bad_scale(self):
+        """A scale whose values do not increase is rejected with its path."""
+
+        def change(d):
+            d["scale"] = {
+                "name": "x",
+                "levels": [{"label": "a", "value": 1}, {"label": "b", "value": 0}],
+            }
+
+        with pytest.raises(ReadError, match=r"scale: Scale\.levels: values must increase"):
+            sm.read_json(edit(change))

@@ -1,0 +1,296 @@
+from __future__ import annotations
+
+import pickle
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import stancematrix as sm
+from stancematrix.exceptions import (
+    DuplicateClaimError,
+    DuplicateKeyError,
+    InvalidValueError,
+    UnknownActorError,
+    UnknownIssueError,
+    UnknownSourceError,
+    UnknownStanceError,
+)
+from tests.strategies import matrices
+
+ACTORS = [
+    sm.Actor("US", "United States", "state", ["Washington", "Trump Administration"]),
+    sm.Actor("RU", "Russia", "state", ["Kremlin", "Moscow"]),
+]
+ISSUES = [
+    sm.Issue("sovereignty", "Sovereignty", "Ukraine is fully sovereign."),
+    sm.Issue(
+        "territory",
+        "Territory",
+        "Ukraine keeps all its territory.",
+        parent="sovereignty",
+        aliases=["Territorial Integrity"],
+    ),
+    sm.Issue("sanctions", "Sanctions", "Sanctions on Russia are kept."),
+]
+SOURCES = [sm.Source("a", "Article A"), sm.Source("b", "Article B")]
+CLAIMS = [
+    sm.Position("US", "territory", "support", "a", summary="Supports sovereignty"),
+    sm.Position("US", "territory", "oppose", "b", date="2025-01/2025-03"),
+    sm.Position("RU", "territory", "strongly oppose", "a"),
+    sm.Position("US", "sanctions", "oppose", "b", date="2025-02"),
+    sm.Position("US", "sanctions", "strongly support", "b", date="2025-07"),
+]
+
+
+def build(claims=CLAIMS, **kwargs):
+    parts = {"actors": ACTORS, "issues": ISSUES, "sources": SOURCES, **kwargs}
+    return sm.StanceMatrix.from_positions(claims, **parts)
+
+
+class TestConstruction:
+    def test_summary(self):
+        """A matrix knows its actors, issues, sources, scale and number of claims."""
+        m = build()
+        assert 5 == len(m)
+        assert ("US", "RU") == tuple(a.key for a in m.actors)
+        assert sm.Scale.five_point() == m.scale
+        assert (
+            "<StanceMatrix: 2 actors × 3 issues, 5 claims from 2 sources, scale 'five-point'>"
+            == repr(m)
+        )
+
+    def test_init_is_not_the_constructor(self):
+        """Calling the class directly points to the named constructors."""
+        with pytest.raises(TypeError, match="from_positions"):
+            sm.StanceMatrix()
+
+    def test_unknown_actor(self):
+        """A claim for an undeclared actor raises, naming the actor."""
+        with pytest.raises(UnknownActorError, match="unknown actor 'UA'") as info:
+            build([sm.Position("UA", "territory", "support", "a")])
+        assert isinstance(info.value, KeyError)
+        assert "UA" == info.value.key
+
+    def test_alias_in_claim_points_to_key(self):
+        """A claim naming an actor by alias is rejected with the key suggested."""
+        with pytest.raises(UnknownActorError, match="did you mean 'RU'"):
+            build([sm.Position("Kremlin", "territory", "support", "a")])
+
+    def test_unknown_issue(self):
+        """A claim for an undeclared issue raises, suggesting close keys."""
+        with pytest.raises(UnknownIssueError, match="did you mean 'territory'"):
+            build([sm.Position("US", "teritory", "support", "a")])
+
+    def test_unknown_source(self):
+        """A claim citing an undeclared source raises, naming it."""
+        with pytest.raises(UnknownSourceError, match="unknown source 'c'"):
+            build([sm.Position("US", "territory", "support", "c")])
+
+    def test_stance_off_scale(self):
+        """A stance that is not on the matrix's scale raises, listing the scale's labels."""
+        with pytest.raises(UnknownStanceError, match="'yes' is not on the 'five-point' scale"):
+            build([sm.Position("US", "territory", "yes", "a")])
+
+    def test_custom_scale(self):
+        """A matrix on the vote scale accepts votes and rejects five-point labels."""
+        m = build([sm.Position("US", "territory", "yes", "a")], scale=sm.Scale.votes())
+        assert "yes" == m.claims("US", "territory")[0].stance
+        with pytest.raises(UnknownStanceError):
+            build([sm.Position("US", "territory", "support", "a")], scale=sm.Scale.votes())
+
+    def test_duplicate_claim(self):
+        """The same claim twice is rejected, naming the claim."""
+        with pytest.raises(DuplicateClaimError, match="actor='RU'"):
+            build([*CLAIMS, CLAIMS[2]])
+
+    def test_same_cell_different_claims(self):
+        """Claims differing only in their quote are different claims, both kept."""
+        claims = [sm.Position("US", "territory", "support", "a", quote=q) for q in ("x", "y")]
+        assert 2 == len(build(claims).claims("US", "territory"))
+
+    def test_duplicate_actor_key(self):
+        """Two actors with the same key are rejected."""
+        with pytest.raises(DuplicateKeyError, match="'US' is claimed by 'US' and 'US'"):
+            build(actors=[*ACTORS, sm.Actor("US", "Again")])
+
+    def test_alias_collision(self):
+        """An alias shared by two actors (case-insensitively) is rejected, naming both."""
+        with pytest.raises(DuplicateKeyError, match="'moscow' is claimed by 'RU' and 'XX'"):
+            build(actors=[*ACTORS, sm.Actor("XX", "Other", aliases=["moscow"])])
+
+    def test_alias_equal_to_other_key(self):
+        """An alias may not equal another actor's key."""
+        with pytest.raises(DuplicateKeyError):
+            build(actors=[*ACTORS, sm.Actor("XX", "Other", aliases=["us"])])
+
+    def test_duplicate_source(self):
+        """Two sources with the same id are rejected."""
+        with pytest.raises(DuplicateKeyError, match="source key or alias 'a'"):
+            build(sources=[*SOURCES, sm.Source("a", "Again")])
+
+    def test_unknown_parent(self):
+        """An issue whose parent is not declared is rejected."""
+        with pytest.raises(UnknownIssueError, match="'nowhere'"):
+            build(issues=[*ISSUES, sm.Issue("x", "X", "X.", parent="nowhere")])
+
+    def test_parent_cycle(self):
+        """Issue parents may not form a cycle."""
+        issues = [sm.Issue("x", "X", "X.", parent="y"), sm.Issue("y", "Y", "Y.", parent="x")]
+        with pytest.raises(InvalidValueError, match="its own ancestor"):
+            build([], issues=issues)
+
+    def test_wrong_types(self):
+        """Something that is not a Position (or Actor …) is rejected, not coerced."""
+        with pytest.raises(InvalidValueError, match="must be a Position"):
+            build([("US", "territory", "support", "a")])
+        with pytest.raises(InvalidValueError, match="must hold Actor values"):
+            build(actors=["US"])
+        with pytest.raises(InvalidValueError, match="keys and values must be strings"):
+            build(metadata={"year": 2025})
+
+    def test_empty(self):
+        """A matrix may have no claims."""
+        m = build([])
+        assert 0 == len(m)
+        assert () == m.claims("US")
+
+
+class TestLookup:
+    @pytest.mark.parametrize("name", ["RU", "ru", "Kremlin", "MOSCOW"])
+    def test_actor_by_key_or_alias(self, name):
+        """Actors are found by key or alias, case-insensitively."""
+        assert "RU" == build().actor(name).key
+
+    def test_issue_by_alias(self):
+        """Issues are found by key or alias, case-insensitively."""
+        assert "territory" == build().issue("territorial integrity").key
+
+    def test_unknown_actor_suggests(self):
+        """An unknown name suggests close keys or aliases, in their own spelling."""
+        with pytest.raises(UnknownActorError, match="did you mean 'Kremlin'"):
+            build().actor("Kreml")
+
+    def test_source(self):
+        """Sources are found by exact id."""
+        assert "Article B" == build().source("b").title
+        with pytest.raises(UnknownSourceError):
+            build().source("B")
+
+    def test_cell(self):
+        """claims(actor, issue) gives the cell's claims, by date (undated first)."""
+        cell = build().claims("Washington", "territory")
+        assert [None, sm.Period("2025-01", "2025-03")] == [c.date for c in cell]
+
+    def test_filters(self):
+        """claims() filters by actor, issue and source, alone or together."""
+        m = build()
+        assert 4 == len(m.claims("US"))
+        assert 3 == len(m.claims(issue="territory"))
+        assert 3 == len(m.claims(source="b"))
+        assert 2 == len(m.claims("US", source="b", issue="sanctions"))
+        assert 5 == len(m.claims())
+
+    def test_contains(self):
+        """A matrix contains exactly the claims it was built from."""
+        m = build()
+        assert all(claim in m for claim in CLAIMS)
+        assert sm.Position("RU", "territory", "oppose", "a") not in m
+        assert sm.Position("UA", "territory", "oppose", "a") not in m
+        assert "RU" not in m
+
+    def test_metadata_read_only(self):
+        """Metadata is exposed read-only."""
+        m = build(metadata={"title": "T"})
+        with pytest.raises(TypeError):
+            m.metadata["title"] = "changed"  # type: ignore[index, unused-ignore]
+
+
+class TestOrderAndEquality:
+    def test_order(self):
+        """Claims are ordered by actor, issue (declared order), then date."""
+        keys = [(c.actor, c.issue, str(c.date)) for c in build()]
+        assert [
+            ("US", "territory", "None"),
+            ("US", "territory", "2025-01/2025-03"),
+            ("US", "sanctions", "2025-02"),
+            ("US", "sanctions", "2025-07"),
+            ("RU", "territory", "None"),
+        ] == keys
+
+    @given(matrices(), st.randoms())
+    def test_input_order_does_not_matter(self, m, rnd):
+        """Shuffling the claims gives an equal matrix with the same order and hash."""
+        claims = list(m)
+        rnd.shuffle(claims)
+        again = sm.StanceMatrix.from_positions(
+            claims,
+            actors=m.actors,
+            issues=m.issues,
+            sources=m.sources,
+            scale=m.scale,
+            metadata=m.metadata,
+        )
+        assert m == again
+        assert list(m) == list(again)
+        assert hash(m) == hash(again)
+
+    @given(matrices())
+    def test_rebuild_from_own_claims(self, m):
+        """Every claim a matrix yields is in it, and building from them gives it back."""
+        assert all(c in m for c in m)
+        assert len(m) == len(set(m))
+
+    @given(matrices(), matrices())
+    def test_equality_is_by_value(self, a, b):
+        """Matrices are equal exactly when their content is, and equal ones hash alike."""
+        same = (a.actors, a.issues, a.sources, a.scale, dict(a.metadata), list(a)) == (
+            b.actors,
+            b.issues,
+            b.sources,
+            b.scale,
+            dict(b.metadata),
+            list(b),
+        )
+        assert same == (a == b)
+        if a == b:
+            assert hash(a) == hash(b)
+
+    @given(matrices())
+    def test_pickle(self, m):
+        """A matrix survives pickling."""
+        assert m == pickle.loads(pickle.dumps(m))
+
+    def test_differs_by_text(self):
+        """Matrices differing only in one claim's summary are not equal."""
+        other = [
+            *CLAIMS[:-1],
+            sm.Position(
+                "US", "sanctions", "strongly support", "b", date="2025-07", summary="changed"
+            ),
+        ]
+        assert build() != build(other)
+
+    def test_not_equal_to_other_types(self):
+        """A matrix is never equal to a non-matrix."""
+        assert build() != list(build())
+
+
+class TestCellIndex:
+    def test_dense_and_sparse_agree(self):
+        """Dense (filled) and sparse matrices answer cell lookups alike."""
+        rnd = random.Random(7)
+        actors = [sm.Actor(f"A{i}", f"Actor {i}") for i in range(40)]
+        issues = [sm.Issue(f"I{i}", f"Issue {i}", "P.") for i in range(60)]
+        for n_claims in (2000, 30):  # dense above, sparse below 40*60 cells
+            cells = rnd.sample([(a, i) for a in range(40) for i in range(60)], n_claims)
+            claims = [sm.Position(f"A{a}", f"I{i}", "support", "a") for a, i in cells]
+            m = sm.StanceMatrix.from_positions(
+                claims, actors=actors, issues=issues, sources=SOURCES
+            )
+            filled = set(cells)
+            for a in range(40):
+                assert sum(1 for c in cells if c[0] == a) == len(m.claims(f"A{a}"))
+                for i in range(0, 60, 7):
+                    assert ((a, i) in filled) == bool(m.claims(f"A{a}", f"I{i}"))

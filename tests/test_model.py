@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import attrs
+import pytest
+
+import stancematrix as sm
+from stancematrix.exceptions import InvalidValueError
+
+
+class TestActor:
+    def test_fields(self):
+        """An actor keeps its key, name, kind and aliases; aliases become a tuple."""
+        actor = sm.Actor("RU", "Russia", "state", ["Kremlin", "Moscow"])
+        assert ("Kremlin", "Moscow") == actor.aliases
+
+    def test_frozen(self):
+        """Actors are immutable; attrs.evolve makes changed copies."""
+        actor = sm.Actor("RU", "Russia")
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            actor.key = "X"  # type: ignore[misc]
+        assert "Russian Federation" == attrs.evolve(actor, name="Russian Federation").name
+
+    @pytest.mark.parametrize("key", ["", " US", "US ", "  "])
+    def test_key_must_be_trimmed_text(self, key):
+        """Empty keys and keys with surrounding whitespace are rejected."""
+        with pytest.raises(InvalidValueError, match=r"Actor\.key"):
+            sm.Actor(key, "United States")
+
+    def test_alias_repeats_key(self):
+        """An alias may not repeat the key or another alias, case-insensitively."""
+        with pytest.raises(InvalidValueError, match="repeats the key"):
+            sm.Actor("US", "United States", aliases=["us"])
+        with pytest.raises(InvalidValueError, match="'Washington'"):
+            sm.Actor("US", "United States", aliases=["washington", "Washington"])
+
+    def test_single_string_alias(self):
+        """A single string is one alias, not one alias per character."""
+        assert ("Kyiv",) == sm.Actor("UA", "Ukraine", aliases="Kyiv").aliases
+
+
+class TestIssue:
+    def test_own_parent(self):
+        """An issue cannot be its own parent."""
+        with pytest.raises(InvalidValueError, match="its own parent"):
+            sm.Issue("energy", "Energy", "Europe cuts Russian gas.", parent="energy")
+
+    def test_proposition_required(self):
+        """Every issue states the proposition stances are measured against."""
+        with pytest.raises(InvalidValueError, match=r"Issue\.proposition"):
+            sm.Issue("energy", "Energy", "")
+
+
+class TestSource:
+    def test_published_parsed(self):
+        """A publication date may be given as text and keeps its precision."""
+        assert sm.PartialDate(2025, 7) == sm.Source("s", "T", published="2025-07").published
+
+
+class TestPosition:
+    def test_date_text(self):
+        """A claim's date may be written as text."""
+        claim = sm.Position("US", "sanctions", "support", "s1", date="2025-04/2025-07")
+        assert sm.Period("2025-04", "2025-07") == claim.date
+
+    @pytest.mark.parametrize("field", ["summary", "quote", "note"])
+    def test_empty_text_rejected(self, field):
+        """Text fields are None or non-empty, never ''."""
+        with pytest.raises(InvalidValueError, match=f"Position.{field}"):
+            sm.Position("US", "sanctions", "support", "s1", **{field: ""})
+
+    def test_non_string_rejected(self):
+        """A non-string in a text field is rejected, naming the field."""
+        with pytest.raises(InvalidValueError, match=r"Position\.summary"):
+            sm.Position("US", "sanctions", "support", "s1", summary=3)  # type: ignore[arg-type]
+
+    def test_equal_values_hash_alike(self):
+        """Claims with equal fields are equal and hash alike."""
+        a = sm.Position("US", "sanctions", "support", "s1", quote="q", date="2025")
+        b = sm.Position("US", "sanctions", "support", "s1", quote="q", date=sm.Period("2025"))
+        assert a == b
+        assert hash(a) == hash(b)
