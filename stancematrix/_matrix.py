@@ -355,20 +355,17 @@ class StanceMatrix:
         )
 
     def _unknown(
-        self, error: type[UnknownActorError] | type[UnknownIssueError], name: str
+        self, error: type[UnknownActorError | UnknownIssueError], name: str
     ) -> StanceMatrixError:
         """An unknown-key error that points from an alias or miscased key to the key."""
+        entries: Sequence[Actor | Issue]
         if error is UnknownActorError:
-            names, entries_a = self._actor_names, self._actors
-            hit = names.get(name.casefold())
-            keys: Iterable[str] = self._actor_keys
-            suggestion = [entries_a[hit].key] if hit is not None else []
+            names, entries = self._actor_names, self._actors
         else:
-            names, entries_i = self._issue_names, self._issues
-            hit = names.get(name.casefold())
-            keys = self._issue_keys
-            suggestion = [entries_i[hit].key] if hit is not None else []
-        return error(name, keys, suggestions=suggestion)
+            names, entries = self._issue_names, self._issues
+        hit = names.get(name.casefold())
+        keys = [entry.key for entry in entries]
+        return error(name, keys, suggestions=[] if hit is None else [entries[hit].key])
 
     def _fill(self, rows: Sequence[_Row], order: Sequence[int]) -> None:
         self._actor = array("i")
@@ -473,10 +470,7 @@ class StanceMatrix:
         Raises:
             UnknownActorError: If no actor has that key or alias; it suggests close ones.
         """
-        i = self._actor_names.get(name.casefold()) if isinstance(name, str) else None
-        if i is None:
-            raise UnknownActorError(str(name), _names(self._actors))
-        return self._actors[i]
+        return self._actors[_find(self._actor_names, self._actors, UnknownActorError, name)]
 
     def issue(self, name: str) -> Issue:
         """The issue with key or alias *name* (case-insensitive).
@@ -484,10 +478,7 @@ class StanceMatrix:
         Raises:
             UnknownIssueError: If no issue has that key or alias; it suggests close ones.
         """
-        i = self._issue_names.get(name.casefold()) if isinstance(name, str) else None
-        if i is None:
-            raise UnknownIssueError(str(name), _names(self._issues))
-        return self._issues[i]
+        return self._issues[_find(self._issue_names, self._issues, UnknownIssueError, name)]
 
     def source(self, id: str) -> Source:
         """The source with this id (exact).
@@ -611,6 +602,19 @@ def _rebuild(
 
 def _names(entries: Sequence[Actor | Issue]) -> list[str]:
     return [name for entry in entries for name in (entry.key, *entry.aliases)]
+
+
+def _find(
+    names: Mapping[str, int],
+    entries: Sequence[Actor | Issue],
+    error: type[UnknownActorError | UnknownIssueError],
+    name: str,
+) -> int:
+    """The position of the entry with key or alias *name*, case-insensitively."""
+    i = names.get(name.casefold()) if isinstance(name, str) else None
+    if i is None:
+        raise error(str(name), _names(entries))
+    return i
 
 
 def _entries(part: str, values: Iterable[Any], kind: type[Any]) -> tuple[Any, ...]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pickle
 import random
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -294,3 +295,49 @@ class TestCellIndex:
                 assert sum(1 for c in cells if c[0] == a) == len(m.claims(f"A{a}"))
                 for i in range(0, 60, 7):
                     assert ((a, i) in filled) == bool(m.claims(f"A{a}", f"I{i}"))
+
+
+def rebuild(m, claims):
+    return sm.StanceMatrix.from_positions(
+        claims, actors=m.actors, issues=m.issues, sources=m.sources, scale=m.scale
+    )
+
+
+class TestValidationLaws:
+    @given(matrices(), st.data())
+    def test_any_duplicate_rejected(self, m, data):
+        """Repeating any claim of any matrix raises DuplicateClaimError naming it."""
+        claims = list(m)
+        if not claims:
+            return
+        repeated = data.draw(st.sampled_from(claims))
+        with pytest.raises(DuplicateClaimError) as info:
+            rebuild(m, [*claims, repeated])
+        assert repeated == info.value.claim
+
+    @given(matrices(), st.data())
+    def test_any_off_scale_stance_rejected(self, m, data):
+        """A claim whose stance is not on the scale is rejected, whatever the label."""
+        claims = list(m)
+        if not claims:
+            return
+        label = data.draw(st.text(min_size=1).filter(lambda t: t.strip() == t and t not in m.scale))
+        bad = attrs.evolve(data.draw(st.sampled_from(claims)), stance=label)
+        with pytest.raises(UnknownStanceError) as info:
+            rebuild(m, [*claims, bad])
+        assert label == info.value.stance
+
+    @given(matrices(), st.data())
+    def test_any_undeclared_actor_rejected(self, m, data):
+        """A claim naming an actor the matrix does not declare is rejected."""
+        claims = list(m)
+        if not claims:
+            return
+        known = {name.casefold() for a in m.actors for name in (a.key, *a.aliases)}
+        key = data.draw(
+            st.text(min_size=1).filter(lambda t: t.strip() == t and t.casefold() not in known)
+        )
+        bad = attrs.evolve(data.draw(st.sampled_from(claims)), actor=key)
+        with pytest.raises(UnknownActorError) as info:
+            rebuild(m, [*claims, bad])
+        assert key == info.value.key
