@@ -140,7 +140,8 @@ class Period:
 
     ``Period("2025-03")`` is March 2025; ``Period("2025-01", "2025-03")`` is the first
     quarter of 2025, written ``"2025-01/2025-03"`` (ISO 8601's interval notation). Both ends
-    are inclusive and keep their own precision. Use :meth:`parse` for the text form.
+    are inclusive and keep their own precision; a period from a date to itself is that
+    date. Use :meth:`parse` for the text form.
 
     Raises:
         InvalidValueError: If an end is not a valid partial date, or the period ends before
