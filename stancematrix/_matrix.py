@@ -561,9 +561,9 @@ class StanceMatrix:
 
     def __hash__(self) -> int:
         if self._hash is None:
-            head = self._key()[:5]
-            columns = tuple(column.tobytes() for column in self._key()[5:])
-            self._hash = hash((head, columns, frozenset(self._text.items())))
+            key = self._key()
+            columns = tuple(column.tobytes() for column in key[5:])
+            self._hash = hash((key[:5], columns, frozenset(self._text.items())))
         return self._hash
 
     def __repr__(self) -> str:

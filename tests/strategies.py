@@ -51,7 +51,7 @@ def scales(draw: st.DrawFn) -> sm.Scale:
 
 
 @st.composite
-def matrices(draw: st.DrawFn, max_claims: int = 12) -> sm.StanceMatrix:
+def matrices(draw: st.DrawFn, min_claims: int = 0, max_claims: int = 12) -> sm.StanceMatrix:
     """Valid matrices of a few actors, issues and sources, with any claims between them."""
     scale = draw(st.just(sm.Scale.five_point()) | scales())
     actor_names = draw(st.lists(names, min_size=1, max_size=4, unique_by=str.casefold))
@@ -76,7 +76,7 @@ def matrices(draw: st.DrawFn, max_claims: int = 12) -> sm.StanceMatrix:
         date=st.none() | periods(),
         note=optional_texts,
     )
-    claims = draw(st.lists(claim, max_size=max_claims, unique=True))
+    claims = draw(st.lists(claim, min_size=min_claims, max_size=max_claims, unique=True))
     metadata = draw(st.dictionaries(names, texts, max_size=2))
     return sm.StanceMatrix.from_positions(
         claims, actors=actors, issues=issues, sources=sources, scale=scale, metadata=metadata
