@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import enum
+import functools
 import re
 from typing import Any
 
@@ -215,3 +216,29 @@ def _decode(code: int) -> PartialDate | None:
     year, rest = divmod(code, 10000)
     month, day = divmod(rest, 100)
     return PartialDate(year, month or None, day or None)
+
+
+def _day_code(day: datetime.date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+@functools.lru_cache(maxsize=4096)
+def _last_day_code(code: int) -> int:
+    """The encoded last day a date code can mean (``20250300`` → ``20250331``)."""
+    date = _decode(code) if code % 100 == 0 else None
+    return code if date is None else _day_code(date.last_day)
+
+
+def _moment(value: PartialDate | datetime.date | str, field: str) -> tuple[int, int]:
+    """The first and last day, encoded, that a user's "as of" or "since" date can mean.
+
+    Raises:
+        InvalidValueError: If *value* is not a date, a partial date or such a string.
+    """
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    try:
+        date = _to_partial(value)
+    except InvalidValueError as error:
+        raise InvalidValueError(field, value, error.reason) from None
+    return _day_code(date.first_day), _day_code(date.last_day)

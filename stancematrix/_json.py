@@ -7,7 +7,8 @@ A document is one object::
       "metadata": {"title": "…"},                       (optional)
       "scale": {"name": …, "levels": […], "unknown": {…}},  (optional: five-point)
       "actors":  [{"key", "name", "kind"?, "aliases"?}, …],
-      "issues":  [{"key", "title", "proposition", "parent"?, "description"?, "aliases"?}, …],
+      "issues":  [{"key", "title", "proposition", "parent"?, "description"?, "aliases"?,
+                   "date"?, "tags"?}, …],
       "sources": [{"id", "title", "author"?, "publisher"?, "document"?, "published"?}, …],
       "claims":  [{"actor", "issue", "stance", "source",
                    "summary"?, "quote"?, "date"?, "note"?}, …]
@@ -39,7 +40,7 @@ FORMAT_VERSION: Final = 1
 
 _TOP = ("format_version", "metadata", "scale", "actors", "issues", "sources", "claims")
 _ACTOR = ("key", "name", "kind", "aliases")
-_ISSUE = ("key", "title", "proposition", "parent", "description", "aliases")
+_ISSUE = ("key", "title", "proposition", "parent", "description", "aliases", "date", "tags")
 _SOURCE = ("id", "title", "author", "publisher", "document", "published")
 _CLAIM = ("actor", "issue", "stance", "source", "summary", "quote", "date", "note")
 
@@ -274,7 +275,12 @@ class _Reader:
             ],
         ] = {
             "actors": (Actor, _ACTOR, ("key", "name"), {"aliases": self.strings}),
-            "issues": (Issue, _ISSUE, ("key", "title", "proposition"), {"aliases": self.strings}),
+            "issues": (
+                Issue,
+                _ISSUE,
+                ("key", "title", "proposition"),
+                {"aliases": self.strings, "tags": self.strings, "date": self.partial_date},
+            ),
             "sources": (Source, _SOURCE, ("id", "title"), {"published": self.partial_date}),
             "claims": (
                 Position,

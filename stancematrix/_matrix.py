@@ -8,13 +8,17 @@ object each. :class:`~stancematrix.Position` objects are made on demand.
 
 from __future__ import annotations
 
+import datetime
 import functools
+import itertools
 import types
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
-from ._dates import Period, _decode, _encode
+import attrs
+
+from ._dates import PartialDate, Period, _decode, _encode, _last_day_code, _moment
 from ._model import Actor, Issue, Position, Source
 from ._scale import Scale
 from .exceptions import (
@@ -105,7 +109,7 @@ class _CellIndex:
     roll-call matrix; a dictionary of the filled cells when the matrix is sparse.
     """
 
-    __slots__ = ("_dense", "_issues", "_sparse", "_total")
+    __slots__ = ("_dense", "_issues", "_sparse", "_total", "single")
 
     def __init__(self, actor: array[int], issue: array[int], n_actors: int, n_issues: int):
         self._issues = n_issues
@@ -113,14 +117,19 @@ class _CellIndex:
         cells = n_actors * n_issues
         self._dense: array[int] | None = None
         self._sparse: dict[int, tuple[int, int]] = {}
+        #: True when no cell holds more than one claim (a roll-call matrix).
+        self.single = True
         if cells <= 4 * len(actor) + 1024:
             dense = array("q", [0]) * (cells + 1)
             filled = 0  # offsets[c] = first row whose cell is >= c
-            for n in range(len(actor)):
-                c = actor[n] * n_issues + issue[n]
-                while filled <= c:
-                    dense[filled] = n
-                    filled += 1
+            for n, c in enumerate(map(n_issues.__mul__, actor)):
+                c += issue[n]
+                if filled <= c:
+                    while filled <= c:
+                        dense[filled] = n
+                        filled += 1
+                else:
+                    self.single = False
             while filled <= cells:
                 dense[filled] = len(actor)
                 filled += 1
@@ -130,6 +139,7 @@ class _CellIndex:
         for n in range(1, len(actor) + 1):
             if n == len(actor) or (actor[n], issue[n]) != (actor[start], issue[start]):
                 self._sparse[actor[start] * n_issues + issue[start]] = (start, n)
+                self.single = self.single and n - start == 1
                 start = n
 
     def span(self, actor: int, issue: int) -> tuple[int, int]:
@@ -264,6 +274,22 @@ class StanceMatrix:
         metadata: Mapping[str, str] | None,
     ) -> StanceMatrix:
         """Build, raising :class:`_Located` so readers can say where input went wrong."""
+        self = cls._declare(actors, issues, sources, scale, metadata)
+        rows = [self._encode_row(i, p) for i, p in enumerate(positions)]
+        order = sorted(range(len(rows)), key=lambda i: _sort_key(rows[i]))
+        self._fill(rows, order)
+        return self
+
+    @classmethod
+    def _declare(
+        cls,
+        actors: Iterable[Actor],
+        issues: Iterable[Issue],
+        sources: Iterable[Source],
+        scale: Scale | None,
+        metadata: Mapping[str, str] | None,
+    ) -> StanceMatrix:
+        """A matrix with its declarations checked and indexed, and no claims yet."""
         self = object.__new__(cls)
         self._scale = Scale.five_point() if scale is None else scale
         if not isinstance(self._scale, Scale):
@@ -284,11 +310,163 @@ class StanceMatrix:
                 )
             self._source_keys[source.id] = i
         self._check_parents()
-
-        rows = [self._encode_row(i, p) for i, p in enumerate(positions)]
-        order = sorted(range(len(rows)), key=lambda i: _sort_key(rows[i]))
-        self._fill(rows, order)
         return self
+
+    @classmethod
+    def _from_columns(
+        cls,
+        *,
+        actors: Iterable[Actor],
+        issues: Iterable[Issue],
+        sources: Iterable[Source],
+        scale: Scale | None,
+        metadata: Mapping[str, str] | None,
+        actor: array[int],
+        issue: array[int],
+        stance: array[int],
+        source: array[int],
+        start: array[int],
+        end: array[int],
+        text: Mapping[int, _Text] | None = None,
+        canonical: bool = False,
+    ) -> StanceMatrix:
+        """Build from coded columns, without making a :class:`Position` per claim.
+
+        Row ``n`` of the six equally long columns is one claim: ``actor[n]``, ``issue[n]``
+        and ``source[n]`` index the declared entries, ``stance[n]`` indexes
+        ``scale.labels``, and ``start[n]``/``end[n]`` are :func:`_encode`-d dates (0 for
+        none; an end is 0 when the date is not a span). ``text`` maps a row to its
+        ``(summary, quote, note)`` and leaves out rows without text; it must hold
+        non-empty strings or None. The caller is trusted on dates and text (readers
+        check those as they parse); codes are range-checked here.
+
+        With ``canonical=True`` the caller promises the rows are already in canonical
+        order with no duplicates (as in a slice of another matrix), and nothing is
+        sorted or checked for duplicates; otherwise rows are sorted and duplicates
+        raise. The columns are adopted, not copied: do not change them afterwards.
+
+        Raises:
+            _Located: Like :meth:`_build`, with the input row as the index.
+        """
+        self = cls._declare(actors, issues, sources, scale, metadata)
+        columns = {
+            "actor": (actor, len(self._actors)),
+            "issue": (issue, len(self._issues)),
+            "source": (source, len(self._sources)),
+            "stance": (stance, len(self._scale.labels)),
+        }
+        n = len(actor)
+        for field, (column, size) in columns.items():
+            if len(column) != n:
+                raise _Located(
+                    "claims",
+                    0,
+                    field,
+                    InvalidValueError(field, len(column), f"column length differs from {n}"),
+                )
+            if n and (min(column) < 0 or max(column) >= size):
+                bad = next(i for i, code in enumerate(column) if not 0 <= code < size)
+                raise _Located(
+                    "claims",
+                    bad,
+                    field,
+                    InvalidValueError(field, column[bad], f"code out of range 0..{size - 1}"),
+                )
+        if len(start) != n or len(end) != n:
+            raise _Located(
+                "claims", 0, "date", InvalidValueError("date", n, "date column lengths differ")
+            )
+        texts = dict(text or {})
+        if not canonical:
+            order = self._canonical_order(actor, issue, start, end, source, stance, texts)
+            if order is not None:
+                actor, issue, start, end, source, stance = (
+                    array(column.typecode, map(column.__getitem__, order))
+                    for column in (actor, issue, start, end, source, stance)
+                )
+                position = {old: new for new, old in enumerate(order)}
+                texts = {position[old]: value for old, value in texts.items()}
+        self._actor, self._issue, self._stance = actor, issue, stance
+        self._source, self._start, self._end = source, start, end
+        self._text = texts
+        self._hash = None
+        self._cells = _CellIndex(actor, issue, len(self._actors), len(self._issues))
+        return self
+
+    def _canonical_order(
+        self,
+        actor: array[int],
+        issue: array[int],
+        start: array[int],
+        end: array[int],
+        source: array[int],
+        stance: array[int],
+        text: Mapping[int, _Text],
+    ) -> list[int] | None:
+        """The row order that sorts the columns canonically (None if already sorted).
+
+        Raises:
+            _Located: If two rows are the same claim.
+        """
+        # One integer per row orders like _sort_key without the text: cell, start, end,
+        # source, stance. Dates are below 10**8 < 2**27.
+        n_issues, n_sources = len(self._issues), len(self._sources)
+        n_labels = len(self._scale.labels)
+        keys = [
+            ((((a * n_issues + i) << 27 | s) << 27 | e) * n_sources + src) * n_labels + st
+            for a, i, s, e, src, st in zip(actor, issue, start, end, source, stance, strict=True)
+        ]
+        in_order = all(map(int.__lt__, keys, keys[1:]))
+        if in_order:
+            return None
+        if not text:
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            for previous, current in itertools.pairwise(order):
+                if keys[previous] == keys[current]:
+                    raise _Located(
+                        "claims",
+                        current,
+                        None,
+                        DuplicateClaimError(
+                            self._position(
+                                self._raw(
+                                    actor, issue, start, end, source, stance, current, _NO_TEXT
+                                )
+                            )
+                        ),
+                    )
+            return order
+
+        def full(n: int) -> tuple[Any, ...]:
+            summary, quote, note = text.get(n, _NO_TEXT)
+            return (
+                keys[n],
+                (summary is not None, summary or ""),
+                (quote is not None, quote or ""),
+                (note is not None, note or ""),
+            )
+
+        order = sorted(range(len(keys)), key=full)
+        for previous, current in itertools.pairwise(order):
+            if full(previous) == full(current):
+                row = self._raw(
+                    actor, issue, start, end, source, stance, current, text.get(current, _NO_TEXT)
+                )
+                raise _Located("claims", current, None, DuplicateClaimError(self._position(row)))
+        return order
+
+    @staticmethod
+    def _raw(
+        actor: array[int],
+        issue: array[int],
+        start: array[int],
+        end: array[int],
+        source: array[int],
+        stance: array[int],
+        n: int,
+        text: _Text,
+    ) -> _Row:
+        return _Row(actor[n], issue[n], start[n], end[n], source[n], stance[n], *text)
 
     def _check_parents(self) -> None:
         for i, issue in enumerate(self._issues):
@@ -497,6 +675,8 @@ class StanceMatrix:
         issue: str | None = None,
         *,
         source: str | None = None,
+        since: PartialDate | datetime.date | str | None = None,
+        until: PartialDate | datetime.date | str | None = None,
     ) -> tuple[Position, ...]:
         """The claims matching every filter given, in the matrix's order.
 
@@ -504,28 +684,240 @@ class StanceMatrix:
             actor: Key or alias of an actor.
             issue: Key or alias of an issue.
             source: Id of a source.
+            since: Keep claims whose date reaches this date or later (a claim dated
+                ``2025-03`` reaches every day of March 2025).
+            until: Keep claims whose date starts on or before this date (for a partial
+                date, on or before its last day).
 
+        With a date filter, undated claims are left out: nothing says when they held.
         With both *actor* and *issue* this is a constant-time lookup of one cell.
 
         Raises:
             UnknownActorError, UnknownIssueError, UnknownSourceError: If a filter names
                 nothing in the matrix.
+            InvalidValueError: If *since* or *until* is not a date.
         """
-        rows: Iterable[int]
-        a = self._actor_keys[self.actor(actor).key] if actor is not None else None
-        i = self._issue_keys[self.issue(issue).key] if issue is not None else None
-        s = self._source_keys[self.source(source).id] if source is not None else None
-        if a is not None and i is not None:
-            rows = range(*self._cells.span(a, i))
-        elif a is not None:
-            rows = range(*self._cells.actor_span(a))
-        elif i is not None:
-            rows = [n for k in range(len(self._actors)) for n in range(*self._cells.span(k, i))]
-        else:
-            rows = range(len(self._actor))
-        if s is not None:
+        rows: Iterable[int] = self._rows(actor, issue)
+        if source is not None:
+            s = self._source_keys[self.source(source).id]
             rows = [n for n in rows if self._source[n] == s]
+        if since is not None or until is not None:
+            first = _moment(since, "since")[0] if since is not None else 0
+            last = _moment(until, "until")[1] if until is not None else 99999999
+            start, end = self._start, self._end
+            rows = [
+                n
+                for n in rows
+                if start[n] and start[n] <= last and _last_day_code(end[n] or start[n]) >= first
+            ]
         return tuple(self._position(self._row(n)) for n in rows)
+
+    def _rows(self, actor: str | None, issue: str | None) -> Sequence[int]:
+        """The rows of one actor, one issue, one cell, or all claims."""
+        a = self._actor_code(actor) if actor is not None else None
+        i = self._issue_code(issue) if issue is not None else None
+        if a is not None and i is not None:
+            return range(*self._cells.span(a, i))
+        if a is not None:
+            return range(*self._cells.actor_span(a))
+        if i is not None:
+            span = self._cells.span
+            return [n for k in range(len(self._actors)) for n in range(*span(k, i))]
+        return range(len(self._actor))
+
+    def _actor_code(self, name: str) -> int:
+        code = self._actor_keys.get(name)
+        if code is None:
+            code = _find(self._actor_names, self._actors, UnknownActorError, name)
+        return code
+
+    def _issue_code(self, name: str) -> int:
+        code = self._issue_keys.get(name)
+        if code is None:
+            code = _find(self._issue_names, self._issues, UnknownIssueError, name)
+        return code
+
+    def position(
+        self,
+        actor: str,
+        issue: str,
+        as_of: PartialDate | datetime.date | str | None = None,
+    ) -> Position | None:
+        """The one claim that states *actor*'s stance on *issue*, now or as of a date.
+
+        The rule: among the claims visible at *as_of* (see :meth:`as_of`; all claims
+        when it is None) the one with the latest date wins; undated claims count only
+        when no dated claim is visible. Claims from different sources on the same date
+        are ranked by source order (the first declared source wins), then by the
+        matrix's claim order. Use :meth:`claims` or :meth:`as_of` to see every claim,
+        including the ones this choice hides.
+
+        Returns:
+            The claim, or None when nothing is known about the cell then.
+
+        Raises:
+            UnknownActorError, UnknownIssueError: If *actor* or *issue* is unknown.
+            InvalidValueError: If *as_of* is not a date.
+        """
+        lo, hi = self._cells.span(self._actor_code(actor), self._issue_code(issue))
+        last = _moment(as_of, "as_of")[1] if as_of is not None else 99999999
+        if hi - lo == 1:
+            row = lo if self._start[lo] <= last else None
+        else:
+            latest = self._latest(lo, hi, last)
+            row = min(latest, key=self._source.__getitem__, default=None)
+        return None if row is None else self._position(self._row(row))
+
+    def _latest(self, lo: int, hi: int, last: int) -> range:
+        """Rows ``lo:hi`` of one cell that hold as of the encoded day *last*."""
+        start = self._start
+        visible = lo
+        while visible < hi and start[visible] <= last:
+            visible += 1
+        # Rows are sorted by start with undated (0) first: the latest visible start is
+        # at visible - 1, and the rows sharing it run back from there.
+        if visible == lo:
+            return range(lo, lo)
+        top = start[visible - 1]
+        first = visible - 1
+        while first > lo and start[first - 1] == top:
+            first -= 1
+        return range(first, visible)
+
+    # -- derived matrices ---------------------------------------------------------------
+
+    def as_of(self, date: PartialDate | datetime.date | str) -> StanceMatrix:
+        """The snapshot at *date*: in each cell, the claims that hold then.
+
+        A dated claim is visible once its date has begun: its first day is on or before
+        *date* (a partial *date* such as ``"2025-03"`` means its last day, so "as of
+        March 2025" sees everything dated in March). Each cell keeps its visible claims
+        with the latest start; claims from different sources dated alike are all kept,
+        so a conflict between sources stays visible. Undated claims are kept in a cell
+        only while no dated claim is visible there. Actors, issues, sources and the scale
+        are unchanged.
+
+        Raises:
+            InvalidValueError: If *date* is not a date.
+        """
+        last = _moment(date, "as_of")[1]
+        start = self._start
+        if self._cells.single:
+            rows: Sequence[int] = [n for n, s in enumerate(start) if s <= last]
+        else:
+            actor, issue = self._actor, self._issue
+            rows = []
+            n, total = 0, len(start)
+            while n < total:
+                hi = n + 1
+                while hi < total and actor[hi] == actor[n] and issue[hi] == issue[n]:
+                    hi += 1
+                rows.extend(self._latest(n, hi, last))
+                n = hi
+        if len(rows) == len(start):
+            return self
+        return self._take(rows)
+
+    def select(
+        self,
+        actors: Iterable[str] | None = None,
+        issues: Iterable[str] | None = None,
+        sources: Iterable[str] | None = None,
+    ) -> StanceMatrix:
+        """The sub-matrix of the named actors, issues and sources, in the order given.
+
+        Args:
+            actors: Keys or aliases of the actors to keep, in display order; all if None.
+            issues: Keys or aliases of the issues to keep, in display order; all if None.
+                An issue whose parent is left out keeps its parent key only if the
+                parent is kept; otherwise the link is dropped from the sub-matrix.
+            sources: Ids of the sources to keep, in rank order; all if None. Claims
+                citing other sources are left out.
+
+        Raises:
+            UnknownActorError, UnknownIssueError, UnknownSourceError: If a name is unknown.
+            DuplicateKeyError: If a name is given twice (directly or by alias).
+        """
+        a_codes = _codes(actors, len(self._actors), self._actor_code, "actor", self._actors)
+        i_codes = _codes(issues, len(self._issues), self._issue_code, "issue", self._issues)
+        s_codes = _codes(
+            sources,
+            len(self._sources),
+            lambda s: self._source_keys[self.source(s).id],
+            "source",
+            self._sources,
+        )
+        kept_issues = {self._issues[i].key for i in i_codes}
+        new_issues = [
+            issue
+            if issue.parent is None or issue.parent in kept_issues
+            else attrs.evolve(issue, parent=None)
+            for issue in (self._issues[i] for i in i_codes)
+        ]
+        a_map = _remap(a_codes, len(self._actors))
+        i_map = _remap(i_codes, len(self._issues))
+        s_map = _remap(s_codes, len(self._sources))
+        span = self._cells.span
+        if issues is None and sources is None:
+            rows: list[int] = [n for a in a_codes for n in range(*self._cells.actor_span(a))]
+        else:
+            source = self._source
+            rows = [
+                n
+                for a in a_codes
+                for i in i_codes
+                for n in range(*span(a, i))
+                if s_map[source[n]] >= 0
+            ]
+        ordered = s_codes == sorted(s_codes)
+        return self._take(
+            rows,
+            actors=[self._actors[a] for a in a_codes],
+            issues=new_issues,
+            sources=[self._sources[s] for s in s_codes],
+            maps=(a_map, i_map, s_map),
+            canonical=ordered,
+        )
+
+    def _take(
+        self,
+        rows: Sequence[int],
+        *,
+        actors: Sequence[Actor] | None = None,
+        issues: Sequence[Issue] | None = None,
+        sources: Sequence[Source] | None = None,
+        maps: tuple[Sequence[int], Sequence[int], Sequence[int]] | None = None,
+        canonical: bool = True,
+    ) -> StanceMatrix:
+        """A matrix of the given rows, with the declarations recoded through *maps*."""
+
+        def column(values: array[int], recode: Sequence[int] | None = None) -> array[int]:
+            taken = map(values.__getitem__, rows)
+            if recode is not None:
+                taken = map(recode.__getitem__, taken)
+            return array(values.typecode, taken)
+
+        a_map, i_map, s_map = maps if maps is not None else (None, None, None)
+        text = self._text
+        new_text = {new: text[old] for new, old in enumerate(rows) if old in text} if text else {}
+        try:
+            return StanceMatrix._from_columns(
+                actors=self._actors if actors is None else actors,
+                issues=self._issues if issues is None else issues,
+                sources=self._sources if sources is None else sources,
+                scale=self._scale,
+                metadata=self._metadata,
+                actor=column(self._actor, a_map),
+                issue=column(self._issue, i_map),
+                stance=column(self._stance),
+                source=column(self._source, s_map),
+                start=column(self._start),
+                end=column(self._end),
+                text=new_text,
+                canonical=canonical,
+            )
+        except _Located as located:  # pragma: no cover - a slice of a valid matrix is valid
+            raise located.error from None
 
     # -- output -------------------------------------------------------------------------
 
@@ -615,6 +1007,39 @@ def _find(
     if i is None:
         raise error(str(name), _names(entries))
     return i
+
+
+def _codes(
+    names: Iterable[str] | None,
+    size: int,
+    code: Callable[[str], int],
+    kind: str,
+    entries: Sequence[Actor | Issue | Source],
+) -> list[int]:
+    """The codes of the named entries, in the order named; all codes if *names* is None."""
+    if names is None:
+        return list(range(size))
+    if isinstance(names, str):
+        names = [names]
+    codes: list[int] = []
+    seen: dict[int, str] = {}
+    for name in names:
+        c = code(name)
+        if c in seen:
+            entry = entries[c]
+            key = entry.id if isinstance(entry, Source) else entry.key
+            raise DuplicateKeyError(kind, name, (seen[c], key))
+        seen[c] = name
+        codes.append(c)
+    return codes
+
+
+def _remap(codes: Sequence[int], size: int) -> list[int]:
+    """Map old codes to new ones (their position in *codes*); -1 for codes left out."""
+    mapping = [-1] * size
+    for new, old in enumerate(codes):
+        mapping[old] = new
+    return mapping
 
 
 def _entries(part: str, values: Iterable[Any], kind: type[Any]) -> tuple[Any, ...]:

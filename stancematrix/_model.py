@@ -46,6 +46,16 @@ def _check_aliases(instance: Actor | Issue, attribute: Any, aliases: tuple[str, 
         seen.add(alias.casefold())
 
 
+def _check_tags(instance: Issue, attribute: Any, tags: tuple[str, ...]) -> None:
+    for tag in tags:
+        if not isinstance(tag, str) or not tag.strip() or tag != tag.strip():
+            raise InvalidValueError(
+                "Issue.tags", tag, "must be non-empty strings without surrounding whitespace"
+            )
+    if len(set(tags)) != len(tags):
+        raise InvalidValueError("Issue.tags", tags, "must not repeat a tag")
+
+
 @attrs.frozen
 class Actor:
     """Someone who holds positions: a state, a bloc, an alliance, a person.
@@ -80,6 +90,8 @@ class Issue:
         parent: Key of a broader issue this one belongs to, if any.
         description: Longer description, if any.
         aliases: Other labels that find this issue (e.g. a table's row label).
+        date: When the question was put, as precise as known (e.g. the day of a vote).
+        tags: Labels that group issues (topics, sessions …), in the order given.
     """
 
     key: str = attrs.field(validator=_check_text)
@@ -90,6 +102,8 @@ class Issue:
     aliases: tuple[str, ...] = attrs.field(
         default=(), converter=_to_aliases, validator=_check_aliases
     )
+    date: PartialDate | None = attrs.field(default=None, converter=_to_optional_partial)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_to_aliases, validator=_check_tags)
 
     def __attrs_post_init__(self) -> None:
         if self.parent is not None and self.parent.casefold() == self.key.casefold():

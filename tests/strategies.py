@@ -61,7 +61,14 @@ def matrices(draw: st.DrawFn, min_claims: int = 0, max_claims: int = 12) -> sm.S
     ]
     issue_keys = draw(st.lists(names, min_size=1, max_size=4, unique_by=str.casefold))
     issues = [
-        sm.Issue(key, draw(names), draw(texts.map(str.strip).filter(bool))) for key in issue_keys
+        sm.Issue(
+            key,
+            draw(names),
+            draw(texts.map(str.strip).filter(bool)),
+            date=draw(st.none() | partial_dates()),
+            tags=draw(st.lists(names, max_size=2, unique=True)),
+        )
+        for key in issue_keys
     ]
     source_ids = draw(st.lists(names, min_size=1, max_size=3, unique=True))
     sources = [sm.Source(sid, draw(names), document=draw(optional_texts)) for sid in source_ids]

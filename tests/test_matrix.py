@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import stancematrix as sm
+from stancematrix._matrix import _Located
 from stancematrix.exceptions import (
     DuplicateClaimError,
     DuplicateKeyError,
@@ -332,3 +333,264 @@ class TestValidationLaws:
         with pytest.raises(UnknownActorError) as info:
             rebuild(m, [*m, bad])
         assert key == info.value.key
+
+
+def columns_of(m):
+    """The coded columns of *m*, in its own order."""
+    rows = [m._row(n) for n in range(len(m))]
+    text = {
+        n: (r.summary, r.quote, r.note)
+        for n, r in enumerate(rows)
+        if r.summary or r.quote or r.note
+    }
+    return rows, text
+
+
+def from_rows(m, rows, text, canonical=False):
+    from array import array
+
+    return sm.StanceMatrix._from_columns(
+        actors=m.actors,
+        issues=m.issues,
+        sources=m.sources,
+        scale=m.scale,
+        metadata=m.metadata,
+        actor=array("i", [r.actor for r in rows]),
+        issue=array("i", [r.issue for r in rows]),
+        stance=array("b", [r.stance for r in rows]),
+        source=array("i", [r.source for r in rows]),
+        start=array("i", [r.start for r in rows]),
+        end=array("i", [r.end for r in rows]),
+        text=text,
+        canonical=canonical,
+    )
+
+
+class TestFromColumns:
+    @given(matrices(), st.randoms(use_true_random=False))
+    def test_any_row_order_gives_the_same_matrix(self, m, rnd):
+        """Coded columns in any order build the matrix they code."""
+        rows, text = columns_of(m)
+        order = list(range(len(rows)))
+        rnd.shuffle(order)
+        shuffled = [rows[n] for n in order]
+        moved = {new: text[old] for new, old in enumerate(order) if old in text}
+        assert m == from_rows(m, shuffled, moved)
+
+    @given(matrices(min_claims=1), st.data())
+    def test_duplicate_row_rejected(self, m, data):
+        """A row given twice is a duplicate claim, with or without text."""
+        rows, text = columns_of(m)
+        n = data.draw(st.integers(0, len(rows) - 1))
+        if n in text:
+            text[len(rows)] = text[n]
+        with pytest.raises(_Located) as caught:
+            from_rows(m, [*rows, rows[n]], text)
+        assert isinstance(caught.value.error, DuplicateClaimError)
+
+    def test_code_out_of_range(self):
+        """A code past the declared entries is reported with its row and field."""
+        m = build()
+        rows, text = columns_of(m)
+        rows[2] = rows[2]._replace(actor=5)
+        with pytest.raises(_Located) as caught:
+            from_rows(m, rows, text)
+        assert (2, "actor") == (caught.value.index, caught.value.field)
+        assert isinstance(caught.value.error, InvalidValueError)
+
+
+class TestSelect:
+    def test_subset_in_given_order(self):
+        """Selected actors and issues come in the order named, aliases accepted."""
+        m = build()
+        s = m.select(actors=["Kremlin", "US"], issues=["sanctions", "Territorial Integrity"])
+        assert ["RU", "US"] == [a.key for a in s.actors]
+        assert ["sanctions", "territory"] == [i.key for i in s.issues]
+        assert [
+            ("RU", "territory"),
+            ("US", "sanctions"),
+            ("US", "sanctions"),
+            ("US", "territory"),
+            ("US", "territory"),
+        ] == [(c.actor, c.issue) for c in s]
+
+    def test_parent_left_out_drops_the_link(self):
+        """An issue whose parent is not selected loses the link; a kept parent keeps it."""
+        m = build()
+        assert None is m.select(issues=["territory"]).issue("territory").parent
+        both = m.select(issues=["territory", "sovereignty"])
+        assert "sovereignty" == both.issue("territory").parent
+
+    def test_sources_filter_claims(self):
+        """Selecting sources keeps only the claims that cite them."""
+        s = build().select(sources=["a"])
+        assert ["a"] == [src.id for src in s.sources]
+        assert {"a"} == {c.source for c in s}
+        assert 2 == len(s)
+
+    def test_reordered_sources_stay_canonical(self):
+        """Reversing the source rank re-sorts claims as if built from scratch."""
+        m = build()
+        s = m.select(sources=["b", "a"])
+        assert s == rebuild(s, list(s))
+
+    def test_unknown_and_repeated_names(self):
+        """Unknown names raise with suggestions; a name given twice is an error."""
+        m = build()
+        with pytest.raises(UnknownActorError):
+            m.select(actors=["USA"])
+        with pytest.raises(DuplicateKeyError):
+            m.select(actors=["US", "Washington"])
+        with pytest.raises(UnknownSourceError):
+            m.select(sources=["c"])
+
+    @given(matrices())
+    def test_select_everything_is_identity(self, m):
+        """Selecting every actor, issue and source in order gives the matrix back."""
+        everything = m.select(
+            actors=[a.key for a in m.actors],
+            issues=[i.key for i in m.issues],
+            sources=[s.id for s in m.sources],
+        )
+        assert m == everything.select() == m.select()
+
+    @given(matrices(), st.data())
+    def test_select_keeps_exactly_the_matching_claims(self, m, data):
+        """A selection holds the claims of the chosen actors, issues and sources."""
+        actors = data.draw(st.lists(st.sampled_from([a.key for a in m.actors]), unique=True))
+        issues = data.draw(st.lists(st.sampled_from([i.key for i in m.issues]), unique=True))
+        sources = data.draw(st.lists(st.sampled_from([s.id for s in m.sources]), unique=True))
+        s = m.select(actors=actors, issues=issues, sources=sources)
+        expected = [c for c in m if c.actor in actors and c.issue in issues and c.source in sources]
+        assert sorted(expected, key=repr) == sorted(s, key=repr)
+        assert s == rebuild(s, list(s))
+
+
+class TestAsOf:
+    def test_latest_claim_by_then(self):
+        """As of a date, each cell shows its latest visible claims."""
+        m = build()
+        early = m.as_of("2025-02")
+        assert ["oppose"] == [c.stance for c in early.claims("US", "sanctions")]
+        assert ["oppose"] == [c.stance for c in early.claims("US", "territory")]
+        late = m.as_of("2025-12-31")
+        assert ["strongly support"] == [c.stance for c in late.claims("US", "sanctions")]
+
+    def test_partial_date_means_its_last_day(self):
+        """ "As of 2025-07" sees a claim dated 2025-07-31; "as of 2025-07-30" does not."""
+        m = build([sm.Position("US", "sanctions", "support", "a", date="2025-07-31")])
+        assert 1 == len(m.as_of("2025-07"))
+        assert 0 == len(m.as_of("2025-07-30"))
+
+    def test_undated_claims_until_a_dated_one(self):
+        """Undated claims hold only while no dated claim is visible in the cell."""
+        m = build()
+        assert {"a"} == {c.source for c in m.as_of("2024").claims("US", "territory")}
+        assert {"b"} == {c.source for c in m.as_of("2025-01").claims("US", "territory")}
+        assert 1 == len(m.as_of("2024").claims("RU", "territory"))
+
+    def test_sources_dated_alike_are_all_kept(self):
+        """Two sources with claims of the same date both stay, so a conflict shows."""
+        claims = [
+            sm.Position("US", "sanctions", "support", "a", date="2025-03"),
+            sm.Position("US", "sanctions", "oppose", "b", date="2025-03"),
+        ]
+        assert 2 == len(build(claims).as_of("2025-04"))
+
+    def test_bad_date(self):
+        """A date that is not one raises InvalidValueError naming as_of."""
+        with pytest.raises(InvalidValueError, match="as_of"):
+            build().as_of("March 2025")
+
+    def test_dataset_us_sanctions(self):
+        """The article dataset: the US opposed sanctions early in 2025, then hardened."""
+        m = sm.load_dataset("ukraine")
+        assert {"oppose"} == {c.stance for c in m.as_of("2025-03").claims("US", "sanctions")}
+        assert {"strongly support"} == {
+            c.stance for c in m.as_of("2025-07").claims("US", "sanctions")
+        }
+
+    @given(matrices(), st.data())
+    def test_snapshot_is_a_fixed_point(self, m, data):
+        """A snapshot's snapshot at the same date is the snapshot."""
+        t = data.draw(st.dates()).isoformat()
+        snapshot = m.as_of(t)
+        assert snapshot == snapshot.as_of(t)
+        assert set(snapshot) <= set(m)
+
+    @given(matrices(), st.data())
+    def test_visible_claims_stay_until_superseded(self, m, data):
+        """A claim visible at t is visible later unless a later-starting claim hides it."""
+        t1, t2 = sorted(data.draw(st.lists(st.dates(), min_size=2, max_size=2)))
+        later = m.as_of(t2)
+        for claim in m.as_of(t1):
+            if claim in later:
+                continue
+            rivals = later.claims(claim.actor, claim.issue)
+            assert rivals, claim
+            assert all(
+                r.date is not None
+                and (claim.date is None or r.date.start.first_day >= claim.date.start.first_day)
+                for r in rivals
+            )
+
+
+class TestPosition:
+    def test_latest_then_source_rank(self):
+        """The latest claim wins; on a tie the first declared source wins."""
+        m = build()
+        assert "strongly support" == m.position("US", "sanctions").stance
+        assert "oppose" == m.position("Washington", "sanctions", as_of="2025-06").stance
+        assert None is m.position("US", "sanctions", as_of="2024")
+        tie = build(
+            [
+                sm.Position("US", "sanctions", "oppose", "b", date="2025-03"),
+                sm.Position("US", "sanctions", "support", "a", date="2025-03"),
+            ]
+        )
+        assert "a" == tie.position("US", "sanctions").source
+
+    def test_unknown_names(self):
+        """Unknown actors and issues raise their own errors."""
+        with pytest.raises(UnknownActorError):
+            build().position("USA", "sanctions")
+        with pytest.raises(UnknownIssueError):
+            build().position("US", "sanction")
+
+    @given(matrices(), st.data())
+    def test_position_is_a_snapshot_claim(self, m, data):
+        """position() picks, among the snapshot's claims of the cell, the best-ranked source."""
+        t = data.draw(st.none() | st.dates().map(str))
+        snapshot = m if t is None else m.as_of(t)
+        for actor in m.actors:
+            for issue in m.issues:
+                chosen = m.position(actor.key, issue.key, as_of=t)
+                cell = snapshot.claims(actor.key, issue.key)
+                if t is None:
+                    cell = m.as_of("9999-12-31").claims(actor.key, issue.key)
+                if not cell:
+                    assert chosen is None
+                    continue
+                ranks = [m.sources.index(m.source(c.source)) for c in cell]
+                assert chosen in cell
+                assert min(ranks) == m.sources.index(m.source(chosen.source))
+
+
+class TestClaimsByDate:
+    def test_since_and_until(self):
+        """Date filters keep dated claims whose period overlaps the range."""
+        m = build()
+        assert ["2025-07"] == [str(c.date) for c in m.claims("US", since="2025-04")]
+        assert ["2025-01/2025-03", "2025-02"] == [
+            str(c.date) for c in m.claims("US", since="2025-02", until="2025-02")
+        ]
+        assert 3 == len(m.claims(until="2025-12"))
+
+    @given(matrices(), st.data())
+    def test_filter_matches_definition(self, m, data):
+        """since/until keep exactly the claims whose days overlap [since, until]."""
+        a, b = sorted(data.draw(st.lists(st.dates(), min_size=2, max_size=2)))
+        expected = [
+            c for c in m if c.date is not None and c.date.first_day <= b and c.date.last_day >= a
+        ]
+        assert expected == list(m.claims(since=a, until=b))
