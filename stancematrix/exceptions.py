@@ -196,6 +196,4 @@ class UnsupportedFormatError(StanceMatrixError, ValueError):
         self.format = format
         self.formats = tuple(formats)
         what = "readable format" if reading else "format"
-        super().__init__(
-            f"unsupported {what} {format!r}; choose one of {', '.join(self.formats)}"
-        )
+        super().__init__(f"unsupported {what} {format!r}; choose one of {', '.join(self.formats)}")

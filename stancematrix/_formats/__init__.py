@@ -14,11 +14,11 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..exceptions import UnsupportedFormatError
+from stancematrix.exceptions import UnsupportedFormatError
 
 if TYPE_CHECKING:
-    from .._io import Input
-    from .._matrix import StanceMatrix
+    from stancematrix._io import Input
+    from stancematrix._matrix import StanceMatrix
 
 __all__ = ["FORMATS", "Format", "by_extension", "get", "read", "render"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from .._json import read_json as read
-from .._json import to_json as render
+from stancematrix._json import read_json as read
+from stancematrix._json import to_json as render
 
 __all__ = ["EXTENSIONS", "NAME", "read", "render"]
 

@@ -22,16 +22,16 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
-from .._escape import markdown_cell, unescape_markdown_cell
-from .._io import Input, read_text
-from .._layout import Cell, Labels, grid
-from .._matrix import StanceMatrix, _Located
-from .._model import Actor, Issue, Position, Source
-from .._scale import Scale
-from ..exceptions import ReadError, StanceMatrixError
+from stancematrix._escape import markdown_cell, unescape_markdown_cell
+from stancematrix._io import Input, read_text
+from stancematrix._layout import Cell, Labels, grid
+from stancematrix._matrix import StanceMatrix, _Located
+from stancematrix._model import Actor, Issue, Position, Source
+from stancematrix._scale import Scale
+from stancematrix.exceptions import ReadError, StanceMatrixError
 
 if TYPE_CHECKING:
-    from .._model import Position as _Position
+    from stancematrix._model import Position as _Position
 
 __all__ = ["EXTENSIONS", "NAME", "read", "render"]
 
@@ -75,8 +75,15 @@ def render(
         matrix: The matrix.
         citations: Add footnote markers (``[^1]``) to each cell for the sources behind it
             and list those sources, numbered in order of first citation, under the table.
-        transpose, actors, issues, cell, as_of, labels, actor_labels, issue_labels, corner:
-            The shared layout options (see :mod:`stancematrix._layout`).
+        transpose: Rows are actors and columns issues (default: the reverse).
+        actors: Keys or aliases of the actors to show, in order (default: all).
+        issues: Keys or aliases of the issues to show, in order (default: all).
+        cell: What a cell shows: ``"stance"``, ``"symbol"``, ``"summary"`` or ``"both"``.
+        as_of: Show only the claims that hold on this date (see ``StanceMatrix.as_of``).
+        labels: Label actors and issues by ``"name"`` (names and titles) or ``"key"``.
+        actor_labels: Actor key or alias → header label, overriding *labels*.
+        issue_labels: Issue key or alias → row label, overriding *labels*.
+        corner: The top-left header (default ``"Issue"``, or ``"Actor"`` transposed).
     """
     layout = grid(
         matrix,
@@ -329,17 +336,13 @@ def _finish(
     issue_values = list(issues.values())
     while True:
         try:
-            matrix = StanceMatrix._build(
-                claims, actor_values, issue_values, [cite], scale, None
-            )
+            matrix = StanceMatrix._build(claims, actor_values, issue_values, [cite], scale, None)
         except _Located as located:
             if located.part == "claims":
                 line, column, value = where[located.index]
                 error = _error(str(located.error), name, line, column, value)
             else:
-                entry = (actor_values if located.part == "actors" else issue_values)[
-                    located.index
-                ]
+                entry = (actor_values if located.part == "actors" else issue_values)[located.index]
                 error = ReadError(
                     str(located.error), source=name, field=located.part, value=entry.key
                 )

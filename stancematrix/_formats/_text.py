@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 import tabulate as _tabulate
 
-from .._escape import terminal_text
-from .._layout import Cell, Labels, grid
-from ..exceptions import InvalidValueError
+from stancematrix._escape import terminal_text
+from stancematrix._layout import Cell, Labels, grid
+from stancematrix.exceptions import InvalidValueError
 
 if TYPE_CHECKING:
-    from .._matrix import StanceMatrix
+    from stancematrix._matrix import StanceMatrix
 
 __all__ = ["EXTENSIONS", "NAME", "display_width", "render"]
 
@@ -129,8 +129,15 @@ def render(
         width: The widest the table may be, in terminal columns; by default the width
             of the terminal (80 when there is none). Cells are wrapped to fit; each
             column keeps at least 6 columns, so very narrow widths may be exceeded.
-        transpose, actors, issues, cell, as_of, labels, actor_labels, issue_labels, corner:
-            The shared layout options (see :mod:`stancematrix._layout`).
+        transpose: Rows are actors and columns issues (default: the reverse).
+        actors: Keys or aliases of the actors to show, in order (default: all).
+        issues: Keys or aliases of the issues to show, in order (default: all).
+        cell: What a cell shows: ``"stance"``, ``"symbol"``, ``"summary"`` or ``"both"``.
+        as_of: Show only the claims that hold on this date (see ``StanceMatrix.as_of``).
+        labels: Label actors and issues by ``"name"`` (names and titles) or ``"key"``.
+        actor_labels: Actor key or alias → header label, overriding *labels*.
+        issue_labels: Issue key or alias → row label, overriding *labels*.
+        corner: The top-left header (default ``"Issue"``, or ``"Actor"`` transposed).
 
     Raises:
         InvalidValueError: If *tablefmt* is unknown or *width* is not a positive int.
