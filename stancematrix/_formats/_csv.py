@@ -465,7 +465,11 @@ def _assemble(
                 return float(value) if any(c in value for c in ".eEn") else int(value)
             return kind.parse(value)
         except (ValueError, StanceMatrixError) as error:
-            reason = getattr(error, "reason", None) or f"not a valid {field}"
+            reason = (
+                str(error)
+                if isinstance(error, StanceMatrixError)
+                else f"not a valid {field}: {value!r}"
+            )
             raise _at(reason, name, line, field, value) from error
 
     def each(record: str) -> Iterator[tuple[int, dict[str, str | None]]]:
@@ -855,7 +859,7 @@ def _mapped(
             try:
                 entry = convert(value)
             except StanceMatrixError as error:
-                failed[value] = getattr(error, "reason", None) or str(error)
+                failed[value] = str(error)
                 continue
             decoded[value] = len(entries)
             entries.append(entry)
