@@ -31,7 +31,6 @@ __all__ = [
 # emphasis (* _), code (`), links and images ([ ] !), strikethrough (~), raw HTML and
 # autolinks (< >), entity references (&).
 _MARKDOWN_SPECIAL = re.compile(r"([\\|*_`\[\]<>&~!])")
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _MARKDOWN_TOKEN = re.compile(
     r"\\([!-/:-@\[-`{-~])"  # a backslash escape of ASCII punctuation
     r"|(&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});)"  # an entity
@@ -43,12 +42,13 @@ def markdown_cell(text: str) -> str:
     """Escape *text* so it is exactly one GFM pipe-table cell's inline text.
 
     Pipes, backslashes and the characters that start inline markup or raw HTML are
-    backslash-escaped; line breaks become ``<br>``; whitespace at either end (which a
-    table would trim) becomes a numeric character reference. A CommonMark/GFM parser
+    backslash-escaped; a newline becomes ``<br>`` and a carriage return ``&#13;`` (either
+    would end the row); whitespace at either end (which a table would trim) becomes a
+    numeric character reference. A CommonMark/GFM parser
     shows the cell as *text* (U+0000, which CommonMark forbids, shows as U+FFFD).
     :func:`unescape_markdown_cell` is its inverse.
     """
-    out = _NEWLINE.sub("<br>", _MARKDOWN_SPECIAL.sub(r"\\\1", text))
+    out = _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\r", "&#13;").replace("\n", "<br>")
     if out[:1].isspace() or out[-1:].isspace():
         stripped = out.strip()
         if not stripped:
