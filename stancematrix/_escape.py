@@ -31,6 +31,8 @@ __all__ = [
 # emphasis (* _), code (`), links and images ([ ] !), strikethrough (~), raw HTML and
 # autolinks (< >), entity references (&).
 _MARKDOWN_SPECIAL = re.compile(r"([\\|*_`\[\]<>&~!])")
+# Control characters CommonMark cannot carry as character references (it shows U+FFFD).
+_MARKDOWN_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _MARKDOWN_TOKEN = re.compile(
     r"\\([!-/:-@\[-`{-~])"  # a backslash escape of ASCII punctuation
     r"|(&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});)"  # an entity
@@ -44,11 +46,13 @@ def markdown_cell(text: str) -> str:
     Pipes, backslashes and the characters that start inline markup or raw HTML are
     backslash-escaped; a newline becomes ``<br>`` and a carriage return ``&#13;`` (either
     would end the row); whitespace at either end (which a table would trim) becomes a
-    numeric character reference. A CommonMark/GFM parser
-    shows the cell as *text* (U+0000, which CommonMark forbids, shows as U+FFFD).
-    :func:`unescape_markdown_cell` is its inverse.
+    numeric character reference. Control characters other than tab, newline, form feed
+    and carriage return, which CommonMark cannot carry (and which could drive a terminal
+    showing the file), become U+FFFD. A CommonMark/GFM parser shows the cell as *text*
+    with just that replacement, and :func:`unescape_markdown_cell` gives it back.
     """
-    out = _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\r", "&#13;").replace("\n", "<br>")
+    out = _MARKDOWN_SPECIAL.sub(r"\\\1", _MARKDOWN_CONTROL.sub("\ufffd", text))
+    out = out.replace("\r", "&#13;").replace("\n", "<br>")
     if out[:1].isspace() or out[-1:].isspace():
         stripped = out.strip()
         if not stripped:

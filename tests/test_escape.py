@@ -17,13 +17,23 @@ from stancematrix._escape import (
 from tests.strategies import hostile_texts
 
 CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What Markdown can carry: control characters other than tab, LF, FF and CR show as U+FFFD.
+MARKDOWN_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def markdown_shows(text: str) -> str:
+    return MARKDOWN_CONTROL.sub("\ufffd", text)
 
 
 class TestMarkdownCell:
     @given(hostile_texts)
     def test_inverse(self, text):
-        """unescape_markdown_cell undoes markdown_cell for any text."""
-        assert text == unescape_markdown_cell(markdown_cell(text))
+        """unescape_markdown_cell undoes markdown_cell (control characters become U+FFFD)."""
+        assert markdown_shows(text) == unescape_markdown_cell(markdown_cell(text))
+
+    def test_control_characters(self):
+        """Escape sequences cannot reach a terminal through Markdown."""
+        assert "\ufffd\\[31mred" == markdown_cell("\x1b[31mred")
 
     @given(hostile_texts)
     def test_no_unescaped_pipe_or_newline(self, text):
