@@ -88,3 +88,7 @@ def matrices(draw: st.DrawFn, min_claims: int = 0, max_claims: int = 12) -> sm.S
     return sm.StanceMatrix.from_positions(
         claims, actors=actors, issues=issues, sources=sources, scale=scale, metadata=metadata
     )
+
+
+#: The agreement methods of :func:`stancematrix.agreement`.
+agreement_methods = st.sampled_from(["identical", "coincidence", "s-score", "kappa"])
