@@ -14,7 +14,7 @@ import itertools
 import types
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
 
@@ -30,6 +30,9 @@ from .exceptions import (
     UnknownIssueError,
     UnknownSourceError,
 )
+
+if TYPE_CHECKING:
+    from ._compare import Shifts, Timeline
 
 __all__ = ["StanceMatrix"]
 
@@ -918,6 +921,58 @@ class StanceMatrix:
             )
         except _Located as located:  # pragma: no cover - a slice of a valid matrix is valid
             raise located.error from None
+
+    # -- queries over time (issue 4) -----------------------------------------------------
+
+    def stance(
+        self,
+        actor: str,
+        issue: str,
+        as_of: PartialDate | datetime.date | str | None = None,
+    ) -> str | None:
+        """The stance label of :meth:`position`, without building the claim.
+
+        The fast accessor for bulk lookups: same rule, same arguments, same errors as
+        :meth:`position`; returns the claim's stance, or None when nothing is known then.
+        """
+        lo, hi = self._cells.span(self._actor_code(actor), self._issue_code(issue))
+        if hi - lo == 1 and as_of is None:
+            return self._scale.labels[self._stance[lo]]
+        last = _moment(as_of, "as_of")[1] if as_of is not None else 99999999
+        latest = self._latest(lo, hi, last)
+        row = min(latest, key=self._source.__getitem__, default=None)
+        return None if row is None else self._scale.labels[self._stance[row]]
+
+    def timeline(self, actor: str, issue: str) -> Timeline:
+        """One cell through time: its claims in date order and the shifts between them.
+
+        The cell's stance at each distinct start date of its dated claims is what
+        :meth:`position` returns as of that date (the first source by rank among the
+        claims starting then). Wherever it changes from one date to the next, a
+        :class:`~stancematrix.results.Shift` records the kind (see
+        :func:`stancematrix._shifts.classify`), the size of the move on the scale and
+        both claims. Undated claims are listed first and take part in no shift: nothing
+        says when they held.
+
+        Raises:
+            UnknownActorError, UnknownIssueError: If *actor* or *issue* is unknown.
+        """
+        from ._compare import timeline
+
+        return timeline(self, actor, issue)
+
+    def shifts(self, actor: str | None = None, issue: str | None = None) -> Shifts:
+        """Every stance shift in the matrix (see :meth:`timeline`).
+
+        Optionally only those of one actor or one issue; in the matrix's order: by actor,
+        issue, then date.
+
+        Raises:
+            UnknownActorError, UnknownIssueError: If *actor* or *issue* is unknown.
+        """
+        from ._compare import shifts
+
+        return shifts(self, actor, issue)
 
     # -- output -------------------------------------------------------------------------
 

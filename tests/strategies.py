@@ -170,3 +170,5 @@ def rich_matrices(draw: st.DrawFn, max_claims: int = 12) -> sm.StanceMatrix:
         )
     except sm.StanceMatrixError:  # an alias clashed with a key or another alias
         reject()
+#: The agreement methods of :func:`stancematrix.agreement`.
+agreement_methods = st.sampled_from(["identical", "coincidence", "s-score", "kappa"])
