@@ -3,6 +3,7 @@
 from . import exceptions
 from ._datasets import dataset_names, load_dataset
 from ._dates import PartialDate, Period, Precision
+from ._diff import MatrixDiff, diff, read_diff
 from ._json import read_json, to_json
 from ._matrix import StanceMatrix
 from ._model import Actor, Issue, Position, Source
@@ -14,6 +15,7 @@ __all__ = [
     "Actor",
     "Issue",
     "Level",
+    "MatrixDiff",
     "PartialDate",
     "Period",
     "Position",
@@ -24,8 +26,10 @@ __all__ = [
     "StanceMatrix",
     "StanceMatrixError",
     "dataset_names",
+    "diff",
     "exceptions",
     "load_dataset",
+    "read_diff",
     "read_json",
     "to_json",
     "verify_quotes",

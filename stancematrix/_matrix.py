@@ -14,7 +14,7 @@ import itertools
 import types
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
 
@@ -30,6 +30,9 @@ from .exceptions import (
     UnknownIssueError,
     UnknownSourceError,
 )
+
+if TYPE_CHECKING:
+    from ._diff import MatrixDiff
 
 __all__ = ["StanceMatrix"]
 
@@ -918,6 +921,25 @@ class StanceMatrix:
             )
         except _Located as located:  # pragma: no cover - a slice of a valid matrix is valid
             raise located.error from None
+
+    # -- diff ---------------------------------------------------------------------------
+
+    def changes(
+        self,
+        since: PartialDate | datetime.date | str,
+        until: PartialDate | datetime.date | str,
+        **options: Any,
+    ) -> MatrixDiff:
+        """What changed between two dates: ``diff(self.as_of(since), self.as_of(until))``.
+
+        Keyword options are those of :func:`stancematrix.diff`.
+
+        Raises:
+            InvalidValueError: If *since* or *until* is not a date.
+        """
+        from ._diff import diff
+
+        return diff(self.as_of(since), self.as_of(until), **options)
 
     # -- output -------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Renderers for :class:`~stancematrix.MatrixDiff`: text, Markdown, CSV and HTML."""
