@@ -211,8 +211,11 @@ class EntityChange:
 
     @property
     def change(self) -> str:
-        """``"added"``, ``"removed"``, ``"renamed"`` (its name or title changed, the key
-        kept) or ``"changed"`` (another field changed)."""
+        """``"added"``, ``"removed"``, ``"renamed"`` or ``"changed"``.
+
+        Renamed: its name (for an issue or source, its title) changed, the key kept;
+        changed: another field changed.
+        """
         if self.old is None:
             return "added"
         if self.new is None:
@@ -272,7 +275,7 @@ class ClaimChange:
     @property
     def _claim(self) -> Position:
         claim = self.new if self.new is not None else self.old
-        assert claim is not None  # noqa: S101 - one side is always set
+        assert claim is not None
         return claim
 
     @property
@@ -284,8 +287,10 @@ class ClaimChange:
 
     @property
     def fields(self) -> tuple[str, ...]:
-        """For a changed claim, the fields that differ, of stance, summary, source,
-        quote, date and note."""
+        """For a changed claim, the fields that differ.
+
+        Of stance, summary, source, quote, date and note, in that order.
+        """
         if self.old is None or self.new is None:
             return ()
         return tuple(
@@ -421,8 +426,10 @@ class MatrixDiff:
 
     @property
     def reordered(self) -> tuple[str, ...]:
-        """The parts (``"actor"``, ``"issue"``, ``"source"``) whose declared order of the
-        entries kept on both sides changed."""
+        """The parts whose declared order of the entries kept on both sides changed.
+
+        Some of ``"actor"``, ``"issue"`` and ``"source"``.
+        """
         return tuple(part for part, _, _ in self._orders)
 
     @property
@@ -442,8 +449,10 @@ class MatrixDiff:
 
     @property
     def claims(self) -> tuple[ClaimChange, ...]:
-        """Every claim change, cell by cell (by actor and issue key), then by date and
-        source; in each cell removed claims, then changed, then added."""
+        """Every claim change, cell by cell (by actor and issue key).
+
+        In each cell: removed claims, then changed, then added, each by date and source.
+        """
         if self._claim_cache is None:
             scale = self._scale
             rows: list[tuple[tuple[Any, ...], ClaimChange]] = []
@@ -651,7 +660,7 @@ class MatrixDiff:
 def _entity_key(entity: Entity | None) -> str:
     if isinstance(entity, Source):
         return entity.id
-    assert entity is not None  # noqa: S101 - callers pass a set side
+    assert entity is not None
     return entity.key
 
 
@@ -827,11 +836,12 @@ def diff(
     }
     entities: dict[Part, list[EntityChange]] = {}
     orders = []
-    for part, keep, old_entries, new_entries in (
+    compared: tuple[tuple[Part, Callable[[str], bool], Sequence[Entity], Sequence[Entity]], ...] = (
         ("actor", keep_actor, old.actors, new.actors),
         ("issue", keep_issue, old.issues, new.issues),
         ("source", _keep_all, old.sources, new.sources),
-    ):
+    )
+    for part, keep, old_entries, new_entries in compared:
         changes, order = _entity_changes(part, old_entries, new_entries, keep)
         entities[part] = changes
         if order is not None:
@@ -865,7 +875,9 @@ def diff(
         entities=entities,
         orders=orders,
         metadata=metadata,
-        changed=zip(before.claims(r for r, _ in changed), after.claims(r for _, r in changed)),
+        changed=zip(
+            before.claims(r for r, _ in changed), after.claims(r for _, r in changed), strict=True
+        ),
         removed=before.claims(removed),
         added=after.claims(added),
         unpaired=unpaired,
@@ -896,7 +908,7 @@ def _chooser(
             except StanceMatrixError as e:
                 error = e
         if not found:
-            assert error is not None  # noqa: S101 - there are two lookups
+            assert error is not None
             raise error
         keys.update(found)
     return keys.__contains__
@@ -954,6 +966,8 @@ def _compare_single(
         new_common = list(map(new_row.__getitem__, map(old_cells.__getitem__, old_common)))
         added = [n for n, c in enumerate(new_cells) if c not in old_set]
     differs = None
+    column: list[Any]
+    other: list[Any]
     for name in ("_stance", "_source", "_start", "_end"):
         a: array[int] = getattr(old, name)
         b: array[int] = getattr(new, name)
@@ -1209,6 +1223,7 @@ def _apply(patch: MatrixDiff, matrix: StanceMatrix) -> StanceMatrix:
         {i.key: n for n, i in enumerate(matrix.issues)},
     )
     dropped: set[int] = set()
+    claim: _Claim
     for claim, verb in itertools.chain(
         zip(patch._removed, itertools.repeat("removes")),
         ((old, "changes") for old, _ in patch._changed),
@@ -1231,9 +1246,9 @@ def _apply(patch: MatrixDiff, matrix: StanceMatrix) -> StanceMatrix:
             )
         dropped.add(row)
     # Recode what is kept, and code what is added, against the new declarations.
-    a_new = {a.key: n for n, a in enumerate(actors)}
-    i_new = {i.key: n for n, i in enumerate(issues)}
-    s_new = {s.id: n for n, s in enumerate(sources)}
+    a_new = {_entity_key(a): n for n, a in enumerate(actors)}
+    i_new = {_entity_key(i): n for n, i in enumerate(issues)}
+    s_new = {_entity_key(s): n for n, s in enumerate(sources)}
     a_map = [a_new.get(a.key, -1) for a in matrix.actors]
     i_map = [i_new.get(i.key, -1) for i in matrix.issues]
     s_map = [s_new.get(s.id, -1) for s in matrix.sources]
@@ -1276,23 +1291,28 @@ def _apply(patch: MatrixDiff, matrix: StanceMatrix) -> StanceMatrix:
             columns[name].append(value)  # type: ignore[arg-type]
     try:
         return StanceMatrix._from_columns(
-            actors=actors,
-            issues=issues,
-            sources=sources,
+            actors=actors,  # type: ignore[arg-type]  # patched from the matrix's actors
+            issues=issues,  # type: ignore[arg-type]
+            sources=sources,  # type: ignore[arg-type]
             scale=matrix.scale,
             metadata=metadata,
             text=text,
-            **columns,
+            actor=columns["actor"],
+            issue=columns["issue"],
+            stance=columns["stance"],
+            source=columns["source"],
+            start=columns["start"],
+            end=columns["end"],
         )
     except _Located as located:
         error = located.error
-        claim = getattr(error, "claim", None)
-        if isinstance(claim, Position):
+        duplicate = getattr(error, "claim", None)
+        if isinstance(duplicate, Position):
             raise _conflict(
-                f"cell ({claim.actor!r}, {claim.issue!r}) already holds a claim the diff "
-                f"adds: {claim!r}",
-                actor=claim.actor,
-                issue=claim.issue,
+                f"cell ({duplicate.actor!r}, {duplicate.issue!r}) already holds a claim the "
+                f"diff adds: {duplicate!r}",
+                actor=duplicate.actor,
+                issue=duplicate.issue,
             ) from error
         raise _conflict(f"the patched matrix is not valid: {error}") from error
 
@@ -1439,7 +1459,12 @@ class _DiffReader(_Reader):
                 raise self.fail("a metadata change needs differing old and new", where, node)
             metadata.append(MetadataChange(values["key"], values.get("old"), values.get("new")))
         entities: dict[Part, list[EntityChange]] = {}
-        for part, name in (("actor", "actors"), ("issue", "issues"), ("source", "sources")):
+        named: tuple[tuple[Part, str], ...] = (
+            ("actor", "actors"),
+            ("issue", "issues"),
+            ("source", "sources"),
+        )
+        for part, name in named:
             entities[part] = [
                 self.entity(part, node, f"{name}[{i}]")
                 for i, node in enumerate(self.list_of(root, name))
