@@ -33,6 +33,7 @@ from .exceptions import (
 
 if TYPE_CHECKING:
     from ._compare import Shifts, Timeline
+    from ._diff import MatrixDiff
 
 __all__ = ["StanceMatrix"]
 
@@ -973,6 +974,25 @@ class StanceMatrix:
         from ._compare import shifts
 
         return shifts(self, actor, issue)
+
+    # -- diff ---------------------------------------------------------------------------
+
+    def changes(
+        self,
+        since: PartialDate | datetime.date | str,
+        until: PartialDate | datetime.date | str,
+        **options: Any,
+    ) -> MatrixDiff:
+        """What changed between two dates: ``diff(self.as_of(since), self.as_of(until))``.
+
+        Keyword options are those of :func:`stancematrix.diff`.
+
+        Raises:
+            InvalidValueError: If *since* or *until* is not a date.
+        """
+        from ._diff import diff
+
+        return diff(self.as_of(since), self.as_of(until), **options)
 
     # -- output -------------------------------------------------------------------------
 
