@@ -30,7 +30,7 @@ import json
 import struct
 import zlib
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from typing import Any, Final
 
@@ -104,36 +104,42 @@ class _Data:
 # -- reading the CSV tables -----------------------------------------------------------------
 
 
-def _rows(source: Input, columns: Sequence[str]) -> tuple[str, Iterable[tuple[int, list[str]]]]:
-    """The name of *source* and its ``(line, fields)`` rows, fields in *columns* order."""
-    text, name = read_text(source, looks_like_text=",")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None:
-        raise ReadError("empty file: expected a header row", source=name, line=1)
-    missing = [c for c in columns if c not in header]
-    if missing:
-        raise ReadError(
-            f"missing column(s) {', '.join(map(repr, missing))} in header {header!r}",
-            source=name,
-            line=1,
-        )
-    where = [header.index(c) for c in columns]
-    width = len(header)
+class _Table:
+    """One CSV table: its header checked, its rows or columns in the order asked for."""
 
-    def rows() -> Iterable[tuple[int, list[str]]]:
+    def __init__(self, source: Input, columns: Sequence[str]) -> None:
+        self.text, self.name = read_text(source, looks_like_text=",")
+        self._reader = csv.reader(io.StringIO(self.text, newline=""))
+        header = next(self._reader, None)
+        if header is None:
+            raise ReadError("empty file: expected a header row", source=self.name, line=1)
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise ReadError(
+                f"missing column(s) {', '.join(map(repr, missing))} in header {header!r}",
+                source=self.name,
+                line=1,
+            )
+        self.where = [header.index(c) for c in columns]
+        self.width = len(header)
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """``(line, fields)`` for each row, skipping blank lines.
+
+        Raises:
+            ReadError: If a row has more or fewer fields than the header.
+        """
+        reader, where, width = self._reader, self.where, self.width
         for fields in reader:
             if len(fields) != width:
                 if not fields:  # a blank line
                     continue
                 raise ReadError(
                     f"expected {width} fields, found {len(fields)}",
-                    source=name,
+                    source=self.name,
                     line=reader.line_num,
                 )
             yield reader.line_num, [fields[i] for i in where]
-
-    return name, rows()
 
 
 def _int(text: str, name: str, line: int, field: str) -> int:
@@ -155,9 +161,10 @@ def _read_csv(votes: Input, roll_calls: Input, topics: Input) -> _Data:
             call, vote or topic, or a country code given with two different names.
     """
     # roll calls
-    name, rows = _rows(roll_calls, ROLL_CALL_COLUMNS)
+    calls = _Table(roll_calls, ROLL_CALL_COLUMNS)
+    name = calls.name
     found: dict[int, list[str]] = {}
-    for line, fields in rows:
+    for line, fields in calls.rows():
         rcid = _int(fields[0], name, line, "rcid")
         if rcid in found:
             raise ReadError("repeated roll call", source=name, line=line, field="rcid", value=rcid)
@@ -182,10 +189,11 @@ def _read_csv(votes: Input, roll_calls: Input, topics: Input) -> _Data:
     columns["session"] = [int(s) for s in columns["session"]]
 
     # topics
-    name, rows = _rows(topics, TOPIC_COLUMNS)
+    table = _Table(topics, TOPIC_COLUMNS)
+    name = table.name
     labels: dict[str, str] = {}
     tagged: list[set[str]] = [set() for _ in rcids]
-    for line, (rcid_text, code, label) in rows:
+    for line, (rcid_text, code, label) in table.rows():
         n = index.get(_int(rcid_text, name, line, "rcid"))
         if n is None:
             raise ReadError(
@@ -213,15 +221,29 @@ def _read_csv(votes: Input, roll_calls: Input, topics: Input) -> _Data:
     columns["topics"] = [sorted(codes) for codes in tagged]
 
     # votes
-    name, rows = _rows(votes, VOTES_COLUMNS)
+    table = _Table(votes, VOTES_COLUMNS)
+    rcid_index = {str(rcid): n for rcid, n in index.items()}
+    actor_list, matrix = _votes(table, rcid_index, index, len(rcids))
+    return _Data(
+        actors=actor_list,
+        topics=tuple(sorted(labels.items())),
+        roll_calls=columns,
+        votes=matrix,
+    )
+
+
+_Votes = tuple[tuple[tuple[str, str], ...], bytes]
+
+
+def _votes(table: _Table, rcid_index: dict[str, int], index: dict[int, int], width: int) -> _Votes:
+    """The actors and the vote matrix, row by row, raising at the first bad row."""
+    name = table.name
     actors: dict[str, int] = {}
     names: dict[str, str] = {}  # key -> name
     keys: dict[str, str] = {}  # name -> key
-    width = len(rcids)
     matrix = bytearray()
-    rcid_index = {str(rcid): n for rcid, n in index.items()}
     codes = _CODES
-    for line, (rcid_text, country, code, vote) in rows:
+    for line, (rcid_text, country, code, vote) in table.rows():
         n = rcid_index.get(rcid_text)
         if n is None:
             n = index.get(_int(rcid_text, name, line, "rcid"))  # e.g. "0012"
@@ -269,12 +291,7 @@ def _read_csv(votes: Input, roll_calls: Input, topics: Input) -> _Data:
                 f"second vote of {key} on roll call {rcid_text}", source=name, line=line
             )
         matrix[cell] = stance
-    return _Data(
-        actors=tuple((key, names[key]) for key in actors),
-        topics=tuple(sorted(labels.items())),
-        roll_calls=columns,
-        votes=bytes(matrix),
-    )
+    return tuple((key, names[key]) for key in actors), bytes(matrix)
 
 
 # -- the package file ---------------------------------------------------------------------
@@ -370,8 +387,9 @@ def _matrix(
     if not all(keep):
         rows = [bytes(itertools.compress(row, keep)) for row in rows]
         dates = list(itertools.compress(dates, keep))
+    days: dict[str, PartialDate] = {}
     issues = [
-        _issue(rc, n, labels)
+        _issue(rc, n, labels, days)
         for n in itertools.compress(range(width), keep)  # the kept roll calls, in order
     ]
     width = len(issues)
@@ -381,16 +399,14 @@ def _matrix(
     actors = [_actor(*data.actors[a]) for a in kept_actors]
     rows = [rows[a] for a in kept_actors]
 
-    votes = b"".join(rows)
-    stance = array("b", votes.replace(b"\0", b"").translate(_STANCE))
+    # Each column is cut out of the vote rows with C-level operations: compress() picks
+    # the 4-byte little-endian code of every roll call a country voted on.
+    stance = array("b", b"".join(rows).replace(b"\0", b"").translate(_STANCE))
     actor = array("i")
-    issue = array("i")
-    start = array("i")
-    span = range(width)
     for a, row in enumerate(rows):
         actor.extend(array("i", [a]) * (width - row.count(0)))
-        issue.extend(itertools.compress(span, row))
-        start.extend(itertools.compress(dates, row))
+    issue = _gather(rows, [array("i", [n]).tobytes() for n in range(width)])
+    start = _gather(rows, [array("i", [day]).tobytes() for day in dates])
     metadata = {
         "title": _TITLE,
         "description": (
@@ -406,6 +422,11 @@ def _matrix(
     if selection:
         metadata["selection"] = selection
     return _assemble(actors, issues, actor, issue, stance, start, metadata)
+
+
+def _gather(rows: Sequence[bytes], items: Sequence[bytes]) -> array[int]:
+    """The int column holding ``items[n]`` for every non-zero ``row[n]``, row by row."""
+    return array("i", b"".join([b"".join(itertools.compress(items, row)) for row in rows]))
 
 
 # votes byte (1..3) -> stance code (0..2)
@@ -441,7 +462,9 @@ def _actor(key: str, name: str) -> Actor:
     return Actor(key, name, "state", () if name == key else (name,))
 
 
-def _issue(rc: Mapping[str, list[Any]], n: int, labels: Mapping[str, str]) -> Issue:
+def _issue(
+    rc: Mapping[str, list[Any]], n: int, labels: Mapping[str, str], days: dict[str, PartialDate]
+) -> Issue:
     rcid = str(rc["rcid"][n])
     descr = rc["descr"][n] or None  # verbatim; title and proposition are stripped
     title = rc["short"][n].strip() or f"Roll call {rcid}"
@@ -452,7 +475,8 @@ def _issue(rc: Mapping[str, list[Any]], n: int, labels: Mapping[str, str]) -> Is
         title=title,
         proposition=descr.strip() if descr and descr.strip() else title,
         description=descr,
-        date=PartialDate.parse(rc["date"][n]),
+        date=days.get(rc["date"][n])
+        or days.setdefault(rc["date"][n], PartialDate.parse(rc["date"][n])),
         tags=tuple(tags),
     )
 
