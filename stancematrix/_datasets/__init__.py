@@ -15,8 +15,8 @@ from stancematrix.exceptions import InvalidValueError, UnknownDatasetError
 __all__ = ["dataset_names", "load_dataset"]
 
 # name -> file in this package; each file carries its own title and citation in metadata.
-_FILES = {"ukraine": "ukraine.json"}
-_NAMES = ("ukraine", "unga")
+# JSON documents are read with read_json; "unga" is a compact vote file (see _unga.py).
+_FILES = {"ukraine": "ukraine.json", "unga": "unga/unga.bin"}
 
 
 def dataset_names() -> tuple[str, ...]:
@@ -32,7 +32,7 @@ def dataset_names() -> tuple[str, ...]:
     hdl:1902.1/12379, as packaged in the R package unvotes by David Robinson (MIT licence).
     The matrix's ``metadata["citation"]`` and ``metadata["licence"]`` say so too.
     """
-    return _NAMES
+    return tuple(sorted(_FILES))
 
 
 def load_dataset(
@@ -92,7 +92,7 @@ def load_dataset(
         key = _topics_key(topics)
         return _load_unga(_date_key(since), _date_key(until), key)
     if name not in _FILES:
-        raise UnknownDatasetError(name, _NAMES)
+        raise UnknownDatasetError(name, _FILES)
     for field, value in (("since", since), ("until", until), ("topics", topics)):
         if value is not None:
             raise InvalidValueError(field, value, f"the {name!r} dataset cannot be narrowed")
