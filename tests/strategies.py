@@ -19,8 +19,8 @@ names = st.text(min_size=1, max_size=12).map(str.strip).filter(bool)
 
 
 @st.composite
-def partial_dates(draw: st.DrawFn) -> sm.PartialDate:
-    year = draw(st.integers(1, 9999))
+def partial_dates(draw: st.DrawFn, min_year: int = 1, max_year: int = 9999) -> sm.PartialDate:
+    year = draw(st.integers(min_year, max_year))
     month = draw(st.none() | st.integers(1, 12))
     if month is None:
         return sm.PartialDate(year)
