@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 import stancematrix as sm
 from stancematrix.exceptions import ReadError
 from tests.strategies import hostile_texts, names
-from tests.test_datasets import SEED_001_TABLES, pipe_tables
 from tests.test_escape import MARKDOWN_CONTROL, markdown_shows
+from tests.test_datasets import SEED_001_TABLES, pipe_tables
 
 markdown_it = pytest.importorskip("markdown_it")
 
@@ -247,13 +247,15 @@ class TestRoundTrip:
         """Rendering summaries, reading them back and rendering again keeps every cell."""
         first = matrix.to_markdown(cell="summary", labels="key")
         read = sm.read_markdown(first, scale=matrix.scale)
-        cells = lambda md: {
-            (row[0], header, cell)
-            for header_row, *body in [parsed_cells(md)]
-            for row in body
-            for header, cell in zip(header_row[1:], row[1:], strict=True)
-            if cell
-        }
+        cells = (
+            lambda md: {  # noqa: E731
+                (row[0], header, cell)
+                for header_row, *body in [parsed_cells(md)]
+                for row in body
+                for header, cell in zip(header_row[1:], row[1:], strict=True)
+                if cell
+            }
+        )
         assert cells(first) == cells(read.to_markdown(cell="summary", labels="key"))
 
     @given(markdown_keys)
