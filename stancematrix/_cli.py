@@ -15,11 +15,12 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, Any, NoReturn
 
 from ._datasets import _FILES, dataset_names, load_dataset
-from ._json import read_json
+from ._formats import FORMATS, by_extension, get, read, render
 from ._matrix import StanceMatrix
+from ._scale import Scale
 from .exceptions import ReadError, StanceMatrixError
 
 __all__ = ["main"]
@@ -71,13 +72,13 @@ def _progress(what: str) -> Iterator[None]:
             )
 
 
-def _load(source: str | None) -> StanceMatrix:
+def _load(source: str | None, input_format: str | None = None, **options: Any) -> StanceMatrix:
     """A matrix from a file, ``-`` (standard input) or a built-in dataset name."""
     if source is None:
         source = DEFAULT_DATASET
     if source == "-":
         with _progress("standard input"):
-            return read_json(sys.stdin.buffer.read())
+            return _read(sys.stdin.buffer.read(), input_format or "json", options)
     if source in _FILES and not Path(source).exists():
         with _progress(f"dataset {source!r}"):
             return load_dataset(source)
@@ -85,7 +86,14 @@ def _load(source: str | None) -> StanceMatrix:
         names = ", ".join(dataset_names())
         raise ReadError(f"no such file, and not a built-in dataset ({names})", source=source)
     with _progress(source):
-        return read_json(source)
+        return _read(source, input_format, options)
+
+
+def _read(source: str | bytes, input_format: str | None, options: dict[str, Any]) -> StanceMatrix:
+    matrix = read(source, input_format, **options)
+    if not isinstance(matrix, StanceMatrix):  # pragma: no cover - readers return matrices
+        raise _Usage("the input is not a stance matrix")
+    return matrix
 
 
 def _write(text: str, output: str | None) -> None:
@@ -93,7 +101,14 @@ def _write(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    Path(output).write_text(text, encoding="utf-8")
+    Path(output).write_text(text, encoding="utf-8", newline="")
+
+
+def _error(message: str) -> None:
+    prefix = f"{PROG}: error:"
+    if _colour(sys.stderr):
+        prefix = f"\x1b[31m{prefix}\x1b[0m"
+    print(f"{prefix} {message}", file=sys.stderr)
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -111,19 +126,194 @@ def _cmd_datasets(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    problems = 0
+    failed = 0
     for path in args.files:
         try:
-            matrix = _load(path)
+            matrix, problems = _check(path, args.input_format)
         except StanceMatrixError as error:
-            problems += 1
-            print(str(error), file=sys.stdout)
+            matrix, problems = None, [error]
+        for problem in problems:
+            print(str(problem))
+        if problems or matrix is None:
+            failed += 1
             continue
         print(
             f"{path}: ok: {len(matrix.actors)} actors, {len(matrix.issues)} issues, "
             f"{len(matrix)} claims, {len(matrix.sources)} sources"
         )
-    return 1 if problems else 0
+    return 1 if failed else 0
+
+
+def _check(path: str, input_format: str | None) -> tuple[StanceMatrix, list[StanceMatrixError]]:
+    """Read *path*, collecting every problem where the format's reader can go on."""
+    if path == "-" or not Path(path).exists() or path in _FILES:
+        return _load(path, input_format), []
+    fmt = get(input_format, readable=True) if input_format else by_extension(path)
+    if fmt.name in _LENIENT:
+        with _progress(path):
+            matrix, problems = fmt.load().read(path, lenient=True)
+        return matrix, list(problems)
+    return _load(path, input_format), []
+
+
+# Formats whose readers can collect every problem (``lenient=True``) instead of stopping.
+_LENIENT = ("csv", "markdown")
+
+
+def _matrix_text(matrix: StanceMatrix, args: argparse.Namespace) -> str:
+    grid = args.format in ("text", "markdown", "html") or (
+        args.format == "csv" and args.layout == "wide"
+    )
+    options: dict[str, Any] = {}
+    if grid:
+        options.update(cell=args.cell, transpose=args.transpose)
+        if args.actors:
+            options["actors"] = args.actors
+        if args.issues:
+            options["issues"] = args.issues
+        if args.as_of:
+            options["as_of"] = args.as_of
+    else:  # a lossless format: write the selected snapshot itself
+        if args.transpose or args.cell != "stance":
+            raise _Usage(f"--cell and --transpose do not apply to --format {args.format}")
+        if args.actors or args.issues:
+            matrix = matrix.select(actors=args.actors, issues=args.issues)
+        if args.as_of:
+            matrix = matrix.as_of(args.as_of)
+    if args.format == "text":
+        options["tablefmt"] = args.tablefmt
+    if args.format == "csv":
+        options["layout"] = args.layout
+    text = render(matrix, args.format, **options)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    matrix = _load(args.source, args.input_format)
+    _write(_matrix_text(matrix, args), args.output)
+    return 0
+
+
+def _result(result: Any, args: argparse.Namespace) -> int:
+    text = result.to_markdown() if args.format == "markdown" else result.to_text()
+    _write(text if text.endswith("\n") else text + "\n", args.output)
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from ._compare import compare
+
+    matrix = _load(args.source, args.input_format)
+    return _result(compare(matrix, args.a, args.b, as_of=args.as_of), args)
+
+
+def _cmd_timeline(args: argparse.Namespace) -> int:
+    matrix = _load(args.source, args.input_format)
+    return _result(matrix.timeline(args.actor, args.issue), args)
+
+
+def _cmd_agreement(args: argparse.Namespace) -> int:
+    from ._agreement import agreement, agreement_matrix
+
+    matrix = _load(args.source, args.input_format)
+    if args.pair:
+        a, b = args.pair
+        return _result(agreement(matrix, a, b, method=args.method, as_of=args.as_of), args)
+    return _result(
+        agreement_matrix(matrix, method=args.method, actors=args.actors, as_of=args.as_of), args
+    )
+
+
+def _cmd_conflicts(args: argparse.Namespace) -> int:
+    from ._structure import conflicts
+
+    return _result(conflicts(_load(args.source, args.input_format)), args)
+
+
+def _cmd_blocs(args: argparse.Namespace) -> int:
+    from ._agreement import blocs
+
+    matrix = _load(args.source, args.input_format)
+    found = blocs(
+        matrix,
+        threshold=args.threshold,
+        k=args.k,
+        method=args.method,
+        actors=args.actors,
+        as_of=args.as_of,
+    )
+    return _result(found, args)
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from ._diff import diff
+
+    if (args.since is None) != (args.until is None):
+        raise _Usage("give both --from and --to, or neither")
+    options = {"stance_only": args.stance_only}
+    if args.since is not None:
+        if args.new is not None:
+            raise _Usage("diff takes OLD NEW, or one SOURCE with --from and --to")
+        matrix = _load(args.old, args.input_format)
+        found = diff(matrix.as_of(args.since), matrix.as_of(args.until), **options)
+    else:
+        if args.new is None:
+            raise _Usage("diff needs OLD and NEW, or one SOURCE with --from and --to")
+        found = diff(
+            _load(args.old, args.input_format), _load(args.new, args.input_format), **options
+        )
+    kinds = {"kinds": args.kinds} if args.kinds else {}
+    renderers = {
+        "text": found.to_text,
+        "markdown": found.to_markdown,
+        "csv": found.to_csv,
+        "html": found.to_html,
+    }
+    text = found.to_json() if args.format == "json" else renderers[args.format](**kinds)
+    _write(text if text.endswith("\n") else text + "\n", args.output)
+    return 1 if args.fail_if_diff and found else 0
+
+
+def _cmd_convert(args: argparse.Namespace) -> int:
+    columns: dict[str, str | tuple[str, ...]] = {
+        field: tuple(value.split(",")) if "," in value else value
+        for field, value in (
+            ("actor", args.actor_col),
+            ("issue", args.issue_col),
+            ("stance", args.stance_col),
+            ("date", args.date_col),
+            ("source", args.source_col),
+        )
+        if value is not None
+    }
+    options: dict[str, Any] = {}
+    if columns:
+        options["columns"] = columns
+        if args.scale is not None:
+            options["scale"] = _SCALES[args.scale]()
+    elif args.scale is not None:
+        raise _Usage("--scale applies only with column mapping options (--actor-col …)")
+    matrix = _load(args.input, args.input_format, **options)
+    target = args.to
+    if target is None:
+        if args.output == "-":
+            raise _Usage("writing to standard output needs --to FORMAT")
+        target = _format_of(args.output)
+    text = render(matrix, target)
+    _write(text if text.endswith("\n") else text + "\n", args.output)
+    return 0
+
+
+_SCALES = {"five-point": Scale.five_point, "votes": Scale.votes}
+
+
+def _format_of(path: str) -> str:
+    name = path.lower().removesuffix(".gz")
+    for fmt in FORMATS:
+        if name.endswith(fmt.extensions):
+            return fmt.name
+    names = ", ".join(f.name for f in FORMATS)
+    raise _Usage(f"cannot tell the format of {path!r} from its extension; use --to ({names})")
 
 
 # -- the parser -----------------------------------------------------------------------------
@@ -149,6 +339,64 @@ def _add(
     return parser
 
 
+def _source(parser: _Parser) -> None:
+    parser.add_argument(
+        "source",
+        metavar="SOURCE",
+        nargs="?",
+        help=f"a file, '-' for standard input, or a built-in dataset (default: {DEFAULT_DATASET})",
+    )
+    _input_format(parser)
+
+
+def _input_format(parser: _Parser) -> None:
+    readable = [f.name for f in FORMATS if f.readable]
+    parser.add_argument(
+        "--input-format",
+        choices=readable,
+        help="format of the input (default: by file extension; json for '-')",
+    )
+
+
+def _layout(parser: _Parser) -> None:
+    parser.add_argument("--actors", nargs="+", metavar="ACTOR", help="actors to show, in order")
+    parser.add_argument("--issues", nargs="+", metavar="ISSUE", help="issues to show, in order")
+    parser.add_argument("--as-of", metavar="DATE", help="show the snapshot at DATE")
+    parser.add_argument(
+        "--cell",
+        choices=["stance", "symbol", "summary", "both"],
+        default="stance",
+        help="what each cell shows",
+    )
+    parser.add_argument(
+        "--transpose", action="store_true", help="actors as rows, issues as columns"
+    )
+
+
+def _agreement_options(parser: _Parser) -> None:
+    parser.add_argument(
+        "--method",
+        choices=["identical", "coincidence", "s-score", "kappa"],
+        default="coincidence",
+        help="agreement measure",
+    )
+    parser.add_argument("--actors", nargs="+", metavar="ACTOR", help="only these actors")
+    parser.add_argument("--as-of", metavar="DATE", help="use the snapshot at DATE")
+
+
+def _result_options(parser: _Parser) -> None:
+    parser.add_argument(
+        "--format", choices=["text", "markdown"], default="text", help="output format"
+    )
+    _output(parser)
+
+
+def _output(parser: _Parser) -> None:
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write here instead of standard output"
+    )
+
+
 def build_parser() -> _Parser:
     """The argument parser for every command (also used to check the docs)."""
     parser = _Parser(
@@ -160,6 +408,148 @@ def build_parser() -> _Parser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
+    show = _add(
+        commands,
+        "show",
+        _cmd_show,
+        "Print a matrix as a table (default: the built-in article dataset).",
+        f"{PROG} show --actors US RU --issues territory sanctions --cell summary",
+    )
+    _source(show)
+    _layout(show)
+    show.add_argument(
+        "--format", choices=[f.name for f in FORMATS], default="text", help="output format"
+    )
+    show.add_argument("--tablefmt", default="simple_grid", help="tabulate table format (text)")
+    show.add_argument(
+        "--layout", choices=["long", "wide"], default="long", help="CSV layout (csv only)"
+    )
+    _output(show)
+
+    compare = _add(
+        commands,
+        "compare",
+        _cmd_compare,
+        "Compare two actors issue by issue: both stances, the gap and the relation.",
+        f"{PROG} compare US RU",
+    )
+    compare.add_argument("a", metavar="A", help="an actor (key or alias)")
+    compare.add_argument("b", metavar="B", help="another actor")
+    _source(compare)
+    compare.add_argument("--as-of", metavar="DATE", help="compare the snapshot at DATE")
+    _result_options(compare)
+
+    timeline = _add(
+        commands,
+        "timeline",
+        _cmd_timeline,
+        "One actor's claims on one issue in date order, with the stance shifts between them.",
+        f"{PROG} timeline US sanctions",
+    )
+    timeline.add_argument("actor", metavar="ACTOR", help="an actor (key or alias)")
+    timeline.add_argument("issue", metavar="ISSUE", help="an issue (key or alias)")
+    _source(timeline)
+    _result_options(timeline)
+
+    agreement = _add(
+        commands,
+        "agreement",
+        _cmd_agreement,
+        "How much actors agree: the matrix of every pair, or one pair with --pair.",
+        f"{PROG} agreement --method s-score --pair US RU",
+    )
+    _source(agreement)
+    _agreement_options(agreement)
+    agreement.add_argument("--pair", nargs=2, metavar=("A", "B"), help="just these two")
+    _result_options(agreement)
+
+    conflicts = _add(
+        commands,
+        "conflicts",
+        _cmd_conflicts,
+        "Cells where sources disagree about the same period, with both quotes.",
+        f"{PROG} conflicts",
+    )
+    _source(conflicts)
+    _result_options(conflicts)
+
+    blocs = _add(
+        commands,
+        "blocs",
+        _cmd_blocs,
+        "Groups of actors that stand together (clustering over the agreement matrix).",
+        f"{PROG} blocs --threshold 0.8",
+    )
+    _source(blocs)
+    _agreement_options(blocs)
+    group = blocs.add_mutually_exclusive_group()
+    group.add_argument("--threshold", type=float, help="join actors agreeing at least this much")
+    group.add_argument("--k", type=int, help="make exactly K blocs")
+    _result_options(blocs)
+
+    diff = _add(
+        commands,
+        "diff",
+        _cmd_diff,
+        "What changed between two files, or in one source between two dates.",
+        f"{PROG} diff old.json new.json --fail-if-diff\n"
+        f"  {PROG} diff ukraine --from 2025-03 --to 2025-07",
+    )
+    diff.add_argument("old", metavar="OLD", help="the old matrix (or the SOURCE with --from/--to)")
+    diff.add_argument("new", metavar="NEW", nargs="?", help="the new matrix")
+    diff.add_argument("--from", dest="since", metavar="DATE", help="snapshot date of the old side")
+    diff.add_argument("--to", dest="until", metavar="DATE", help="snapshot date of the new side")
+    diff.add_argument("--stance-only", action="store_true", help="ignore wording changes")
+    diff.add_argument("--kinds", nargs="+", metavar="KIND", help="show only these change kinds")
+    diff.add_argument(
+        "--format",
+        choices=["text", "markdown", "csv", "json", "html"],
+        default="text",
+        help="output format",
+    )
+    diff.add_argument(
+        "--fail-if-diff", action="store_true", help="exit 1 when there are differences"
+    )
+    _input_format(diff)
+    _output(diff)
+
+    validate = _add(
+        commands,
+        "validate",
+        _cmd_validate,
+        "Read files strictly and report every problem with file:line:column; exit 1 if any.",
+        f"{PROG} validate positions.json more.csv",
+    )
+    validate.add_argument("files", nargs="+", metavar="FILE", help="files to check")
+    _input_format(validate)
+
+    convert = _add(
+        commands,
+        "convert",
+        _cmd_convert,
+        "Convert between formats; map the columns of any long CSV table onto a matrix.",
+        f"{PROG} convert votes.csv.gz votes.json --actor-col country_code "
+        "--issue-col rcid --stance-col vote --scale votes",
+    )
+    convert.add_argument("input", metavar="IN", help="a file, '-' or a dataset name")
+    convert.add_argument("output", metavar="OUT", help="the file to write, or '-'")
+    convert.add_argument(
+        "--to", choices=[f.name for f in FORMATS], help="output format (default: OUT's extension)"
+    )
+    _input_format(convert)
+    for field in ("actor", "issue", "stance", "date", "source"):
+        convert.add_argument(
+            f"--{field}-col",
+            metavar="COLUMN",
+            help=f"CSV column holding the {field}"
+            + (
+                " (a comma-separated fallback chain, first non-empty wins)"
+                if field == "actor"
+                else ""
+            ),
+        )
+    convert.add_argument("--scale", choices=sorted(_SCALES), help="scale of mapped stances")
+
     _add(
         commands,
         "datasets",
@@ -167,15 +557,6 @@ def build_parser() -> _Parser:
         "List the built-in datasets with their titles and citations.",
         f"{PROG} datasets",
     )
-
-    validate = _add(
-        commands,
-        "validate",
-        _cmd_validate,
-        "Read files strictly and report every problem with file:line:column; exit 1 if any.",
-        f"{PROG} validate positions.json more.json",
-    )
-    validate.add_argument("files", nargs="+", metavar="FILE", help="files to check")
     return parser
 
 
@@ -191,13 +572,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status: int = args.run(args)
-    except StanceMatrixError as error:
+    except (StanceMatrixError, _Usage) as error:
         if args.debug:
             raise
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 2
-    except _Usage as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        _error(str(error))
         return 2
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()

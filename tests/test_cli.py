@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import argparse
+import io
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -88,3 +90,233 @@ class TestValidate:
         """A path that is neither a file nor a dataset is a problem, not a crash."""
         assert 1 == main(["validate", "no-such-file.json"])
         assert "no-such-file.json: no such file" in capsys.readouterr().out
+
+
+@pytest.fixture
+def article_json(tmp_path):
+    path = tmp_path / "ukraine.json"
+    path.write_text(sm.load_dataset("ukraine").to_json(), encoding="utf-8")
+    return path
+
+
+class TestShow:
+    def test_no_arguments_prints_the_article_matrix(self):
+        """`stancematrix show` alone prints the built-in article matrix."""
+        result = run("show", "--tablefmt", "plain")
+        assert 0 == result.returncode
+        header = result.stdout.splitlines()[0]
+        assert "United" in header
+        assert "Russia" in header
+
+    def test_markdown_subset_matches_the_library(self, capsys):
+        """Options map onto the renderer: same text as the library call."""
+        args = ["show", "--actors", "US", "RU", "--issues", "territory", "--cell", "summary"]
+        assert 0 == main([*args, "--format", "markdown"])
+        expected = sm.load_dataset("ukraine").to_markdown(
+            actors=["US", "RU"], issues=["territory"], cell="summary"
+        )
+        assert expected.rstrip("\n") + "\n" == capsys.readouterr().out
+
+    @pytest.mark.parametrize("fmt", ["csv", "json", "html"])
+    def test_formats_read_back_or_parse(self, fmt, tmp_path, capsys):
+        """Each output format is what the library writes for the same matrix."""
+        out = tmp_path / f"m.{fmt}"
+        assert 0 == main(["show", "--format", fmt, "--output", str(out)])
+        assert "" == capsys.readouterr().out
+        expected = sm.render(sm.load_dataset("ukraine"), fmt)
+        assert expected.rstrip("\n") + "\n" == out.read_bytes().decode("utf-8")
+
+    def test_as_of_and_file_source(self, article_json, capsys):
+        """A file SOURCE and --as-of show the snapshot."""
+        assert 0 == main(["show", str(article_json), "--as-of", "2025-03", "--format", "csv"])
+        expected = sm.load_dataset("ukraine").as_of("2025-03").to_csv()
+        assert expected.rstrip("\n") + "\n" == capsys.readouterr().out
+
+    def test_unknown_actor_is_one_line_exit_2(self):
+        """A library error is one line on stderr with status 2 and no traceback."""
+        result = run("show", "--actors", "USA")
+        assert 2 == result.returncode
+        assert "" == result.stdout
+        assert 1 == len(result.stderr.splitlines())
+        assert "unknown actor 'USA'" in result.stderr
+
+    def test_debug_shows_the_traceback(self):
+        """--debug lets the exception through."""
+        result = run("--debug", "show", "--actors", "USA")
+        assert 0 != result.returncode
+        assert "Traceback" in result.stderr
+
+    def test_missing_source(self):
+        """A SOURCE that is neither a file nor a dataset is a read error (status 2)."""
+        result = run("show", "nope.json")
+        assert 2 == result.returncode
+        assert "nope.json: no such file" in result.stderr
+
+    def test_cell_with_json_is_a_usage_error(self, capsys):
+        """Options that do not apply to a format are refused, not ignored."""
+        assert 2 == main(["show", "--format", "json", "--cell", "summary"])
+        assert "--cell" in capsys.readouterr().err
+
+
+class TestQueries:
+    def test_compare(self, capsys):
+        """compare prints the library's comparison."""
+        assert 0 == main(["compare", "US", "RU"])
+        m = sm.load_dataset("ukraine")
+        assert sm.compare(m, "US", "RU").to_text().rstrip("\n") + "\n" == capsys.readouterr().out
+
+    def test_timeline_markdown(self, capsys):
+        """timeline prints the cell's timeline, here as Markdown."""
+        assert 0 == main(["timeline", "US", "sanctions", "--format", "markdown"])
+        expected = sm.load_dataset("ukraine").timeline("US", "sanctions").to_markdown()
+        assert expected.rstrip("\n") + "\n" == capsys.readouterr().out
+
+    def test_agreement_pair_and_matrix(self, capsys):
+        """agreement prints one pair with --pair, else the matrix."""
+        m = sm.load_dataset("ukraine")
+        assert 0 == main(["agreement", "--method", "s-score", "--pair", "US", "RU"])
+        expected = sm.agreement(m, "US", "RU", method="s-score").to_text()
+        assert expected.rstrip("\n") + "\n" == capsys.readouterr().out
+        assert 0 == main(["agreement"])
+        assert sm.agreement_matrix(m).to_text().rstrip("\n") + "\n" == capsys.readouterr().out
+
+    def test_conflicts_and_blocs(self, capsys):
+        """conflicts and blocs print the library's results."""
+        m = sm.load_dataset("ukraine")
+        assert 0 == main(["conflicts"])
+        assert sm.conflicts(m).to_text().rstrip("\n") + "\n" == capsys.readouterr().out
+        assert 0 == main(["blocs", "--k", "2"])
+        assert sm.blocs(m, k=2).to_text().rstrip("\n") + "\n" == capsys.readouterr().out
+
+    def test_unknown_method_is_a_usage_error(self):
+        """A method that does not exist is refused by the parser (status 2)."""
+        result = run("agreement", "--method", "cosine")
+        assert 2 == result.returncode
+        assert "invalid choice: 'cosine'" in result.stderr
+
+
+class TestDiff:
+    def test_dates(self, capsys):
+        """diff SOURCE --from --to prints the time diff."""
+        assert 0 == main(["diff", "ukraine", "--from", "2025-03", "--to", "2025-07"])
+        m = sm.load_dataset("ukraine")
+        expected = sm.diff(m.as_of("2025-03"), m.as_of("2025-07")).to_text()
+        assert expected.rstrip("\n") + "\n" == capsys.readouterr().out
+
+    def test_files_and_fail_if_diff(self, tmp_path, capsys):
+        """--fail-if-diff exits 1 on differences and 0 on none."""
+        m = sm.load_dataset("ukraine")
+        old, new = tmp_path / "old.json", tmp_path / "new.json"
+        old.write_text(m.as_of("2025-03").to_json(), encoding="utf-8")
+        new.write_text(m.as_of("2025-07").to_json(), encoding="utf-8")
+        assert 1 == main(["diff", str(old), str(new), "--fail-if-diff", "--format", "json"])
+        assert sm.read_diff(capsys.readouterr().out) == sm.diff(
+            m.as_of("2025-03"), m.as_of("2025-07")
+        )
+        assert 0 == main(["diff", str(old), str(old), "--fail-if-diff"])
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["diff", "ukraine"],
+            ["diff", "ukraine", "--from", "2025"],
+            ["diff", "a", "b", "--from", "1", "--to", "2"],
+        ],
+    )
+    def test_usage_errors(self, args, capsys):
+        """Missing or conflicting sides are usage errors (status 2)."""
+        assert 2 == main(args)
+        assert "error:" in capsys.readouterr().err
+
+
+class TestConvert:
+    def test_json_to_csv_and_back(self, article_json, tmp_path):
+        """convert writes the format OUT's extension names, losslessly."""
+        out = tmp_path / "m.csv"
+        assert 0 == main(["convert", str(article_json), str(out)])
+        assert sm.load_dataset("ukraine") == sm.read_csv(out)
+
+    def test_column_mapping(self, tmp_path, capsys):
+        """Column options read any long table, here the committed UNGA extract."""
+        from tests.conftest import ROOT
+
+        extract = ROOT / "tests" / "data" / "unga" / "votes.csv"
+        out = tmp_path / "votes.json"
+        args = ["convert", str(extract), str(out), "--actor-col", "country_code,country"]
+        args += ["--issue-col", "rcid", "--stance-col", "vote", "--scale", "votes"]
+        assert 0 == main(args)
+        expected = sm.read_csv(
+            extract,
+            columns={"actor": ("country_code", "country"), "issue": "rcid", "stance": "vote"},
+            scale=sm.Scale.votes(),
+        )
+        assert expected == sm.read_json(out)
+
+    def test_stdout_needs_a_format(self, capsys):
+        """Writing to '-' needs --to, since there is no extension to go by."""
+        assert 2 == main(["convert", "ukraine", "-"])
+        assert "--to" in capsys.readouterr().err
+        assert 0 == main(["convert", "ukraine", "-", "--to", "json"])
+        assert sm.load_dataset("ukraine") == sm.read_json(capsys.readouterr().out)
+
+
+class TestDocs:
+    def test_every_command_is_in_the_readme(self):
+        """The README's command-line section shows every subcommand."""
+        from tests.conftest import ROOT
+
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        section = readme.split("## Command line", 1)[1].split("\n## ", 1)[0]
+        for name in commands():
+            assert f"stancematrix {name}" in section, name
+
+
+class TestValidateEveryProblem:
+    def test_csv_problems_are_all_reported(self, tmp_path, capsys):
+        """validate lists every bad row of a CSV, each with file and line."""
+        lines = sm.load_dataset("ukraine").to_csv().splitlines()
+        claims = [n for n, line in enumerate(lines) if line.startswith("claim,")]
+        for n in claims[:2]:
+            fields = lines[n].split(",")
+            fields[3] = "perhaps"  # the stance column
+            lines[n] = ",".join(fields)
+        path = tmp_path / "bad.csv"
+        path.write_bytes("\r\n".join(lines).encode("utf-8") + b"\r\n")
+        assert 1 == main(["validate", str(path)])
+        out = capsys.readouterr().out.splitlines()
+        assert [f"{path}:{claims[0] + 1}", f"{path}:{claims[1] + 1}"] == [
+            ":".join(line.split(":")[:2]) for line in out
+        ]
+        assert all("perhaps" in line for line in out)
+
+
+class TestTerminal:
+    class FakeTTY:
+        def isatty(self):
+            return True
+
+    def test_colour_only_on_a_tty_without_no_color(self, monkeypatch):
+        """Colour needs a terminal and no NO_COLOR in the environment."""
+        from stancematrix._cli import _colour
+
+        monkeypatch.delenv("NO_COLOR", raising=False)
+        assert _colour(self.FakeTTY())
+        assert not _colour(io.StringIO())
+        monkeypatch.setenv("NO_COLOR", "1")
+        assert not _colour(self.FakeTTY())
+
+    def test_slow_reads_report_progress(self, monkeypatch, capsys):
+        """A read slower than PROGRESS_AFTER is announced on stderr, then timed."""
+        import stancematrix._cli as cli
+
+        monkeypatch.setattr(cli, "PROGRESS_AFTER", 0.01)
+        with cli._progress("big.csv"):
+            time.sleep(0.2)
+        err = capsys.readouterr().err
+        assert "reading big.csv" in err
+        assert "read big.csv in" in err
+
+    def test_fast_reads_are_quiet(self, capsys):
+        """A quick read prints nothing."""
+        assert 0 == main(["validate", "ukraine"])
+        assert "" == capsys.readouterr().err
