@@ -130,6 +130,7 @@ class _Table:
             ReadError: If a row has more or fewer fields than the header.
         """
         reader, where, width = self._reader, self.where, self.width
+        same = where == list(range(width))  # columns in the order asked for: no copy
         for fields in reader:
             if len(fields) != width:
                 if not fields:  # a blank line
@@ -139,7 +140,7 @@ class _Table:
                     source=self.name,
                     line=reader.line_num,
                 )
-            yield reader.line_num, [fields[i] for i in where]
+            yield reader.line_num, fields if same else [fields[i] for i in where]
 
 
 def _int(text: str, name: str, line: int, field: str) -> int:
