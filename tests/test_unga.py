@@ -269,6 +269,17 @@ class TestBuild:
         assert "1,669 votes" in result.stdout
         assert blob == out.read_bytes()
 
+    def test_build_script_check(self, tmp_path, blob):
+        """--check exits 0 when the file equals a fresh build and 1 when it does not."""
+        out = tmp_path / "unga.bin"
+        out.write_bytes(blob)
+        command = [sys.executable, "tools/build_unga.py", "--data", str(EXTRACT), "--check"]
+        ok = subprocess.run([*command, "--out", str(out)], cwd=ROOT, capture_output=True)
+        out.write_bytes(blob[:-1] + b"\0")
+        stale = subprocess.run([*command, "--out", str(out)], cwd=ROOT, capture_output=True)
+        assert (0, 1) == (ok.returncode, stale.returncode)
+        assert blob[:-1] + b"\0" == out.read_bytes()
+
     def test_build_script_reports_bad_data(self, tmp_path):
         """A table the reader rejects gives a one-line error and exit status 1."""
         for path in TABLES:
