@@ -182,6 +182,12 @@ class TestNarrowing:
         assert "Zanzibar" not in {a.key for a in m.actors}
         assert all(m.claims(a.key) for a in m.actors)
 
+    def test_empty_window(self, blob):
+        """A window holding no roll call gives an empty matrix, not an error."""
+        m = _unga._matrix(_unga._decode(blob), since="2030")
+        assert ((), (), 0) == (m.actors, m.issues, len(m))
+        assert m.sources
+
     def test_topic_by_code_or_label(self, blob):
         """A topic is named by its code or label, case-insensitively."""
         data = _unga._decode(blob)
