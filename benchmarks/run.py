@@ -574,6 +574,12 @@ def bench_diff(
                 "diff", "sm.diff(A, B) vs daff (TableDiff.hilite)", size, ours_time, "daff"
             )
             result.peer_time = best(lambda: daff_diff(header, rows_a, rows_b), 1)  # noqa: B023
+            summary = daff_diff(header, rows_a, rows_b)
+            result.extra["counts"] = {
+                "added": summary.row_inserts,
+                "removed": summary.row_deletes,
+                "changed": summary.row_updates,
+            }
             result.note = "" if ours_time else "sm.diff not available"
             results.append(judge(result, speedup=40))
     return results
@@ -602,6 +608,21 @@ def numpy_coincidence(m: sm.StanceMatrix) -> Any:
         return (same + 0.5 * (half + half.T)) / both
 
 
+def cross_check(found: Any, m: sm.StanceMatrix) -> str:
+    """How far *found* (whatever agreement_matrix returns) is from the numpy baseline."""
+    for candidate in (found, getattr(found, "values", None), getattr(found, "matrix", None)):
+        try:
+            values = np.asarray(candidate, dtype=float)
+        except (TypeError, ValueError):
+            continue
+        expected = numpy_coincidence(m)
+        if values.shape == expected.shape:
+            both = ~np.isnan(expected) & ~np.isnan(values)
+            gap = float(np.max(np.abs(values[both] - expected[both]))) if both.any() else 0.0
+            return f"max |difference| from numpy {gap:.2g}"
+    return "result not array-like; not cross-checked"
+
+
 def bench_agreement(m: sm.StanceMatrix, counts: Sequence[int], repeat: int) -> list[Result]:
     results = []
     keys = [a.key for a in m.actors]
@@ -614,6 +635,8 @@ def bench_agreement(m: sm.StanceMatrix, counts: Sequence[int], repeat: int) -> l
             result.stancematrix = best(lambda: agreement(sub, method="coincidence"), repeat)  # noqa: B023
         else:
             result.note = "sm.agreement_matrix not available"
+        if agreement is not None and np is not None:
+            result.extra["cross_check"] = cross_check(agreement(sub, method="coincidence"), sub)
         if np is not None:
             result.peer = "numpy one-hot matmul incl. building"
             # BLAS threads make this noisy on a shared machine: take the best of more runs.
