@@ -125,17 +125,12 @@ class _CellIndex:
     def single(self) -> bool:
         """True when no cell holds more than one claim (a roll-call matrix)."""
         if self._single is None:
-            issue, offsets = self._issue, self._offsets
+            issue, offsets = memoryview(self._issue), self._offsets
             spans = [(offsets[a], offsets[a + 1]) for a in range(len(offsets) - 1)]
             # Within an actor's rows issues ascend; a cell with two claims repeats one.
+            # (memoryview slices share the column; islice would walk it from the start.)
             self._single = not any(
-                any(
-                    map(
-                        operator.ge,
-                        itertools.islice(issue, lo, hi - 1),
-                        itertools.islice(issue, lo + 1, hi),
-                    )
-                )
+                any(map(operator.ge, issue[lo : hi - 1], issue[lo + 1 : hi]))
                 for lo, hi in spans
                 if hi - lo > 1
             )
