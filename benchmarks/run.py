@@ -806,7 +806,7 @@ def render_table(results: list[Result]) -> str:
                 "—" if ratio is None else f"{ratio:.2f}×" if ratio >= 0.1 else f"1/{1 / ratio:.0f}",
                 r.target,
                 r.status,
-                r.memory or r.note,
+                "; ".join(filter(None, (r.memory, r.note))),
             ]
         )
     headers = [
@@ -823,6 +823,37 @@ def render_table(results: list[Result]) -> str:
     return tabulate(rows, headers, tablefmt="github")
 
 
+def readme_table(report: dict[str, Any]) -> str:
+    """The README's Performance table for a results JSON written by this runner."""
+    lines = [
+        "| operation | votes | stancematrix | peer | ratio | target | status | memory / note |",
+        "|---|---:|---:|---|---:|---|---|---|",
+    ]
+    for row in report["results"]:
+        ratio = row["ratio"]
+        peer_time = f" {fmt_time(row['peer_time'])}" if row["peer_time"] else ""
+        cells = [
+            row["operation"].replace("|", "\\|"),
+            f"{row['size']:,}" if row["size"] else "",
+            fmt_time(row["stancematrix"]),
+            (row["peer"] or "—") + peer_time,
+            "—" if ratio is None else f"{ratio:.2f}×",
+            row["target"],
+            row["status"],
+            "; ".join(filter(None, (row["memory"], row["note"]))),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    machine = report["machine"]
+    lines.append("")
+    lines.append(
+        f"Run {machine['date']} on {machine['cpus']} CPUs ({machine['processor']}), "
+        f"{machine['platform']}, Python {machine['python']}; pandas {machine['pandas']}, "
+        f"numpy {machine['numpy']}, csv-diff {machine['csv-diff']}, daff {machine['daff']}; "
+        f"best of {report['repeat']} runs."
+    )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="stancematrix benchmarks on the UN votes")
     parser.add_argument("--data", type=Path, default=DATA, help=f"CSV folder (default {DATA})")
@@ -830,7 +861,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=None, help="timed runs per operation")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results.json")
     parser.add_argument("--only", default="", help="comma-separated groups to run")
+    parser.add_argument(
+        "--markdown", type=Path, help="print the README table for a results JSON and stop"
+    )
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(readme_table(json.loads(args.markdown.read_text(encoding="utf-8"))))
+        return 0
     repeat = args.repeat or (1 if args.quick else 5)
     only = set(filter(None, args.only.split(",")))
 
