@@ -638,9 +638,11 @@ def numpy_coincidence(m: sm.StanceMatrix) -> Any:
 
 def cross_check(found: Any, m: sm.StanceMatrix) -> str:
     """How far *found* (whatever agreement_matrix returns) is from the numpy baseline."""
-    for candidate in (found, getattr(found, "values", None), getattr(found, "matrix", None)):
+    names = ("scores", "values", "matrix")
+    for candidate in (found, *(getattr(found, name, None) for name in names)):
         try:
-            values = np.asarray(candidate, dtype=float)
+            rows = [[math.nan if v is None else v for v in row] for row in candidate]
+            values = np.asarray(rows, dtype=float)
         except (TypeError, ValueError):
             continue
         expected = numpy_coincidence(m)
