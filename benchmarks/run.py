@@ -502,6 +502,15 @@ def table_of(m: sm.StanceMatrix) -> tuple[list[str], list[list[str]]]:
     return ["key", "actor", "rcid", "vote"], rows
 
 
+def diff_counts(found: Any) -> dict[str, int] | str:
+    """Added, removed and changed claims as a diff result reports them, if it does."""
+    counts = getattr(found, "counts", None)
+    counts = counts() if callable(counts) else counts
+    if not isinstance(counts, dict):
+        return "no counts"
+    return {k: counts.get(f"claims {k}", counts.get(k)) for k in ("added", "removed", "changed")}
+
+
 def pandas_diff(a: Any, b: Any) -> dict[str, int]:
     merged = a.merge(b, on=["actor", "rcid"], how="outer", suffixes=("_a", "_b"), indicator=True)
     both = merged[merged["_merge"] == "both"]
@@ -571,6 +580,8 @@ def bench_diff(
             ours = f"peak {mb(peak)}; " if ours_time else ""
             result.memory = f"{ours}pandas peak {mb(p_peak)}"
             result.extra["counts"] = expected
+            if ours_call is not None:
+                result.extra["stancematrix_counts"] = diff_counts(ours_call())
             result.note = "" if ours_time else "sm.diff not available"
             results.append(judge(result, at_most=1))
         if ours_call is not None and ours_time is None:
