@@ -29,6 +29,11 @@ def rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
+def stance(matrix: sm.StanceMatrix, actor: str, issue: str) -> str | None:
+    position = matrix.position(actor, issue)
+    return None if position is None else position.stance
+
+
 def claim_matrix(summary: str, **extra: str) -> sm.StanceMatrix:
     return sm.StanceMatrix.from_positions(
         [sm.Position("A", "I", "support", "S", summary=summary, **extra)],
@@ -219,11 +224,20 @@ class TestLongErrors:
             sm.read_csv("\r\n".join(lines))
 
     def test_malformed(self, ukraine):
-        """An unclosed quote is malformed CSV."""
+        """An unclosed quote is malformed CSV, reported where the input ends."""
         lines = self.lines(ukraine)
-        lines[-2] = lines[-2].replace("seed-001", 'seed-"001', 1) + ',"x'
-        with pytest.raises(ReadError, match="malformed CSV|ragged"):
+        lines[-2] += ',"x'
+        with pytest.raises(ReadError, match="malformed CSV") as info:
             sm.read_csv("\r\n".join(lines))
+        assert len(lines) - 1 == info.value.line
+
+    def test_unclosed_quote_in_table(self):
+        """An unclosed quote is malformed CSV in a mapped table too."""
+        with pytest.raises(ReadError, match="malformed CSV") as info:
+            sm.read_csv(
+                'a,b,c\nx,"y,1\nz,1,1\n', columns={"actor": "a", "issue": "b", "stance": "c"}
+            )
+        assert 3 == info.value.line
 
     def test_lenient(self, ukraine):
         """Lenient mode returns the valid rest and every problem with its line."""
@@ -260,13 +274,13 @@ class TestMapped:
         raw = rows(gzip.decompress(VOTES.read_bytes()).decode())
         assert len(raw) - 1 == len(m)
         assert ["47", "5309"] == [i.key for i in m.issues]
-        assert "yes" == m.position("UA", "5309").stance
-        assert "no" == m.position("RU", "5309").stance
+        assert "yes" == stance(m, "UA", "5309")
+        assert "no" == stance(m, "RU", "5309")
         assert "Yemen Arab Republic" == m.actor("Yemen Arab Republic").key
         assert "United States" == m.actor("US").name
         assert ("votes_sample.csv.gz",) == tuple(s.id for s in m.sources)
         for rcid, country, code, vote in raw[1:]:
-            assert vote == m.position(code or country, rcid).stance
+            assert vote == stance(m, code or country, rcid)
 
     def test_empty_actor_without_fallback(self):
         """An empty actor code is an error naming line, column and a fix — never a guess."""
