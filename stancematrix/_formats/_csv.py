@@ -65,7 +65,7 @@ from stancematrix._dates import PartialDate, Period, _encode
 from stancematrix._escape import neutralise_formula, restore_formula
 from stancematrix._io import Input, read_text
 from stancematrix._layout import Cell, Labels, grid
-from stancematrix._matrix import StanceMatrix, _Located
+from stancematrix._matrix import StanceMatrix, _Located, _period
 from stancematrix._model import Actor, Issue, Position, Source
 from stancematrix._scale import Level, Scale
 from stancematrix.exceptions import (
@@ -209,18 +209,41 @@ def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
             document=source.document,
             published=source.published,
         )
-    for claim in matrix:
-        yield row(
-            "claim",
-            actor=claim.actor,
-            issue=claim.issue,
-            stance=claim.stance,
-            source=claim.source,
-            date=claim.date,
-            summary=claim.summary,
-            quote=claim.quote,
-            note=claim.note,
+    # Claims straight from the matrix's columns: no Position per claim.
+    actor_keys = [text(a.key) for a in matrix.actors]
+    issue_keys = [text(i.key) for i in matrix.issues]
+    source_ids = [text(s.id) for s in matrix.sources]
+    labels = [text(label) for label in scale.labels]
+    dates: dict[tuple[int, int], str] = {}
+    texts = matrix._text
+    blank = [""] * (width - 9)
+    for n, (a, i, st, src, start, end) in enumerate(
+        zip(
+            matrix._actor,
+            matrix._issue,
+            matrix._stance,
+            matrix._source,
+            matrix._start,
+            matrix._end,
+            strict=True,
         )
+    ):
+        date = dates.get((start, end))
+        if date is None:
+            date = dates[start, end] = "" if start == 0 else text(_period(start, end))
+        summary, quote, note = texts.get(n, (None, None, None))
+        yield [
+            "claim",
+            actor_keys[a],
+            issue_keys[i],
+            labels[st],
+            source_ids[src],
+            date,
+            text(summary),
+            text(quote),
+            text(note),
+            *blank,
+        ]
 
 
 def render(
