@@ -711,11 +711,17 @@ class _Table:
             if lengths - {self.width}
             else []
         )
-        self.rows = rows
         self.columns = list(zip(*rows, strict=False)) if not self.ragged else []
         if not rows:
             self.columns = [() for _ in self.header]
+        self.rows = rows if self.ragged else []  # the columns hold it all
         return self
+
+    def row(self, row: int) -> list[str]:
+        """Data row *row* (0-based) as read."""
+        if self.rows:
+            return self.rows[row]
+        return [column[row] for column in self.columns]
 
     def line(self, row: int) -> int:
         """The line data row *row* (0-based) starts on."""
@@ -867,6 +873,8 @@ def _mapped(
         bad.add(k)
     if table.ragged:  # lenient: carry on with the rows that fit
         table.columns = list(zip(*(r for r in table.rows if len(r) == table.width), strict=True))
+        if not table.columns:
+            table.columns = [() for _ in table.header]
         kept = [k for k in range(len(table.rows)) if k not in bad]
     else:
         kept = None
@@ -989,7 +997,7 @@ def _mapped(
                 ) from located.error
             k = located.index
             row = kept_rows[k] if kept_rows is not None else row_of(k)
-            problems.add(table.error(str(located.error), row, None, None))
+            problems.add(table.error(str(located.error), row, None, table.row(row)))
             keep = [j for j in range(len(actor)) if j != k]
             actor, issue, stance, source, start, end = (
                 array(c.typecode, map(c.__getitem__, keep))
