@@ -419,26 +419,27 @@ class TestRealVotes:
             assert ["rcid", "country", "country_code", "vote"] == next(csv.reader(file))
 
 
-class TestMappedEdges:
-    COLUMNS = {"actor": "a", "issue": "b", "stance": "c"}
+ABC = {"actor": "a", "issue": "b", "stance": "c"}
 
+
+class TestMappedEdges:
     def test_header_only(self):
         """A table with a header and no rows is an empty matrix."""
-        assert 0 == len(sm.read_csv("a,b,c\r\n", columns=self.COLUMNS))
+        assert 0 == len(sm.read_csv("a,b,c\r\n", columns=ABC))
 
     def test_every_row_ragged_lenient(self):
         """Lenient mode with no valid row returns an empty matrix and every problem."""
-        m, problems = sm.read_csv("a,b,c\nx,1\ny\n", columns=self.COLUMNS, lenient=True)
+        m, problems = sm.read_csv("a,b,c\nx,1\ny\n", columns=ABC, lenient=True)
         assert (0, [2, 3]) == (len(m), [p.line for p in problems])
 
     def test_blank_line_inside(self):
         """A blank line between rows is a ragged row, not skipped silently."""
         with pytest.raises(ReadError, match="ragged") as info:
-            sm.read_csv("a,b,c\nx,1,support\n\ny,1,oppose\n", columns=self.COLUMNS)
+            sm.read_csv("a,b,c\nx,1,support\n\ny,1,oppose\n", columns=ABC)
         assert 3 == info.value.line
 
     def test_duplicate_shows_the_row(self):
         """A duplicate claim's error carries the row's values."""
         with pytest.raises(ReadError) as info:
-            sm.read_csv("a,b,c\nx,1,support\nx,1,support\n", columns=self.COLUMNS)
+            sm.read_csv("a,b,c\nx,1,support\nx,1,support\n", columns=ABC)
         assert (3, ["x", "1", "support"]) == (info.value.line, info.value.value)
