@@ -271,3 +271,23 @@ class TestRoundTrip:
         assert [key] == [
             a.key for a in sm.read_markdown(m.to_markdown(labels="key", cell="summary")).actors
         ]
+
+
+class TestFuzz:
+    @settings(max_examples=200)
+    @given(st.binary(max_size=300) | st.text(alphabet="|-:\\ \nab<>&#;`*", max_size=200))
+    def test_only_library_errors(self, data):
+        """Any input gives a matrix or a library error, never a crash."""
+        try:
+            sm.read_markdown(data if isinstance(data, bytes) else data + "\n")
+        except sm.StanceMatrixError:
+            pass
+
+    @settings(max_examples=200)
+    @given(st.text(alphabet="|-:\\ \nab<>&#;`*", max_size=200))
+    def test_lenient_never_raises_on_table_problems(self, text):
+        """Lenient mode reports table problems instead of raising them."""
+        try:
+            sm.read_markdown(text + "\n", lenient=True)
+        except sm.StanceMatrixError as error:
+            assert "ragged" not in str(error)
