@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import stancematrix as sm
 from stancematrix._escape import FORMULA_TRIGGERS
-from stancematrix._formats._csv import COLUMNS
+from stancematrix._formats._csv import COLUMNS, _Table
 from stancematrix.exceptions import InvalidValueError, ReadError
 from tests.strategies import hostile_texts, matrices, rich_matrices
 
@@ -443,3 +443,27 @@ class TestMappedEdges:
         with pytest.raises(ReadError) as info:
             sm.read_csv("a,b,c\nx,1,support\nx,1,support\n", columns=ABC)
         assert (3, ["x", "1", "support"]) == (info.value.line, info.value.value)
+
+
+plain_fields = st.text(alphabet=st.characters(blacklist_characters=',"\r\n\x00'), max_size=5)
+
+
+class TestPlainSplit:
+    @given(
+        st.integers(1, 4).flatmap(
+            lambda width: st.lists(
+                st.lists(plain_fields, min_size=width, max_size=width).filter(
+                    lambda row: any(row)  # an empty line is a ragged row, tested elsewhere
+                ),
+                min_size=1,
+                max_size=6,
+            )
+        ),
+        st.booleans(),
+    )
+    def test_same_as_csv_module(self, table, final_newline):
+        """Quote-free tables split by str.split read exactly as the csv module reads them."""
+        text = "\n".join(",".join(row) for row in table) + ("\n" if final_newline else "")
+        parsed = _Table.parse(text, "<t>")
+        got = [parsed.header, *(list(row) for row in zip(*parsed.columns, strict=True))]
+        assert rows(text) == got
