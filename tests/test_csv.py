@@ -467,3 +467,19 @@ class TestPlainSplit:
         parsed = _Table.parse(text, "<t>")
         got = [parsed.header, *(list(row) for row in zip(*parsed.columns, strict=True))]
         assert rows(text) == got
+
+
+class TestOptions:
+    @pytest.mark.parametrize(
+        "option",
+        [{"transpose": True}, {"actors": ["US"]}, {"cell": "summary"}, {"labels": "key"}],
+    )
+    def test_wide_options_refused_in_long(self, ukraine, option):
+        """A wide-layout option given with the long layout is a mistake, not ignored."""
+        with pytest.raises(InvalidValueError, match="wide-layout option"):
+            ukraine.to_csv(**option)
+
+    def test_unknown_layout(self, ukraine):
+        """Only the long and wide layouts exist."""
+        with pytest.raises(InvalidValueError, match="'long' or 'wide'"):
+            ukraine.to_csv(layout="tall")

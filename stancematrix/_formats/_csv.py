@@ -299,6 +299,9 @@ def render(
         for option, value in given.items():
             if value not in (None, False):
                 raise InvalidValueError(option, value, "is a wide-layout option")
+        for option, value, default in (("cell", cell, "stance"), ("labels", labels, "name")):
+            if value != default:
+                raise InvalidValueError(option, value, "is a wide-layout option")
         writer.writerows(_long_rows(matrix, spreadsheet_safe))
         return buffer.getvalue()
     if layout != "wide":
