@@ -299,3 +299,8 @@ class TestFuzz:
         with pytest.raises(ReadError, match="claimed by") as info:
             sm.read_markdown(text)
         assert (1, 3) == (info.value.line, info.value.column)
+
+    def test_escaped_backslash_before_closing_pipe(self):
+        """A cell ending in an escaped backslash still ends at the closing pipe."""
+        m = sm.read_markdown("| Issue | A |\n|---|---|\n| i | x\\\\ |\n| j | y \\\\|\n")
+        assert ["x\\", "y \\"] == [c.summary for c in m]

@@ -140,14 +140,15 @@ def _split(line: str) -> list[str] | None:
     """The raw cells of a table line, or None if it has no unescaped pipe."""
     cells: list[str] = []
     current: list[str] = []
-    piped = False
+    piped = ends_with_pipe = False
     chars = iter(line.strip())
     for char in chars:
+        ends_with_pipe = False
         if char == "\\":
             current.append(char)
             current.append(next(chars, ""))
         elif char == "|":
-            piped = True
+            piped = ends_with_pipe = True
             cells.append("".join(current))
             current = []
         else:
@@ -155,10 +156,9 @@ def _split(line: str) -> list[str] | None:
     if not piped:
         return None
     cells.append("".join(current))
-    stripped = line.strip()
-    if stripped.startswith("|"):
+    if line.strip().startswith("|"):
         cells.pop(0)
-    if stripped.endswith("|") and not stripped.endswith("\\|"):
+    if ends_with_pipe:
         cells.pop()
     return [cell.strip() for cell in cells]
 
