@@ -483,3 +483,24 @@ class TestOptions:
         """Only the long and wide layouts exist."""
         with pytest.raises(InvalidValueError, match="'long' or 'wide'"):
             ukraine.to_csv(layout="tall")
+
+    def test_lenient_drops_every_duplicate(self):
+        """Lenient mode leaves out each repeated claim, reporting each repeat's line."""
+        text = "a,b,c\nx,1,support\ny,1,oppose\nx,1,support\ny,1,oppose\nx,1,support\n"
+        m, problems = sm.read_csv(text, columns=ABC, lenient=True)
+        assert [("x", "support"), ("y", "oppose")] == [(c.actor, c.stance) for c in m]
+        assert [4, 5, 6] == [p.line for p in problems]
+
+    def test_first_repeat_reported(self):
+        """Strict mode reports the first repeated row in file order."""
+        text = "a,b,c\ny,1,oppose\nx,1,support\nx,1,support\ny,1,oppose\n"
+        with pytest.raises(ReadError) as info:
+            sm.read_csv(text, columns=ABC)
+        assert 4 == info.value.line
+
+    def test_quoted_multiline_lines(self):
+        """With quoted newlines, errors name the line a row starts on."""
+        text = 'a,b,c\nx,"1\n2",support\ny,1,maybe\n'
+        with pytest.raises(ReadError, match="maybe") as info:
+            sm.read_csv(text, columns=ABC)
+        assert 4 == info.value.line

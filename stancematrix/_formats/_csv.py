@@ -678,6 +678,7 @@ class _Table:
     """A table's rows, column by column, with each row's line found only when needed."""
 
     text: str | None
+    one_line_rows: bool
     header: list[str]
     width: int
     ragged: list[int]
@@ -687,6 +688,8 @@ class _Table:
     def __init__(self, name: str, header: list[str], columns: list[tuple[str, ...]]) -> None:
         """A table given column by column (rows are numbered as CSV lines, header first)."""
         self.text = None
+        self.one_line_rows = False
+        self._starts: list[int] | None = None
         self.name = name
         self.header = header
         self.width = len(header)
@@ -741,6 +744,7 @@ class _Table:
         self.header = header
         self.width = width
         self.columns = [tuple(fields[c + width :: width]) for c in range(width)]
+        self.one_line_rows = True
         return True
 
     def row(self, row: int) -> list[str]:
@@ -751,16 +755,15 @@ class _Table:
 
     def line(self, row: int) -> int:
         """The line data row *row* (0-based) starts on."""
-        if self.text is None:
+        if self.text is None or self.one_line_rows:
             return row + 2
-        reader = csv.reader(io.StringIO(self.text, newline=""))
-        next(reader, None)
-        start = reader.line_num + 1
-        for k, _ in enumerate(reader):
-            if k == row:
-                return start
-            start = reader.line_num + 1
-        return start
+        if self._starts is None:  # one pass, on the first error only
+            reader = csv.reader(io.StringIO(self.text, newline=""))
+            next(reader, None)
+            starts = [reader.line_num + 1]
+            starts.extend(reader.line_num + 1 for _ in reader)
+            self._starts = starts
+        return self._starts[min(row, len(self._starts) - 1)]
 
     def error(self, reason: str, row: int, column: int | None, value: object) -> ReadError:
         return ReadError(
@@ -799,8 +802,12 @@ def _from_columns(
     metadata: Mapping[str, str] | None,
     columns: tuple[array[int], ...],
     texts: dict[int, _Text],
+    duplicate: Callable[[int, DuplicateClaimError], None] | None = None,
 ) -> StanceMatrix:
     """Sort coded claims canonically (fast when they carry no text), then build.
+
+    With *duplicate*, rows repeating an earlier row (claims without text only) are passed
+    to it with their index and left out, instead of raising.
 
     Raises:
         _Located: If two rows are the same claim (index: the later row).
@@ -839,16 +846,35 @@ def _from_columns(
     else:
         ordered = sorted(keys)
         if not all(map(operator.lt, ordered, islice(ordered, 1, None))):
-            twice = next(a for a, b in itertools.pairwise(ordered) if a == b)
-            first = keys.index(twice)
-            k = keys.index(twice, first + 1)
-            claim = Position(
-                actors[actor[k]].key,
-                issues[issue[k]].key,
-                scale.labels[stance[k]],
-                sources[source[k]].id,
-            )
-            raise _Located("claims", k, None, DuplicateClaimError(claim))
+            twice = {a for a, b in itertools.pairwise(ordered) if a == b}
+            seen: set[int] = set()
+            repeats = []  # the later rows of each repeated claim, in input order
+            for k, key in enumerate(keys):
+                if key in twice:
+                    if key in seen:
+                        repeats.append(k)
+                    seen.add(key)
+
+            def error(k: int) -> DuplicateClaimError:
+                claim = Position(
+                    actors[actor[k]].key,
+                    issues[issue[k]].key,
+                    scale.labels[stance[k]],
+                    sources[source[k]].id,
+                    date=_period(start[k], end[k]),
+                )
+                return DuplicateClaimError(claim)
+
+            if duplicate is None:
+                raise _Located("claims", repeats[0], None, error(repeats[0]))
+            for k in repeats:
+                duplicate(k, error(k))
+            dropped = set(repeats)
+            keep = [k for k in range(len(keys)) if k not in dropped]
+            keys = [keys[k] for k in keep]
+            columns = tuple(array(c.typecode, [c[k] for k in keep]) for c in columns)
+            actor, issue, stance, source, start, end = columns
+            ordered = sorted(keys)
         if not varying:  # the common case (votes): decode the sorted keys
             cells = list(map(operator.floordiv, ordered, repeat(n_labels)))
             stance = array("b", list(map(operator.mod, ordered, repeat(n_labels))))
@@ -1005,6 +1031,11 @@ def _mapped(
         kept_rows = [row_of(k) for k in keep]
     else:
         kept_rows = None
+
+    def duplicate(k: int, error: DuplicateClaimError) -> None:
+        row = kept_rows[k] if kept_rows is not None else row_of(k)
+        problems.add(table.error(str(error), row, None, table.row(row)))
+
     while True:
         try:
             return _from_columns(
@@ -1015,6 +1046,7 @@ def _mapped(
                 metadata,
                 (actor, issue, stance, source, start, end),
                 texts,
+                duplicate if problems.errors is not None else None,
             )
         except _Located as located:
             if located.part != "claims":
