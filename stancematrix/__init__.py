@@ -3,6 +3,10 @@
 from . import exceptions
 from ._datasets import dataset_names, load_dataset
 from ._dates import PartialDate, Period, Precision
+from ._formats import read, render
+from ._formats._csv import read as read_csv
+from ._formats._markdown import read as read_markdown
+from ._formats._pandas import from_dataframe
 from ._json import read_json, to_json
 from ._matrix import StanceMatrix
 from ._model import Actor, Issue, Position, Source
@@ -25,8 +29,13 @@ __all__ = [
     "StanceMatrixError",
     "dataset_names",
     "exceptions",
+    "from_dataframe",
     "load_dataset",
+    "read",
+    "read_csv",
     "read_json",
+    "read_markdown",
+    "render",
     "to_json",
     "verify_quotes",
 ]
