@@ -114,11 +114,12 @@ class _CellIndex:
     roll-call matrix; a dictionary of the filled cells when the matrix is sparse.
     """
 
-    __slots__ = ("_dense", "_issues", "_sparse", "_total", "single")
+    __slots__ = ("_by_issue", "_dense", "_issues", "_sparse", "_total", "single")
 
     def __init__(self, actor: array[int], issue: array[int], n_actors: int, n_issues: int):
         self._issues = n_issues
         self._total = len(actor)
+        self._by_issue: dict[int, list[tuple[int, int]]] | None = None
         cells = n_actors * n_issues
         self._dense: array[int] | None = None
         self._sparse: dict[int, tuple[int, int]] = {}
@@ -146,6 +147,29 @@ class _CellIndex:
                 self._sparse[actor[start] * n_issues + issue[start]] = (start, n)
                 self.single = self.single and n - start == 1
                 start = n
+
+    @classmethod
+    def _of_dense(cls, dense: array[int], n_issues: int, total: int, single: bool) -> _CellIndex:
+        """An index over ready-made dense offsets (``len(dense) == cells + 1``)."""
+        self = object.__new__(cls)
+        self._issues, self._total, self._dense = n_issues, total, dense
+        self._sparse, self._by_issue, self.single = {}, None, single
+        return self
+
+    def issue_spans(self, issue: int, n_actors: int) -> list[tuple[int, int]]:
+        """Rows ``lo:hi`` of each cell on *issue*, in actor order (spans may be empty)."""
+        dense = self._dense
+        if dense is not None:
+            n = self._issues
+            return list(zip(dense[issue::n][:n_actors], dense[issue + 1 :: n], strict=False))
+        if self._by_issue is None:  # built once: issue -> spans of the actors that have claims
+            by_issue: dict[int, list[tuple[int, int]]] = {}
+            for c, span in self._sparse.items():
+                by_issue.setdefault(c % self._issues, []).append(span)
+            for spans in by_issue.values():
+                spans.sort()
+            self._by_issue = by_issue
+        return self._by_issue.get(issue, [])
 
     def span(self, actor: int, issue: int) -> tuple[int, int]:
         """Rows ``lo:hi`` holding the cell's claims (empty if none)."""
@@ -735,8 +759,10 @@ class StanceMatrix:
         if a is not None:
             return range(*self._cells.actor_span(a))
         if i is not None:
-            span = self._cells.span
-            return [n for k in range(len(self._actors)) for n in range(*span(k, i))]
+            spans = self._cells.issue_spans(i, len(self._actors))
+            if self._cells.single:
+                return [lo for lo, hi in spans if hi > lo]
+            return [n for lo, hi in spans for n in range(lo, hi)]
         return range(len(self._actor))
 
     def _actor_code(self, name: str) -> int:
@@ -868,6 +894,10 @@ class StanceMatrix:
             else attrs.evolve(issue, parent=None)
             for issue in (self._issues[i] for i in i_codes)
         ]
+        if sources is None and (issues is None or actors is None):
+            return self._select_fast(
+                a_codes if issues is None else None, i_codes if actors is None else None, new_issues
+            )
         a_map = _remap(a_codes, len(self._actors))
         i_map = _remap(i_codes, len(self._issues))
         s_map = _remap(s_codes, len(self._sources))
@@ -892,6 +922,119 @@ class StanceMatrix:
             maps=(a_map, i_map, s_map),
             canonical=ordered,
         )
+
+    def _select_fast(
+        self, a_codes: list[int] | None, i_codes: list[int] | None, new_issues: list[Issue]
+    ) -> StanceMatrix:
+        """select() of whole actors or of whole issues, without re-validating anything.
+
+        Actors' rows are contiguous slices; issues' rows come from the cell index. The
+        declarations and indexes that do not change are shared with this matrix.
+        """
+        cells = self._cells
+        columns = (self._actor, self._issue, self._stance, self._source, self._start, self._end)
+        text = self._text
+        if a_codes is not None:  # whole actors: concatenate their row slices
+            spans = [cells.actor_span(a) for a in a_codes]
+            new = [array(c.typecode) for c in columns]
+            for j, (lo, hi) in enumerate(spans):
+                new[0].extend(array("i", [j]) * (hi - lo))
+                for column, source in zip(new[1:], columns[1:], strict=True):
+                    column.extend(source[lo:hi])
+            new_text: dict[int, _Text] = {}
+            if text:
+                base = 0
+                for lo, hi in spans:
+                    new_text.update((base + n - lo, text[n]) for n in range(lo, hi) if n in text)
+                    base += hi - lo
+            if len(a_codes) == 1 and cells._dense is not None:
+                lo = spans[0][0]
+                n = len(self._issues)
+                part = cells._dense[a_codes[0] * n : (a_codes[0] + 1) * n + 1]
+                index = _CellIndex._of_dense(
+                    array("q", [x - lo for x in part]), n, len(new[0]), cells.single
+                )
+            else:
+                index = _CellIndex(new[0], new[1], len(a_codes), len(self._issues))
+            return self._derive(
+                new, new_text, index, actors=tuple(self._actors[a] for a in a_codes)
+            )
+        assert i_codes is not None
+        n_actors, width = len(self._actors), len(i_codes)
+        by_issue = [cells.issue_spans(i, n_actors) for i in i_codes]
+        if cells._dense is None:  # sparse: spans only for actors with claims
+            per_cell: dict[tuple[int, int], tuple[int, int]] = {}
+            for j, spans in enumerate(by_issue):
+                for lo, hi in spans:
+                    per_cell[self._actor[lo], j] = (lo, hi)
+            ordered = [per_cell.get((a, j), (0, 0)) for a in range(n_actors) for j in range(width)]
+        elif width == 1:
+            ordered = by_issue[0]
+        else:
+            ordered = [by_issue[j][a] for a in range(n_actors) for j in range(width)]
+        # The actor and issue of each row follow from its cell: only the other columns
+        # are read (scattered reads dominate the cost).
+        if cells.single:
+            rows: list[int] = [lo for lo, hi in ordered if hi > lo]
+            filled = [c for c, (lo, hi) in enumerate(ordered) if hi > lo]
+        else:
+            rows = [n for lo, hi in ordered for n in range(lo, hi)]
+            filled = [c for c, (lo, hi) in enumerate(ordered) for _ in range(lo, hi)]
+        new = [array(c.typecode, map(c.__getitem__, rows)) for c in columns[2:]]
+        if width == 1:
+            new[:0] = [array("i", filled), array("i", [0]) * len(rows)]
+        else:
+            new[:0] = [
+                array("i", [c // width for c in filled]),
+                array("i", [c % width for c in filled]),
+            ]
+        new_text = {new_n: text[n] for new_n, n in enumerate(rows) if n in text} if text else {}
+        counts = [hi - lo for lo, hi in ordered]
+        dense = array("q", itertools.accumulate(counts, initial=0))
+        single = not counts or max(counts) <= 1
+        index = _CellIndex._of_dense(dense, width, len(rows), single)
+        return self._derive(new, new_text, index, issues=tuple(new_issues))
+
+    def _derive(
+        self,
+        columns: list[array[int]],
+        text: dict[int, _Text],
+        cells: _CellIndex,
+        *,
+        actors: tuple[Actor, ...] | None = None,
+        issues: tuple[Issue, ...] | None = None,
+    ) -> StanceMatrix:
+        """A matrix of canonical *columns* over this one's declarations (or subsets).
+
+        The indexes of unchanged declarations are shared, not rebuilt.
+        """
+        new = object.__new__(StanceMatrix)
+        new._scale, new._labels, new._metadata = self._scale, self._labels, self._metadata
+        new._sources, new._source_keys = self._sources, self._source_keys
+        if actors is None:
+            new._actors, new._actor_keys, new._actor_names = (
+                self._actors,
+                self._actor_keys,
+                self._actor_names,
+            )
+        else:
+            new._actors = actors
+            new._actor_keys, new._actor_names = _index_names("actors", actors)
+        if issues is None:
+            new._issues, new._issue_keys, new._issue_names = (
+                self._issues,
+                self._issue_keys,
+                self._issue_names,
+            )
+        else:
+            new._issues = issues
+            new._issue_keys, new._issue_names = _index_names("issues", issues)
+        (new._actor, new._issue, new._stance, new._source, new._start, new._end) = columns
+        new._text = text
+        new._cells = cells
+        new._hash = None
+        new._grid = None
+        return new
 
     def _take(
         self,
