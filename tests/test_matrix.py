@@ -594,3 +594,50 @@ class TestClaimsByDate:
             c for c in m if c.date is not None and c.date.first_day <= b and c.date.last_day >= a
         ]
         assert expected == list(m.claims(since=a, until=b))
+
+
+@st.composite
+def wide_matrices(draw: st.DrawFn) -> sm.StanceMatrix:
+    """Matrices with few claims over many cells, so the cell index is sparse."""
+    keys = [f"k{n}" for n in range(40)]
+    claim = st.builds(
+        sm.Position,
+        actor=st.sampled_from(keys),
+        issue=st.sampled_from(keys),
+        stance=st.sampled_from(sm.Scale.five_point().labels),
+        source=st.sampled_from(["s", "t"]),
+        summary=st.none() | st.just("said"),
+        date=st.none() | st.sampled_from(["2020", "2021-03", "2020/2022"]),
+    )
+    return sm.StanceMatrix.from_positions(
+        draw(st.lists(claim, max_size=30, unique=True)),
+        actors=[sm.Actor(k, k) for k in keys],
+        issues=[sm.Issue(k, k, "p") for k in keys],
+        sources=[sm.Source("s", "s"), sm.Source("t", "t")],
+    )
+
+
+class TestSelectWholeActorsOrIssues:
+    @given(st.one_of(matrices(), wide_matrices()), st.data())
+    def test_same_as_the_general_path(self, m, data):
+        """Selecting whole actors (or whole issues) equals selecting them with every issue
+        (or every actor) named, and each cell of the result holds the original claims."""
+        actor_keys = [a.key for a in m.actors]
+        issue_keys = [i.key for i in m.issues]
+        actors = data.draw(st.lists(st.sampled_from(actor_keys), unique=True))
+        issues = data.draw(st.lists(st.sampled_from(issue_keys), unique=True))
+        for fast, general in [
+            (m.select(actors=actors), m.select(actors=actors, issues=issue_keys)),
+            (m.select(issues=issues), m.select(actors=actor_keys, issues=issues)),
+        ]:
+            assert general == fast
+            assert hash(general) == hash(fast)
+            for a in fast.actors:
+                expected = [c for i in fast.issues for c in m.claims(a.key, i.key)]
+                assert expected == list(fast.claims(a.key))
+                for i in fast.issues:
+                    assert m.claims(a.key, i.key) == fast.claims(a.key, i.key)
+                    assert m.position(a.key, i.key) == fast.position(a.key, i.key)
+            for i in fast.issues:
+                expected = [c for a in fast.actors for c in m.claims(a.key, i.key)]
+                assert expected == list(fast.claims(issue=i.key))
