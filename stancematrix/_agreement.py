@@ -9,7 +9,6 @@ pair, or the weighted sums of it a method needs) give every method below.
 from __future__ import annotations
 
 import heapq
-from collections import deque
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
@@ -138,30 +137,26 @@ class _Bits:
         k = len(m.scale.levels)
         n_issues = len(m.issues)
         self.width = n_issues
-        a_col, i_col, rows = chosen_rows(m)
-        stance = m._stance
-        # Codes 0..k-1 are levels; k is "no position reported", which counts as nothing.
-        shift = bytes((c + 1) if c < k else 0 for c in range(256))
-        pick = [
-            bytes(49 if b == s + 1 else 48 for b in range(256)) for s in range(k)
-        ]  # b"1" where the level is s, else b"0"
-        wanted = set(actors)
-        per_actor: dict[int, bytearray] = {a: bytearray(n_issues) for a in actors}
-        if isinstance(rows, range):  # every row is its cell's claim: slice whole actors
-            cells = m._cells
-            for a in wanted:
-                lo, hi = cells.actor_span(a)
-                codes = stance[lo:hi].tobytes().translate(shift)
-                deque(map(per_actor[a].__setitem__, i_col[lo:hi], codes), maxlen=0)
+        # b"1" where a cell's byte (1 + stance code, 0 for no claim) is level s, else b"0";
+        # "no position reported" (code k) is no level, so it counts as nothing.
+        pick = [bytes(49 if b == s + 1 else 48 for b in range(256)) for s in range(k)]
+        rows: dict[int, bytes | bytearray] = {}
+        if m._cells._dense is not None:  # the matrix's cached grid of position() stances
+            grid = m._stance_grid()
+            for a in actors:
+                rows[a] = grid[a * n_issues : (a + 1) * n_issues]
         else:
-            for a, i, n in zip(a_col, i_col, rows, strict=True):
-                if a in wanted:
-                    per_actor[a][i] = shift[stance[n] & 0xFF]
+            stance = m._stance
+            buffers = {a: bytearray(n_issues) for a in actors}
+            for a, i, n in zip(*chosen_rows(m), strict=True):
+                if a in buffers:
+                    buffers[a][i] = stance[n] + 1
+            rows.update(buffers)
         self.levels: list[list[int]] = []
         self.known: list[int] = []
         for a in actors:
-            buf = per_actor[a]
-            bits = [int(buf.translate(table) or b"0", 2) for table in pick]
+            row = rows[a]
+            bits = [int(row.translate(table) or b"0", 2) for table in pick]
             self.levels.append(bits)
             known = 0
             for b in bits:
