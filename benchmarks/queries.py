@@ -144,15 +144,33 @@ def main(argv: list[str]) -> int:
         with np.errstate(invalid="ignore", divide="ignore"):
             return (same + 0.5 * half) / n
 
+    from stancematrix import _agreement
+
     def fresh() -> None:
         m._grid = None
         sm.agreement_matrix(m, method="coincidence")
+
+    def fresh_bitsets() -> None:
+        _agreement.USE_NUMPY = False
+        try:
+            fresh()
+        finally:
+            _agreement.USE_NUMPY = True
+
+    def cached_bitsets() -> None:
+        _agreement.USE_NUMPY = False
+        try:
+            sm.agreement_matrix(m, method="coincidence")
+        finally:
+            _agreement.USE_NUMPY = True
 
     # Interleaved, and with a pause before each pure-Python run: BLAS threads keep
     # spinning for a while after a matmul and would steal the second CPU.
     contenders: dict[str, Callable[[], Any]] = {
         "agreement_matrix, incl. building": fresh,
         "agreement_matrix, grid cached": lambda: sm.agreement_matrix(m),
+        "agreement_matrix bitsets only, incl. building": fresh_bitsets,
+        "agreement_matrix bitsets only, grid cached": cached_bitsets,
         "numpy one-hot matmul, float64": lambda: one_hot(np.float64),
         "numpy one-hot matmul, float32": lambda: one_hot(np.float32),
     }
@@ -186,6 +204,10 @@ def main(argv: list[str]) -> int:
         "agreement / numpy float64": results["agreement_matrix, incl. building"]
         / results["numpy one-hot matmul, float64"],
         "agreement / numpy float32": results["agreement_matrix, incl. building"]
+        / results["numpy one-hot matmul, float32"],
+        "bitsets only / numpy float64": results["agreement_matrix bitsets only, incl. building"]
+        / results["numpy one-hot matmul, float64"],
+        "bitsets only / numpy float32": results["agreement_matrix bitsets only, incl. building"]
         / results["numpy one-hot matmul, float32"],
     }
     for name, ratio in ratios.items():

@@ -203,12 +203,7 @@ def _scores(
     # Σ w·T = base·n + Σ (w - base)·T: take the commonest weight as the base so that the
     # fewest cells need counting, and count each group of equally weighted cells with one
     # AND of side-by-side bitsets.
-    cells_by_weight: dict[float, list[tuple[int, int]]] = {}
-    for s in range(k):
-        for t in range(k):
-            cells_by_weight.setdefault(w[s][t], []).append((s, t))
-    base = max(sorted(cells_by_weight), key=lambda v: len(cells_by_weight[v]))
-    plan = [(v - base, cells) for v, cells in sorted(cells_by_weight.items()) if v != base]
+    base, plan = _plan(w, k)
     actors = range(len(known))
     left = [[bits.concat(x, [s for s, _ in cells]) for x in actors] for _, cells in plan]
     right = [[bits.concat(y, [t for _, t in cells]) for y in actors] for _, cells in plan]
@@ -299,6 +294,9 @@ def agreement_matrix(
     keys = [actor.key for actor in m.actors] if actors is None else [m.actor(a).key for a in actors]
     view = narrow(m, as_of, sources)
     codes = [view._actor_code(key) for key in keys]
+    fast = _numpy_scores(view, codes, method) if USE_NUMPY else None
+    if fast is not None:
+        return AgreementMatrix(tuple(keys), method, *fast)
     bits = _Bits(view, codes)
     size = len(codes)
     pairs = [(x, y) for x in range(size) for y in range(x, size)]
@@ -306,6 +304,83 @@ def agreement_matrix(
     scores = tuple(tuple(found[min(x, y), max(x, y)][0] for y in range(size)) for x in range(size))
     counts = tuple(tuple(found[min(x, y), max(x, y)][1] for y in range(size)) for x in range(size))
     return AgreementMatrix(tuple(keys), method, scores, counts)
+
+
+#: Use numpy for large agreement matrices when it is installed (the ``fast`` extra).
+USE_NUMPY = True
+#: The least number of (actor, issue) cells for which the numpy path pays off.
+NUMPY_CELLS = 100_000
+
+Grid = tuple[tuple[float | None, ...], ...]
+
+
+def _numpy_scores(
+    view: StanceMatrix, codes: Sequence[int], method: str
+) -> tuple[Grid, tuple[tuple[int, ...], ...]] | None:
+    """The scores and counts of every pair by one-hot matrix products, or None.
+
+    None when numpy is not installed, the matrix is small or sparse. The counts are exact
+    integers and the scores are computed from them with the same floating-point
+    operations, in the same order, as :func:`_scores`, so both paths give equal results.
+    """
+    n_issues = len(view.issues)
+    if len(codes) * n_issues < NUMPY_CELLS or view._cells._dense is None:
+        return None
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    scale = view.scale
+    k, size = len(scale.levels), len(codes)
+    grid = np.frombuffer(view._stance_grid(), dtype=np.uint8).reshape(-1, n_issues)[list(codes)]
+    dtype = np.float32 if n_issues < 2**24 else np.float64  # sums of ones stay exact
+    one_hot = np.empty((k, size, n_issues), dtype=dtype)
+    for s in range(k):
+        np.equal(grid, s + 1, out=one_hot[s], casting="unsafe")
+    flat = one_hot.reshape(k * size, n_issues)
+    table = (flat @ flat.T).astype(np.int64).reshape(k, size, k, size).transpose(1, 3, 0, 2)
+    # table[x, y, s, t]: issues where actor x says level s and actor y level t.
+    n = table.sum(axis=(2, 3))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "kappa":
+            values = [level.value for level in scale.levels]
+            span = scale.maximum - scale.minimum
+            d = [[abs(x - y) / span for y in values] for x in values]
+            rows, cols = table.sum(axis=3), table.sum(axis=2)
+            observed = np.zeros((size, size))
+            expected = np.zeros((size, size))
+            for s in range(k):
+                for t in range(k):
+                    observed = observed + d[s][t] * table[:, :, s, t]
+                    expected = expected + d[s][t] * rows[:, :, s] * cols[:, :, t]
+            score = np.where(observed == 0, 1.0, 1 - observed / (expected / n))
+        else:
+            w = weights(scale, method)
+            base, plan = _plan(w, k)
+            total = base * n.astype(np.float64)
+            for f, cells in plan:
+                count = sum(table[:, :, s, t] for s, t in cells)
+                total = total + f * count
+            score = total / n
+    upper = np.triu(np.ones((size, size), dtype=bool))
+    score = np.where(upper, score, score.T)  # the bitset path mirrors x <= y too
+    known = n > 0
+    scores = tuple(
+        tuple(v if ok else None for v, ok in zip(row, ok_row, strict=True))
+        for row, ok_row in zip(score.tolist(), known.tolist(), strict=True)
+    )
+    return scores, tuple(map(tuple, n.tolist()))
+
+
+def _plan(w: list[list[float]], k: int) -> tuple[float, list[tuple[float, list[tuple[int, int]]]]]:
+    """The base weight (the commonest) and the groups of cells with other weights."""
+    cells_by_weight: dict[float, list[tuple[int, int]]] = {}
+    for s in range(k):
+        for t in range(k):
+            cells_by_weight.setdefault(w[s][t], []).append((s, t))
+    base = max(sorted(cells_by_weight), key=lambda v: len(cells_by_weight[v]))
+    plan = [(v - base, cells) for v, cells in sorted(cells_by_weight.items()) if v != base]
+    return base, plan
 
 
 @attrs.frozen

@@ -1112,6 +1112,8 @@ class StanceMatrix:
         Built on first use and kept (the matrix never changes); only made when the cell
         index is dense, so it costs at most about four bytes per claim.
         """
+        if self._grid is not None:
+            return self._grid
         from collections import deque
 
         from ._cells import chosen_rows

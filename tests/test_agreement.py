@@ -237,3 +237,46 @@ class TestBlocs:
         members = list(itertools.chain(*result.groups))
         assert sorted(a.key for a in m.actors) == sorted(members)
         assert min(k, len(m.actors)) <= len(result.groups) <= len(m.actors)
+
+
+class TestNumpyPath:
+    @settings(max_examples=100)
+    @given(matrices(max_claims=20), agreement_methods)
+    def test_same_results_as_bitsets(self, m, method):
+        """With numpy installed, large matrices use one-hot matrix products; the results
+        equal the bitset path's exactly."""
+        pytest.importorskip("numpy")
+        from stancematrix import _agreement
+
+        assert _agreement.USE_NUMPY
+        cells = _agreement.NUMPY_CELLS
+        try:
+            _agreement.NUMPY_CELLS = 0
+            fast = sm.agreement_matrix(m, method=method)
+            _agreement.USE_NUMPY = False
+            plain = sm.agreement_matrix(m, method=method)
+        finally:
+            _agreement.NUMPY_CELLS = cells
+            _agreement.USE_NUMPY = True
+        assert plain == fast
+
+    def test_unga_extract(self):
+        """On the UNGA extract both paths agree for every method."""
+        pytest.importorskip("numpy")
+        from stancematrix import _agreement
+
+        m = unga_extract()
+        cells = _agreement.NUMPY_CELLS
+        view_codes = list(range(len(m.actors)))
+        for method in ("identical", "coincidence", "s-score", "kappa"):
+            assert _agreement._numpy_scores(m, view_codes, method) is None  # too small
+            try:
+                _agreement.NUMPY_CELLS = 0
+                assert _agreement._numpy_scores(m, view_codes, method) is not None
+                fast = sm.agreement_matrix(m, method=method)
+                _agreement.USE_NUMPY = False
+                plain = sm.agreement_matrix(m, method=method)
+            finally:
+                _agreement.NUMPY_CELLS = cells
+                _agreement.USE_NUMPY = True
+            assert plain == fast
