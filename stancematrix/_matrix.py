@@ -806,7 +806,22 @@ class StanceMatrix:
         else:
             latest = self._latest(lo, hi, last)
             row = min(latest, key=self._source.__getitem__, default=None)
-        return None if row is None else self._position(self._row(row))
+        return None if row is None else self._claim(row)
+
+    def _claim(self, n: int) -> Position:
+        """Row *n* as a claim, read straight from the columns (see :meth:`_position`)."""
+        position = _new(Position)
+        _set(position, "actor", self._actors[self._actor[n]].key)
+        _set(position, "issue", self._issues[self._issue[n]].key)
+        _set(position, "stance", self._labels[self._stance[n]])
+        _set(position, "source", self._sources[self._source[n]].id)
+        summary, quote, note = self._text.get(n, _NO_TEXT)
+        _set(position, "summary", summary)
+        _set(position, "quote", quote)
+        start = self._start[n]
+        _set(position, "date", _period(start, self._end[n]) if start else None)
+        _set(position, "note", note)
+        return position
 
     def _latest(self, lo: int, hi: int, last: int) -> range:
         """Rows ``lo:hi`` of one cell that hold as of the encoded day *last*."""
