@@ -787,10 +787,13 @@ class StanceMatrix:
 
         The rule: among the claims visible at *as_of* (see :meth:`as_of`; all claims
         when it is None) the one with the latest date wins; undated claims count only
-        when no dated claim is visible. Claims from different sources on the same date
-        are ranked by source order (the first declared source wins), then by the
-        matrix's claim order. Use :meth:`claims` or :meth:`as_of` to see every claim,
-        including the ones this choice hides.
+        when no dated claim is visible. Dates compare by their start (a period by its
+        first end; where two starts begin on the same day, the more precise one is the
+        later: ``2025-03-01`` after ``2025-03``, which is after ``2025``). Claims from
+        different sources with the same start are ranked by source order (the first
+        declared source wins), then by the matrix's claim order. Use :meth:`claims` or
+        :meth:`as_of` to see every claim, including the ones this choice hides;
+        :meth:`stance` gives the winning claim's stance alone, faster.
 
         Returns:
             The claim, or None when nothing is known about the cell then.

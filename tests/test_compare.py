@@ -133,6 +133,23 @@ class TestStance:
             p = m.position(a.key, i.key, as_of=when)
             assert (None if p is None else p.stance) == m.stance(a.key, i.key, as_of=when)
 
+    def test_start_and_precision_order_claims(self):
+        """The latest start wins; on the same first day the more precise date is later."""
+        m = sm.StanceMatrix.from_positions(
+            [
+                sm.Position("A", "i", "oppose", "s", date="2025"),
+                sm.Position("A", "i", "support", "s", date="2025-03"),
+                sm.Position("A", "i", "neutral", "s", date="2025-03-01"),
+            ],
+            actors=[sm.Actor("A", "A")],
+            issues=[sm.Issue("i", "i", "p")],
+            sources=[sm.Source("s", "s")],
+        )
+        assert "neutral" == m.stance("A", "i")
+        assert "oppose" == m.stance("A", "i", as_of="2025-02")
+        assert "neutral" == m.stance("A", "i", as_of="2025-03-01")
+        assert None is m.stance("A", "i", as_of="2024")
+
     def test_errors(self, ukraine):
         """stance() raises like position()."""
         with pytest.raises(UnknownIssueError):
