@@ -969,6 +969,8 @@ class StanceMatrix:
                 lo = spans[0][0]
                 n = len(self._issues)
                 part = cells._dense[a_codes[0] * n : (a_codes[0] + 1) * n + 1]
+                # single may stay False where this actor alone has one claim per cell:
+                # it only enables fast paths, so False is always safe.
                 index = _CellIndex._of_dense(
                     array("q", [x - lo for x in part]), n, len(new[0]), cells.single
                 )
