@@ -9,6 +9,7 @@ pair, or the weighted sums of it a method needs) give every method below.
 from __future__ import annotations
 
 import heapq
+from array import array
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
@@ -319,12 +320,12 @@ def _numpy_scores(
 ) -> tuple[Grid, tuple[tuple[int, ...], ...]] | None:
     """The scores and counts of every pair by one-hot matrix products, or None.
 
-    None when numpy is not installed, the matrix is small or sparse. The counts are exact
+    None when numpy is not installed or the matrix is small. The counts are exact
     integers and the scores are computed from them with the same floating-point
     operations, in the same order, as :func:`_scores`, so both paths give equal results.
     """
     n_issues = len(view.issues)
-    if len(codes) * n_issues < NUMPY_CELLS or view._cells._dense is None:
+    if len(codes) * n_issues < NUMPY_CELLS:
         return None
     try:
         import numpy as np
@@ -332,12 +333,21 @@ def _numpy_scores(
         return None
     scale = view.scale
     k, size = len(scale.levels), len(codes)
-    grid = np.frombuffer(view._stance_grid(), dtype=np.uint8).reshape(-1, n_issues)[list(codes)]
+    # One row per (level, actor), one column per issue, 1 where the actor's position()
+    # stance on the issue is that level: built straight from the columns.
+    a_col, i_col, rows = chosen_rows(view)
+    actor = np.frombuffer(a_col, dtype=np.int32) if isinstance(a_col, array) else np.array(a_col)
+    issue = np.frombuffer(i_col, dtype=np.int32) if isinstance(i_col, array) else np.array(i_col)
+    stance = np.frombuffer(view._stance, dtype=np.int8)
+    if not isinstance(rows, range):
+        stance = stance[np.array(rows, dtype=np.intp)]
+    where = np.full(len(view.actors), -1, dtype=np.intp)
+    where[list(codes)] = np.arange(size)
+    x = where[actor]
+    keep = (x >= 0) & (stance < k)  # listed actors; "no position reported" counts as none
     dtype = np.float32 if n_issues < 2**24 else np.float64  # sums of ones stay exact
-    one_hot = np.empty((k, size, n_issues), dtype=dtype)
-    for s in range(k):
-        np.equal(grid, s + 1, out=one_hot[s], casting="unsafe")
-    flat = one_hot.reshape(k * size, n_issues)
+    flat = np.zeros((k * size, n_issues), dtype=dtype)
+    flat[stance[keep].astype(np.intp) * size + x[keep], issue[keep]] = 1
     table = (flat @ flat.T).astype(np.int64).reshape(k, size, k, size).transpose(1, 3, 0, 2)
     # table[x, y, s, t]: issues where actor x says level s and actor y level t.
     n = table.sum(axis=(2, 3))

@@ -12,7 +12,7 @@ import stancematrix as sm
 from stancematrix.exceptions import InvalidValueError, UnknownActorError
 from stancematrix.results import Agreement
 from tests.conftest import ROOT
-from tests.strategies import agreement_methods, matrices, partial_dates
+from tests.strategies import agreement_methods, matrices, partial_dates, wide_matrices
 
 EXTRACT = ROOT / "tests" / "data" / "unga_extract.csv"
 
@@ -241,7 +241,7 @@ class TestBlocs:
 
 class TestNumpyPath:
     @settings(max_examples=100)
-    @given(matrices(max_claims=20), agreement_methods)
+    @given(st.one_of(matrices(max_claims=20), wide_matrices()), agreement_methods)
     def test_same_results_as_bitsets(self, m, method):
         """With numpy installed, large matrices use one-hot matrix products; the results
         equal the bitset path's exactly."""

@@ -19,7 +19,7 @@ from stancematrix.exceptions import (
     UnknownSourceError,
     UnknownStanceError,
 )
-from tests.strategies import matrices
+from tests.strategies import matrices, wide_matrices
 
 ACTORS = [
     sm.Actor("US", "United States", "state", ["Washington", "Trump Administration"]),
@@ -594,27 +594,6 @@ class TestClaimsByDate:
             c for c in m if c.date is not None and c.date.first_day <= b and c.date.last_day >= a
         ]
         assert expected == list(m.claims(since=a, until=b))
-
-
-@st.composite
-def wide_matrices(draw: st.DrawFn) -> sm.StanceMatrix:
-    """Matrices with few claims over many cells, so the cell index is sparse."""
-    keys = [f"k{n}" for n in range(40)]
-    claim = st.builds(
-        sm.Position,
-        actor=st.sampled_from(keys),
-        issue=st.sampled_from(keys),
-        stance=st.sampled_from(sm.Scale.five_point().labels),
-        source=st.sampled_from(["s", "t"]),
-        summary=st.none() | st.just("said"),
-        date=st.none() | st.sampled_from(["2020", "2021-03", "2020/2022"]),
-    )
-    return sm.StanceMatrix.from_positions(
-        draw(st.lists(claim, max_size=30, unique=True)),
-        actors=[sm.Actor(k, k) for k in keys],
-        issues=[sm.Issue(k, k, "p") for k in keys],
-        sources=[sm.Source("s", "s"), sm.Source("t", "t")],
-    )
 
 
 class TestSelectWholeActorsOrIssues:
