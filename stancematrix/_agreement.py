@@ -17,6 +17,7 @@ import attrs
 
 from . import _table
 from ._cells import When, chosen_rows, narrow
+from ._matrix import _codes
 from ._scale import Scale
 from ._shifts import side
 from .exceptions import InvalidValueError
@@ -288,13 +289,14 @@ def agreement_matrix(
 
     Raises:
         UnknownActorError: If an actor is unknown.
+        DuplicateKeyError: If an actor is named twice (directly or by alias).
         InvalidValueError: If *method* is unknown or *as_of* is not a date.
         UnknownSourceError: If a source id is unknown.
     """
     _check_method(method)
-    keys = [actor.key for actor in m.actors] if actors is None else [m.actor(a).key for a in actors]
+    codes = _codes(actors, len(m.actors), m._actor_code, "actor", m.actors)
+    keys = [m.actors[c].key for c in codes]
     view = narrow(m, as_of, sources)
-    codes = [view._actor_code(key) for key in keys]
     fast = _numpy_scores(view, codes, method) if USE_NUMPY else None
     if fast is not None:
         return AgreementMatrix(tuple(keys), method, *fast)
@@ -460,6 +462,7 @@ def blocs(
     Raises:
         InvalidValueError: Unless exactly one of *threshold* and *k* is given, or if *k*
             is below 1, or *method* is unknown.
+        UnknownActorError, DuplicateKeyError: If an actor is unknown or named twice.
     """
     if (threshold is None) == (k is None):
         raise InvalidValueError("blocs", (threshold, k), "give exactly one of threshold and k")

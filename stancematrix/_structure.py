@@ -19,6 +19,7 @@ import attrs
 from . import _table
 from ._cells import When, chosen_rows, narrow
 from ._dates import _last_day_code
+from ._matrix import _codes
 from ._model import Position
 from ._shifts import side
 from .exceptions import InvalidValueError
@@ -59,16 +60,8 @@ def _grid(view: StanceMatrix, actor_codes: list[int]) -> dict[int, dict[int, tup
 
 
 def _actor_codes(view: StanceMatrix, actors: Iterable[str] | None) -> list[int]:
-    if actors is None:
-        return list(range(len(view.actors)))
-    if isinstance(actors, str):
-        actors = [actors]
-    codes: list[int] = []
-    for name in actors:
-        code = view._actor_code(name)
-        if code not in codes:
-            codes.append(code)
-    return codes
+    """The named actors' codes in the order named (all if None); a repeat is an error."""
+    return _codes(actors, len(view.actors), view._actor_code, "actor", view.actors)
 
 
 # -- polarization --------------------------------------------------------------------------
@@ -140,6 +133,7 @@ def polarization(
 
     Raises:
         UnknownActorError: If an actor is unknown.
+        DuplicateKeyError: If an actor is named twice (directly or by alias).
         UnknownSourceError: If a source id is unknown.
         InvalidValueError: If *as_of* is not a date.
     """
@@ -270,6 +264,7 @@ def common_ground(
 
     Raises:
         UnknownActorError: If an actor is unknown.
+        DuplicateKeyError: If an actor is named twice (directly or by alias).
         InvalidValueError: If *tolerance* is negative or not a number.
     """
     if type(tolerance) not in (int, float) or not tolerance >= 0:
@@ -291,6 +286,7 @@ def deadlocks(
 
     Raises:
         UnknownActorError: If an actor is unknown.
+        DuplicateKeyError: If an actor is named twice (directly or by alias).
     """
     return _issue_rows(m, actors, as_of, sources, "deadlock", 0)
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stancematrix as sm
-from stancematrix.exceptions import InvalidValueError, UnknownActorError
+from stancematrix.exceptions import DuplicateKeyError, InvalidValueError, UnknownActorError
 from stancematrix.results import Agreement
 from tests.conftest import ROOT
 from tests.strategies import agreement_methods, matrices, partial_dates, wide_matrices
@@ -144,6 +144,8 @@ class TestAgreementOnUNGA:
             sm.agreement(m, "US", "RU", method="cosine")
         with pytest.raises(UnknownActorError):
             sm.agreement_matrix(m, actors=["US", "XX"])
+        with pytest.raises(DuplicateKeyError):
+            sm.agreement_matrix(m, actors=["US", "Kremlin", "RU"])
 
     def test_text_and_markdown(self):
         """Results print as a line or a grid of scores."""

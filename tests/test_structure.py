@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stancematrix as sm
-from stancematrix.exceptions import InvalidValueError
+from stancematrix.exceptions import DuplicateKeyError, InvalidValueError
 from tests.strategies import matrices, partial_dates
 
 
@@ -156,6 +156,13 @@ class TestCommonGroundAndDeadlocks:
         assert ("military-aid",) == sm.common_ground(ukraine, ["US", "NATO", "DE"]).issues
         assert "sanctions" in sm.deadlocks(ukraine, ["US", "RU"]).issues
         assert "military-aid" not in sm.deadlocks(ukraine).issues
+
+    def test_repeated_actor(self, ukraine):
+        """Naming an actor twice, even by an alias, is an error, not a silent merge."""
+        with pytest.raises(DuplicateKeyError):
+            sm.deadlocks(ukraine, ["US", "United States"])
+        with pytest.raises(DuplicateKeyError):
+            sm.polarization(ukraine, actors=["RU", "RU"])
 
     def test_bad_tolerance(self, ukraine):
         """A negative tolerance is rejected."""
