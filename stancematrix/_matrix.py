@@ -748,7 +748,7 @@ class StanceMatrix:
                 for n in rows
                 if start[n] and start[n] <= last and _last_day_code(end[n] or start[n]) >= first
             ]
-        return tuple(self._position(self._row(n)) for n in rows)
+        return tuple(map(self._claim, rows))
 
     def _rows(self, actor: str | None, issue: str | None) -> Sequence[int]:
         """The rows of one actor, one issue, one cell, or all claims."""
