@@ -8,9 +8,11 @@ object each. :class:`~stancematrix.Position` objects are made on demand.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import functools
 import itertools
+import sys
 import types
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -190,6 +192,46 @@ class _CellIndex:
         if not spans:
             return 0, 0
         return spans[0][0], spans[-1][1]
+
+
+def _offsets_after_runs(dense: array[int], runs: Sequence[tuple[int, int]]) -> array[int]:
+    """Cell offsets (sorted row numbers) renumbered for keeping only the rows in *runs*.
+
+    An offset inside a kept run ``lo:hi`` moves down by the rows dropped before it; one in
+    a dropped gap becomes the number of rows kept before the gap.
+    """
+    out = array("q")
+    kept = done = 0
+    for lo, hi in runs:
+        gap_end = bisect.bisect_left(dense, lo, done)
+        out.extend(array("q", [kept]) * (gap_end - done))
+        run_end = bisect.bisect_left(dense, hi, gap_end)
+        out.extend(_minus(dense[gap_end:run_end], lo - kept))
+        kept += hi - lo
+        done = run_end
+    out.extend(array("q", [kept]) * (len(dense) - done))
+    return out
+
+
+def _minus(values: array[int], delta: int) -> array[int]:
+    """Every value of an int64 array minus *delta* (each value must be >= delta), in C.
+
+    The array's bytes are read as one big integer with a 64-bit lane per value, so one
+    big-integer subtraction of ``delta`` in every lane does it: no lane borrows from the
+    next because no value is below *delta*.
+    """
+    if not delta or not values:
+        return values
+    raw = values.tobytes()
+    ones = (
+        (b"\1" + bytes(values.itemsize - 1)) * len(values)
+        if sys.byteorder == "little"
+        else (bytes(values.itemsize - 1) + b"\1") * len(values)
+    )
+    shifted = int.from_bytes(raw, sys.byteorder) - delta * int.from_bytes(ones, sys.byteorder)
+    out = array(values.typecode)
+    out.frombytes(shifted.to_bytes(len(raw), sys.byteorder))
+    return out
 
 
 class StanceMatrix:
@@ -860,21 +902,73 @@ class StanceMatrix:
         """
         last = _moment(date, "as_of")[1]
         start = self._start
-        if self._cells.single:
-            rows: Sequence[int] = [n for n, s in enumerate(start) if s <= last]
+        total = len(start)
+        if self._cells.single:  # every claim is its cell's only one: keep the begun ones
+            mask = bytes(map(last.__ge__, start))
+            kept = mask.count(1)
         else:
             actor, issue = self._actor, self._issue
-            rows = []
-            n, total = 0, len(start)
+            rows: list[int] = []
+            n = 0
             while n < total:
                 hi = n + 1
                 while hi < total and actor[hi] == actor[n] and issue[hi] == issue[n]:
                     hi += 1
                 rows.extend(self._latest(n, hi, last))
                 n = hi
-        if len(rows) == len(start):
+            kept = len(rows)
+            flags = bytearray(total)
+            for n in rows:
+                flags[n] = 1
+            mask = bytes(flags)
+        if kept == total:
             return self
-        return self._take(rows)
+        return self._keep(mask)
+
+    def _keep(self, mask: bytes) -> StanceMatrix:
+        """The matrix of the rows whose *mask* byte is 1 (same declarations, same order)."""
+        sources = (self._actor, self._issue, self._stance, self._source, self._start, self._end)
+        columns = [array(c.typecode) for c in sources]
+        total = len(mask)
+        cells = self._cells
+        dense: array[int] | None = None
+        if (mask.count(b"\0\1") + 1) * 8 <= total:
+            # Few runs of kept rows (a snapshot of votes in date order keeps a prefix of
+            # each actor's): copy slices, and shift the cell offsets run by run.
+            runs: list[tuple[int, int]] = []
+            find, lo = mask.find, mask.find(1)
+            while lo >= 0:
+                hi = find(0, lo)
+                hi = total if hi < 0 else hi
+                runs.append((lo, hi))
+                for column, source in zip(columns, sources, strict=True):
+                    column.extend(source[lo:hi])
+                lo = find(1, hi)
+            firsts = [lo for lo, _ in runs]
+            kept_before = list(itertools.accumulate((hi - lo for lo, hi in runs), initial=0))
+
+            def renumber(n: int) -> int:
+                r = bisect.bisect_right(firsts, n) - 1
+                return kept_before[r] + n - runs[r][0]
+
+            text = {renumber(n): value for n, value in self._text.items() if mask[n]}
+            if cells._dense is not None:
+                dense = _offsets_after_runs(cells._dense, runs)
+        else:
+            for column, source in zip(columns, sources, strict=True):
+                column.fromlist(list(itertools.compress(source, mask)))
+            # A kept row's new number is the count of kept rows before it.
+            before = array("q", list(itertools.accumulate(mask, initial=0)))
+            text = {before[n]: value for n, value in self._text.items() if mask[n]}
+            if cells._dense is not None:
+                dense = array("q", list(map(before.__getitem__, cells._dense)))
+        if dense is not None:
+            # single may stay False where the kept claims are one per cell: it only enables
+            # fast paths, so False is always safe.
+            index = _CellIndex._of_dense(dense, cells._issues, len(columns[0]), cells.single)
+        else:
+            index = _CellIndex(columns[0], columns[1], len(self._actors), len(self._issues))
+        return self._derive(columns, text, index)
 
     def select(
         self,

@@ -620,3 +620,29 @@ class TestSelectWholeActorsOrIssues:
             for i in fast.issues:
                 expected = [c for a in fast.actors for c in m.claims(a.key, i.key)]
                 assert expected == list(fast.claims(issue=i.key))
+
+
+class TestSnapshotIndex:
+    @given(st.one_of(matrices(max_claims=24), wide_matrices()), st.data())
+    def test_cells_hold_their_claims(self, m, data):
+        """Every cell of a snapshot holds exactly the snapshot's claims on it, whichever
+        way (runs of rows or a row mask) the snapshot was cut."""
+        dates = [c.date.start for c in m if c.date is not None] or [sm.PartialDate(2000)]
+        when = data.draw(st.sampled_from(dates))
+        snapshot = m.as_of(when)
+        assert rebuild(m, list(snapshot)) == snapshot
+        for a in m.actors:
+            for i in m.issues:
+                expected = tuple(c for c in snapshot if (c.actor, c.issue) == (a.key, i.key))
+                assert expected == snapshot.claims(a.key, i.key)
+                assert m.position(a.key, i.key, as_of=when) == snapshot.position(a.key, i.key)
+
+    @given(st.lists(st.integers(0, 2**62), max_size=40), st.data())
+    def test_minus_subtracts_in_every_lane(self, values, data):
+        """The big-integer lane subtraction equals subtracting one by one."""
+        from array import array
+
+        from stancematrix._matrix import _minus
+
+        delta = data.draw(st.integers(0, min(values, default=0)))
+        assert [v - delta for v in values] == list(_minus(array("q", values), delta))
