@@ -129,6 +129,21 @@ def main(argv: list[str]) -> int:
     results[f"select(issues=[{roll}])"] = best(lambda: m.select(issues=[roll]), 20)
     results[f"claims(issue={roll})"] = best(lambda: m.claims(issue=roll), 20)
 
+    # The snapshot as of a date: pandas filters by date and keeps each cell's latest.
+    rolls = pd.read_csv(
+        folder / "roll_calls.csv.gz", keep_default_na=False, usecols=["rcid", "date"]
+    )
+    dated = df.merge(rolls, on="rcid")
+    dated["date"] = pd.to_datetime(dated["date"])
+    cut = pd.Timestamp("1990-12-31")
+
+    def pandas_as_of() -> Any:
+        kept = dated[dated.date <= cut]
+        return kept.sort_values("date").drop_duplicates(["key", "rcid"], keep="last")
+
+    results["pandas filter-and-keep-latest, 1990"] = best(pandas_as_of, 5)
+    results["as_of(1990-12-31)"] = best(lambda: m.as_of("1990-12-31"), 5)
+
     # The 200 x 200 agreement matrix (coincidence index), including building.
     def one_hot(dtype: Any) -> Any:
         a = np.frombuffer(m._actor, dtype=np.int32)
@@ -201,6 +216,8 @@ def main(argv: list[str]) -> int:
         / results[f"select(issues=[{roll}])"],
         "pandas / claims(issue)": results[f"pandas filter, roll call {roll}"]
         / results[f"claims(issue={roll})"],
+        "as_of / pandas": results["as_of(1990-12-31)"]
+        / results["pandas filter-and-keep-latest, 1990"],
         "agreement / numpy float64": results["agreement_matrix, incl. building"]
         / results["numpy one-hot matmul, float64"],
         "agreement / numpy float32": results["agreement_matrix, incl. building"]
