@@ -5,6 +5,10 @@ from ._agreement import agreement, agreement_matrix, blocs
 from ._compare import compare
 from ._datasets import dataset_names, load_dataset
 from ._dates import PartialDate, Period, Precision
+from ._formats import read, render
+from ._formats._csv import read as read_csv
+from ._formats._markdown import read as read_markdown
+from ._formats._pandas import from_dataframe
 from ._json import read_json, to_json
 from ._matrix import StanceMatrix
 from ._model import Actor, Issue, Position, Source
@@ -36,9 +40,14 @@ __all__ = [
     "dataset_names",
     "deadlocks",
     "exceptions",
+    "from_dataframe",
     "load_dataset",
     "polarization",
+    "read",
+    "read_csv",
     "read_json",
+    "read_markdown",
+    "render",
     "results",
     "to_json",
     "verify_quotes",
