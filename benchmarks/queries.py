@@ -1,6 +1,7 @@
 """Measure the query targets of issue 4 on the full UNGA votes, against pandas and numpy.
 
-Run: ``python benchmarks/queries.py [UNGA_FOLDER]`` (needs pandas and numpy). Uses
+Run: ``python benchmarks/queries.py [UNGA_FOLDER] [--json OUT.json]`` (needs pandas and
+numpy). Uses
 ``load_dataset("unga")`` when available, else reads the CSV files of ``shared/data/unga``
 with the csv module. Every figure is the best of several runs, measured in the same run as
 its peer; the machine's load shows in the spread, so compare the ratios.
@@ -80,6 +81,11 @@ def main(argv: list[str]) -> int:
     import numpy as np
     import pandas as pd
 
+    json_path = None
+    if "--json" in argv:
+        at_flag = argv.index("--json")
+        json_path = argv[at_flag + 1]
+        argv = argv[:at_flag] + argv[at_flag + 2 :]
     folder = Path(argv[0]) if argv else DATA
     if "unga" in sm.dataset_names():
         m = sm.load_dataset("unga")
@@ -229,9 +235,10 @@ def main(argv: list[str]) -> int:
     }
     for name, ratio in ratios.items():
         print(f"{name:{width}}  {ratio:10.2f} x")
-    out = Path("benchmarks") / "queries.json"
-    if out.parent.is_dir():
-        out.write_text(json.dumps({"seconds": results, "ratios": ratios}, indent=2) + "\n")
+    if json_path is not None:
+        Path(json_path).write_text(
+            json.dumps({"seconds": results, "ratios": ratios}, indent=2) + "\n"
+        )
     return 0
 
 
