@@ -1,6 +1,8 @@
 """stancematrix: who holds which position on which issue, according to whom, as of when."""
 
-from . import exceptions
+from . import exceptions, results
+from ._agreement import agreement, agreement_matrix, blocs
+from ._compare import compare
 from ._datasets import dataset_names, load_dataset
 from ._dates import PartialDate, Period, Precision
 from ._formats import read, render
@@ -11,6 +13,7 @@ from ._json import read_json, to_json
 from ._matrix import StanceMatrix
 from ._model import Actor, Issue, Position, Source
 from ._scale import Level, Scale
+from ._structure import common_ground, conflicts, coverage, deadlocks, polarization
 from ._verify import QuoteFailure, verify_quotes
 from .exceptions import StanceMatrixError
 
@@ -27,15 +30,25 @@ __all__ = [
     "Source",
     "StanceMatrix",
     "StanceMatrixError",
+    "agreement",
+    "agreement_matrix",
+    "blocs",
+    "common_ground",
+    "compare",
+    "conflicts",
+    "coverage",
     "dataset_names",
+    "deadlocks",
     "exceptions",
     "from_dataframe",
     "load_dataset",
+    "polarization",
     "read",
     "read_csv",
     "read_json",
     "read_markdown",
     "render",
+    "results",
     "to_json",
     "verify_quotes",
 ]

@@ -170,3 +170,28 @@ def rich_matrices(draw: st.DrawFn, max_claims: int = 12) -> sm.StanceMatrix:
         )
     except sm.StanceMatrixError:  # an alias clashed with a key or another alias
         reject()
+
+
+#: The agreement methods of :func:`stancematrix.agreement`.
+agreement_methods = st.sampled_from(["identical", "coincidence", "s-score", "kappa"])
+
+
+@st.composite
+def wide_matrices(draw: st.DrawFn) -> sm.StanceMatrix:
+    """Matrices with few claims over many cells, so the cell index is sparse."""
+    keys = [f"k{n}" for n in range(40)]
+    claim = st.builds(
+        sm.Position,
+        actor=st.sampled_from(keys),
+        issue=st.sampled_from(keys),
+        stance=st.sampled_from(sm.Scale.five_point().labels),
+        source=st.sampled_from(["s", "t"]),
+        summary=st.none() | st.just("said"),
+        date=st.none() | st.sampled_from(["2020", "2021-03", "2020/2022"]),
+    )
+    return sm.StanceMatrix.from_positions(
+        draw(st.lists(claim, max_size=30, unique=True)),
+        actors=[sm.Actor(k, k) for k in keys],
+        issues=[sm.Issue(k, k, "p") for k in keys],
+        sources=[sm.Source("s", "s"), sm.Source("t", "t")],
+    )

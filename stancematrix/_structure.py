@@ -1,0 +1,507 @@
+"""Issue-level structure and the sources behind it.
+
+Polarization, common ground, deadlocks, conflicts between sources, and coverage.
+
+Where an actor's stance on an issue is needed, it is the claim
+:meth:`StanceMatrix.position` returns, on the matrix narrowed to *sources* and seen as of
+*as_of* (the rule every comparison in stancematrix uses). Conflicts and coverage look at
+every claim instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+import attrs
+
+from . import _table
+from ._cells import When, chosen_rows, narrow
+from ._dates import _last_day_code
+from ._matrix import _codes
+from ._model import Position
+from ._shifts import side
+from .exceptions import InvalidValueError
+
+if TYPE_CHECKING:
+    from ._matrix import StanceMatrix
+
+__all__ = [
+    "Conflict",
+    "Conflicts",
+    "Coverage",
+    "IssuePolarization",
+    "IssueRow",
+    "IssueStances",
+    "Polarization",
+    "common_ground",
+    "conflicts",
+    "coverage",
+    "deadlocks",
+    "polarization",
+]
+
+
+def _grid(view: StanceMatrix, actor_codes: list[int]) -> dict[int, dict[int, tuple[str, float]]]:
+    """Per issue code, per actor code: the known stance (label, value) of each cell."""
+    wanted = set(actor_codes)
+    scale = view.scale
+    labels = scale.labels
+    values = [level.value for level in scale.levels]
+    k = len(values)
+    stance = view._stance
+    out: dict[int, dict[int, tuple[str, float]]] = {}
+    for a, i, n in zip(*chosen_rows(view), strict=True):
+        code = stance[n]
+        if a in wanted and code < k:
+            out.setdefault(i, {})[a] = (labels[code], values[code])
+    return out
+
+
+def _actor_codes(view: StanceMatrix, actors: Iterable[str] | None) -> list[int]:
+    """The named actors' codes in the order named (all if None); a repeat is an error."""
+    return _codes(actors, len(view.actors), view._actor_code, "actor", view.actors)
+
+
+# -- polarization --------------------------------------------------------------------------
+
+
+@attrs.frozen
+class IssuePolarization:
+    """How divided the actors are on one issue.
+
+    Attributes:
+        issue: The issue's key.
+        n: How many actors have a known stance on it.
+        counts: How many of them hold each level of the scale, in scale order.
+        mean: The mean stance value (None when n is 0).
+        spread: The standard deviation of the stance values divided by half the scale's
+            range: 0 when all agree, 1 when they split evenly between the two extremes
+            (None when n is 0).
+    """
+
+    issue: str
+    n: int
+    counts: tuple[int, ...]
+    mean: float | None
+    spread: float | None
+
+
+@attrs.frozen
+class Polarization:
+    """Every issue's :class:`IssuePolarization`, most divided first.
+
+    Attributes:
+        levels: The scale's level labels (the order of each row's counts).
+        rows: One row per issue; issues with no known stance come last; ties keep the
+            matrix's issue order.
+    """
+
+    levels: tuple[str, ...]
+    rows: tuple[IssuePolarization, ...]
+
+    def __iter__(self) -> Iterator[IssuePolarization]:
+        return iter(self.rows)
+
+    def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
+        rows: list[list[str | float | None]] = [
+            [r.issue, r.n, *r.counts, r.mean, r.spread] for r in self.rows
+        ]
+        return ["issue", "n", *self.levels, "mean", "spread"], rows, "polarization"
+
+    def to_text(self) -> str:
+        """A plain-text table, one issue per line."""
+        return _table.text(*self._table())
+
+    def to_markdown(self) -> str:
+        """A Markdown table, one issue per row."""
+        return _table.markdown(*self._table())
+
+
+def polarization(
+    m: StanceMatrix,
+    *,
+    actors: Iterable[str] | None = None,
+    as_of: When = None,
+    sources: Iterable[str] | None = None,
+) -> Polarization:
+    """How divided the actors (all, or the named ones) are on each issue.
+
+    Unknown stances ("no position reported", or no claim) are left out, never counted
+    as neutral.
+
+    Raises:
+        UnknownActorError: If an actor is unknown.
+        DuplicateKeyError: If an actor is named twice (directly or by alias).
+        UnknownSourceError: If a source id is unknown.
+        InvalidValueError: If *as_of* is not a date.
+    """
+    view = narrow(m, as_of, sources)
+    scale = view.scale
+    half = (scale.maximum - scale.minimum) / 2
+    levels = tuple(level.label for level in scale.levels)
+    index = {label: n for n, label in enumerate(levels)}
+    grid = _grid(view, _actor_codes(view, actors))
+    rows: list[IssuePolarization] = []
+    for i, issue in enumerate(view.issues):
+        cells = list(grid.get(i, {}).values())
+        counts = [0] * len(levels)
+        for label, _ in cells:
+            counts[index[label]] += 1
+        if not cells:
+            rows.append(IssuePolarization(issue.key, 0, tuple(counts), None, None))
+            continue
+        values = [value for _, value in cells]
+        mean = sum(values) / len(values)
+        variance = sum((v - mean) ** 2 for v in values) / len(values)
+        rows.append(
+            IssuePolarization(
+                issue.key, len(values), tuple(counts), mean, math.sqrt(variance) / half
+            )
+        )
+    rows.sort(key=lambda r: (r.spread is None, -(r.spread or 0.0)))
+    return Polarization(levels, tuple(rows))
+
+
+# -- common ground and deadlocks -----------------------------------------------------------
+
+
+@attrs.frozen
+class IssueRow:
+    """The named actors' stances on one issue.
+
+    Attributes:
+        issue: The issue's key.
+        stances: Each named actor's stance label, in the order named (None if unknown).
+        gap: The distance between the highest and the lowest known stance on the scale.
+    """
+
+    issue: str
+    stances: tuple[str | None, ...]
+    gap: float
+
+
+@attrs.frozen
+class IssueStances:
+    """Issues picked by :func:`common_ground` or :func:`deadlocks`, with the stances.
+
+    Attributes:
+        actors: The actors' keys, in the order named.
+        rows: One row per issue, in the matrix's issue order.
+    """
+
+    actors: tuple[str, ...]
+    rows: tuple[IssueRow, ...]
+
+    def __iter__(self) -> Iterator[IssueRow]:
+        return iter(self.rows)
+
+    @property
+    def issues(self) -> tuple[str, ...]:
+        """The issues' keys."""
+        return tuple(r.issue for r in self.rows)
+
+    def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
+        rows: list[list[str | float | None]] = [[r.issue, *r.stances, r.gap] for r in self.rows]
+        return ["issue", *self.actors, "gap"], rows, ""
+
+    def to_text(self) -> str:
+        """A plain-text table, one issue per line."""
+        return _table.text(*self._table())
+
+    def to_markdown(self) -> str:
+        """A Markdown table, one issue per row."""
+        return _table.markdown(*self._table())
+
+
+def _issue_rows(
+    m: StanceMatrix,
+    actors: Iterable[str] | None,
+    as_of: When,
+    sources: Iterable[str] | None,
+    keep: str,
+    tolerance: float,
+) -> IssueStances:
+    view = narrow(m, as_of, sources)
+    scale = view.scale
+    codes = _actor_codes(view, actors)
+    grid = _grid(view, codes)
+    rows: list[IssueRow] = []
+    for i, issue in enumerate(view.issues):
+        cells = grid.get(i, {})
+        values = [v for _, v in cells.values()]
+        if not values:
+            continue
+        sides = {side(scale, v) for v in values}
+        gap = max(values) - min(values)
+        if keep == "common":
+            if len(cells) < len(codes):
+                continue
+            if not (gap <= tolerance or sides in ({1}, {-1})):
+                continue
+        elif not {1, -1} <= sides:
+            continue
+        stances = tuple(cells[a][0] if a in cells else None for a in codes)
+        rows.append(IssueRow(issue.key, stances, gap))
+    return IssueStances(tuple(view.actors[a].key for a in codes), tuple(rows))
+
+
+def common_ground(
+    m: StanceMatrix,
+    actors: Iterable[str] | None = None,
+    *,
+    tolerance: float = 0,
+    as_of: When = None,
+    sources: Iterable[str] | None = None,
+) -> IssueStances:
+    """Issues on which all the named actors (all actors if None) stand together.
+
+    An issue is common ground when every named actor has a known stance on it and either
+    all of them are on the same side of the neutral point, or the highest and the lowest
+    stance are at most *tolerance* apart on the scale (with the default 0: all hold the
+    very same stance, which includes all neutral).
+
+    Raises:
+        UnknownActorError: If an actor is unknown.
+        DuplicateKeyError: If an actor is named twice (directly or by alias).
+        InvalidValueError: If *tolerance* is negative or not a number.
+    """
+    if type(tolerance) not in (int, float) or not tolerance >= 0:
+        raise InvalidValueError("tolerance", tolerance, "must be a number >= 0")
+    return _issue_rows(m, actors, as_of, sources, "common", tolerance)
+
+
+def deadlocks(
+    m: StanceMatrix,
+    actors: Iterable[str] | None = None,
+    *,
+    as_of: When = None,
+    sources: Iterable[str] | None = None,
+) -> IssueStances:
+    """Issues on which some of the named actors (all if None) support and some oppose.
+
+    Support and opposition mean a stance above and below the scale's neutral point;
+    actors with no known stance are shown as None and do not count either way.
+
+    Raises:
+        UnknownActorError: If an actor is unknown.
+        DuplicateKeyError: If an actor is named twice (directly or by alias).
+    """
+    return _issue_rows(m, actors, as_of, sources, "deadlock", 0)
+
+
+# -- conflicts between sources -------------------------------------------------------------
+
+
+@attrs.frozen
+class Conflict:
+    """Two claims on one cell, from different sources, that disagree in overlapping time.
+
+    Attributes:
+        actor: The actor's key.
+        issue: The issue's key.
+        first: The claim that comes first in the matrix's order (with its quote).
+        second: The other claim.
+    """
+
+    actor: str
+    issue: str
+    first: Position
+    second: Position
+
+
+def _conflict_row(c: Conflict) -> list[str | float | None]:
+    return [
+        c.actor,
+        c.issue,
+        f"{c.first.stance} ({c.first.source}, {c.first.date or 'undated'})",
+        c.first.quote,
+        f"{c.second.stance} ({c.second.source}, {c.second.date or 'undated'})",
+        c.second.quote,
+    ]
+
+
+_CONFLICT_HEADERS = ["actor", "issue", "one source", "quote", "another", "quote"]
+
+
+@attrs.frozen
+class Conflicts:
+    """Every conflict between sources, in the matrix's order.
+
+    Attributes:
+        conflicts: The conflicts.
+    """
+
+    conflicts: tuple[Conflict, ...]
+
+    def __iter__(self) -> Iterator[Conflict]:
+        return iter(self.conflicts)
+
+    def __len__(self) -> int:
+        return len(self.conflicts)
+
+    def to_text(self) -> str:
+        """A plain-text table, one conflict per line, with both quotes."""
+        return _table.text(_CONFLICT_HEADERS, [_conflict_row(c) for c in self.conflicts])
+
+    def to_markdown(self) -> str:
+        """A Markdown table, one conflict per row, with both quotes."""
+        return _table.markdown(_CONFLICT_HEADERS, [_conflict_row(c) for c in self.conflicts])
+
+
+def conflicts(
+    m: StanceMatrix,
+    *,
+    gap: float | None = None,
+    as_of: When = None,
+    sources: Iterable[str] | None = None,
+) -> Conflicts:
+    """The (actor, issue) cells where different sources disagree about the same time.
+
+    Two claims on one cell conflict when they cite different sources, their dates overlap
+    (an undated claim overlaps every other claim of its cell: nothing says when it held),
+    and their stances lie on opposite sides of the scale's neutral point — or, if *gap*
+    is given, also when they are at least *gap* apart on the scale. "No position
+    reported" conflicts with nothing. Each conflicting pair of claims is reported once.
+
+    With *as_of*, only the claims of the snapshot :meth:`StanceMatrix.as_of` count (the
+    latest in each cell, so conflicts between sources dated alike); with *sources*, only
+    those sources' claims.
+
+    Raises:
+        InvalidValueError: If *gap* is not a positive number or *as_of* not a date.
+        UnknownSourceError: If a source id is unknown.
+    """
+    if gap is not None and (type(gap) not in (int, float) or not gap > 0):
+        raise InvalidValueError("gap", gap, "must be a number > 0")
+    m = narrow(m, as_of, sources)
+    if len(m.sources) < 2:
+        return Conflicts(())
+    scale = m.scale
+    values = [level.value for level in scale.levels]
+    k = len(values)
+    actor, issue, stance, source = m._actor, m._issue, m._stance, m._source
+    start, end = m._start, m._end
+    found: list[Conflict] = []
+    total = len(actor)
+    n = 0
+    while n < total:
+        hi = n + 1
+        while hi < total and actor[hi] == actor[n] and issue[hi] == issue[n]:
+            hi += 1
+        for p in range(n, hi):
+            if stance[p] >= k:
+                continue
+            vp = values[stance[p]]
+            for q in range(p + 1, hi):
+                if source[q] == source[p] or stance[q] >= k:
+                    continue
+                vq = values[stance[q]]
+                opposed = side(scale, vp) * side(scale, vq) < 0
+                if not opposed and (gap is None or abs(vp - vq) < gap):
+                    continue
+                if start[p] and start[q]:
+                    if start[p] > _last_day_code(end[q] or start[q]):
+                        continue
+                    if start[q] > _last_day_code(end[p] or start[p]):
+                        continue
+                first, second = m._position(m._row(p)), m._position(m._row(q))
+                found.append(Conflict(first.actor, first.issue, first, second))
+        n = hi
+    return Conflicts(tuple(found))
+
+
+# -- coverage ------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Coverage:
+    """How many claims and sources back each (actor, issue) cell.
+
+    Attributes:
+        actors: The actors' keys, in the matrix's order.
+        issues: The issues' keys, in the matrix's order.
+        claims: ``claims[a][i]``: the number of claims on the cell.
+        sources: ``sources[a][i]``: the number of different sources behind them.
+        known: ``known[a][i]``: whether any of them states a stance (not "no position
+            reported").
+    """
+
+    actors: tuple[str, ...]
+    issues: tuple[str, ...]
+    claims: tuple[tuple[int, ...], ...]
+    sources: tuple[tuple[int, ...], ...]
+    known: tuple[tuple[bool, ...], ...]
+
+    @property
+    def missing(self) -> tuple[tuple[str, str], ...]:
+        """The (actor, issue) cells where no stance is known, in the matrix's order."""
+        return tuple(
+            (a, i)
+            for a, row in zip(self.actors, self.known, strict=True)
+            for i, known in zip(self.issues, row, strict=True)
+            if not known
+        )
+
+    @property
+    def share(self) -> float:
+        """The share of cells with a known stance (0 for a matrix without cells)."""
+        cells = len(self.actors) * len(self.issues)
+        return sum(map(sum, self.known)) / cells if cells else 0.0
+
+    def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
+        rows: list[list[str | float | None]] = []
+        for a, claims, sources, known in zip(
+            self.actors, self.claims, self.sources, self.known, strict=True
+        ):
+            row: list[str | float | None] = [a]
+            for c, s, k in zip(claims, sources, known, strict=True):
+                row.append(None if not c else f"{c}/{s}" + ("" if k else "?"))
+            rows.append(row)
+        title = f"claims/sources per cell ({self.share:.0%} of cells known)"
+        return ["", *self.issues], rows, title
+
+    def to_text(self) -> str:
+        """A plain-text grid: ``claims/sources`` per cell, ``?`` where no stance is known."""
+        return _table.text(*self._table())
+
+    def to_markdown(self) -> str:
+        """A Markdown grid like :meth:`to_text`."""
+        return _table.markdown(*self._table())
+
+
+def coverage(
+    m: StanceMatrix, *, as_of: When = None, sources: Iterable[str] | None = None
+) -> Coverage:
+    """Per actor and issue: how many claims and sources back it, and where nothing is known.
+
+    Raises:
+        UnknownSourceError: If a source id is unknown.
+        InvalidValueError: If *as_of* is not a date.
+    """
+    view = narrow(m, as_of, sources)
+    n_a, n_i = len(view.actors), len(view.issues)
+    k = len(view.scale.levels)
+    claims = [[0] * n_i for _ in range(n_a)]
+    backing = [[0] * n_i for _ in range(n_a)]
+    known = [[False] * n_i for _ in range(n_a)]
+    actor, issue, source, stance = view._actor, view._issue, view._source, view._stance
+    total = len(actor)
+    n = 0
+    while n < total:  # one cell's rows at a time (they are contiguous)
+        a, i = actor[n], issue[n]
+        hi = n + 1
+        while hi < total and issue[hi] == i and actor[hi] == a:
+            hi += 1
+        claims[a][i] = hi - n
+        backing[a][i] = 1 if hi - n == 1 else len(set(source[n:hi]))
+        known[a][i] = min(stance[n:hi]) < k
+        n = hi
+    return Coverage(
+        tuple(a.key for a in view.actors),
+        tuple(i.key for i in view.issues),
+        tuple(map(tuple, claims)),
+        tuple(map(tuple, backing)),
+        tuple(map(tuple, known)),
+    )

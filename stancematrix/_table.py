@@ -1,0 +1,56 @@
+"""Private: print query results as plain-text or Markdown tables through tabulate.
+
+Cell text is made safe by the renderers' shared helpers in :mod:`stancematrix._escape`:
+control characters are shown, not obeyed, in text tables, and Markdown cells are escaped
+so data cannot break the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ._escape import markdown_cell as _escape_markdown
+from ._escape import terminal_text
+
+__all__ = ["markdown", "markdown_cell", "text"]
+
+Cell = str | int | float | None
+
+
+def _plain(value: Cell) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def markdown_cell(value: Cell) -> str:
+    """One value as the text of one Markdown table cell (or paragraph), escaped."""
+    return _escape_markdown(_plain(value))
+
+
+def text(headers: Sequence[str], rows: Sequence[Sequence[Cell]], title: str = "") -> str:
+    """A plain-text table (tabulate's ``simple`` format) under an optional title line."""
+    from tabulate import tabulate
+
+    body = tabulate(
+        [[terminal_text(_plain(v)) for v in row] for row in rows],
+        headers=[terminal_text(h) for h in headers],
+        tablefmt="simple",
+        disable_numparse=True,
+    )
+    return f"{terminal_text(title)}\n{body}" if title else body
+
+
+def markdown(headers: Sequence[str], rows: Sequence[Sequence[Cell]], title: str = "") -> str:
+    """A GitHub-flavoured Markdown table under an optional title paragraph."""
+    from tabulate import tabulate
+
+    body = tabulate(
+        [[markdown_cell(v) for v in row] for row in rows],
+        headers=[markdown_cell(h) for h in headers],
+        tablefmt="github",
+        disable_numparse=True,
+    )
+    return f"{markdown_cell(title)}\n\n{body}" if title else body

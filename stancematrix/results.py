@@ -1,0 +1,41 @@
+"""The frozen result objects that queries return.
+
+Each prints with ``to_text()`` and ``to_markdown()``. They are made by
+:func:`stancematrix.compare`, :func:`~stancematrix.agreement`,
+:func:`~stancematrix.agreement_matrix`, :func:`~stancematrix.blocs`,
+:func:`~stancematrix.polarization`, :func:`~stancematrix.common_ground`,
+:func:`~stancematrix.deadlocks`, :func:`~stancematrix.conflicts`,
+:func:`~stancematrix.coverage`, :meth:`StanceMatrix.timeline
+<stancematrix.StanceMatrix.timeline>` and :meth:`StanceMatrix.shifts
+<stancematrix.StanceMatrix.shifts>`; import them from here for type annotations.
+"""
+
+from ._agreement import Agreement, AgreementMatrix, Blocs
+from ._compare import Comparison, ComparisonRow, Shift, Shifts, Timeline
+from ._structure import (
+    Conflict,
+    Conflicts,
+    Coverage,
+    IssuePolarization,
+    IssueRow,
+    IssueStances,
+    Polarization,
+)
+
+__all__ = [
+    "Agreement",
+    "AgreementMatrix",
+    "Blocs",
+    "Comparison",
+    "ComparisonRow",
+    "Conflict",
+    "Conflicts",
+    "Coverage",
+    "IssuePolarization",
+    "IssueRow",
+    "IssueStances",
+    "Polarization",
+    "Shift",
+    "Shifts",
+    "Timeline",
+]

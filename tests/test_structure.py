@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import itertools
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import stancematrix as sm
+from stancematrix.exceptions import DuplicateKeyError, InvalidValueError
+from tests.strategies import matrices, partial_dates
+
+
+@pytest.fixture(scope="module")
+def ukraine() -> sm.StanceMatrix:
+    return sm.load_dataset("ukraine")
+
+
+def known_values(m: sm.StanceMatrix, actors, issue: str) -> dict[str, float]:
+    """Each named actor's known stance value on *issue*, by position()."""
+    out = {}
+    for a in actors:
+        p = m.position(a, issue)
+        if p is not None and m.scale.value(p.stance) is not None:
+            value = m.scale.value(p.stance)
+            assert value is not None
+            out[a] = value
+    return out
+
+
+class TestConflicts:
+    def test_seed_001_against_002_and_004_on_territory(self, ukraine):
+        """Seed 001's US support for Ukraine's territory conflicts with seeds 002 and 004,
+        and both quotes are given."""
+        territory = [c for c in sm.conflicts(ukraine) if (c.actor, c.issue) == ("US", "territory")]
+        pairs = {(c.first.source, c.second.source) for c in territory}
+        assert {("seed-001", "seed-002"), ("seed-001", "seed-004")} == pairs
+        for c in territory:
+            assert c.first.quote is not None
+            assert c.second.quote is not None
+            assert {"support", "oppose"} == {c.first.stance, c.second.stance}
+        assert "acknowledging Moscow’s control over certain Ukrainian territories" in (
+            sm.conflicts(ukraine).to_text()
+        )
+
+    def test_periods_that_do_not_overlap_do_not_conflict(self, ukraine):
+        """Seed 002's 2014 claim and seed 004's 2025 claim on US territory do not conflict."""
+        for c in sm.conflicts(ukraine):
+            dates = {str(c.first.date), str(c.second.date)}
+            assert {"2014", "2025-01/2025-03"} != dates
+
+    def test_bad_gap(self, ukraine):
+        """A gap must be a positive number."""
+        with pytest.raises(InvalidValueError):
+            sm.conflicts(ukraine, gap=0)
+
+    @settings(max_examples=150)
+    @given(matrices(max_claims=16), st.none() | st.integers(1, 4))
+    def test_matches_definition(self, m, gap):
+        """Exactly the pairs of claims from different sources, overlapping in time, on
+        opposite sides of neutral (or at least gap apart) are reported."""
+        scale = m.scale
+        mid = scale.midpoint
+        expected = []
+        for a, i in itertools.product(m.actors, m.issues):
+            for p, q in itertools.combinations(m.claims(a.key, i.key), 2):
+                x, y = scale.value(p.stance), scale.value(q.stance)
+                if p.source == q.source or x is None or y is None:
+                    continue
+                if not ((x - mid) * (y - mid) < 0 or (gap is not None and abs(x - y) >= gap)):
+                    continue
+                apart = (
+                    p.date
+                    and q.date
+                    and (p.date.first_day > q.date.last_day or q.date.first_day > p.date.last_day)
+                )
+                if apart:
+                    continue
+                expected.append((p, q))
+        assert expected == [(c.first, c.second) for c in sm.conflicts(m, gap=gap)]
+
+    @settings(max_examples=60)
+    @given(matrices(max_claims=16), partial_dates())
+    def test_as_of_is_the_snapshots_conflicts(self, m, when):
+        """conflicts(as_of=t) reports the conflicts of the snapshot m.as_of(t)."""
+        assert sm.conflicts(m.as_of(when)) == sm.conflicts(m, as_of=when)
+
+    def test_as_of_on_the_dataset(self, ukraine):
+        """As of 2014 only undated claims and 2014's remain; seed 004's 2025 claim is gone."""
+        sources = {c.second.source for c in sm.conflicts(ukraine, as_of="2014")}
+        assert "seed-004" not in sources
+
+
+class TestCoverage:
+    def test_counts(self, ukraine):
+        """US sanctions: 6 claims from 3 sources; the EU knows nothing about territory."""
+        result = sm.coverage(ukraine)
+        us, sanctions = result.actors.index("US"), result.issues.index("sanctions")
+        assert (6, 3, True) == (
+            result.claims[us][sanctions],
+            result.sources[us][sanctions],
+            result.known[us][sanctions],
+        )
+        assert ("EU", "territory") in result.missing
+        assert "6/3" in result.to_text()
+
+    @settings(max_examples=100)
+    @given(matrices(max_claims=16))
+    def test_matches_claims(self, m):
+        """Counts equal the claims() of each cell; known means some stance is on the scale."""
+        result = sm.coverage(m)
+        for x, a in enumerate(m.actors):
+            for y, i in enumerate(m.issues):
+                claims = m.claims(a.key, i.key)
+                assert len(claims) == result.claims[x][y]
+                assert len({c.source for c in claims}) == result.sources[x][y]
+                known = any(m.scale.value(c.stance) is not None for c in claims)
+                assert known == result.known[x][y]
+        cells = len(m.actors) * len(m.issues)
+        assert cells - len(result.missing) == pytest.approx(result.share * cells)
+
+
+class TestPolarization:
+    def test_ukraine(self, ukraine):
+        """Sanctions split the US and Russia: one strongly support, one oppose."""
+        row = next(r for r in sm.polarization(ukraine) if r.issue == "sanctions")
+        assert (2, (0, 1, 0, 0, 1)) == (row.n, row.counts)
+        assert 0.75 == row.spread
+
+    @settings(max_examples=100)
+    @given(matrices(max_claims=16))
+    def test_matches_definition(self, m):
+        """n, counts, mean and spread follow the definition; most divided first."""
+        result = sm.polarization(m)
+        half = (m.scale.maximum - m.scale.minimum) / 2
+        actors = [a.key for a in m.actors]
+        for row in result:
+            values = list(known_values(m, actors, row.issue).values())
+            assert len(values) == row.n == sum(row.counts)
+            if values:
+                mean = sum(values) / len(values)
+                sd = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+                assert row.mean == pytest.approx(mean)
+                assert row.spread == pytest.approx(sd / half)
+                assert row.spread is not None
+                assert 0 <= row.spread <= 1 + 1e-9
+        spreads = [r.spread for r in result if r.spread is not None]
+        assert sorted(spreads, reverse=True) == spreads
+
+
+class TestCommonGroundAndDeadlocks:
+    def test_ukraine(self, ukraine):
+        """The US, NATO and Germany agree on military aid; the US and Russia deadlock on
+        sanctions."""
+        assert ("military-aid",) == sm.common_ground(ukraine, ["US", "NATO", "DE"]).issues
+        assert "sanctions" in sm.deadlocks(ukraine, ["US", "RU"]).issues
+        assert "military-aid" not in sm.deadlocks(ukraine).issues
+
+    def test_repeated_actor(self, ukraine):
+        """Naming an actor twice, even by an alias, is an error, not a silent merge."""
+        with pytest.raises(DuplicateKeyError):
+            sm.deadlocks(ukraine, ["US", "United States"])
+        with pytest.raises(DuplicateKeyError):
+            sm.polarization(ukraine, actors=["RU", "RU"])
+
+    def test_bad_tolerance(self, ukraine):
+        """A negative tolerance is rejected."""
+        with pytest.raises(InvalidValueError):
+            sm.common_ground(ukraine, ["US"], tolerance=-1)
+
+    @settings(max_examples=100)
+    @given(matrices(max_claims=16), st.data(), st.integers(0, 3))
+    def test_match_definitions(self, m, data, tolerance):
+        """Common ground: everyone known, and same side or within tolerance. Deadlock: some
+        above and some below neutral."""
+        actors = data.draw(
+            st.lists(st.sampled_from([a.key for a in m.actors]), min_size=1, unique=True)
+        )
+        mid = m.scale.midpoint
+        common, locked = [], []
+        for issue in m.issues:
+            values = known_values(m, actors, issue.key)
+            v = list(values.values())
+            if len(values) == len(actors) and (
+                max(v) - min(v) <= tolerance or all(x > mid for x in v) or all(x < mid for x in v)
+            ):
+                common.append(issue.key)
+            if any(x > mid for x in v) and any(x < mid for x in v):
+                locked.append(issue.key)
+        assert tuple(common) == sm.common_ground(m, actors, tolerance=tolerance).issues
+        assert tuple(locked) == sm.deadlocks(m, actors).issues
