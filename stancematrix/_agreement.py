@@ -9,7 +9,7 @@ pair, or the weighted sums of it a method needs) give every method below.
 from __future__ import annotations
 
 import heapq
-from collections import deque
+from array import array
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
@@ -17,6 +17,7 @@ import attrs
 
 from . import _table
 from ._cells import When, chosen_rows, narrow
+from ._matrix import _codes
 from ._scale import Scale
 from ._shifts import side
 from .exceptions import InvalidValueError
@@ -138,30 +139,26 @@ class _Bits:
         k = len(m.scale.levels)
         n_issues = len(m.issues)
         self.width = n_issues
-        a_col, i_col, rows = chosen_rows(m)
-        stance = m._stance
-        # Codes 0..k-1 are levels; k is "no position reported", which counts as nothing.
-        shift = bytes((c + 1) if c < k else 0 for c in range(256))
-        pick = [
-            bytes(49 if b == s + 1 else 48 for b in range(256)) for s in range(k)
-        ]  # b"1" where the level is s, else b"0"
-        wanted = set(actors)
-        per_actor: dict[int, bytearray] = {a: bytearray(n_issues) for a in actors}
-        if isinstance(rows, range):  # every row is its cell's claim: slice whole actors
-            cells = m._cells
-            for a in wanted:
-                lo, hi = cells.actor_span(a)
-                codes = stance[lo:hi].tobytes().translate(shift)
-                deque(map(per_actor[a].__setitem__, i_col[lo:hi], codes), maxlen=0)
+        # b"1" where a cell's byte (1 + stance code, 0 for no claim) is level s, else b"0";
+        # "no position reported" (code k) is no level, so it counts as nothing.
+        pick = [bytes(49 if b == s + 1 else 48 for b in range(256)) for s in range(k)]
+        rows: dict[int, bytes | bytearray] = {}
+        if m._cells._dense is not None:  # the matrix's cached grid of position() stances
+            grid = m._stance_grid()
+            for a in actors:
+                rows[a] = grid[a * n_issues : (a + 1) * n_issues]
         else:
-            for a, i, n in zip(a_col, i_col, rows, strict=True):
-                if a in wanted:
-                    per_actor[a][i] = shift[stance[n] & 0xFF]
+            stance = m._stance
+            buffers = {a: bytearray(n_issues) for a in actors}
+            for a, i, n in zip(*chosen_rows(m), strict=True):
+                if a in buffers:
+                    buffers[a][i] = stance[n] + 1
+            rows.update(buffers)
         self.levels: list[list[int]] = []
         self.known: list[int] = []
         for a in actors:
-            buf = per_actor[a]
-            bits = [int(buf.translate(table) or b"0", 2) for table in pick]
+            row = rows[a]
+            bits = [int(row.translate(table) or b"0", 2) for table in pick]
             self.levels.append(bits)
             known = 0
             for b in bits:
@@ -208,12 +205,7 @@ def _scores(
     # Σ w·T = base·n + Σ (w - base)·T: take the commonest weight as the base so that the
     # fewest cells need counting, and count each group of equally weighted cells with one
     # AND of side-by-side bitsets.
-    cells_by_weight: dict[float, list[tuple[int, int]]] = {}
-    for s in range(k):
-        for t in range(k):
-            cells_by_weight.setdefault(w[s][t], []).append((s, t))
-    base = max(sorted(cells_by_weight), key=lambda v: len(cells_by_weight[v]))
-    plan = [(v - base, cells) for v, cells in sorted(cells_by_weight.items()) if v != base]
+    base, plan = _plan(w, k)
     actors = range(len(known))
     left = [[bits.concat(x, [s for s, _ in cells]) for x in actors] for _, cells in plan]
     right = [[bits.concat(y, [t for _, t in cells]) for y in actors] for _, cells in plan]
@@ -297,13 +289,17 @@ def agreement_matrix(
 
     Raises:
         UnknownActorError: If an actor is unknown.
+        DuplicateKeyError: If an actor is named twice (directly or by alias).
         InvalidValueError: If *method* is unknown or *as_of* is not a date.
         UnknownSourceError: If a source id is unknown.
     """
     _check_method(method)
-    keys = [actor.key for actor in m.actors] if actors is None else [m.actor(a).key for a in actors]
+    codes = _codes(actors, len(m.actors), m._actor_code, "actor", m.actors)
+    keys = [m.actors[c].key for c in codes]
     view = narrow(m, as_of, sources)
-    codes = [view._actor_code(key) for key in keys]
+    fast = _numpy_scores(view, codes, method) if USE_NUMPY else None
+    if fast is not None:
+        return AgreementMatrix(tuple(keys), method, *fast)
     bits = _Bits(view, codes)
     size = len(codes)
     pairs = [(x, y) for x in range(size) for y in range(x, size)]
@@ -311,6 +307,92 @@ def agreement_matrix(
     scores = tuple(tuple(found[min(x, y), max(x, y)][0] for y in range(size)) for x in range(size))
     counts = tuple(tuple(found[min(x, y), max(x, y)][1] for y in range(size)) for x in range(size))
     return AgreementMatrix(tuple(keys), method, scores, counts)
+
+
+#: Use numpy for large agreement matrices when it is installed (the ``fast`` extra).
+USE_NUMPY = True
+#: The least number of (actor, issue) cells for which the numpy path pays off.
+NUMPY_CELLS = 100_000
+
+Grid = tuple[tuple[float | None, ...], ...]
+
+
+def _numpy_scores(
+    view: StanceMatrix, codes: Sequence[int], method: str
+) -> tuple[Grid, tuple[tuple[int, ...], ...]] | None:
+    """The scores and counts of every pair by one-hot matrix products, or None.
+
+    None when numpy is not installed or the matrix is small. The counts are exact
+    integers and the scores are computed from them with the same floating-point
+    operations, in the same order, as :func:`_scores`, so both paths give equal results.
+    """
+    n_issues = len(view.issues)
+    if len(codes) * n_issues < NUMPY_CELLS:
+        return None
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    scale = view.scale
+    k, size = len(scale.levels), len(codes)
+    # One row per (level, actor), one column per issue, 1 where the actor's position()
+    # stance on the issue is that level: built straight from the columns.
+    a_col, i_col, rows = chosen_rows(view)
+    actor = np.frombuffer(a_col, dtype=np.int32) if isinstance(a_col, array) else np.array(a_col)
+    issue = np.frombuffer(i_col, dtype=np.int32) if isinstance(i_col, array) else np.array(i_col)
+    stance = np.frombuffer(view._stance, dtype=np.int8)
+    if not isinstance(rows, range):
+        stance = stance[np.array(rows, dtype=np.intp)]
+    where = np.full(len(view.actors), -1, dtype=np.intp)
+    where[list(codes)] = np.arange(size)
+    x = where[actor]
+    keep = (x >= 0) & (stance < k)  # listed actors; "no position reported" counts as none
+    dtype = np.float32 if n_issues < 2**24 else np.float64  # sums of ones stay exact
+    flat = np.zeros((k * size, n_issues), dtype=dtype)
+    flat[stance[keep].astype(np.intp) * size + x[keep], issue[keep]] = 1
+    table = (flat @ flat.T).astype(np.int64).reshape(k, size, k, size).transpose(1, 3, 0, 2)
+    # table[x, y, s, t]: issues where actor x says level s and actor y level t.
+    n = table.sum(axis=(2, 3))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "kappa":
+            values = [level.value for level in scale.levels]
+            span = scale.maximum - scale.minimum
+            d = [[abs(x - y) / span for y in values] for x in values]
+            rows, cols = table.sum(axis=3), table.sum(axis=2)
+            observed = np.zeros((size, size))
+            expected = np.zeros((size, size))
+            for s in range(k):
+                for t in range(k):
+                    observed = observed + d[s][t] * table[:, :, s, t]
+                    expected = expected + d[s][t] * rows[:, :, s] * cols[:, :, t]
+            score = np.where(observed == 0, 1.0, 1 - observed / (expected / n))
+        else:
+            w = weights(scale, method)
+            base, plan = _plan(w, k)
+            total = base * n.astype(np.float64)
+            for f, cells in plan:
+                count = sum(table[:, :, s, t] for s, t in cells)
+                total = total + f * count
+            score = total / n
+    upper = np.triu(np.ones((size, size), dtype=bool))
+    score = np.where(upper, score, score.T)  # the bitset path mirrors x <= y too
+    known = n > 0
+    scores = tuple(
+        tuple(v if ok else None for v, ok in zip(row, ok_row, strict=True))
+        for row, ok_row in zip(score.tolist(), known.tolist(), strict=True)
+    )
+    return scores, tuple(map(tuple, n.tolist()))
+
+
+def _plan(w: list[list[float]], k: int) -> tuple[float, list[tuple[float, list[tuple[int, int]]]]]:
+    """The base weight (the commonest) and the groups of cells with other weights."""
+    cells_by_weight: dict[float, list[tuple[int, int]]] = {}
+    for s in range(k):
+        for t in range(k):
+            cells_by_weight.setdefault(w[s][t], []).append((s, t))
+    base = max(sorted(cells_by_weight), key=lambda v: len(cells_by_weight[v]))
+    plan = [(v - base, cells) for v, cells in sorted(cells_by_weight.items()) if v != base]
+    return base, plan
 
 
 @attrs.frozen
@@ -380,6 +462,7 @@ def blocs(
     Raises:
         InvalidValueError: Unless exactly one of *threshold* and *k* is given, or if *k*
             is below 1, or *method* is unknown.
+        UnknownActorError, DuplicateKeyError: If an actor is unknown or named twice.
     """
     if (threshold is None) == (k is None):
         raise InvalidValueError("blocs", (threshold, k), "give exactly one of threshold and k")

@@ -270,10 +270,10 @@ class Timeline:
     shifts: tuple[Shift, ...]
 
     def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
-        moves = {id(s.after): s for s in self.shifts}
+        moves = {s.after: s for s in self.shifts}  # claims are unique within a matrix
         rows: list[list[str | float | None]] = []
         for claim in self.claims:
-            shift = moves.get(id(claim))
+            shift = moves.get(claim)
             rows.append(
                 [
                     None if claim.date is None else str(claim.date),

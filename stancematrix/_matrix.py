@@ -12,7 +12,7 @@ import bisect
 import datetime
 import functools
 import itertools
-import operator
+import sys
 import types
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 __all__ = ["StanceMatrix"]
 
 _Text = tuple[str | None, str | None, str | None]  # summary, quote, note
+_new = object.__new__
+_set = object.__setattr__
 _NO_TEXT: Final[_Text] = (None, None, None)
 
 
@@ -111,54 +113,126 @@ def _period(start: int, end: int) -> Period | None:
 class _CellIndex:
     """Where each (actor, issue) cell's claims lie in the actor-then-issue sorted columns.
 
-    One offset per actor bounds that actor's rows; a cell's rows are found by bisecting the
-    (sorted) issue column within them. Nothing is stored per cell or per claim, so the
-    index costs a few hundred bytes and builds in microseconds even for a million claims;
-    a lookup is two bisections in C.
+    Dense (one offset per possible cell, 8 bytes each) when most cells are filled, as in a
+    roll-call matrix; a dictionary of the filled cells when the matrix is sparse.
     """
 
-    __slots__ = ("_issue", "_offsets", "_single")
+    __slots__ = ("_by_issue", "_dense", "_issues", "_sparse", "_total", "single")
 
     def __init__(self, actor: array[int], issue: array[int], n_actors: int, n_issues: int):
-        self._issue = issue
-        #: _offsets[a] is the first row of actor a (and of no actor beyond the last).
-        self._offsets = array("q", [bisect.bisect_left(actor, a) for a in range(n_actors + 1)])
-        self._single: bool | None = None
+        self._issues = n_issues
+        self._total = len(actor)
+        self._by_issue: dict[int, list[tuple[int, int]]] | None = None
+        cells = n_actors * n_issues
+        self._dense: array[int] | None = None
+        self._sparse: dict[int, tuple[int, int]] = {}
+        #: True when no cell holds more than one claim (a roll-call matrix).
+        self.single = True
+        if cells <= 4 * len(actor) + 1024:
+            dense = array("q", [0]) * (cells + 1)
+            filled = 0  # offsets[c] = first row whose cell is >= c
+            for n, c in enumerate(map(n_issues.__mul__, actor)):
+                c += issue[n]
+                if filled <= c:
+                    while filled <= c:
+                        dense[filled] = n
+                        filled += 1
+                else:
+                    self.single = False
+            while filled <= cells:
+                dense[filled] = len(actor)
+                filled += 1
+            self._dense = dense
+            return
+        start = 0
+        for n in range(1, len(actor) + 1):
+            if n == len(actor) or (actor[n], issue[n]) != (actor[start], issue[start]):
+                self._sparse[actor[start] * n_issues + issue[start]] = (start, n)
+                self.single = self.single and n - start == 1
+                start = n
 
-    @property
-    def single(self) -> bool:
-        """True when no cell holds more than one claim (a roll-call matrix)."""
-        if self._single is None:
-            issue, offsets = self._issue, self._offsets
-            spans = [(offsets[a], offsets[a + 1]) for a in range(len(offsets) - 1)]
-            # Within an actor's rows issues ascend; a cell with two claims repeats one.
-            self._single = not any(
-                any(
-                    map(
-                        operator.ge,
-                        itertools.islice(issue, lo, hi - 1),
-                        itertools.islice(issue, lo + 1, hi),
-                    )
-                )
-                for lo, hi in spans
-                if hi - lo > 1
-            )
-        return self._single
+    @classmethod
+    def _of_dense(cls, dense: array[int], n_issues: int, total: int, single: bool) -> _CellIndex:
+        """An index over ready-made dense offsets (``len(dense) == cells + 1``)."""
+        self = object.__new__(cls)
+        self._issues, self._total, self._dense = n_issues, total, dense
+        self._sparse, self._by_issue, self.single = {}, None, single
+        return self
+
+    def issue_spans(self, issue: int, n_actors: int) -> list[tuple[int, int]]:
+        """Rows ``lo:hi`` of each cell on *issue*, in actor order (spans may be empty)."""
+        dense = self._dense
+        if dense is not None:
+            n = self._issues
+            return list(zip(dense[issue::n][:n_actors], dense[issue + 1 :: n], strict=False))
+        if self._by_issue is None:  # built once: issue -> spans of the actors that have claims
+            by_issue: dict[int, list[tuple[int, int]]] = {}
+            for c, span in self._sparse.items():
+                by_issue.setdefault(c % self._issues, []).append(span)
+            for spans in by_issue.values():
+                spans.sort()
+            self._by_issue = by_issue
+        return self._by_issue.get(issue, [])
 
     def span(self, actor: int, issue: int) -> tuple[int, int]:
         """Rows ``lo:hi`` holding the cell's claims (empty if none)."""
-        lo, hi = self._offsets[actor], self._offsets[actor + 1]
-        column = self._issue
-        first = bisect.bisect_left(column, issue, lo, hi)
-        if first == hi or column[first] != issue:
-            return first, first
-        if first + 1 == hi or column[first + 1] != issue:
-            return first, first + 1
-        return first, bisect.bisect_right(column, issue, first, hi)
+        c = actor * self._issues + issue
+        if self._dense is not None:
+            return self._dense[c], self._dense[c + 1]
+        return self._sparse.get(c, (0, 0))
 
     def actor_span(self, actor: int) -> tuple[int, int]:
         """Rows ``lo:hi`` holding every claim of one actor."""
-        return self._offsets[actor], self._offsets[actor + 1]
+        if self._dense is not None:
+            return self._dense[actor * self._issues], self._dense[(actor + 1) * self._issues]
+        spans = [
+            self._sparse[c]
+            for c in range(actor * self._issues, (actor + 1) * self._issues)
+            if c in self._sparse
+        ]
+        if not spans:
+            return 0, 0
+        return spans[0][0], spans[-1][1]
+
+
+def _offsets_after_runs(dense: array[int], runs: Sequence[tuple[int, int]]) -> array[int]:
+    """Cell offsets (sorted row numbers) renumbered for keeping only the rows in *runs*.
+
+    An offset inside a kept run ``lo:hi`` moves down by the rows dropped before it; one in
+    a dropped gap becomes the number of rows kept before the gap.
+    """
+    out = array("q")
+    kept = done = 0
+    for lo, hi in runs:
+        gap_end = bisect.bisect_left(dense, lo, done)
+        out.extend(array("q", [kept]) * (gap_end - done))
+        run_end = bisect.bisect_left(dense, hi, gap_end)
+        out.extend(_minus(dense[gap_end:run_end], lo - kept))
+        kept += hi - lo
+        done = run_end
+    out.extend(array("q", [kept]) * (len(dense) - done))
+    return out
+
+
+def _minus(values: array[int], delta: int) -> array[int]:
+    """Every value of an int64 array minus *delta* (each value must be >= delta), in C.
+
+    The array's bytes are read as one big integer with a 64-bit lane per value, so one
+    big-integer subtraction of ``delta`` in every lane does it: no lane borrows from the
+    next because no value is below *delta*.
+    """
+    if not delta or not values:
+        return values
+    raw = values.tobytes()
+    ones = (
+        (b"\1" + bytes(values.itemsize - 1)) * len(values)
+        if sys.byteorder == "little"
+        else (bytes(values.itemsize - 1) + b"\1") * len(values)
+    )
+    shifted = int.from_bytes(raw, sys.byteorder) - delta * int.from_bytes(ones, sys.byteorder)
+    out = array(values.typecode)
+    out.frombytes(shifted.to_bytes(len(raw), sys.byteorder))
+    return out
 
 
 class StanceMatrix:
@@ -181,11 +255,13 @@ class StanceMatrix:
         "_actors",
         "_cells",
         "_end",
+        "_grid",
         "_hash",
         "_issue",
         "_issue_keys",
         "_issue_names",
         "_issues",
+        "_labels",
         "_metadata",
         "_scale",
         "_source",
@@ -200,6 +276,7 @@ class StanceMatrix:
     _issues: tuple[Issue, ...]
     _sources: tuple[Source, ...]
     _scale: Scale
+    _labels: tuple[str, ...]
     _metadata: Mapping[str, str]
     _actor_keys: dict[str, int]
     _actor_names: dict[str, int]
@@ -214,6 +291,7 @@ class StanceMatrix:
     _end: array[int]
     _text: dict[int, _Text]
     _cells: _CellIndex
+    _grid: bytes | None
     _hash: int | None
 
     def __init__(self) -> None:
@@ -294,6 +372,7 @@ class StanceMatrix:
             raise _Located(
                 "scale", 0, None, InvalidValueError("scale", self._scale, "must be a Scale")
             )
+        self._labels = self._scale.labels
         self._metadata = _freeze_metadata(metadata)
         self._actors = _entries("actors", actors, Actor)
         self._issues = _entries("issues", issues, Issue)
@@ -388,6 +467,7 @@ class StanceMatrix:
         self._source, self._start, self._end = source, start, end
         self._text = texts
         self._hash = None
+        self._grid = None
         self._cells = _CellIndex(actor, issue, len(self._actors), len(self._issues))
         return self
 
@@ -552,6 +632,7 @@ class StanceMatrix:
         self._end = array("i")
         self._text = {}
         self._hash = None
+        self._grid = None
         previous: _Row | None = None
         for n, i in enumerate(order):
             row = rows[i]
@@ -571,16 +652,18 @@ class StanceMatrix:
     # -- reading ------------------------------------------------------------------------
 
     def _position(self, row: _Row) -> Position:
-        return Position(
-            actor=self._actors[row.actor].key,
-            issue=self._issues[row.issue].key,
-            stance=self._scale.labels[row.stance],
-            source=self._sources[row.source].id,
-            summary=row.summary,
-            quote=row.quote,
-            date=_period(row.start, row.end),
-            note=row.note,
-        )
+        # Every stored row was validated when the matrix was built, so the claim is made
+        # without running Position's validators again (a third of the cost of a lookup).
+        position = _new(Position)
+        _set(position, "actor", self._actors[row.actor].key)
+        _set(position, "issue", self._issues[row.issue].key)
+        _set(position, "stance", self._labels[row.stance])
+        _set(position, "source", self._sources[row.source].id)
+        _set(position, "summary", row.summary)
+        _set(position, "quote", row.quote)
+        _set(position, "date", _period(row.start, row.end))
+        _set(position, "note", row.note)
+        return position
 
     def _row(self, n: int) -> _Row:
         summary, quote, note = self._text.get(n, _NO_TEXT)
@@ -708,7 +791,7 @@ class StanceMatrix:
                 for n in rows
                 if start[n] and start[n] <= last and _last_day_code(end[n] or start[n]) >= first
             ]
-        return tuple(self._position(self._row(n)) for n in rows)
+        return tuple(map(self._claim, rows))
 
     def _rows(self, actor: str | None, issue: str | None) -> Sequence[int]:
         """The rows of one actor, one issue, one cell, or all claims."""
@@ -719,8 +802,10 @@ class StanceMatrix:
         if a is not None:
             return range(*self._cells.actor_span(a))
         if i is not None:
-            span = self._cells.span
-            return [n for k in range(len(self._actors)) for n in range(*span(k, i))]
+            spans = self._cells.issue_spans(i, len(self._actors))
+            if self._cells.single:
+                return [lo for lo, hi in spans if hi > lo]
+            return [n for lo, hi in spans for n in range(lo, hi)]
         return range(len(self._actor))
 
     def _actor_code(self, name: str) -> int:
@@ -745,10 +830,13 @@ class StanceMatrix:
 
         The rule: among the claims visible at *as_of* (see :meth:`as_of`; all claims
         when it is None) the one with the latest date wins; undated claims count only
-        when no dated claim is visible. Claims from different sources on the same date
-        are ranked by source order (the first declared source wins), then by the
-        matrix's claim order. Use :meth:`claims` or :meth:`as_of` to see every claim,
-        including the ones this choice hides.
+        when no dated claim is visible. Dates compare by their start (a period by its
+        first end; where two starts begin on the same day, the more precise one is the
+        later: ``2025-03-01`` after ``2025-03``, which is after ``2025``). Claims from
+        different sources with the same start are ranked by source order (the first
+        declared source wins), then by the matrix's claim order. Use :meth:`claims` or
+        :meth:`as_of` to see every claim, including the ones this choice hides;
+        :meth:`stance` gives the winning claim's stance alone, faster.
 
         Returns:
             The claim, or None when nothing is known about the cell then.
@@ -764,7 +852,22 @@ class StanceMatrix:
         else:
             latest = self._latest(lo, hi, last)
             row = min(latest, key=self._source.__getitem__, default=None)
-        return None if row is None else self._position(self._row(row))
+        return None if row is None else self._claim(row)
+
+    def _claim(self, n: int) -> Position:
+        """Row *n* as a claim, read straight from the columns (see :meth:`_position`)."""
+        position = _new(Position)
+        _set(position, "actor", self._actors[self._actor[n]].key)
+        _set(position, "issue", self._issues[self._issue[n]].key)
+        _set(position, "stance", self._labels[self._stance[n]])
+        _set(position, "source", self._sources[self._source[n]].id)
+        summary, quote, note = self._text.get(n, _NO_TEXT)
+        _set(position, "summary", summary)
+        _set(position, "quote", quote)
+        start = self._start[n]
+        _set(position, "date", _period(start, self._end[n]) if start else None)
+        _set(position, "note", note)
+        return position
 
     def _latest(self, lo: int, hi: int, last: int) -> range:
         """Rows ``lo:hi`` of one cell that hold as of the encoded day *last*."""
@@ -800,21 +903,73 @@ class StanceMatrix:
         """
         last = _moment(date, "as_of")[1]
         start = self._start
-        if self._cells.single:
-            rows: Sequence[int] = [n for n, s in enumerate(start) if s <= last]
+        total = len(start)
+        if self._cells.single:  # every claim is its cell's only one: keep the begun ones
+            mask = bytes(map(last.__ge__, start))
+            kept = mask.count(1)
         else:
             actor, issue = self._actor, self._issue
-            rows = []
-            n, total = 0, len(start)
+            rows: list[int] = []
+            n = 0
             while n < total:
                 hi = n + 1
                 while hi < total and actor[hi] == actor[n] and issue[hi] == issue[n]:
                     hi += 1
                 rows.extend(self._latest(n, hi, last))
                 n = hi
-        if len(rows) == len(start):
+            kept = len(rows)
+            flags = bytearray(total)
+            for n in rows:
+                flags[n] = 1
+            mask = bytes(flags)
+        if kept == total:
             return self
-        return self._take(rows)
+        return self._keep(mask)
+
+    def _keep(self, mask: bytes) -> StanceMatrix:
+        """The matrix of the rows whose *mask* byte is 1 (same declarations, same order)."""
+        sources = (self._actor, self._issue, self._stance, self._source, self._start, self._end)
+        columns = [array(c.typecode) for c in sources]
+        total = len(mask)
+        cells = self._cells
+        dense: array[int] | None = None
+        if (mask.count(b"\0\1") + 1) * 8 <= total:
+            # Few runs of kept rows (a snapshot of votes in date order keeps a prefix of
+            # each actor's): copy slices, and shift the cell offsets run by run.
+            runs: list[tuple[int, int]] = []
+            find, lo = mask.find, mask.find(1)
+            while lo >= 0:
+                hi = find(0, lo)
+                hi = total if hi < 0 else hi
+                runs.append((lo, hi))
+                for column, source in zip(columns, sources, strict=True):
+                    column.extend(source[lo:hi])
+                lo = find(1, hi)
+            firsts = [lo for lo, _ in runs]
+            kept_before = list(itertools.accumulate((hi - lo for lo, hi in runs), initial=0))
+
+            def renumber(n: int) -> int:
+                r = bisect.bisect_right(firsts, n) - 1
+                return kept_before[r] + n - runs[r][0]
+
+            text = {renumber(n): value for n, value in self._text.items() if mask[n]}
+            if cells._dense is not None:
+                dense = _offsets_after_runs(cells._dense, runs)
+        else:
+            for column, source in zip(columns, sources, strict=True):
+                column.fromlist(list(itertools.compress(source, mask)))
+            # A kept row's new number is the count of kept rows before it.
+            before = array("q", list(itertools.accumulate(mask, initial=0)))
+            text = {before[n]: value for n, value in self._text.items() if mask[n]}
+            if cells._dense is not None:
+                dense = array("q", list(map(before.__getitem__, cells._dense)))
+        if dense is not None:
+            # single may stay False where the kept claims are one per cell: it only enables
+            # fast paths, so False is always safe.
+            index = _CellIndex._of_dense(dense, cells._issues, len(columns[0]), cells.single)
+        else:
+            index = _CellIndex(columns[0], columns[1], len(self._actors), len(self._issues))
+        return self._derive(columns, text, index)
 
     def select(
         self,
@@ -852,6 +1007,10 @@ class StanceMatrix:
             else attrs.evolve(issue, parent=None)
             for issue in (self._issues[i] for i in i_codes)
         ]
+        if sources is None and (issues is None or actors is None):
+            return self._select_fast(
+                a_codes if issues is None else None, i_codes if actors is None else None, new_issues
+            )
         a_map = _remap(a_codes, len(self._actors))
         i_map = _remap(i_codes, len(self._issues))
         s_map = _remap(s_codes, len(self._sources))
@@ -876,6 +1035,121 @@ class StanceMatrix:
             maps=(a_map, i_map, s_map),
             canonical=ordered,
         )
+
+    def _select_fast(
+        self, a_codes: list[int] | None, i_codes: list[int] | None, new_issues: list[Issue]
+    ) -> StanceMatrix:
+        """select() of whole actors or of whole issues, without re-validating anything.
+
+        Actors' rows are contiguous slices; issues' rows come from the cell index. The
+        declarations and indexes that do not change are shared with this matrix.
+        """
+        cells = self._cells
+        columns = (self._actor, self._issue, self._stance, self._source, self._start, self._end)
+        text = self._text
+        if a_codes is not None:  # whole actors: concatenate their row slices
+            spans = [cells.actor_span(a) for a in a_codes]
+            new = [array(c.typecode) for c in columns]
+            for j, (lo, hi) in enumerate(spans):
+                new[0].extend(array("i", [j]) * (hi - lo))
+                for column, source in zip(new[1:], columns[1:], strict=True):
+                    column.extend(source[lo:hi])
+            new_text: dict[int, _Text] = {}
+            if text:
+                base = 0
+                for lo, hi in spans:
+                    new_text.update((base + n - lo, text[n]) for n in range(lo, hi) if n in text)
+                    base += hi - lo
+            if len(a_codes) == 1 and cells._dense is not None:
+                lo = spans[0][0]
+                n = len(self._issues)
+                part = cells._dense[a_codes[0] * n : (a_codes[0] + 1) * n + 1]
+                # single may stay False where this actor alone has one claim per cell:
+                # it only enables fast paths, so False is always safe.
+                index = _CellIndex._of_dense(
+                    array("q", [x - lo for x in part]), n, len(new[0]), cells.single
+                )
+            else:
+                index = _CellIndex(new[0], new[1], len(a_codes), len(self._issues))
+            return self._derive(
+                new, new_text, index, actors=tuple(self._actors[a] for a in a_codes)
+            )
+        assert i_codes is not None
+        n_actors, width = len(self._actors), len(i_codes)
+        by_issue = [cells.issue_spans(i, n_actors) for i in i_codes]
+        if cells._dense is None:  # sparse: spans only for actors with claims
+            per_cell: dict[tuple[int, int], tuple[int, int]] = {}
+            for j, spans in enumerate(by_issue):
+                for lo, hi in spans:
+                    per_cell[self._actor[lo], j] = (lo, hi)
+            ordered = [per_cell.get((a, j), (0, 0)) for a in range(n_actors) for j in range(width)]
+        elif width == 1:
+            ordered = by_issue[0]
+        else:
+            ordered = [by_issue[j][a] for a in range(n_actors) for j in range(width)]
+        # The actor and issue of each row follow from its cell: only the other columns
+        # are read (scattered reads dominate the cost).
+        if cells.single:
+            rows: list[int] = [lo for lo, hi in ordered if hi > lo]
+            filled = [c for c, (lo, hi) in enumerate(ordered) if hi > lo]
+        else:
+            rows = [n for lo, hi in ordered for n in range(lo, hi)]
+            filled = [c for c, (lo, hi) in enumerate(ordered) for _ in range(lo, hi)]
+        new = [array(c.typecode, map(c.__getitem__, rows)) for c in columns[2:]]
+        if width == 1:
+            new[:0] = [array("i", filled), array("i", [0]) * len(rows)]
+        else:
+            new[:0] = [
+                array("i", [c // width for c in filled]),
+                array("i", [c % width for c in filled]),
+            ]
+        new_text = {new_n: text[n] for new_n, n in enumerate(rows) if n in text} if text else {}
+        counts = [hi - lo for lo, hi in ordered]
+        dense = array("q", itertools.accumulate(counts, initial=0))
+        single = not counts or max(counts) <= 1
+        index = _CellIndex._of_dense(dense, width, len(rows), single)
+        return self._derive(new, new_text, index, issues=tuple(new_issues))
+
+    def _derive(
+        self,
+        columns: list[array[int]],
+        text: dict[int, _Text],
+        cells: _CellIndex,
+        *,
+        actors: tuple[Actor, ...] | None = None,
+        issues: tuple[Issue, ...] | None = None,
+    ) -> StanceMatrix:
+        """A matrix of canonical *columns* over this one's declarations (or subsets).
+
+        The indexes of unchanged declarations are shared, not rebuilt.
+        """
+        new = object.__new__(StanceMatrix)
+        new._scale, new._labels, new._metadata = self._scale, self._labels, self._metadata
+        new._sources, new._source_keys = self._sources, self._source_keys
+        if actors is None:
+            new._actors, new._actor_keys, new._actor_names = (
+                self._actors,
+                self._actor_keys,
+                self._actor_names,
+            )
+        else:
+            new._actors = actors
+            new._actor_keys, new._actor_names = _index_names("actors", actors)
+        if issues is None:
+            new._issues, new._issue_keys, new._issue_names = (
+                self._issues,
+                self._issue_keys,
+                self._issue_names,
+            )
+        else:
+            new._issues = issues
+            new._issue_keys, new._issue_names = _index_names("issues", issues)
+        (new._actor, new._issue, new._stance, new._source, new._start, new._end) = columns
+        new._text = text
+        new._cells = cells
+        new._hash = None
+        new._grid = None
+        return new
 
     def _take(
         self,
@@ -930,13 +1204,65 @@ class StanceMatrix:
         The fast accessor for bulk lookups: same rule, same arguments, same errors as
         :meth:`position`; returns the claim's stance, or None when nothing is known then.
         """
+        if as_of is None:
+            # The common case in a handful of operations: exact keys and the grid of
+            # position() stances (built once, on first use). Anything else takes the
+            # general path, which also raises the errors.
+            grid = self._grid
+            if grid is None and self._cells._dense is not None:
+                grid = self._stance_grid()
+            try:
+                code = grid[  # type: ignore[index]
+                    self._actor_keys[actor] * self._cells._issues + self._issue_keys[issue]
+                ]
+            except (KeyError, TypeError):
+                pass
+            else:
+                return self._labels[code - 1] if code else None
+        return self._stance_slow(actor, issue, as_of)
+
+    def _stance_grid(self) -> bytes:
+        """One byte per (actor, issue) cell: 1 + the code of its position() stance, or 0.
+
+        Built on first use and kept (the matrix never changes); only made when the cell
+        index is dense, so it costs at most about four bytes per claim.
+        """
+        if self._grid is not None:
+            return self._grid
+        from collections import deque
+
+        from ._cells import chosen_rows
+
+        n_issues = len(self._issues)
+        grid = bytearray(len(self._actors) * n_issues)
+        shift = bytes(range(1, 256)) + b"\0"  # code + 1
+        actor, issue, rows = chosen_rows(self)
+        stance = self._stance
+        if isinstance(rows, range):  # one claim per cell: whole actors at a time
+            for a in range(len(self._actors)):
+                lo, hi = self._cells.actor_span(a)
+                if lo == hi:
+                    continue
+                part = bytearray(n_issues)
+                deque(
+                    map(part.__setitem__, issue[lo:hi], stance[lo:hi].tobytes().translate(shift)),
+                    maxlen=0,
+                )
+                grid[a * n_issues : (a + 1) * n_issues] = part
+        else:
+            for a, i, n in zip(actor, issue, rows, strict=True):
+                grid[a * n_issues + i] = stance[n] + 1
+        self._grid = bytes(grid)
+        return self._grid
+
+    def _stance_slow(
+        self, actor: str, issue: str, as_of: PartialDate | datetime.date | str | None
+    ) -> str | None:
         lo, hi = self._cells.span(self._actor_code(actor), self._issue_code(issue))
-        if hi - lo == 1 and as_of is None:
-            return self._scale.labels[self._stance[lo]]
         last = _moment(as_of, "as_of")[1] if as_of is not None else 99999999
         latest = self._latest(lo, hi, last)
         row = min(latest, key=self._source.__getitem__, default=None)
-        return None if row is None else self._scale.labels[self._stance[row]]
+        return None if row is None else self._labels[self._stance[row]]
 
     def timeline(self, actor: str, issue: str) -> Timeline:
         """One cell through time: its claims in date order and the shifts between them.

@@ -19,6 +19,7 @@ import attrs
 from . import _table
 from ._cells import When, chosen_rows, narrow
 from ._dates import _last_day_code
+from ._matrix import _codes
 from ._model import Position
 from ._shifts import side
 from .exceptions import InvalidValueError
@@ -59,16 +60,8 @@ def _grid(view: StanceMatrix, actor_codes: list[int]) -> dict[int, dict[int, tup
 
 
 def _actor_codes(view: StanceMatrix, actors: Iterable[str] | None) -> list[int]:
-    if actors is None:
-        return list(range(len(view.actors)))
-    if isinstance(actors, str):
-        actors = [actors]
-    codes: list[int] = []
-    for name in actors:
-        code = view._actor_code(name)
-        if code not in codes:
-            codes.append(code)
-    return codes
+    """The named actors' codes in the order named (all if None); a repeat is an error."""
+    return _codes(actors, len(view.actors), view._actor_code, "actor", view.actors)
 
 
 # -- polarization --------------------------------------------------------------------------
@@ -140,6 +133,7 @@ def polarization(
 
     Raises:
         UnknownActorError: If an actor is unknown.
+        DuplicateKeyError: If an actor is named twice (directly or by alias).
         UnknownSourceError: If a source id is unknown.
         InvalidValueError: If *as_of* is not a date.
     """
@@ -270,6 +264,7 @@ def common_ground(
 
     Raises:
         UnknownActorError: If an actor is unknown.
+        DuplicateKeyError: If an actor is named twice (directly or by alias).
         InvalidValueError: If *tolerance* is negative or not a number.
     """
     if type(tolerance) not in (int, float) or not tolerance >= 0:
@@ -291,6 +286,7 @@ def deadlocks(
 
     Raises:
         UnknownActorError: If an actor is unknown.
+        DuplicateKeyError: If an actor is named twice (directly or by alias).
     """
     return _issue_rows(m, actors, as_of, sources, "deadlock", 0)
 
@@ -354,7 +350,13 @@ class Conflicts:
         return _table.markdown(_CONFLICT_HEADERS, [_conflict_row(c) for c in self.conflicts])
 
 
-def conflicts(m: StanceMatrix, *, gap: float | None = None) -> Conflicts:
+def conflicts(
+    m: StanceMatrix,
+    *,
+    gap: float | None = None,
+    as_of: When = None,
+    sources: Iterable[str] | None = None,
+) -> Conflicts:
     """The (actor, issue) cells where different sources disagree about the same time.
 
     Two claims on one cell conflict when they cite different sources, their dates overlap
@@ -363,11 +365,17 @@ def conflicts(m: StanceMatrix, *, gap: float | None = None) -> Conflicts:
     is given, also when they are at least *gap* apart on the scale. "No position
     reported" conflicts with nothing. Each conflicting pair of claims is reported once.
 
+    With *as_of*, only the claims of the snapshot :meth:`StanceMatrix.as_of` count (the
+    latest in each cell, so conflicts between sources dated alike); with *sources*, only
+    those sources' claims.
+
     Raises:
-        InvalidValueError: If *gap* is not a positive number.
+        InvalidValueError: If *gap* is not a positive number or *as_of* not a date.
+        UnknownSourceError: If a source id is unknown.
     """
     if gap is not None and (type(gap) not in (int, float) or not gap > 0):
         raise InvalidValueError("gap", gap, "must be a number > 0")
+    m = narrow(m, as_of, sources)
     if len(m.sources) < 2:
         return Conflicts(())
     scale = m.scale
@@ -476,17 +484,24 @@ def coverage(
     n_a, n_i = len(view.actors), len(view.issues)
     k = len(view.scale.levels)
     claims = [[0] * n_i for _ in range(n_a)]
-    backing: list[list[set[int]]] = [[set() for _ in range(n_i)] for _ in range(n_a)]
+    backing = [[0] * n_i for _ in range(n_a)]
     known = [[False] * n_i for _ in range(n_a)]
-    for a, i, s, st in zip(view._actor, view._issue, view._source, view._stance, strict=True):
-        claims[a][i] += 1
-        backing[a][i].add(s)
-        if st < k:
-            known[a][i] = True
+    actor, issue, source, stance = view._actor, view._issue, view._source, view._stance
+    total = len(actor)
+    n = 0
+    while n < total:  # one cell's rows at a time (they are contiguous)
+        a, i = actor[n], issue[n]
+        hi = n + 1
+        while hi < total and issue[hi] == i and actor[hi] == a:
+            hi += 1
+        claims[a][i] = hi - n
+        backing[a][i] = 1 if hi - n == 1 else len(set(source[n:hi]))
+        known[a][i] = min(stance[n:hi]) < k
+        n = hi
     return Coverage(
         tuple(a.key for a in view.actors),
         tuple(i.key for i in view.issues),
         tuple(map(tuple, claims)),
-        tuple(tuple(len(s) for s in row) for row in backing),
+        tuple(map(tuple, backing)),
         tuple(map(tuple, known)),
     )

@@ -1,14 +1,18 @@
 """Private: print query results as plain-text or Markdown tables through tabulate.
 
-Kept small on purpose; once the renderers' escaping helpers (``stancematrix/_formats/``)
-are merged, :func:`markdown_cell` should defer to them.
+Cell text is made safe by the renderers' shared helpers in :mod:`stancematrix._escape`:
+control characters are shown, not obeyed, in text tables, and Markdown cells are escaped
+so data cannot break the table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["markdown", "text"]
+from ._escape import markdown_cell as _escape_markdown
+from ._escape import terminal_text
+
+__all__ = ["markdown", "markdown_cell", "text"]
 
 Cell = str | int | float | None
 
@@ -22,9 +26,8 @@ def _plain(value: Cell) -> str:
 
 
 def markdown_cell(value: Cell) -> str:
-    """One cell's text made safe for a Markdown table: pipes escaped, newlines as <br>."""
-    text = _plain(value).replace("\\", "\\\\").replace("|", "\\|")
-    return text.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
+    """One value as the text of one Markdown table cell (or paragraph), escaped."""
+    return _escape_markdown(_plain(value))
 
 
 def text(headers: Sequence[str], rows: Sequence[Sequence[Cell]], title: str = "") -> str:
@@ -32,12 +35,12 @@ def text(headers: Sequence[str], rows: Sequence[Sequence[Cell]], title: str = ""
     from tabulate import tabulate
 
     body = tabulate(
-        [[_plain(v) for v in row] for row in rows],
-        headers=list(headers),
+        [[terminal_text(_plain(v)) for v in row] for row in rows],
+        headers=[terminal_text(h) for h in headers],
         tablefmt="simple",
         disable_numparse=True,
     )
-    return f"{title}\n{body}" if title else body
+    return f"{terminal_text(title)}\n{body}" if title else body
 
 
 def markdown(headers: Sequence[str], rows: Sequence[Sequence[Cell]], title: str = "") -> str:

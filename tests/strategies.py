@@ -261,3 +261,24 @@ def matrix_pairs(draw: st.DrawFn, max_claims: int = 12) -> tuple[sm.StanceMatrix
     if draw(st.booleans()):
         old, new = new, old
     return old, new
+
+
+@st.composite
+def wide_matrices(draw: st.DrawFn) -> sm.StanceMatrix:
+    """Matrices with few claims over many cells, so the cell index is sparse."""
+    keys = [f"k{n}" for n in range(40)]
+    claim = st.builds(
+        sm.Position,
+        actor=st.sampled_from(keys),
+        issue=st.sampled_from(keys),
+        stance=st.sampled_from(sm.Scale.five_point().labels),
+        source=st.sampled_from(["s", "t"]),
+        summary=st.none() | st.just("said"),
+        date=st.none() | st.sampled_from(["2020", "2021-03", "2020/2022"]),
+    )
+    return sm.StanceMatrix.from_positions(
+        draw(st.lists(claim, max_size=30, unique=True)),
+        actors=[sm.Actor(k, k) for k in keys],
+        issues=[sm.Issue(k, k, "p") for k in keys],
+        sources=[sm.Source("s", "s"), sm.Source("t", "t")],
+    )

@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stancematrix as sm
-from stancematrix.exceptions import InvalidValueError, UnknownActorError
+from stancematrix.exceptions import DuplicateKeyError, InvalidValueError, UnknownActorError
 from stancematrix.results import Agreement
 from tests.conftest import ROOT
-from tests.strategies import agreement_methods, matrices, partial_dates
+from tests.strategies import agreement_methods, matrices, partial_dates, wide_matrices
 
 EXTRACT = ROOT / "tests" / "data" / "unga_extract.csv"
 
@@ -144,6 +144,8 @@ class TestAgreementOnUNGA:
             sm.agreement(m, "US", "RU", method="cosine")
         with pytest.raises(UnknownActorError):
             sm.agreement_matrix(m, actors=["US", "XX"])
+        with pytest.raises(DuplicateKeyError):
+            sm.agreement_matrix(m, actors=["US", "Kremlin", "RU"])
 
     def test_text_and_markdown(self):
         """Results print as a line or a grid of scores."""
@@ -237,3 +239,46 @@ class TestBlocs:
         members = list(itertools.chain(*result.groups))
         assert sorted(a.key for a in m.actors) == sorted(members)
         assert min(k, len(m.actors)) <= len(result.groups) <= len(m.actors)
+
+
+class TestNumpyPath:
+    @settings(max_examples=100)
+    @given(st.one_of(matrices(max_claims=20), wide_matrices()), agreement_methods)
+    def test_same_results_as_bitsets(self, m, method):
+        """With numpy installed, large matrices use one-hot matrix products; the results
+        equal the bitset path's exactly."""
+        pytest.importorskip("numpy")
+        from stancematrix import _agreement
+
+        assert _agreement.USE_NUMPY
+        cells = _agreement.NUMPY_CELLS
+        try:
+            _agreement.NUMPY_CELLS = 0
+            fast = sm.agreement_matrix(m, method=method)
+            _agreement.USE_NUMPY = False
+            plain = sm.agreement_matrix(m, method=method)
+        finally:
+            _agreement.NUMPY_CELLS = cells
+            _agreement.USE_NUMPY = True
+        assert plain == fast
+
+    def test_unga_extract(self):
+        """On the UNGA extract both paths agree for every method."""
+        pytest.importorskip("numpy")
+        from stancematrix import _agreement
+
+        m = unga_extract()
+        cells = _agreement.NUMPY_CELLS
+        view_codes = list(range(len(m.actors)))
+        for method in ("identical", "coincidence", "s-score", "kappa"):
+            assert _agreement._numpy_scores(m, view_codes, method) is None  # too small
+            try:
+                _agreement.NUMPY_CELLS = 0
+                assert _agreement._numpy_scores(m, view_codes, method) is not None
+                fast = sm.agreement_matrix(m, method=method)
+                _agreement.USE_NUMPY = False
+                plain = sm.agreement_matrix(m, method=method)
+            finally:
+                _agreement.NUMPY_CELLS = cells
+                _agreement.USE_NUMPY = True
+            assert plain == fast

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 import stancematrix as sm
 from stancematrix._shifts import classify
 from stancematrix.exceptions import InvalidValueError, UnknownActorError, UnknownIssueError
-from tests.strategies import matrices, partial_dates
+from tests.strategies import hostile_texts, matrices, partial_dates
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +134,23 @@ class TestStance:
             p = m.position(a.key, i.key, as_of=when)
             assert (None if p is None else p.stance) == m.stance(a.key, i.key, as_of=when)
 
+    def test_start_and_precision_order_claims(self):
+        """The latest start wins; on the same first day the more precise date is later."""
+        m = sm.StanceMatrix.from_positions(
+            [
+                sm.Position("A", "i", "oppose", "s", date="2025"),
+                sm.Position("A", "i", "support", "s", date="2025-03"),
+                sm.Position("A", "i", "neutral", "s", date="2025-03-01"),
+            ],
+            actors=[sm.Actor("A", "A")],
+            issues=[sm.Issue("i", "i", "p")],
+            sources=[sm.Source("s", "s")],
+        )
+        assert "neutral" == m.stance("A", "i")
+        assert "oppose" == m.stance("A", "i", as_of="2025-02")
+        assert "neutral" == m.stance("A", "i", as_of="2025-03-01")
+        assert None is m.stance("A", "i", as_of="2024")
+
     def test_errors(self, ukraine):
         """stance() raises like position()."""
         with pytest.raises(UnknownIssueError):
@@ -209,3 +227,44 @@ class TestTimeline:
             if shifts:
                 assert shifts[-1].after.stance == m.stance(a.key, i.key)
         assert [s for a in m.actors for s in m.shifts(actor=a.key)] == list(m.shifts())
+
+
+class TestPrinting:
+    @settings(max_examples=60)
+    @given(st.lists(hostile_texts, min_size=2, max_size=2))
+    def test_markdown_cells_stay_cells(self, quotes):
+        """Any quote, however hostile, stays inside its cell of a conflicts table, and reads
+        back as itself."""
+        from stancematrix._escape import _MARKDOWN_CONTROL, unescape_markdown_cell
+
+        m = sm.StanceMatrix.from_positions(
+            [
+                sm.Position("A", "i", "support", "s", quote=quotes[0]),
+                sm.Position("A", "i", "oppose", "t", quote=quotes[1]),
+            ],
+            actors=[sm.Actor("A", "A")],
+            issues=[sm.Issue("i", "i", "p")],
+            sources=[sm.Source("s", "s"), sm.Source("t", "t")],
+        )
+        lines = sm.conflicts(m).to_markdown().splitlines()
+        assert 3 == len(lines)
+        row = lines[2]
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]]
+        assert 6 == len(cells)
+        # Controls a Markdown file cannot carry become U+FFFD (see stancematrix._escape).
+        shown = [_MARKDOWN_CONTROL.sub("\ufffd", q) for q in quotes]
+        assert shown[0] == unescape_markdown_cell(cells[3])
+        assert shown[1] == unescape_markdown_cell(cells[5])
+
+    def test_text_shows_control_characters(self):
+        """An escape sequence in a quote is shown, not sent to the terminal."""
+        m = sm.StanceMatrix.from_positions(
+            [
+                sm.Position("A", "i", "support", "s", quote="\x1b[2Jgone"),
+                sm.Position("A", "i", "oppose", "t", quote="fine"),
+            ],
+            actors=[sm.Actor("A", "A")],
+            issues=[sm.Issue("i", "i", "p")],
+            sources=[sm.Source("s", "s"), sm.Source("t", "t")],
+        )
+        assert "\x1b" not in sm.conflicts(m).to_text()

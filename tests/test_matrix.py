@@ -19,7 +19,7 @@ from stancematrix.exceptions import (
     UnknownSourceError,
     UnknownStanceError,
 )
-from tests.strategies import matrices
+from tests.strategies import matrices, wide_matrices
 
 ACTORS = [
     sm.Actor("US", "United States", "state", ["Washington", "Trump Administration"]),
@@ -607,3 +607,55 @@ class TestClaimsByDate:
             c for c in m if c.date is not None and c.date.first_day <= b and c.date.last_day >= a
         ]
         assert expected == list(m.claims(since=a, until=b))
+
+
+class TestSelectWholeActorsOrIssues:
+    @given(st.one_of(matrices(), wide_matrices()), st.data())
+    def test_same_as_the_general_path(self, m, data):
+        """Selecting whole actors (or whole issues) equals selecting them with every issue
+        (or every actor) named, and each cell of the result holds the original claims."""
+        actor_keys = [a.key for a in m.actors]
+        issue_keys = [i.key for i in m.issues]
+        actors = data.draw(st.lists(st.sampled_from(actor_keys), unique=True))
+        issues = data.draw(st.lists(st.sampled_from(issue_keys), unique=True))
+        for fast, general in [
+            (m.select(actors=actors), m.select(actors=actors, issues=issue_keys)),
+            (m.select(issues=issues), m.select(actors=actor_keys, issues=issues)),
+        ]:
+            assert general == fast
+            assert hash(general) == hash(fast)
+            for a in fast.actors:
+                expected = [c for i in fast.issues for c in m.claims(a.key, i.key)]
+                assert expected == list(fast.claims(a.key))
+                for i in fast.issues:
+                    assert m.claims(a.key, i.key) == fast.claims(a.key, i.key)
+                    assert m.position(a.key, i.key) == fast.position(a.key, i.key)
+            for i in fast.issues:
+                expected = [c for a in fast.actors for c in m.claims(a.key, i.key)]
+                assert expected == list(fast.claims(issue=i.key))
+
+
+class TestSnapshotIndex:
+    @given(st.one_of(matrices(max_claims=24), wide_matrices()), st.data())
+    def test_cells_hold_their_claims(self, m, data):
+        """Every cell of a snapshot holds exactly the snapshot's claims on it, whichever
+        way (runs of rows or a row mask) the snapshot was cut."""
+        dates = [c.date.start for c in m if c.date is not None] or [sm.PartialDate(2000)]
+        when = data.draw(st.sampled_from(dates))
+        snapshot = m.as_of(when)
+        assert rebuild(m, list(snapshot)) == snapshot
+        for a in m.actors:
+            for i in m.issues:
+                expected = tuple(c for c in snapshot if (c.actor, c.issue) == (a.key, i.key))
+                assert expected == snapshot.claims(a.key, i.key)
+                assert m.position(a.key, i.key, as_of=when) == snapshot.position(a.key, i.key)
+
+    @given(st.lists(st.integers(0, 2**62), max_size=40), st.data())
+    def test_minus_subtracts_in_every_lane(self, values, data):
+        """The big-integer lane subtraction equals subtracting one by one."""
+        from array import array
+
+        from stancematrix._matrix import _minus
+
+        delta = data.draw(st.integers(0, min(values, default=0)))
+        assert [v - delta for v in values] == list(_minus(array("q", values), delta))

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stancematrix as sm
-from stancematrix.exceptions import InvalidValueError
-from tests.strategies import matrices
+from stancematrix.exceptions import DuplicateKeyError, InvalidValueError
+from tests.strategies import matrices, partial_dates
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +80,17 @@ class TestConflicts:
                 expected.append((p, q))
         assert expected == [(c.first, c.second) for c in sm.conflicts(m, gap=gap)]
 
+    @settings(max_examples=60)
+    @given(matrices(max_claims=16), partial_dates())
+    def test_as_of_is_the_snapshots_conflicts(self, m, when):
+        """conflicts(as_of=t) reports the conflicts of the snapshot m.as_of(t)."""
+        assert sm.conflicts(m.as_of(when)) == sm.conflicts(m, as_of=when)
+
+    def test_as_of_on_the_dataset(self, ukraine):
+        """As of 2014 only undated claims and 2014's remain; seed 004's 2025 claim is gone."""
+        sources = {c.second.source for c in sm.conflicts(ukraine, as_of="2014")}
+        assert "seed-004" not in sources
+
 
 class TestCoverage:
     def test_counts(self, ukraine):
@@ -145,6 +156,13 @@ class TestCommonGroundAndDeadlocks:
         assert ("military-aid",) == sm.common_ground(ukraine, ["US", "NATO", "DE"]).issues
         assert "sanctions" in sm.deadlocks(ukraine, ["US", "RU"]).issues
         assert "military-aid" not in sm.deadlocks(ukraine).issues
+
+    def test_repeated_actor(self, ukraine):
+        """Naming an actor twice, even by an alias, is an error, not a silent merge."""
+        with pytest.raises(DuplicateKeyError):
+            sm.deadlocks(ukraine, ["US", "United States"])
+        with pytest.raises(DuplicateKeyError):
+            sm.polarization(ukraine, actors=["RU", "RU"])
 
     def test_bad_tolerance(self, ukraine):
         """A negative tolerance is rejected."""

@@ -57,7 +57,7 @@ import json
 import operator
 import os
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import islice, repeat
 from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
@@ -65,7 +65,7 @@ from stancematrix._dates import PartialDate, Period, _encode
 from stancematrix._escape import neutralise_formula, restore_formula
 from stancematrix._io import Input, read_text
 from stancematrix._layout import Cell, Labels, grid
-from stancematrix._matrix import StanceMatrix, _Located
+from stancematrix._matrix import StanceMatrix, _Located, _period
 from stancematrix._model import Actor, Issue, Position, Source
 from stancematrix._scale import Level, Scale
 from stancematrix.exceptions import (
@@ -209,18 +209,41 @@ def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
             document=source.document,
             published=source.published,
         )
-    for claim in matrix:
-        yield row(
-            "claim",
-            actor=claim.actor,
-            issue=claim.issue,
-            stance=claim.stance,
-            source=claim.source,
-            date=claim.date,
-            summary=claim.summary,
-            quote=claim.quote,
-            note=claim.note,
+    # Claims straight from the matrix's columns: no Position per claim.
+    actor_keys = [text(a.key) for a in matrix.actors]
+    issue_keys = [text(i.key) for i in matrix.issues]
+    source_ids = [text(s.id) for s in matrix.sources]
+    labels = [text(label) for label in scale.labels]
+    dates: dict[tuple[int, int], str] = {}
+    texts = matrix._text
+    blank = [""] * (width - 9)
+    for n, (a, i, st, src, start, end) in enumerate(
+        zip(
+            matrix._actor,
+            matrix._issue,
+            matrix._stance,
+            matrix._source,
+            matrix._start,
+            matrix._end,
+            strict=True,
         )
+    ):
+        date = dates.get((start, end))
+        if date is None:
+            date = dates[start, end] = "" if start == 0 else text(_period(start, end))
+        summary, quote, note = texts.get(n, (None, None, None))
+        yield [
+            "claim",
+            actor_keys[a],
+            issue_keys[i],
+            labels[st],
+            source_ids[src],
+            date,
+            text(summary),
+            text(quote),
+            text(note),
+            *blank,
+        ]
 
 
 def render(
@@ -275,6 +298,9 @@ def render(
         }
         for option, value in given.items():
             if value not in (None, False):
+                raise InvalidValueError(option, value, "is a wide-layout option")
+        for option, value, default in (("cell", cell, "stance"), ("labels", labels, "name")):
+            if value != default:
                 raise InvalidValueError(option, value, "is a wide-layout option")
         writer.writerows(_long_rows(matrix, spreadsheet_safe))
         return buffer.getvalue()
@@ -651,9 +677,33 @@ def _columns(
 class _Table:
     """A table's rows, column by column, with each row's line found only when needed."""
 
-    def __init__(self, text: str, name: str) -> None:
-        self.text = text
+    text: str | None
+    one_line_rows: bool
+    header: list[str]
+    width: int
+    ragged: list[int]
+    rows: list[list[str]]
+    columns: list[tuple[str, ...]]
+
+    def __init__(self, name: str, header: list[str], columns: list[tuple[str, ...]]) -> None:
+        """A table given column by column (rows are numbered as CSV lines, header first)."""
+        self.text = None
+        self.one_line_rows = False
+        self._starts: list[int] | None = None
         self.name = name
+        self.header = header
+        self.width = len(header)
+        self.ragged = []
+        self.rows = []
+        self.columns = columns
+
+    @classmethod
+    def parse(cls, text: str, name: str) -> _Table:
+        """Parse CSV text."""
+        self = cls(name, [], [])
+        self.text = text
+        if self._split_plain(text):
+            return self
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         try:
             self.header = next(reader, [])
@@ -669,19 +719,51 @@ class _Table:
             if lengths - {self.width}
             else []
         )
-        self.rows = rows
         self.columns = list(zip(*rows, strict=False)) if not self.ragged else []
+        if not rows:
+            self.columns = [() for _ in self.header]
+        self.rows = rows if self.ragged else []  # the columns hold it all
+        return self
+
+    def _split_plain(self, text: str) -> bool:
+        """Split a table without quotes, CR or NUL by commas and newlines, in C.
+
+        Such text means to the csv module exactly what it means to ``str.split``. Returns
+        False (leaving the work to the csv module) unless every line has the header's
+        number of fields.
+        """
+        if '"' in text or "\r" in text or "\x00" in text:
+            return False
+        body = text[:-1] if text.endswith("\n") else text
+        lines = body.split("\n")
+        header = lines[0].split(",")
+        width = len(header)
+        if len(lines) < 2 or set(map(str.count, lines, repeat(","))) != {width - 1}:
+            return False
+        fields = body.replace("\n", ",").split(",")
+        self.header = header
+        self.width = width
+        self.columns = [tuple(fields[c + width :: width]) for c in range(width)]
+        self.one_line_rows = True
+        return True
+
+    def row(self, row: int) -> list[str]:
+        """Data row *row* (0-based) as read."""
+        if self.rows:
+            return self.rows[row]
+        return [column[row] for column in self.columns]
 
     def line(self, row: int) -> int:
         """The line data row *row* (0-based) starts on."""
-        reader = csv.reader(io.StringIO(self.text, newline=""))
-        next(reader, None)
-        start = reader.line_num + 1
-        for k, _ in enumerate(reader):
-            if k == row:
-                return start
-            start = reader.line_num + 1
-        return start
+        if self.text is None or self.one_line_rows:
+            return row + 2
+        if self._starts is None:  # one pass, on the first error only
+            reader = csv.reader(io.StringIO(self.text, newline=""))
+            next(reader, None)
+            starts = [reader.line_num + 1]
+            starts.extend(reader.line_num + 1 for _ in reader)
+            self._starts = starts
+        return self._starts[min(row, len(self._starts) - 1)]
 
     def error(self, reason: str, row: int, column: int | None, value: object) -> ReadError:
         return ReadError(
@@ -720,8 +802,12 @@ def _from_columns(
     metadata: Mapping[str, str] | None,
     columns: tuple[array[int], ...],
     texts: dict[int, _Text],
+    duplicate: Callable[[int, DuplicateClaimError], None] | None = None,
 ) -> StanceMatrix:
     """Sort coded claims canonically (fast when they carry no text), then build.
+
+    With *duplicate*, rows repeating an earlier row (claims without text only) are passed
+    to it with their index and left out, instead of raising.
 
     Raises:
         _Located: If two rows are the same claim (index: the later row).
@@ -760,16 +846,35 @@ def _from_columns(
     else:
         ordered = sorted(keys)
         if not all(map(operator.lt, ordered, islice(ordered, 1, None))):
-            twice = next(a for a, b in itertools.pairwise(ordered) if a == b)
-            first = keys.index(twice)
-            k = keys.index(twice, first + 1)
-            claim = Position(
-                actors[actor[k]].key,
-                issues[issue[k]].key,
-                scale.labels[stance[k]],
-                sources[source[k]].id,
-            )
-            raise _Located("claims", k, None, DuplicateClaimError(claim))
+            twice = {a for a, b in itertools.pairwise(ordered) if a == b}
+            seen: set[int] = set()
+            repeats = []  # the later rows of each repeated claim, in input order
+            for k, key in enumerate(keys):
+                if key in twice:
+                    if key in seen:
+                        repeats.append(k)
+                    seen.add(key)
+
+            def error(k: int) -> DuplicateClaimError:
+                claim = Position(
+                    actors[actor[k]].key,
+                    issues[issue[k]].key,
+                    scale.labels[stance[k]],
+                    sources[source[k]].id,
+                    date=_period(start[k], end[k]),
+                )
+                return DuplicateClaimError(claim)
+
+            if duplicate is None:
+                raise _Located("claims", repeats[0], None, error(repeats[0]))
+            for k in repeats:
+                duplicate(k, error(k))
+            dropped = set(repeats)
+            keep = [k for k in range(len(keys)) if k not in dropped]
+            keys = [keys[k] for k in keep]
+            columns = tuple(array(c.typecode, [c[k] for k in keep]) for c in columns)
+            actor, issue, stance, source, start, end = columns
+            ordered = sorted(keys)
         if not varying:  # the common case (votes): decode the sorted keys
             cells = list(map(operator.floordiv, ordered, repeat(n_labels)))
             stance = array("b", list(map(operator.mod, ordered, repeat(n_labels))))
@@ -797,7 +902,7 @@ def _from_columns(
 
 
 def _mapped(
-    text: str,
+    table: _Table,
     name: str,
     columns: Mapping[str, str | Sequence[str]],
     scale: Scale,
@@ -806,7 +911,6 @@ def _mapped(
     metadata: Mapping[str, str] | None,
     problems: _Problems,
 ) -> StanceMatrix:
-    table = _Table(text, name)
     where = _columns(table.header, columns, name)
     bad: set[int] = set()
     for k in table.ragged:
@@ -821,6 +925,8 @@ def _mapped(
         bad.add(k)
     if table.ragged:  # lenient: carry on with the rows that fit
         table.columns = list(zip(*(r for r in table.rows if len(r) == table.width), strict=True))
+        if not table.columns:
+            table.columns = [() for _ in table.header]
         kept = [k for k in range(len(table.rows)) if k not in bad]
     else:
         kept = None
@@ -925,6 +1031,11 @@ def _mapped(
         kept_rows = [row_of(k) for k in keep]
     else:
         kept_rows = None
+
+    def duplicate(k: int, error: DuplicateClaimError) -> None:
+        row = kept_rows[k] if kept_rows is not None else row_of(k)
+        problems.add(table.error(str(error), row, None, table.row(row)))
+
     while True:
         try:
             return _from_columns(
@@ -935,6 +1046,7 @@ def _mapped(
                 metadata,
                 (actor, issue, stance, source, start, end),
                 texts,
+                duplicate if problems.errors is not None else None,
             )
         except _Located as located:
             if located.part != "claims":
@@ -943,7 +1055,7 @@ def _mapped(
                 ) from located.error
             k = located.index
             row = kept_rows[k] if kept_rows is not None else row_of(k)
-            problems.add(table.error(str(located.error), row, None, None))
+            problems.add(table.error(str(located.error), row, None, table.row(row)))
             keep = [j for j in range(len(actor)) if j != k]
             actor, issue, stance, source, start, end = (
                 array(c.typecode, map(c.__getitem__, keep))
@@ -1027,27 +1139,76 @@ def read(
                 raise InvalidValueError(option, value, "applies only with columns=")
         matrix = _long(text, name, problems)
     else:
-        if cite is None:
-            base = os.path.basename(name) or name
-            cite = Source(base, base)
-        elif isinstance(cite, str):
-            cite = Source(cite, cite)
-        was_enabled = gc.isenabled()
-        gc.disable()  # hundreds of thousands of small rows: collections would dominate
-        try:
-            matrix = _mapped(
-                text,
-                name,
-                columns,
-                Scale.five_point() if scale is None else scale,
-                stances,
-                cite,
-                metadata,
-                problems,
-            )
-        finally:
-            if was_enabled:
-                gc.enable()
+        matrix = _read_mapped(
+            lambda: _Table.parse(text, name),
+            name,
+            columns,
+            scale,
+            stances,
+            cite,
+            metadata,
+            problems,
+        )
     if lenient:
         return matrix, problems.errors or []
     return matrix
+
+
+def _read_mapped(
+    table: Callable[[], _Table],
+    name: str,
+    columns: Mapping[str, str | Sequence[str]],
+    scale: Scale | None,
+    stances: Mapping[str, str] | None,
+    cite: Source | str | None,
+    metadata: Mapping[str, str] | None,
+    problems: _Problems,
+) -> StanceMatrix:
+    if cite is None:
+        base = os.path.basename(name) or name
+        cite = Source(base, base)
+    elif isinstance(cite, str):
+        cite = Source(cite, cite)
+    was_enabled = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small rows: collections would dominate
+    try:
+        return _mapped(
+            table(),
+            name,
+            columns,
+            Scale.five_point() if scale is None else scale,
+            stances,
+            cite,
+            metadata,
+            problems,
+        )
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def read_columns(
+    header: list[str],
+    values: list[tuple[str, ...]],
+    *,
+    name: str,
+    columns: Mapping[str, str | Sequence[str]],
+    scale: Scale | None = None,
+    stances: Mapping[str, str] | None = None,
+    cite: Source | str | None = None,
+    metadata: Mapping[str, str] | None = None,
+) -> StanceMatrix:
+    """Like :func:`read` with *columns*, for a table already split into string columns.
+
+    Row ``k`` of *values* is reported as line ``k + 2`` (as if a header came first).
+    """
+    return _read_mapped(
+        lambda: _Table(name, header, values),
+        name,
+        columns,
+        scale,
+        stances,
+        cite,
+        metadata,
+        _Problems(name, lenient=False),
+    )

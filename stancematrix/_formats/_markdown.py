@@ -140,14 +140,15 @@ def _split(line: str) -> list[str] | None:
     """The raw cells of a table line, or None if it has no unescaped pipe."""
     cells: list[str] = []
     current: list[str] = []
-    piped = False
+    piped = ends_with_pipe = False
     chars = iter(line.strip())
     for char in chars:
+        ends_with_pipe = False
         if char == "\\":
             current.append(char)
             current.append(next(chars, ""))
         elif char == "|":
-            piped = True
+            piped = ends_with_pipe = True
             cells.append("".join(current))
             current = []
         else:
@@ -155,10 +156,9 @@ def _split(line: str) -> list[str] | None:
     if not piped:
         return None
     cells.append("".join(current))
-    stripped = line.strip()
-    if stripped.startswith("|"):
+    if line.strip().startswith("|"):
         cells.pop(0)
-    if stripped.endswith("|") and not stripped.endswith("\\|"):
+    if ends_with_pipe:
         cells.pop()
     return [cell.strip() for cell in cells]
 
@@ -270,6 +270,7 @@ def read(
     issue_list: dict[str, Issue] = {}
     claims: list[_Position] = []
     where: list[tuple[int, int, str]] = []
+    declared: dict[tuple[str, str], tuple[int, int]] = {}  # where each key first appears
 
     def fail(error: ReadError) -> None:
         if problems is None:
@@ -288,6 +289,7 @@ def read(
             for c, key in columns:
                 if key not in actor_list:
                     actor_list[key] = Actor(key, table.header[c])
+                    declared[("actors", key)] = (table.line, c + 1)
         except StanceMatrixError as error:
             fail(_error(str(error), name, table.line, c + 1, table.header[c]))
             continue
@@ -297,6 +299,7 @@ def read(
             if key not in issue_list:
                 try:
                     issue_list[key] = Issue(key, label, label)
+                    declared[("issues", key)] = (line, 1)
                 except StanceMatrixError as error:
                     fail(_error(str(error), name, line, 1, label))
                     continue
@@ -312,7 +315,16 @@ def read(
                     continue
                 where.append((line, c + 1, cell))
     return _finish(
-        claims, where, actor_list, issue_list, cite, scale, name, problems, lenient=lenient
+        claims,
+        where,
+        actor_list,
+        issue_list,
+        declared,
+        cite,
+        scale,
+        name,
+        problems,
+        lenient=lenient,
     )
 
 
@@ -325,6 +337,7 @@ def _finish(
     where: list[tuple[int, int, str]],
     actors: Mapping[str, Actor],
     issues: Mapping[str, Issue],
+    declared: Mapping[tuple[str, str], tuple[int, int]],
     cite: Source,
     scale: Scale,
     name: str,
@@ -343,9 +356,8 @@ def _finish(
                 error = _error(str(located.error), name, line, column, value)
             else:
                 entry = (actor_values if located.part == "actors" else issue_values)[located.index]
-                error = ReadError(
-                    str(located.error), source=name, field=located.part, value=entry.key
-                )
+                line, column = declared[located.part, entry.key]
+                error = _error(str(located.error), name, line, column, entry.key)
             if problems is None:
                 raise error from located.error
             problems.append(error)
