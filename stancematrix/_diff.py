@@ -657,10 +657,14 @@ class MatrixDiff:
         return to_markdown(self, kinds=kinds, stance_only=stance_only)
 
     def to_csv(self, *, kinds: Iterable[str] | None = None, stance_only: bool = False) -> str:
-        """One CSV row per changed field (see :meth:`to_text` for the options).
+        """One CSV row per field of each change (see :meth:`to_text` for the options).
 
-        Columns: ``part, change, actor, issue, key, field, old, new, kind, size``. Cells a
-        spreadsheet would run as a formula are prefixed with ``'``.
+        Columns: ``record`` (the change's number: its rows share it), ``part`` (shift,
+        claim, actor, issue, source or metadata), ``change``, ``actor``, ``issue``,
+        ``key`` (of an entry or metadata), ``field``, ``old``, ``new``, ``kind`` and
+        ``size`` (of a stance move). A changed claim or entry has a row per changed
+        field; an added or removed one a row per field it has. Cells a spreadsheet
+        would run as a formula get a leading ``'``.
         """
         from ._diff_render import to_csv
 
