@@ -94,6 +94,7 @@ CHANGE_KINDS: Final[tuple[str, ...]] = (
     *SHIFT_KINDS,
 )
 
+_PLURALS: Final = frozenset({"actors", "issues", "sources", "claims", "cells"})
 Part: TypeAlias = Literal["actor", "issue", "source"]
 Entity: TypeAlias = Actor | Issue | Source
 _PARTS: Final[tuple[Part, ...]] = ("actor", "issue", "source")
@@ -584,7 +585,11 @@ class MatrixDiff:
 
     def summary(self) -> str:
         """One line of the non-zero counts, like ``"2 claims changed, 1 reversed"``."""
-        parts = [f"{n} {kind}" for kind, n in self.counts().items() if n]
+        parts = [
+            f"{n} {kind.replace('s ', ' ', 1) if n == 1 and kind.split()[0] in _PLURALS else kind}"
+            for kind, n in self.counts().items()
+            if n
+        ]
         return ", ".join(parts) if parts else "no changes"
 
     def __bool__(self) -> bool:
@@ -1331,6 +1336,16 @@ def _shift_claims(
 # -- applying a diff ----------------------------------------------------------------------
 
 
+def _describe(claim: _Claim) -> str:
+    """A claim in a few words: ``oppose (seed-004, 2025-01/2025-03, "easing …")``."""
+    date = _period(claim[4], claim[5])
+    parts = [claim[2]] + ([str(date)] if date is not None else [])
+    summary = claim[6]
+    if summary is not None:
+        parts.append(repr(summary if len(summary) <= 40 else summary[:39] + "…"))
+    return f"{claim[3]} ({', '.join(parts)})"
+
+
 def _conflict(
     reason: str, *, actor: str | None = None, issue: str | None = None, key: str | None = None
 ) -> PatchConflictError:
@@ -1415,7 +1430,7 @@ def _apply(patch: MatrixDiff, matrix: StanceMatrix) -> StanceMatrix:
         if row < 0:
             raise _conflict(
                 f"cell ({actor!r}, {issue!r}) does not hold the claim the diff {verb}: "
-                f"{_to_position(claim)!r}",
+                f"{_describe(claim)}",
                 actor=actor,
                 issue=issue,
             )
@@ -1487,7 +1502,7 @@ def _apply(patch: MatrixDiff, matrix: StanceMatrix) -> StanceMatrix:
         if isinstance(duplicate, Position):
             raise _conflict(
                 f"cell ({duplicate.actor!r}, {duplicate.issue!r}) already holds a claim the "
-                f"diff adds: {duplicate!r}",
+                f"diff adds: {_describe(_from_position(duplicate))}",
                 actor=duplicate.actor,
                 issue=duplicate.issue,
             ) from error
