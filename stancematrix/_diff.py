@@ -726,6 +726,8 @@ def _entity_key(entity: Entity | None) -> str:
 def _entity_changes(
     part: Part, old: Sequence[Entity], new: Sequence[Entity], keep: Callable[[str], bool]
 ) -> tuple[list[EntityChange], tuple[Part, tuple[str, ...], tuple[str, ...]] | None]:
+    if tuple(old) == tuple(new):  # the same entries (identical objects compare at once)
+        return [], None
     old_keys = [_entity_key(e) for e in old]
     new_keys = [_entity_key(e) for e in new]
     old_at = {k: i for i, k in enumerate(old_keys)}
@@ -873,7 +875,9 @@ def diff(
         issues: Keys or aliases (in either matrix) of the only issues to compare.
 
     With any option, a claim whose only differences are ignored counts as unchanged and
-    the diff keeps no record of it, so ``apply`` leaves the old claim in place.
+    the diff keeps no record of it, so ``apply`` leaves the old claim in place. A diff
+    limited by *actors* or *issues* records and patches only those actors' or issues'
+    entries and cells (and no metadata); sources are always compared.
 
     Raises:
         InvalidValueError: If the matrices are on different scales, or an argument is not
@@ -1031,12 +1035,7 @@ def _compare_single(
     """
     old, new = before.m, after.m
     n_old, n_new = len(old), len(new)
-    in_new, in_old = _membership(before, after)
-    removed: list[int] = []
-    added: list[int] = []
-    if in_new is not None and in_old is not None:
-        removed = list(itertools.compress(range(n_old), in_new.translate(_NOT)))
-        added = list(itertools.compress(range(n_new), in_old.translate(_NOT)))
+    in_new, in_old, removed, added = _membership(before, after)
     n_common = n_old if in_new is None else in_new.count(1)
     new_order: list[int] | None = None
     if in_new is not None and not (before.ascending and after.ascending):
@@ -1069,32 +1068,32 @@ def _compare_single(
         if not _constant(a, b):
             old_columns.append(a)
             new_columns.append(b)
-    found: list[list[int]] = []
+    # One flag per common cell: do the claims differ? Lanes are compared as they stream.
+    flags: Iterator[bool] | None = None
     for a_lane, b_lane in zip(_lanes(old_columns), _lanes(new_columns), strict=True):
         left = iter(a_lane) if in_new is None else itertools.compress(a_lane, in_new)
-        right = map(b_lane.__getitem__, new_common())
-        found.append(list(itertools.compress(range(n_common), map(operator.ne, left, right))))
+        right: Iterator[int]
+        if new_order is not None:
+            right = map(b_lane.__getitem__, new_order)
+        else:
+            right = iter(b_lane) if in_old is None else itertools.compress(b_lane, in_old)
+        differ = map(operator.ne, left, right)
+        flags = differ if flags is None else map(operator.or_, flags, differ)
     if (old._text or new._text) and not stance_only:
         old_text, new_text = old._text, new._text
         none = (None, None, None)
-        differing = []
+        marked = bytearray(n_common) if flags is None else bytearray(flags)
         for k, r, s in zip(range(n_common), old_common(), new_common(), strict=True):
-            if r in old_text or s in new_text:
+            if not marked[k] and (r in old_text or s in new_text):
                 t1 = old_text.get(r, none)
                 t2 = new_text.get(s, none)
                 if t1 != t2 and tuple(map(normal, t1)) != tuple(map(normal, t2)):
-                    differing.append(k)
-        found.append(differing)
-    ks = found[0] if len(found) == 1 else sorted(set().union(*found))
-    picked = bytearray(n_common)
-    for k in ks:
-        picked[k] = 1
-    changed = list(
-        zip(
-            itertools.compress(old_common(), picked),
-            itertools.compress(new_common(), picked),
-            strict=True,
-        )
+                    marked[k] = 1
+        flags = iter(map(bool, marked))
+    changed: list[tuple[int, int]] = (
+        []
+        if flags is None
+        else list(itertools.compress(zip(old_common(), new_common(), strict=True), flags))
     )
     if chosen is not None:
         changed = [(r, s) for r, s in changed if chosen(*before.cell_keys(r))]
@@ -1134,14 +1133,19 @@ def _filled(offsets: array[int]) -> bytes:
 
 
 _NOT: Final = bytes([1, 0]) + bytes(254)  # a translation table swapping the bytes 0 and 1
+_ONE: Final = re.compile(b"\x01")
 
 
-def _membership(before: _Side, after: _Side) -> tuple[Flags | None, Flags | None]:
+def _membership(
+    before: _Side, after: _Side
+) -> tuple[Flags | None, Flags | None, list[int], list[int]]:
     """For each row of one side, whether the other side has a claim in its cell.
 
-    ``(None, None)`` when both sides fill the same cells. Where both matrices keep a dense
-    cell index over the same actors and issues, the filled cells are read off the two
-    indexes in bulk; otherwise the cells are compared as sets of packed integers.
+    Also the rows whose cell only the old side fills (removed) and only the new side
+    fills (added). The flags are ``None`` when both sides fill the same cells. Where both
+    matrices keep a dense cell index over the same actors and issues, the filled cells
+    are read off the two indexes in bulk; otherwise the cells are compared as sets of
+    packed integers.
     """
     old_index, new_index = before.m._cells, after.m._cells
     old_dense, new_dense = old_index._dense, new_index._dense
@@ -1154,21 +1158,31 @@ def _membership(before: _Side, after: _Side) -> tuple[Flags | None, Flags | None
     ):
         old_filled, new_filled = _filled(old_dense), _filled(new_dense)
         if old_filled == new_filled:
-            return None, None
-        both = (
-            int.from_bytes(old_filled, "little") & int.from_bytes(new_filled, "little")
-        ).to_bytes(len(old_filled), "little")
+            return None, None, [], []
+        size = len(old_filled)
+        old_bits = int.from_bytes(old_filled, "little")
+        new_bits = int.from_bytes(new_filled, "little")
+        both = (old_bits & new_bits).to_bytes(size, "little")
+        # Cells one side fills alone are few: find them by scanning bytes, in C.
+        only_old = (old_bits & ~new_bits).to_bytes(size, "little")
+        only_new = (new_bits & ~old_bits).to_bytes(size, "little")
         return (
             bytes(itertools.compress(both, old_filled)),
             bytes(itertools.compress(both, new_filled)),
+            [old_dense[m.start()] for m in _ONE.finditer(only_old)],
+            [new_dense[m.start()] for m in _ONE.finditer(only_new)],
         )
     old_cells, new_cells = before.cell, after.cell
     if old_cells == new_cells:
-        return None, None
+        return None, None, [], []
     old_set, new_set = set(old_cells), set(new_cells)
+    in_new = bytes(map(new_set.__contains__, old_cells))
+    in_old = bytes(map(old_set.__contains__, new_cells))
     return (
-        bytes(map(new_set.__contains__, old_cells)),
-        bytes(map(old_set.__contains__, new_cells)),
+        in_new,
+        in_old,
+        list(itertools.compress(range(len(old_cells)), in_new.translate(_NOT))),
+        list(itertools.compress(range(len(new_cells)), in_old.translate(_NOT))),
     )
 
 
