@@ -811,14 +811,29 @@ class _Side:
         return self.actor_keys[self.m._actor[row]], self.issue_keys[self.m._issue[row]]
 
 
-def _claims_of(matrix: StanceMatrix, rows: Sequence[int]) -> list[_Claim]:
+class _Names(NamedTuple):
+    actors: list[str]
+    issues: list[str]
+    sources: list[str]
+    labels: tuple[str, ...]
+
+
+def _names(matrix: StanceMatrix) -> _Names:
+    return _Names(
+        [a.key for a in matrix.actors],
+        [i.key for i in matrix.issues],
+        [s.id for s in matrix.sources],
+        matrix.scale.labels,
+    )
+
+
+def _claims_of(
+    matrix: StanceMatrix, rows: Sequence[int], names: _Names | None = None
+) -> list[_Claim]:
     """Rows of *matrix* as plain claim tuples."""
     text = matrix._text
     none = (None, None, None)
-    actors = [a.key for a in matrix.actors]
-    issues = [i.key for i in matrix.issues]
-    sources = [s.id for s in matrix.sources]
-    labels = matrix.scale.labels
+    actors, issues, sources, labels = names if names is not None else _names(matrix)
     return [
         (a, i, s, st, b, e, *text.get(n, none))
         for n, a, i, s, st, b, e in zip(
@@ -1427,6 +1442,7 @@ def _apply(patch: MatrixDiff, matrix: StanceMatrix) -> StanceMatrix:
     # Find every claim the diff removes or replaces.
     labels = matrix.scale.labels
     dropped: set[int] = set()
+    names = _names(matrix)
     claim: _Claim
     for claim, verb in itertools.chain(
         zip(patch._removed, itertools.repeat("removes")),
@@ -1437,7 +1453,9 @@ def _apply(patch: MatrixDiff, matrix: StanceMatrix) -> StanceMatrix:
         row = -1
         if a is not None and i is not None:
             lo, hi = matrix._cells.span(a, i)
-            for n, have in zip(range(lo, hi), _claims_of(matrix, range(lo, hi)), strict=True):
+            for n, have in zip(
+                range(lo, hi), _claims_of(matrix, range(lo, hi), names), strict=True
+            ):
                 if have == claim:
                     row = n
                     break
