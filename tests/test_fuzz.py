@@ -1,0 +1,101 @@
+"""Fuzzing every reader: arbitrary bytes and mutated valid files.
+
+Only the library's own exceptions may come out, and whatever a reader accepts must
+survive being written and read again unchanged. CI runs a bounded number of examples;
+for a longer run set ``STANCEMATRIX_FUZZ_EXAMPLES`` (e.g. 100000).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from collections.abc import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import stancematrix as sm
+from tests.strategies import matrices
+
+EXAMPLES = int(os.environ.get("STANCEMATRIX_FUZZ_EXAMPLES", "200"))
+fuzz = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+Reader = Callable[[bytes], sm.StanceMatrix]
+Writer = Callable[[sm.StanceMatrix], str]
+
+# (name, read bytes, write text) for every reader/writer pair the library has.
+FORMATS: list[tuple[str, Reader, Writer]] = [
+    ("json", sm.read_json, sm.StanceMatrix.to_json),
+]
+
+
+@st.composite
+def mutated(draw: st.DrawFn, data: bytes) -> bytes:
+    """*data* with a few bytes flipped, deleted, inserted or the tail cut off."""
+    buffer = bytearray(data)
+    for _ in range(draw(st.integers(1, 4))):
+        if not buffer:
+            break
+        where = draw(st.integers(0, len(buffer) - 1))
+        action = draw(st.sampled_from(["flip", "delete", "insert", "truncate", "swap"]))
+        if action == "flip":
+            buffer[where] = draw(st.integers(0, 255))
+        elif action == "delete":
+            del buffer[where : where + draw(st.integers(1, 8))]
+        elif action == "insert":
+            buffer[where:where] = draw(
+                st.sampled_from([b",", b'"', b"|", b"\n", b"\r", b"{", b"}", b"\x00", b"\xff"])
+                | st.binary(max_size=4)
+            )
+        elif action == "truncate":
+            del buffer[where:]
+        else:
+            other = draw(st.integers(0, len(buffer) - 1))
+            buffer[where], buffer[other] = buffer[other], buffer[where]
+    return bytes(buffer)
+
+
+def check(read: Reader, write: Writer, data: bytes) -> None:
+    """Reading *data* raises only library errors; what is accepted round-trips."""
+    try:
+        m = read(data)
+    except sm.StanceMatrixError:
+        return
+    assert m == read(write(m).encode("utf-8"))
+
+
+SAMPLE = sm.load_dataset("ukraine").select(
+    actors=["US", "RU", "UA"], issues=["territory", "sanctions", "ceasefire"]
+)
+
+
+@pytest.mark.parametrize(("name", "read", "write"), FORMATS, ids=[f[0] for f in FORMATS])
+class TestFuzz:
+    @fuzz
+    @given(data=st.binary(max_size=400))
+    def test_arbitrary_bytes(self, name, read, write, data):
+        """Arbitrary bytes give a matrix or a library error, nothing else."""
+        check(read, write, data)
+
+    @fuzz
+    @given(st.data())
+    def test_mutated_article_sample(self, name, read, write, data):
+        """Mutations of a real document give a matrix or a library error."""
+        check(read, write, data.draw(mutated(write(SAMPLE).encode("utf-8"))))
+
+    @fuzz
+    @given(m=matrices(max_claims=4), data=st.data())
+    def test_mutated_generated(self, name, read, write, m, data):
+        """Mutations of any writable matrix give a matrix or a library error."""
+        check(read, write, data.draw(mutated(write(m).encode("utf-8"))))
+
+    @fuzz
+    @given(st.data())
+    def test_mutated_gzip(self, name, read, write, data):
+        """Corrupt or truncated gzip input is a library error, never a crash."""
+        check(read, write, data.draw(mutated(gzip.compress(write(SAMPLE).encode("utf-8")))))
