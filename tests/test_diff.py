@@ -42,6 +42,7 @@ def claim(stance, source="a", date=None, actor="US", issue="sanctions", **text):
 
 
 class TestLaws:
+    @settings(max_examples=100)  # generating pairs is the slow part
     @given(matrices())
     def test_diff_with_itself_is_empty(self, m):
         """A matrix differs from itself in nothing."""
@@ -75,6 +76,7 @@ class TestLaws:
         assert hash(d) == hash(back)
         assert d.to_json() == back.to_json()
 
+    @settings(max_examples=100)  # generating pairs is the slow part
     @given(matrix_pairs())
     def test_counts_equal_listed_changes(self, pair):
         """Each count is the number of listed changes of that kind."""
@@ -92,6 +94,7 @@ class TestLaws:
         for kind in SHIFT_KINDS:
             assert len([s for s in d.shifts if s.kind == kind]) == counts[kind]
 
+    @settings(max_examples=100)  # generating pairs is the slow part
     @given(matrix_pairs())
     def test_every_change_is_real(self, pair):
         """Claims listed as removed are in the old matrix, added ones in the new, and a
@@ -108,6 +111,7 @@ class TestLaws:
                 assert some(change.old).actor == some(change.new).actor
                 assert some(change.old).issue == some(change.new).issue
 
+    @settings(max_examples=100)  # generating pairs is the slow part
     @given(matrix_pairs())
     def test_unpaired_cells_have_both_sides(self, pair):
         """An unpaired cell holds removed and added claims and nothing paired by guesswork."""
@@ -117,6 +121,7 @@ class TestLaws:
             assert {"removed", "added"} <= {c.change for c in changes}
             assert all(c.unpaired for c in changes if c.change != "changed")
 
+    @settings(max_examples=100)  # generating pairs is the slow part
     @given(matrix_pairs())
     def test_shifts_state_the_cells_stance(self, pair):
         """A shift's claims are what position() states for the cell on each side."""
@@ -530,3 +535,52 @@ class TestBulkPath:
         assert a._cells._dense is None
         d = sm.diff(a, b)
         assert [("removed", "A1"), ("added", "A2")] == [(c.change, c.actor) for c in d.claims]
+
+
+@st.composite
+def mutated(draw, data: bytes) -> bytes:
+    """*data* with a few bytes flipped, deleted, inserted or the tail cut off."""
+    buffer = bytearray(data)
+    for _ in range(draw(st.integers(1, 4))):
+        if not buffer:
+            break
+        where = draw(st.integers(0, len(buffer) - 1))
+        action = draw(st.sampled_from(["flip", "delete", "insert", "truncate"]))
+        if action == "flip":
+            buffer[where] = draw(st.integers(0, 255))
+        elif action == "delete":
+            del buffer[where : where + draw(st.integers(1, 8))]
+        elif action == "insert":
+            buffer[where:where] = draw(st.sampled_from([b",", b'"', b"{", b"}", b"[]", b"1"]))
+        else:
+            del buffer[where:]
+    return bytes(buffer)
+
+
+SMALL_DIFF = sm.diff(
+    sm.load_dataset("ukraine").as_of("2025-03").select(actors=["US", "EUROPE"]),
+    sm.load_dataset("ukraine").as_of("2025-07").select(actors=["US", "EUROPE"]),
+).to_json(indent=None)
+
+
+class TestReadDiffFuzz:
+    @settings(max_examples=200)
+    @given(st.data())
+    def test_mutated_documents(self, data):
+        """A damaged diff document gives a diff or a library error, and what is accepted
+        round-trips."""
+        text = data.draw(mutated(SMALL_DIFF.encode("utf-8")))
+        try:
+            d = sm.read_diff(text)
+        except sm.StanceMatrixError:
+            return
+        assert d == sm.read_diff(d.to_json())
+
+    @settings(max_examples=100)
+    @given(st.binary(max_size=200))
+    def test_arbitrary_bytes(self, data):
+        """Arbitrary input gives a library error or a diff."""
+        try:
+            sm.read_diff(data)
+        except sm.StanceMatrixError:
+            pass

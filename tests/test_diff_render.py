@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 import stancematrix as sm
 from stancematrix._diff import CHANGE_KINDS
@@ -109,6 +109,7 @@ class TestMarkdown:
 
 
 class TestCsv:
+    @settings(max_examples=100)  # generating pairs is the slow part
     @given(matrix_pairs())
     def test_rows_cover_every_change(self, pair):
         """Every change has rows under one record number, in the listed order."""
