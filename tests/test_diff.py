@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+
 import attrs
 import pytest
 from hypothesis import given, settings
