@@ -145,7 +145,9 @@ def _claim_order(claim: _Claim) -> tuple[Any, ...]:
     )
 
 
-def shift_kind(scale: Scale, old: str | None, new: str | None) -> tuple[ShiftKind | None, float]:
+def shift_kind(
+    scale: Scale, old: str | None, new: str | None
+) -> tuple[ShiftKind | None, float | None]:
     """How a stance moved from *old* to *new* on *scale*, and by how much.
 
     ``None`` (no claim) counts like the scale's unknown label. Reversed: the stance
@@ -153,20 +155,21 @@ def shift_kind(scale: Scale, old: str | None, new: str | None) -> tuple[ShiftKin
     Hardened: it moved away from the neutral point on the same side (or from it).
     Softened: it moved towards the neutral point (or onto it). Became known / unknown:
     from no value to a value and back. The size is the distance moved on the scale
-    (0 when a stance became known or unknown). Returns ``(None, 0)`` when the value did
-    not change.
+    (None when a stance became known or unknown). Returns ``(None, None)`` when the
+    value did not change. (The same vocabulary and semantics as the queries' stance
+    shifts.)
     """
     old_value = scale.value(old) if old is not None else None
     new_value = scale.value(new) if new is not None else None
     if old_value is None or new_value is None:
         if old_value is None and new_value is not None:
-            return "became known", 0
+            return "became known", None
         if old_value is not None:
-            return "became unknown", 0
-        return None, 0
+            return "became unknown", None
+        return None, None
     size = abs(new_value - old_value)
     if size == 0:
-        return None, 0
+        return None, None
     before, after = old_value - scale.midpoint, new_value - scale.midpoint
     if before * after < 0:
         return "reversed", size
@@ -252,7 +255,7 @@ class ClaimChange:
         old: The old claim; None if added.
         new: The new claim; None if removed.
         kind: For a changed claim whose stance moved, how (see :func:`shift_kind`).
-        size: How far the stance moved on the scale (0 if it did not, or for
+        size: How far the stance moved on the scale (None if it did not, or for
             became known / unknown).
         unpaired: True for an added or removed claim in a cell where claims on both
             sides could not be paired (see the pairing rule in the module docs).
@@ -261,7 +264,7 @@ class ClaimChange:
     old: Position | None
     new: Position | None
     kind: ShiftKind | None = None
-    size: float = 0
+    size: float | None = None
     unpaired: bool = False
 
     @property
@@ -310,7 +313,7 @@ class StanceShift:
         actor: The actor's key.
         issue: The issue's key.
         kind: Reversed, hardened, softened, became known or became unknown.
-        size: The distance moved on the scale (0 for became known / unknown).
+        size: The distance moved on the scale (None for became known / unknown).
         old: The claim stating the cell's stance in the old matrix (None if none did).
         new: The claim stating it in the new matrix (None if none does).
     """
@@ -318,7 +321,7 @@ class StanceShift:
     actor: str
     issue: str
     kind: ShiftKind
-    size: float
+    size: float | None
     old: Position | None
     new: Position | None
 
@@ -514,14 +517,14 @@ class MatrixDiff:
             rows: list[tuple[tuple[Any, ...], ClaimChange]] = []
             unpaired = self._unpaired
             for claim in self._removed:
-                change = ClaimChange(_to_position(claim), None, None, 0, claim[:2] in unpaired)
+                change = ClaimChange(_to_position(claim), None, None, None, claim[:2] in unpaired)
                 rows.append(((claim[0], claim[1], 0, _claim_order(claim)), change))
             for old, new in self._changed:
                 kind, size = shift_kind(scale, old[3], new[3])
                 change = ClaimChange(_to_position(old), _to_position(new), kind, size)
                 rows.append(((new[0], new[1], 1, _claim_order(old)), change))
             for claim in self._added:
-                change = ClaimChange(None, _to_position(claim), None, 0, claim[:2] in unpaired)
+                change = ClaimChange(None, _to_position(claim), None, None, claim[:2] in unpaired)
                 rows.append(((claim[0], claim[1], 2, _claim_order(claim)), change))
             rows.sort(key=operator.itemgetter(0))
             self._claim_cache = tuple(change for _, change in rows)

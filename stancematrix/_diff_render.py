@@ -111,12 +111,10 @@ def _claim(claim: Position | None) -> str:
     return f"{claim.stance} ({where})"
 
 
-def _moved(kind: str | None, size: float) -> str:
+def _moved(kind: str | None, size: float | None) -> str:
     if kind is None:
         return ""
-    if kind in ("became known", "became unknown"):
-        return kind
-    return f"{kind} by {size:g}"
+    return kind if size is None else f"{kind} by {size:g}"
 
 
 def _rows(diff: MatrixDiff, kinds: Iterable[str] | None, stance_only: bool) -> list[_Row]:
@@ -292,27 +290,47 @@ def to_markdown(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: b
     return "\n".join(out) + "\n"
 
 
+# The matrix HTML's look (its font, grid and ColorBrewer red/blue ends), with a marker
+# per kind of change.
+_STYLE: Final = """
+.stancematrix { font-family: system-ui, sans-serif; color: #222; }
+.stancematrix table.sm-grid { border-collapse: collapse; margin: 0.5em 0; }
+.stancematrix .sm-grid th, .stancematrix .sm-grid td {
+  border: 1px solid #ccc; padding: 0.35em 0.6em; vertical-align: top; max-width: 28em; }
+.stancematrix .sm-grid thead th { background: #eee; text-align: left; }
+.stancematrix tr.sm-reversed td:first-child { border-left: 4px solid #b2182b; }
+.stancematrix tr.sm-hardened td:first-child { border-left: 4px solid #2166ac; }
+.stancematrix tr.sm-softened td:first-child { border-left: 4px solid #92c5de; }
+.stancematrix tr.sm-became-known td:first-child,
+.stancematrix tr.sm-claims-added td:first-child { border-left: 4px solid #4d9221; }
+.stancematrix tr.sm-became-unknown td:first-child,
+.stancematrix tr.sm-claims-removed td:first-child { border-left: 4px solid #999; }
+.stancematrix .sm-summary { font-weight: bold; }
+"""
+
+
 def to_html(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool) -> str:
     """See :meth:`MatrixDiff.to_html`."""
     rows = _rows(diff, kinds, stance_only)
     e = html.escape
     out = [
-        '<section class="stancematrix-diff">',
-        f'<p class="summary">{e(diff.summary())}</p>',
+        '<div class="stancematrix sm-diff">',
+        f"<style>{_STYLE}</style>",
+        f'<p class="sm-summary">{e(diff.summary())}</p>',
     ]
     for section, items in _sections(rows):
         headers, cells = _table_rows(items, section)
         out.append(f"<h3>{e(section)}</h3>")
-        out.append('<table class="stancematrix-diff-table">')
+        out.append('<table class="sm-grid">')
         out.append("<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in headers) + "</tr></thead>")
         out.append("<tbody>")
         for row, cell in zip(items, cells, strict=True):
-            css = row.kind.replace(" ", "-")
+            css = "sm-" + row.kind.replace(" ", "-")
             body = "".join(f"<td>{e(c).replace(chr(10), '<br>')}</td>" for c in cell)
             out.append(f'<tr class="{e(css)}">{body}</tr>')
         out.append("</tbody>")
         out.append("</table>")
-    out.append("</section>")
+    out.append("</div>")
     return "\n".join(out) + "\n"
 
 
@@ -364,7 +382,7 @@ def _csv_records(
                 old.get(name, ""),
                 new.get(name, ""),
                 shift.kind,
-                f"{shift.size:g}",
+                "" if shift.size is None else f"{shift.size:g}",
             )
             for name in ("stance", "source", "date")
             if old.get(name) or new.get(name)
@@ -387,7 +405,7 @@ def _csv_records(
                 old.get(name, ""),
                 new.get(name, ""),
                 change.kind or "" if name == "stance" else "",
-                f"{change.size:g}" if name == "stance" and change.kind else "",
+                f"{change.size:g}" if name == "stance" and change.size is not None else "",
             )
             for name in names
         ]

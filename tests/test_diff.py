@@ -167,12 +167,12 @@ class TestShiftKind:
             ("neutral", "strongly support", "hardened", 2),
             ("strongly oppose", "oppose", "softened", 1),
             ("support", "neutral", "softened", 1),
-            (None, "oppose", "became known", 0),
-            ("no position reported", "neutral", "became known", 0),
-            ("neutral", None, "became unknown", 0),
-            ("support", "no position reported", "became unknown", 0),
-            ("support", "support", None, 0),
-            (None, "no position reported", None, 0),
+            (None, "oppose", "became known", None),
+            ("no position reported", "neutral", "became known", None),
+            ("neutral", None, "became unknown", None),
+            ("support", "no position reported", "became unknown", None),
+            ("support", "support", None, None),
+            (None, "no position reported", None, None),
         ],
     )
     def test_kinds(self, old, new, kind, size):

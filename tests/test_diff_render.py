@@ -166,7 +166,7 @@ class TestHtml:
     def test_rows_carry_their_kind(self):
         """Each row's class names its kind, for styling."""
         out = snapshots().to_html(stance_only=True)
-        assert 3 == out.count('<tr class="reversed">')
+        assert 3 == out.count('<tr class="sm-reversed">')
 
 
 class TestJson:
