@@ -584,3 +584,34 @@ class TestReadDiffFuzz:
         """Arbitrary input gives a library error or a diff."""
         with contextlib.suppress(sm.StanceMatrixError):
             sm.read_diff(data)
+
+
+class TestReadDiffEntities:
+    def test_entity_change_must_keep_its_key(self):
+        """A changed entry whose two sides have different keys is an error at its path."""
+        a = build([], actors=[sm.Actor("US", "USA")])
+        b = build([], actors=[sm.Actor("US", "United States")])
+        text = (
+            sm.diff(a, b)
+            .to_json()
+            .replace(
+                '"key": "US",\n        "name": "United', '"key": "UK",\n        "name": "United'
+            )
+        )
+        with pytest.raises(ReadError, match="keep its key") as info:
+            sm.read_diff(text)
+        assert "actors[0]" == info.value.field
+
+    def test_added_entry_needs_an_index(self):
+        """An added entry without its position is an error, not appended somewhere."""
+        d = sm.diff(build([], actors=["US"]), build([], actors=["US", "UA"]))
+        text = d.to_json().replace('"index": 1,', "")
+        with pytest.raises(ReadError, match="needs an index"):
+            sm.read_diff(text)
+
+    def test_order_round_trips(self):
+        """A reordering is written and read back."""
+        d = sm.diff(build([], actors=["US", "RU"]), build([], actors=["RU", "US"]))
+        back = sm.read_diff(d.to_json())
+        assert ("actor",) == back.reordered
+        assert d == back
