@@ -643,20 +643,28 @@ class MatrixDiff:
         """This diff as a versioned JSON document that :func:`read_diff` reads back equal."""
         return _to_json(self, indent=indent)
 
-    def to_text(self, *, kinds: Iterable[str] | None = None, stance_only: bool = False) -> str:
-        """A plain-text report for a terminal: a summary line, then a section per kind.
+    def to_text(
+        self,
+        *,
+        kinds: Iterable[str] | None = None,
+        stance_only: bool = False,
+        tablefmt: str = "simple",
+    ) -> str:
+        """A plain-text report for a terminal: a summary line, then a table per section.
 
         Args:
             kinds: Show only these kinds (names from :data:`CHANGE_KINDS`, or ``added``,
                 ``removed``, ``changed``, ``renamed`` for every part); all if None.
             stance_only: Show only stance shifts and the claim changes that moved a stance.
+            tablefmt: The table format, handed to :func:`tabulate.tabulate`
+                (``"simple"``, ``"grid"``, ``"github"`` …).
 
         Control characters in the data are made visible, so text cannot restyle or
         move the terminal's cursor.
         """
         from ._diff_render import to_text
 
-        return to_text(self, kinds=kinds, stance_only=stance_only)
+        return to_text(self, kinds=kinds, stance_only=stance_only, tablefmt=tablefmt)
 
     def to_markdown(self, *, kinds: Iterable[str] | None = None, stance_only: bool = False) -> str:
         """A Markdown report: a summary line, then a table per kind (see :meth:`to_text`)."""

@@ -258,7 +258,9 @@ def _table_rows(rows: list[_Row], section: str) -> tuple[tuple[str, ...], list[l
 # -- renderers ----------------------------------------------------------------------------
 
 
-def to_text(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool) -> str:
+def to_text(
+    diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool, tablefmt: str = "simple"
+) -> str:
     """See :meth:`MatrixDiff.to_text`."""
     rows = _rows(diff, kinds, stance_only)
     out = [_terminal(diff.summary())]
@@ -267,7 +269,7 @@ def to_text(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool)
         table = tabulate(
             [[_terminal(c) for c in row] for row in cells],
             headers=headers,
-            tablefmt="simple",
+            tablefmt=tablefmt,
             disable_numparse=True,
             maxcolwidths=[None] * (len(headers) - 2) + [48, 48],
         )

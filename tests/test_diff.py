@@ -408,6 +408,13 @@ class TestTimeDiff:
         m = sm.load_dataset("ukraine")
         assert sm.diff(m.as_of("2025-03"), m.as_of("2025-07")) == m.changes("2025-03", "2025-07")
 
+    def test_changes_takes_the_options(self):
+        """m.changes passes diff's options on."""
+        m = sm.load_dataset("ukraine")
+        expected = sm.diff(m.as_of("2025-03"), m.as_of("2025-07"), actors=["US"], stance_only=True)
+        assert expected == m.changes("2025-03", "2025-07", actors=["US"], stance_only=True)
+        assert {"US"} == {s.actor for s in expected.shifts}
+
     def test_us_shift_in_2025(self):
         """Early- to mid-2025, the US reversed on sanctions and hardened on military aid,
         each shown with the source on both sides."""

@@ -90,6 +90,12 @@ class TestText:
         assert "Claims" not in out
         assert "Claims added (4)" in snapshots().to_text(kinds="added")
 
+    def test_tablefmt(self):
+        """The table format is handed to tabulate."""
+        out = snapshots().to_text(kinds=["reversed"], tablefmt="grid")
+        assert "+--" in out
+        assert "| US " in out
+
     def test_unknown_kind(self):
         """An unknown kind is an error listing the known ones."""
         with pytest.raises(sm.exceptions.InvalidValueError, match="claims added"):
