@@ -1,33 +1,43 @@
 """Reprint seed 001's two position tables from the dataset, cell for cell.
 
 Each cell is the summary of the one seed-001 claim for that actor and issue, so the output
-matches the article's tables: the dataset keeps the article's own wording.
+matches the article's tables: the dataset keeps the article's own wording. With the
+article's labels, ``to_markdown`` gives back its table lines exactly.
 """
 
 from __future__ import annotations
 
-from tabulate import tabulate
-
 import stancematrix as sm
 
 TABLES = [
-    ("Aspect", ["territory", "nato-expansion", "energy"]),
-    ("Key Points", ["sovereignty", "ukraine-nato", "sanctions"]),
+    (
+        ("Aspect", "Trump Administration", "Russian Government"),
+        {
+            "territory": "Territorial Integrity",
+            "nato-expansion": "NATO Expansion",
+            "energy": "Energy Influence",
+        },
+    ),
+    (
+        ("Key Points", "U.S. Position", "Russian Position"),
+        {
+            "sovereignty": "Ukraine’s Sovereignty",
+            "ukraine-nato": "NATO Expansion",
+            "sanctions": "Sanctions",
+        },
+    ),
 ]
 
 
 def main() -> int:
     matrix = sm.load_dataset("ukraine")
-    for first, issues in TABLES:
-        rows = []
-        for key in issues:
-            cells = [
-                "; ".join(c.summary or "" for c in matrix.claims(actor, key, source="seed-001"))
-                for actor in ("US", "RU")
-            ]
-            rows.append([matrix.issue(key).title, *cells])
-        print(tabulate(rows, headers=[first, "United States", "Russia"], tablefmt="github"))
-        print()
+    for (corner, us, ru), rows in TABLES:
+        table = matrix.select(actors=["US", "RU"], issues=list(rows), sources=["seed-001"])
+        print(
+            table.to_markdown(
+                cell="summary", corner=corner, actor_labels={"US": us, "RU": ru}, issue_labels=rows
+            )
+        )
     return 0
 
 

@@ -4,6 +4,10 @@ from . import exceptions
 from ._datasets import dataset_names, load_dataset
 from ._dates import PartialDate, Period, Precision
 from ._diff import MatrixDiff, diff, read_diff
+from ._formats import read, render
+from ._formats._csv import read as read_csv
+from ._formats._markdown import read as read_markdown
+from ._formats._pandas import from_dataframe
 from ._json import read_json, to_json
 from ._matrix import StanceMatrix
 from ._model import Actor, Issue, Position, Source
@@ -28,9 +32,14 @@ __all__ = [
     "dataset_names",
     "diff",
     "exceptions",
+    "from_dataframe",
     "load_dataset",
+    "read",
+    "read_csv",
     "read_diff",
     "read_json",
+    "read_markdown",
+    "render",
     "to_json",
     "verify_quotes",
 ]

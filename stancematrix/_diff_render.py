@@ -15,14 +15,13 @@ A claim is shown as ``stance (source, date)``; its text fields appear where they
 from __future__ import annotations
 
 import csv
-import html
 import io
-import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from tabulate import tabulate
 
+from ._escape import html_text, markdown_cell, neutralise_formula, terminal_text
 from ._model import Position
 from .exceptions import InvalidValueError
 
@@ -45,41 +44,6 @@ class _Row(NamedTuple):
     what: str  # the change in words: "reversed by 3", "stance, date", "added" …
     old: str
     new: str
-
-
-# -- escaping (private until the shared helpers of the formats module are merged) ---------
-
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_MARKDOWN_SPECIAL = re.compile(r"([\\|*_`\[\]<>&~!])")
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-
-
-def _terminal(text: str) -> str:
-    """Control characters made visible (ESC as ␛ …), so data cannot drive the terminal."""
-
-    def visible(match: re.Match[str]) -> str:
-        code = ord(match[0])
-        if code < 0x20:
-            return chr(0x2400 + code)
-        return "\u2421" if code == 0x7F else f"<U+{code:04X}>"
-
-    return _CONTROL.sub(visible, text)
-
-
-def _markdown(text: str) -> str:
-    """Text as the inline content of one GFM table cell."""
-    out = _NEWLINE.sub("<br>", _MARKDOWN_SPECIAL.sub(r"\\\1", text))
-    if out != out.strip():
-        lead = out[: len(out) - len(out.lstrip())]
-        trail = out[len(out.rstrip()) :] if out.strip() else ""
-        body = out.strip()
-        out = "".join(f"&#{ord(c)};" for c in lead) + body + "".join(f"&#{ord(c)};" for c in trail)
-    return out
-
-
-def _formula(text: str) -> str:
-    """A ``'`` before text a spreadsheet would run as a formula (reversibly)."""
-    return "'" + text if re.match(r"'*[=+\-@\t\r]", text) else text
 
 
 # -- the rows -----------------------------------------------------------------------------
@@ -263,11 +227,11 @@ def to_text(
 ) -> str:
     """See :meth:`MatrixDiff.to_text`."""
     rows = _rows(diff, kinds, stance_only)
-    out = [_terminal(diff.summary())]
+    out = [terminal_text(diff.summary())]
     for section, items in _sections(rows):
         headers, cells = _table_rows(items, section)
         table = tabulate(
-            [[_terminal(c) for c in row] for row in cells],
+            [[terminal_text(c) for c in row] for row in cells],
             headers=headers,
             tablefmt=tablefmt,
             disable_numparse=True,
@@ -280,14 +244,14 @@ def to_text(
 def to_markdown(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool) -> str:
     """See :meth:`MatrixDiff.to_markdown`."""
     rows = _rows(diff, kinds, stance_only)
-    out = [f"**{_markdown(diff.summary())}**"]
+    out = [f"**{markdown_cell(diff.summary())}**"]
     for section, items in _sections(rows):
         headers, cells = _table_rows(items, section)
         lines = [
             "| " + " | ".join(headers) + " |",
             "|" + "|".join("---" for _ in headers) + "|",
         ]
-        lines += ["| " + " | ".join(_markdown(c) for c in row) + " |" for row in cells]
+        lines += ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in cells]
         out += ["", f"### {section}", "", *lines]
     return "\n".join(out) + "\n"
 
@@ -314,7 +278,7 @@ _STYLE: Final = """
 def to_html(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool) -> str:
     """See :meth:`MatrixDiff.to_html`."""
     rows = _rows(diff, kinds, stance_only)
-    e = html.escape
+    e = html_text
     out = [
         '<div class="stancematrix sm-diff">',
         f"<style>{_STYLE}</style>",
@@ -459,5 +423,5 @@ def to_csv(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool) 
     writer.writerow(_CSV_HEADER)
     for number, rows in enumerate(_csv_records(diff, kinds, stance_only), 1):
         for row in rows:
-            writer.writerow([str(number), *(_formula(cell) for cell in row)])
+            writer.writerow([str(number), *(neutralise_formula(cell) for cell in row)])
     return buffer.getvalue()

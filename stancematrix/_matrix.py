@@ -964,6 +964,57 @@ class StanceMatrix:
 
         return to_json(self, indent=indent)
 
+    def to_text(self, **options: Any) -> str:
+        """This matrix as a text table (tabulate); *options* as for ``render(m, "text")``.
+
+        Takes ``tablefmt`` (any tabulate format), ``width`` (default: the terminal's) and
+        the shared layout options ``transpose``, ``actors``, ``issues``, ``cell``
+        (``"stance"``, ``"symbol"``, ``"summary"`` or ``"both"``), ``as_of``, ``labels``,
+        ``actor_labels``, ``issue_labels`` and ``corner``.
+        """
+        from ._formats import _text
+
+        return _text.render(self, **options)
+
+    def to_markdown(self, **options: Any) -> str:
+        """This matrix as a GitHub-flavoured Markdown pipe table, every cell escaped.
+
+        Takes ``citations=True`` (footnote markers and a numbered source list) and the
+        shared layout options (see :meth:`to_text`).
+        """
+        from ._formats import _markdown
+
+        return _markdown.render(self, **options)
+
+    def to_csv(self, **options: Any) -> str:
+        """This matrix as CSV: ``layout="long"`` (lossless, the default) or ``"wide"``.
+
+        ``spreadsheet_safe`` (default True) neutralises cells a spreadsheet would run as
+        formulas; :func:`stancematrix.read_csv` undoes it. The wide layout takes the
+        shared layout options (see :meth:`to_text`).
+        """
+        from ._formats import _csv
+
+        return _csv.render(self, **options)
+
+    def to_html(self, **options: Any) -> str:
+        """This matrix as a coloured HTML grid: a page, or a fragment with ``page=False``.
+
+        Takes ``title`` and the shared layout options (see :meth:`to_text`).
+        """
+        from ._formats import _html
+
+        return _html.render(self, **options)
+
+    def to_dataframe(self, **options: Any) -> Any:
+        """This matrix as a pandas DataFrame: ``layout="long"`` (one row per claim) or ``"wide"``.
+
+        Needs the optional ``pandas`` extra.
+        """
+        from ._formats import _pandas
+
+        return _pandas.to_dataframe(self, **options)
+
     # -- value semantics ----------------------------------------------------------------
 
     def _key(self) -> tuple[Any, ...]:

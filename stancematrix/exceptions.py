@@ -24,6 +24,7 @@ __all__ = [
     "UnknownKeyError",
     "UnknownSourceError",
     "UnknownStanceError",
+    "UnsupportedFormatError",
 ]
 
 
@@ -182,6 +183,21 @@ class ReadError(StanceMatrixError, ValueError):
         if field is not None:
             where += f": {field}"
         super().__init__(f"{where}: {reason}")
+
+
+class UnsupportedFormatError(StanceMatrixError, ValueError):
+    """No renderer or reader has this format name or file extension.
+
+    Attributes:
+        format: The format name or file extension asked for.
+        formats: The names of the formats that exist (for reading, those that can be read).
+    """
+
+    def __init__(self, format: str, formats: Iterable[str], *, reading: bool = False) -> None:
+        self.format = format
+        self.formats = tuple(formats)
+        what = "readable format" if reading else "format"
+        super().__init__(f"unsupported {what} {format!r}; choose one of {', '.join(self.formats)}")
 
 
 class PatchConflictError(StanceMatrixError, ValueError):

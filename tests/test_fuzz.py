@@ -31,6 +31,7 @@ Writer = Callable[[sm.StanceMatrix], str]
 # (name, read bytes, write text) for every reader/writer pair the library has.
 FORMATS: list[tuple[str, Reader, Writer]] = [
     ("json", sm.read_json, sm.StanceMatrix.to_json),
+    ("csv", sm.read_csv, sm.StanceMatrix.to_csv),
 ]
 
 

@@ -303,6 +303,19 @@ class TestCellIndex:
                 for i in range(0, 60, 7):
                     assert ((a, i) in filled) == bool(m.claims(f"A{a}", f"I{i}"))
 
+    @given(matrices(max_claims=30))
+    def test_spans_match_a_scan(self, m):
+        """Each cell's and each actor's claims are what a scan of all claims finds, and the
+        index knows whether any cell holds two claims."""
+        claims = list(m)
+        for a in m.actors:
+            assert [c for c in claims if c.actor == a.key] == list(m.claims(a.key))
+            for i in m.issues:
+                expected = [c for c in claims if (c.actor, c.issue) == (a.key, i.key)]
+                assert expected == list(m.claims(a.key, i.key))
+        cells = [(c.actor, c.issue) for c in claims]
+        assert (len(set(cells)) == len(cells)) == m._cells.single
+
 
 class TestValidationLaws:
     @given(matrices(min_claims=1), st.data())

@@ -1,0 +1,222 @@
+"""HTML: the matrix as a coloured grid, as a self-contained page or a fragment.
+
+Each cell is coloured on a diverging scale from the scale's lowest value (red) through
+its midpoint (light grey) to its highest (blue), by the mean value of the claims behind
+it; a cell whose claims disagree gets a dashed border, a cell whose claims report no
+position is hatched, and a cell without claims is left blank. Each cell's tooltip (its
+``title``) lists every claim with its stance, summary, source and date. A legend and the
+numbered source list follow the grid. All text is escaped, nothing is fetched and there
+is no script: the page works offline and data cannot inject markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+from stancematrix._escape import html_text
+from stancematrix._layout import Cell, Labels, grid
+
+if TYPE_CHECKING:
+    from stancematrix._matrix import StanceMatrix
+    from stancematrix._model import Position, Source
+
+__all__ = ["EXTENSIONS", "NAME", "render"]
+
+NAME: Final = "html"
+EXTENSIONS: Final = (".html", ".htm")
+
+_NEGATIVE: Final = (178, 24, 43)  # ColorBrewer RdBu ends
+_MIDDLE: Final = (247, 247, 247)
+_POSITIVE: Final = (33, 102, 172)
+
+_STYLE: Final = """
+.stancematrix { font-family: system-ui, sans-serif; color: #222; }
+.stancematrix table.sm-grid { border-collapse: collapse; margin: 0.5em 0; }
+.stancematrix .sm-grid th, .stancematrix .sm-grid td {
+  border: 1px solid #ccc; padding: 0.35em 0.6em; vertical-align: top; max-width: 18em; }
+.stancematrix .sm-grid thead th { background: #eee; }
+.stancematrix .sm-grid tbody th { background: #f6f6f6; text-align: left; }
+.stancematrix td.sm-cell { text-align: center; }
+.stancematrix td.sm-mixed { border: 2px dashed #555; }
+.stancematrix td.sm-none, .stancematrix .sm-swatch.sm-none {
+  background: repeating-linear-gradient(45deg, #ddd 0 4px, #fff 4px 8px); color: #555;
+  font-style: italic; }
+.stancematrix td.sm-empty { background: #fff; }
+.stancematrix .sm-legend { display: flex; flex-wrap: wrap; gap: 0.8em; padding: 0;
+  list-style: none; }
+.stancematrix .sm-swatch { display: inline-block; width: 1.2em; height: 1.2em;
+  border: 1px solid #999; vertical-align: middle; margin-right: 0.3em; }
+.stancematrix .sm-swatch.sm-empty { background: #fff; }
+"""
+
+
+def _mix(t: float) -> tuple[int, int, int]:
+    """The colour at *t* in [-1, 1] on the red–grey–blue scale."""
+    end = _POSITIVE if t > 0 else _NEGATIVE
+    t = min(abs(t), 1.0)
+    red, green, blue = (round(m + (e - m) * t) for m, e in zip(_MIDDLE, end, strict=True))
+    return red, green, blue
+
+
+def _colour(value: float, low: float, middle: float, high: float) -> tuple[str, str]:
+    """Background and text colour for a value on a scale."""
+    half = (high - low) / 2 or 1.0
+    t = (value - middle) / half
+    red, green, blue = _mix(t)
+    text = "#fff" if abs(t) > 0.6 else "#222"
+    return f"#{red:02x}{green:02x}{blue:02x}", text
+
+
+def _source_line(source: Source) -> str:
+    parts = [f"<strong>{html_text(source.title)}</strong>"]
+    parts.extend(html_text(extra) for extra in (source.author, source.publisher) if extra)
+    if source.published is not None:
+        parts.append(html_text(str(source.published)))
+    if source.document:
+        parts.append(f"<code>{html_text(source.document)}</code>")
+    return (
+        f'<li id="sm-source-{html_text(source.id)}">'
+        f"<code>{html_text(source.id)}</code>: " + ", ".join(parts) + "</li>"
+    )
+
+
+def _tooltip(claims: Sequence[Position], matrix: StanceMatrix) -> str:
+    lines = []
+    for claim in claims:
+        line = claim.stance
+        if claim.summary:
+            line += f" — {claim.summary}"
+        line += f"\nsource: {matrix.source(claim.source).title} ({claim.source})"
+        if claim.date is not None:
+            line += f"\ndate: {claim.date}"
+        lines.append(line)
+    return "\n\n".join(lines)
+
+
+def render(
+    matrix: StanceMatrix,
+    *,
+    page: bool = True,
+    title: str | None = None,
+    transpose: bool = False,
+    actors: Sequence[str] | None = None,
+    issues: Sequence[str] | None = None,
+    cell: Cell = "stance",
+    as_of: Any = None,
+    labels: Labels = "name",
+    actor_labels: Mapping[str, str] | None = None,
+    issue_labels: Mapping[str, str] | None = None,
+    corner: str | None = None,
+) -> str:
+    """Render *matrix* as HTML.
+
+    Args:
+        matrix: The matrix.
+        page: A complete page (the default) or a ``<div class="stancematrix">`` fragment
+            to embed (it carries its own ``<style>``).
+        title: The heading and page title (default: the ``title`` metadata, if any).
+        transpose: Rows are actors and columns issues (default: the reverse).
+        actors: Keys or aliases of the actors to show, in order (default: all).
+        issues: Keys or aliases of the issues to show, in order (default: all).
+        cell: What a cell shows: ``"stance"``, ``"symbol"``, ``"summary"`` or ``"both"``.
+        as_of: Show only the claims that hold on this date (see ``StanceMatrix.as_of``).
+        labels: Label actors and issues by ``"name"`` (names and titles) or ``"key"``.
+        actor_labels: Actor key or alias → header label, overriding *labels*.
+        issue_labels: Issue key or alias → row label, overriding *labels*.
+        corner: The top-left header (default ``"Issue"``, or ``"Actor"`` transposed).
+    """
+    layout = grid(
+        matrix,
+        transpose=transpose,
+        actors=actors,
+        issues=issues,
+        cell=cell,
+        as_of=as_of,
+        labels=labels,
+        actor_labels=actor_labels,
+        issue_labels=issue_labels,
+        corner=corner,
+    )
+    scale = matrix.scale
+    values = [level.value for level in scale.levels]
+    low, high, middle = scale.minimum, scale.maximum, scale.midpoint
+    if title is None:
+        title = matrix.metadata.get("title")
+    out: list[str] = ['<div class="stancematrix">', f"<style>{_STYLE}</style>"]
+    if title:
+        out.append(f"<h1>{html_text(title)}</h1>")
+    out.append('<table class="sm-grid">')
+    out.append(
+        "<thead><tr>"
+        + f'<th scope="col">{html_text(layout.corner)}</th>'
+        + "".join(f'<th scope="col">{html_text(label)}</th>' for label in layout.column_labels)
+        + "</tr></thead>"
+    )
+    out.append("<tbody>")
+    actor_keys = [matrix.actors[a].key for a in layout.actor_order]
+    issue_keys = [matrix.issues[i].key for i in layout.issue_order]
+    for r, (label, spans) in enumerate(zip(layout.row_labels, layout.spans, strict=True)):
+        cells = [f'<th scope="row">{html_text(label)}</th>']
+        for c, span in enumerate(spans):
+            actor, issue = (
+                (actor_keys[r], issue_keys[c])
+                if layout.transpose
+                else (
+                    actor_keys[c],
+                    issue_keys[r],
+                )
+            )
+            data = f' data-actor="{html_text(actor)}" data-issue="{html_text(issue)}"'
+            claims = layout.claims(span)
+            if not claims:
+                cells.append(f'<td class="sm-cell sm-empty"{data}></td>')
+                continue
+            codes = [scale.code(claim.stance) for claim in claims]
+            known = [values[code] for code in codes if code < len(values)]
+            classes = ["sm-cell"]
+            style = ""
+            if not known:
+                classes.append("sm-none")
+            else:
+                background, foreground = _colour(sum(known) / len(known), low, middle, high)
+                style = f' style="background:{background};color:{foreground}"'
+            if len(set(codes)) > 1:
+                classes.append("sm-mixed")
+            stances = " / ".join(dict.fromkeys(claim.stance for claim in claims))
+            shown = html_text(layout.text(span)).replace("\n", "<br>")
+            cells.append(
+                f'<td class="{" ".join(classes)}"{data} data-stance="{html_text(stances)}"'
+                f'{style} title="{html_text(_tooltip(claims, matrix))}">{shown}</td>'
+            )
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    legend = ['<ul class="sm-legend">']
+    for level in scale.levels:
+        background, _ = _colour(level.value, low, middle, high)
+        symbol = f" ({html_text(level.symbol)})" if level.symbol else ""
+        legend.append(
+            f'<li><span class="sm-swatch" style="background:{background}"></span>'
+            f"{html_text(level.label)}{symbol}</li>"
+        )
+    legend.append(
+        f'<li><span class="sm-swatch sm-none"></span>{html_text(scale.unknown)}</li>'
+        '<li><span class="sm-swatch sm-empty"></span>no claim</li>'
+        '<li><span class="sm-swatch" style="border:2px dashed #555"></span>'
+        "claims disagree</li></ul>"
+    )
+    out.extend(legend)
+    used = dict.fromkeys(matrix._source[n] for row in layout.spans for s in row for n in range(*s))
+    if used:
+        out.append('<h2>Sources</h2><ol class="sm-sources">')
+        out.extend(_source_line(matrix.sources[s]) for s in sorted(used))
+        out.append("</ol>")
+    out.append("</div>")
+    body = "\n".join(out)
+    if not page:
+        return body + "\n"
+    head_title = html_text(title or "Stance matrix")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{head_title}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )

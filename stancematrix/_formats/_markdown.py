@@ -1,0 +1,379 @@
+"""Markdown: GitHub-flavoured pipe tables out, and pipe tables read back from documents.
+
+Rendering writes one pipe table (``| Issue | United States | Russia |``, then
+``|---|---|---|``, then one row per issue) with every label and cell escaped by
+:func:`stancematrix._escape.markdown_cell`, so pipes, newlines, backslashes, emphasis,
+code, links and raw HTML in the data show as text and cannot break the table. With
+``citations=True`` each cell ends with GFM footnote markers (``[^1]``) for the sources
+behind it, and the sources are listed as numbered footnotes under the table.
+
+Reading finds every pipe table in a document: a header row, a delimiter row
+(``|---|:-:|``) and the rows after it up to the first line without a ``|`` (articles
+often put text straight after a table). The first column holds row labels (issues), the
+other headers name actors; each non-empty cell becomes a claim whose summary is the cell's
+text (escapes, entities and ``<br>`` undone) and whose stance is the scale's "no position
+reported" unless ``stances`` maps the cell text to a label.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal, overload
+
+from stancematrix._escape import markdown_cell, unescape_markdown_cell
+from stancematrix._io import Input, read_text
+from stancematrix._layout import Cell, Labels, grid
+from stancematrix._matrix import StanceMatrix, _Located
+from stancematrix._model import Actor, Issue, Position, Source
+from stancematrix._scale import Scale
+from stancematrix.exceptions import ReadError, StanceMatrixError
+
+if TYPE_CHECKING:
+    from stancematrix._model import Position as _Position
+
+__all__ = ["EXTENSIONS", "NAME", "read", "render"]
+
+NAME: Final = "markdown"
+EXTENSIONS: Final = (".md", ".markdown")
+
+
+def _row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _citation(source: Source) -> str:
+    parts = [source.title]
+    by = ", ".join(p for p in (source.author, source.publisher) if p)
+    if by:
+        parts.append(by)
+    if source.published is not None:
+        parts.append(str(source.published))
+    if source.document is not None:
+        parts.append(source.document)
+    return f"{source.id}: " + " — ".join(parts)
+
+
+def render(
+    matrix: StanceMatrix,
+    *,
+    citations: bool = False,
+    transpose: bool = False,
+    actors: Sequence[str] | None = None,
+    issues: Sequence[str] | None = None,
+    cell: Cell = "stance",
+    as_of: Any = None,
+    labels: Labels = "name",
+    actor_labels: Mapping[str, str] | None = None,
+    issue_labels: Mapping[str, str] | None = None,
+    corner: str | None = None,
+) -> str:
+    """Render *matrix* as a GitHub-flavoured Markdown pipe table.
+
+    Args:
+        matrix: The matrix.
+        citations: Add footnote markers (``[^1]``) to each cell for the sources behind it
+            and list those sources, numbered in order of first citation, under the table.
+        transpose: Rows are actors and columns issues (default: the reverse).
+        actors: Keys or aliases of the actors to show, in order (default: all).
+        issues: Keys or aliases of the issues to show, in order (default: all).
+        cell: What a cell shows: ``"stance"``, ``"symbol"``, ``"summary"`` or ``"both"``.
+        as_of: Show only the claims that hold on this date (see ``StanceMatrix.as_of``).
+        labels: Label actors and issues by ``"name"`` (names and titles) or ``"key"``.
+        actor_labels: Actor key or alias → header label, overriding *labels*.
+        issue_labels: Issue key or alias → row label, overriding *labels*.
+        corner: The top-left header (default ``"Issue"``, or ``"Actor"`` transposed).
+    """
+    layout = grid(
+        matrix,
+        transpose=transpose,
+        actors=actors,
+        issues=issues,
+        cell=cell,
+        as_of=as_of,
+        labels=labels,
+        actor_labels=actor_labels,
+        issue_labels=issue_labels,
+        corner=corner,
+    )
+    cache: dict[str, str] = {}
+
+    def escape(text: str) -> str:
+        out = cache.get(text)
+        if out is None:
+            out = cache[text] = markdown_cell(text)
+        return out
+
+    lines = [
+        _row([escape(layout.corner), *map(escape, layout.column_labels)]),
+        "|" + "---|" * (len(layout.column_labels) + 1),
+    ]
+    numbers: dict[int, int] = {}
+    source_column = matrix._source
+    text = layout.text
+    for label, spans in zip(layout.row_labels, layout.spans, strict=True):
+        cells = [escape(label)]
+        for span in spans:
+            shown = escape(text(span))
+            if citations:
+                for s in dict.fromkeys(source_column[n] for n in range(*span)):
+                    number = numbers.setdefault(s, len(numbers) + 1)
+                    shown += f"[^{number}]"
+            cells.append(shown)
+        lines.append(_row(cells))
+    if numbers:
+        lines.append("")
+        lines.extend(
+            f"[^{number}]: {markdown_cell(_citation(matrix.sources[s]))}"
+            for s, number in numbers.items()
+        )
+    return "\n".join(lines) + "\n"
+
+
+# -- reading --------------------------------------------------------------------------------
+
+_DELIMITER = re.compile(r"\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*")
+
+
+def _split(line: str) -> list[str] | None:
+    """The raw cells of a table line, or None if it has no unescaped pipe."""
+    cells: list[str] = []
+    current: list[str] = []
+    piped = ends_with_pipe = False
+    chars = iter(line.strip())
+    for char in chars:
+        ends_with_pipe = False
+        if char == "\\":
+            current.append(char)
+            current.append(next(chars, ""))
+        elif char == "|":
+            piped = ends_with_pipe = True
+            cells.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    if not piped:
+        return None
+    cells.append("".join(current))
+    if line.strip().startswith("|"):
+        cells.pop(0)
+    if ends_with_pipe:
+        cells.pop()
+    return [cell.strip() for cell in cells]
+
+
+class _Table:
+    def __init__(self, line: int, header: list[str]) -> None:
+        self.line = line
+        self.header = header
+        self.rows: list[tuple[int, list[str]]] = []
+
+
+def _tables(lines: list[str], name: str, problems: list[ReadError] | None) -> list[_Table]:
+    tables: list[_Table] = []
+    i = 0
+    while i + 1 < len(lines):
+        header = _split(lines[i])
+        if header is None or not _DELIMITER.fullmatch(lines[i + 1]):
+            i += 1
+            continue
+        delimiter = _split(lines[i + 1]) or []
+        if len(delimiter) != len(header):
+            i += 1
+            continue
+        table = _Table(i + 1, [unescape_markdown_cell(c) for c in header])
+        i += 2
+        while i < len(lines):
+            cells = _split(lines[i])
+            if cells is None or not lines[i].strip():
+                break
+            if len(cells) != len(header):
+                error = ReadError(
+                    f"ragged row: {len(cells)} cells where the header has {len(header)}",
+                    source=name,
+                    line=i + 1,
+                    column=1,
+                    value=lines[i],
+                )
+                if problems is None:
+                    raise error
+                problems.append(error)
+            else:
+                table.rows.append((i + 1, [unescape_markdown_cell(c) for c in cells]))
+            i += 1
+        tables.append(table)
+    return tables
+
+
+@overload
+def read(
+    source: Input,
+    *,
+    actors: Mapping[str, str] | None = ...,
+    issues: Mapping[str, str] | None = ...,
+    stances: Mapping[str, str] | None = ...,
+    scale: Scale | None = ...,
+    cite: Source | str | None = ...,
+    lenient: Literal[False] = ...,
+) -> StanceMatrix: ...
+@overload
+def read(
+    source: Input,
+    *,
+    actors: Mapping[str, str] | None = ...,
+    issues: Mapping[str, str] | None = ...,
+    stances: Mapping[str, str] | None = ...,
+    scale: Scale | None = ...,
+    cite: Source | str | None = ...,
+    lenient: Literal[True],
+) -> tuple[StanceMatrix, list[ReadError]]: ...
+def read(
+    source: Input,
+    *,
+    actors: Mapping[str, str] | None = None,
+    issues: Mapping[str, str] | None = None,
+    stances: Mapping[str, str] | None = None,
+    scale: Scale | None = None,
+    cite: Source | str | None = None,
+    lenient: bool = False,
+) -> StanceMatrix | tuple[StanceMatrix, list[ReadError]]:
+    """Read the claims in a document's pipe tables (see the module docs).
+
+    Args:
+        source: A path, an open file, bytes (gzip is recognised) or the Markdown text.
+        actors: Header label → actor key. Without it every header is an actor key; with
+            it, columns whose header is not in it are left out, as are tables none of
+            whose headers are in it.
+        issues: Row label → issue key; labels not in it are issue keys themselves. Each
+            issue's title and proposition are its first row label.
+        stances: Cell text → stance label; other cells get the scale's unknown label.
+        scale: The scale (default :meth:`Scale.five_point`).
+        cite: The source every claim cites: a :class:`Source`, or an id for one titled by
+            the id. By default one named after the file (``"<string>"`` for text).
+        lenient: Instead of raising at the first problem, leave out the rows and claims
+            that have one and return ``(matrix, problems)``.
+
+    Raises:
+        ReadError: On a ragged row, an empty or clashing label, a stance off the scale,
+            a repeated claim, or unreadable input; it names the file, line and column.
+    """
+    text, name = read_text(source, looks_like_text="|#")
+    problems: list[ReadError] | None = [] if lenient else None
+    scale = Scale.five_point() if scale is None else scale
+    if cite is None:
+        cite = Source(os.path.basename(name) or name, os.path.basename(name) or name)
+    elif isinstance(cite, str):
+        cite = Source(cite, cite)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    actor_list: dict[str, Actor] = {}
+    issue_list: dict[str, Issue] = {}
+    claims: list[_Position] = []
+    where: list[tuple[int, int, str]] = []
+    declared: dict[tuple[str, str], tuple[int, int]] = {}  # where each key first appears
+
+    def fail(error: ReadError) -> None:
+        if problems is None:
+            raise error
+        problems.append(error)
+
+    for table in _tables(lines, name, problems):
+        columns: list[tuple[int, str]] = []
+        for c, label in enumerate(table.header[1:], start=1):
+            key = label if actors is None else actors.get(label)
+            if key is not None:
+                columns.append((c, key))
+        if not columns:
+            continue
+        try:
+            for c, key in columns:
+                if key not in actor_list:
+                    actor_list[key] = Actor(key, table.header[c])
+                    declared[("actors", key)] = (table.line, c + 1)
+        except StanceMatrixError as error:
+            fail(_error(str(error), name, table.line, c + 1, table.header[c]))
+            continue
+        for line, cells in table.rows:
+            label = cells[0]
+            key = label if issues is None else issues.get(label, label)
+            if key not in issue_list:
+                try:
+                    issue_list[key] = Issue(key, label, label)
+                    declared[("issues", key)] = (line, 1)
+                except StanceMatrixError as error:
+                    fail(_error(str(error), name, line, 1, label))
+                    continue
+            for c, actor in columns:
+                cell = cells[c]
+                if not cell:
+                    continue
+                stance = scale.unknown if stances is None else stances.get(cell, scale.unknown)
+                try:
+                    claims.append(Position(actor, key, stance, cite.id, summary=cell))
+                except StanceMatrixError as error:
+                    fail(_error(str(error), name, line, c + 1, cell))
+                    continue
+                where.append((line, c + 1, cell))
+    return _finish(
+        claims,
+        where,
+        actor_list,
+        issue_list,
+        declared,
+        cite,
+        scale,
+        name,
+        problems,
+        lenient=lenient,
+    )
+
+
+def _error(reason: str, name: str, line: int, column: int, value: str) -> ReadError:
+    return ReadError(reason, source=name, line=line, column=column, value=value)
+
+
+def _finish(
+    claims: list[Position],
+    where: list[tuple[int, int, str]],
+    actors: Mapping[str, Actor],
+    issues: Mapping[str, Issue],
+    declared: Mapping[tuple[str, str], tuple[int, int]],
+    cite: Source,
+    scale: Scale,
+    name: str,
+    problems: list[ReadError] | None,
+    *,
+    lenient: bool,
+) -> StanceMatrix | tuple[StanceMatrix, list[ReadError]]:
+    actor_values = list(actors.values())
+    issue_values = list(issues.values())
+    while True:
+        try:
+            matrix = StanceMatrix._build(claims, actor_values, issue_values, [cite], scale, None)
+        except _Located as located:
+            if located.part == "claims":
+                line, column, value = where[located.index]
+                error = _error(str(located.error), name, line, column, value)
+            else:
+                entry = (actor_values if located.part == "actors" else issue_values)[located.index]
+                line, column = declared[located.part, entry.key]
+                error = _error(str(located.error), name, line, column, entry.key)
+            if problems is None:
+                raise error from located.error
+            problems.append(error)
+            if located.part == "claims":
+                del claims[located.index], where[located.index]
+            elif located.part == "actors":
+                gone = actor_values.pop(located.index).key
+                keep = [k for k, c in enumerate(claims) if c.actor != gone]
+                claims[:] = [claims[k] for k in keep]
+                where[:] = [where[k] for k in keep]
+            else:
+                gone = issue_values.pop(located.index).key
+                keep = [k for k, c in enumerate(claims) if c.issue != gone]
+                claims[:] = [claims[k] for k in keep]
+                where[:] = [where[k] for k in keep]
+            continue
+        if lenient:
+            return matrix, problems or []
+        return matrix

@@ -1,0 +1,144 @@
+"""pandas interop: matrices to DataFrames and back (the optional ``pandas`` extra).
+
+pandas is imported only when one of these functions is called, so stancematrix imports
+and works without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from stancematrix._layout import Cell, Labels, grid
+from stancematrix.exceptions import InvalidValueError
+
+from . import _csv
+
+if TYPE_CHECKING:
+    from stancematrix._matrix import StanceMatrix
+    from stancematrix._model import Source
+    from stancematrix._scale import Scale
+
+__all__ = ["from_dataframe", "to_dataframe"]
+
+_LONG = ("actor", "issue", "stance", "source", "date", "summary", "quote", "note")
+
+
+def _pandas() -> Any:
+    try:
+        import pandas  # type: ignore[import-untyped,unused-ignore]
+    except ImportError as error:  # pragma: no cover - exercised only without pandas
+        raise ImportError(
+            "pandas is needed for DataFrames: pip install 'stancematrix[pandas]'"
+        ) from error
+    return pandas
+
+
+def to_dataframe(
+    matrix: StanceMatrix,
+    *,
+    layout: Literal["long", "wide"] = "long",
+    transpose: bool = False,
+    actors: Sequence[str] | None = None,
+    issues: Sequence[str] | None = None,
+    cell: Cell = "stance",
+    as_of: Any = None,
+    labels: Labels = "key",
+) -> Any:
+    """*matrix* as a pandas DataFrame.
+
+    Args:
+        matrix: The matrix.
+        layout: ``"long"``: one row per claim with the columns ``actor``, ``issue``,
+            ``stance``, ``source``, ``date`` (text such as ``"2025-03"``), ``summary``,
+            ``quote`` and ``note`` (None where empty). ``"wide"``: the grid of the shared
+            layout options, indexed by issue (or actor, transposed), one column per actor.
+        transpose: Rows are actors and columns issues (default: the reverse); wide layout only.
+        actors: Keys or aliases of the actors to show, in order (default: all).
+        issues: Keys or aliases of the issues to show, in order (default: all).
+        cell: What a cell shows: ``"stance"``, ``"symbol"``, ``"summary"`` or ``"both"``.
+        as_of: Show only the claims that hold on this date (see ``StanceMatrix.as_of``).
+        labels: Label actors and issues by ``"key"`` (the default here) or ``"name"``.
+
+    Raises:
+        ImportError: If pandas is not installed.
+        InvalidValueError: If *layout* is not ``"long"`` or ``"wide"``.
+    """
+    pandas = _pandas()
+    if layout == "long":
+        rows = [
+            (
+                c.actor,
+                c.issue,
+                c.stance,
+                c.source,
+                None if c.date is None else str(c.date),
+                c.summary,
+                c.quote,
+                c.note,
+            )
+            for c in matrix
+        ]
+        return pandas.DataFrame.from_records(rows, columns=list(_LONG))
+    if layout != "wide":
+        raise InvalidValueError("layout", layout, "must be 'long' or 'wide'")
+    table = grid(
+        matrix,
+        transpose=transpose,
+        actors=actors,
+        issues=issues,
+        cell=cell,
+        as_of=as_of,
+        labels=labels,
+    )
+    frame = pandas.DataFrame(table.texts(), columns=table.column_labels, index=table.row_labels)
+    frame.index.name = table.corner
+    return frame
+
+
+def from_dataframe(
+    frame: Any,
+    *,
+    columns: Mapping[str, str | Sequence[str]] | None = None,
+    scale: Scale | None = None,
+    stances: Mapping[str, str] | None = None,
+    cite: Source | str | None = None,
+    metadata: Mapping[str, str] | None = None,
+) -> StanceMatrix:
+    """Build a matrix from a long DataFrame, with the CSV reader's column mapping.
+
+    Args:
+        frame: A pandas DataFrame, one claim per row.
+        columns: Field → column name(s), as for :func:`stancematrix.read_csv`; by
+            default the long layout of :func:`to_dataframe` (``actor``, ``issue``,
+            ``stance``, and ``source``, ``date``, ``summary``, ``quote``, ``note`` where
+            present).
+        scale: The scale, as for :func:`stancematrix.read_csv`.
+        stances: Cell value → stance label, as for :func:`stancematrix.read_csv`.
+        cite: The source claims cite without a ``source`` column (default ``"dataframe"``).
+        metadata: Metadata for the matrix.
+
+    Values are read as their ``str()``; missing values (NaN, None, NaT) count as empty
+    cells. Errors name row ``k`` (0-based) as line ``k + 2``, as in the equivalent CSV.
+
+    Raises:
+        ReadError: As :func:`stancematrix.read_csv` does for a mapped table.
+    """
+    _pandas()
+    if columns is None:
+        columns = {field: field for field in _LONG if field in frame.columns}
+    header = [str(column) for column in frame.columns]
+    values = [
+        tuple(frame[column].astype(str).where(frame[column].notna(), ""))
+        for column in frame.columns
+    ]
+    return _csv.read_columns(
+        header,
+        values,
+        name="<dataframe>",
+        columns=columns,
+        scale=scale,
+        stances=stances,
+        cite="dataframe" if cite is None else cite,
+        metadata=metadata,
+    )
