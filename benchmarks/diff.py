@@ -7,8 +7,9 @@ Usage::
     python benchmarks/diff.py --limit 100000        # the first 100,000 votes only
 
 Snapshot A is every vote: ``load_dataset("unga")`` where the package has it, otherwise
-``votes.csv.gz`` read with the csv module into the columnar constructor; snapshot B is A with 5% of the votes changed, 1% removed and 1% added in
-cells A leaves empty (seed 5). Each tool diffs A against B in memory:
+``votes.csv.gz`` read with the csv module into the columnar constructor. Snapshot B is A
+with 5% of the votes changed, 1% removed and 1% added in cells A leaves empty (seed 5).
+Each tool diffs A against B in memory:
 
 - ``sm.diff(A, B)``;
 - pandas: an outer merge of two DataFrames (rcid, country, vote) on (rcid, country) with
