@@ -5,6 +5,7 @@ from ._agreement import agreement, agreement_matrix, blocs
 from ._compare import compare
 from ._datasets import dataset_names, load_dataset
 from ._dates import PartialDate, Period, Precision
+from ._diff import MatrixDiff, diff, read_diff
 from ._formats import read, render
 from ._formats._csv import read as read_csv
 from ._formats._markdown import read as read_markdown
@@ -21,6 +22,7 @@ __all__ = [
     "Actor",
     "Issue",
     "Level",
+    "MatrixDiff",
     "PartialDate",
     "Period",
     "Position",
@@ -39,12 +41,14 @@ __all__ = [
     "coverage",
     "dataset_names",
     "deadlocks",
+    "diff",
     "exceptions",
     "from_dataframe",
     "load_dataset",
     "polarization",
     "read",
     "read_csv",
+    "read_diff",
     "read_json",
     "read_markdown",
     "render",

@@ -35,6 +35,7 @@ from .exceptions import (
 
 if TYPE_CHECKING:
     from ._compare import Shifts, Timeline
+    from ._diff import MatrixDiff
 
 __all__ = ["StanceMatrix"]
 
@@ -1293,6 +1294,40 @@ class StanceMatrix:
         from ._compare import shifts
 
         return shifts(self, actor, issue)
+
+    # -- diff ---------------------------------------------------------------------------
+
+    def changes(
+        self,
+        since: PartialDate | datetime.date | str,
+        until: PartialDate | datetime.date | str,
+        *,
+        stance_only: bool = False,
+        ignore_case: bool = False,
+        ignore_whitespace: bool = False,
+        actors: Iterable[str] | None = None,
+        issues: Iterable[str] | None = None,
+    ) -> MatrixDiff:
+        """What changed between two dates: ``diff(self.as_of(since), self.as_of(until))``.
+
+        The keyword options are those of :func:`stancematrix.diff`.
+
+        Raises:
+            InvalidValueError: If *since* or *until* is not a date.
+            UnknownActorError, UnknownIssueError: If *actors* or *issues* names an
+                unknown one.
+        """
+        from ._diff import diff
+
+        return diff(
+            self.as_of(since),
+            self.as_of(until),
+            stance_only=stance_only,
+            ignore_case=ignore_case,
+            ignore_whitespace=ignore_whitespace,
+            actors=actors,
+            issues=issues,
+        )
 
     # -- output -------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ __all__ = [
     "DuplicateClaimError",
     "DuplicateKeyError",
     "InvalidValueError",
+    "PatchConflictError",
     "ReadError",
     "StanceMatrixError",
     "UnknownActorError",
@@ -197,3 +198,31 @@ class UnsupportedFormatError(StanceMatrixError, ValueError):
         self.formats = tuple(formats)
         what = "readable format" if reading else "format"
         super().__init__(f"unsupported {what} {format!r}; choose one of {', '.join(self.formats)}")
+
+
+class PatchConflictError(StanceMatrixError, ValueError):
+    """A diff was applied to a matrix that does not hold what the diff's old side holds.
+
+    Raised before anything is built, so a conflict never leaves a half-patched result.
+
+    Attributes:
+        reason: What did not match.
+        actor: The actor key of the conflicting cell, where the conflict is in a cell.
+        issue: The issue key of the conflicting cell, where the conflict is in a cell.
+        key: The key of the conflicting actor, issue, source or metadata entry, where the
+            conflict is in one.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        actor: str | None = None,
+        issue: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.actor = actor
+        self.issue = issue
+        self.key = key
+        super().__init__(f"patch conflict: {reason}")

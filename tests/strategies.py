@@ -92,6 +92,93 @@ def matrices(draw: st.DrawFn, min_claims: int = 0, max_claims: int = 12) -> sm.S
     )
 
 
+@st.composite
+def matrix_pairs(draw: st.DrawFn, max_claims: int = 12) -> tuple[sm.StanceMatrix, sm.StanceMatrix]:
+    """A matrix and an edited copy on the same scale: claims kept, dropped, changed
+    (stance, text, date, source) or added; actors, issues and sources added, removed,
+    renamed or reordered; metadata edited."""
+    old = draw(matrices(max_claims=max_claims))
+    scale = old.scale
+
+    def edit_entries(entries, key, rename, fresh):
+        kept = [e for e in entries if draw(st.integers(0, 4))]  # mostly kept
+        kept = [
+            attrs.evolve(e, **{rename: draw(names)}) if not draw(st.integers(0, 3)) else e
+            for e in kept
+        ]
+        taken = {key(e).casefold() for e in entries}
+        for _ in range(draw(st.integers(0, 2))):
+            k = draw(names.filter(lambda n: n.casefold() not in taken))
+            taken.add(k.casefold())
+            kept.insert(draw(st.integers(0, len(kept))), fresh(k))
+        if draw(st.booleans()) and len(kept) > 1:
+            kept = draw(st.permutations(kept))
+        return kept or list(entries[:1])
+
+    actors = edit_entries(old.actors, lambda a: a.key, "name", lambda k: sm.Actor(k, draw(names)))
+    issues = edit_entries(
+        old.issues,
+        lambda i: i.key,
+        "title",
+        lambda k: sm.Issue(k, draw(names), draw(texts.map(str.strip).filter(bool))),
+    )
+    sources = edit_entries(
+        old.sources, lambda s: s.id, "title", lambda k: sm.Source(k, draw(names))
+    )
+    actor_keys = {a.key for a in actors}
+    issue_keys = {i.key for i in issues}
+    source_ids = [s.id for s in sources]
+    claims = []
+    for claim in old:
+        if claim.actor not in actor_keys or claim.issue not in issue_keys:
+            continue
+        if claim.source not in source_ids:
+            claim = attrs.evolve(claim, source=draw(st.sampled_from(source_ids)))
+        action = draw(st.sampled_from(["keep", "keep", "drop", "stance", "text", "date", "source"]))
+        if action == "drop":
+            continue
+        if action == "stance":
+            claim = attrs.evolve(claim, stance=draw(st.sampled_from(scale.labels)))
+        elif action == "text":
+            claim = attrs.evolve(
+                claim,
+                summary=draw(optional_texts),
+                quote=draw(optional_texts),
+                note=draw(optional_texts),
+            )
+        elif action == "date":
+            claim = attrs.evolve(claim, date=draw(st.none() | periods()))
+        elif action == "source":
+            claim = attrs.evolve(claim, source=draw(st.sampled_from(source_ids)))
+        claims.append(claim)
+    new_claim = st.builds(
+        sm.Position,
+        actor=st.sampled_from(sorted(actor_keys)),
+        issue=st.sampled_from(sorted(issue_keys)),
+        stance=st.sampled_from(scale.labels),
+        source=st.sampled_from(source_ids),
+        summary=optional_texts,
+        quote=optional_texts,
+        date=st.none() | periods(),
+        note=optional_texts,
+    )
+    claims += draw(st.lists(new_claim, max_size=4))
+    metadata = dict(old.metadata)
+    if draw(st.booleans()):
+        metadata = draw(st.dictionaries(names, texts, max_size=2))
+    new = sm.StanceMatrix.from_positions(
+        list(dict.fromkeys(claims)),
+        actors=actors,
+        issues=issues,
+        sources=sources,
+        scale=scale,
+        metadata=metadata,
+    )
+    if draw(st.booleans()):
+        old, new = new, old
+    return old, new
+
+
 # Text a renderer must not let loose: table and markup syntax, formula triggers, escape
 # sequences, line breaks and wide characters, alone or mixed with any text.
 hostile_texts = (
