@@ -15,14 +15,13 @@ A claim is shown as ``stance (source, date)``; its text fields appear where they
 from __future__ import annotations
 
 import csv
-import html
 import io
-import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from tabulate import tabulate
 
+from ._escape import html_text, markdown_cell, neutralise_formula, terminal_text
 from ._model import Position
 from .exceptions import InvalidValueError
 
@@ -45,41 +44,6 @@ class _Row(NamedTuple):
     what: str  # the change in words: "reversed by 3", "stance, date", "added" …
     old: str
     new: str
-
-
-# -- escaping (private until the shared helpers of the formats module are merged) ---------
-
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_MARKDOWN_SPECIAL = re.compile(r"([\\|*_`\[\]<>&~!])")
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-
-
-def _terminal(text: str) -> str:
-    """Control characters made visible (ESC as ␛ …), so data cannot drive the terminal."""
-
-    def visible(match: re.Match[str]) -> str:
-        code = ord(match[0])
-        if code < 0x20:
-            return chr(0x2400 + code)
-        return "\u2421" if code == 0x7F else f"<U+{code:04X}>"
-
-    return _CONTROL.sub(visible, text)
-
-
-def _markdown(text: str) -> str:
-    """Text as the inline content of one GFM table cell."""
-    out = _NEWLINE.sub("<br>", _MARKDOWN_SPECIAL.sub(r"\\\1", text))
-    if out != out.strip():
-        lead = out[: len(out) - len(out.lstrip())]
-        trail = out[len(out.rstrip()) :] if out.strip() else ""
-        body = out.strip()
-        out = "".join(f"&#{ord(c)};" for c in lead) + body + "".join(f"&#{ord(c)};" for c in trail)
-    return out
-
-
-def _formula(text: str) -> str:
-    """A ``'`` before text a spreadsheet would run as a formula (reversibly)."""
-    return "'" + text if re.match(r"'*[=+\-@\t\r]", text) else text
 
 
 # -- the rows -----------------------------------------------------------------------------
@@ -111,12 +75,10 @@ def _claim(claim: Position | None) -> str:
     return f"{claim.stance} ({where})"
 
 
-def _moved(kind: str | None, size: float) -> str:
+def _moved(kind: str | None, size: float | None) -> str:
     if kind is None:
         return ""
-    if kind in ("became known", "became unknown"):
-        return kind
-    return f"{kind} by {size:g}"
+    return kind if size is None else f"{kind} by {size:g}"
 
 
 def _rows(diff: MatrixDiff, kinds: Iterable[str] | None, stance_only: bool) -> list[_Row]:
@@ -260,16 +222,18 @@ def _table_rows(rows: list[_Row], section: str) -> tuple[tuple[str, ...], list[l
 # -- renderers ----------------------------------------------------------------------------
 
 
-def to_text(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool) -> str:
+def to_text(
+    diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool, tablefmt: str = "simple"
+) -> str:
     """See :meth:`MatrixDiff.to_text`."""
     rows = _rows(diff, kinds, stance_only)
-    out = [_terminal(diff.summary())]
+    out = [terminal_text(diff.summary())]
     for section, items in _sections(rows):
         headers, cells = _table_rows(items, section)
         table = tabulate(
-            [[_terminal(c) for c in row] for row in cells],
+            [[terminal_text(c) for c in row] for row in cells],
             headers=headers,
-            tablefmt="simple",
+            tablefmt=tablefmt,
             disable_numparse=True,
             maxcolwidths=[None] * (len(headers) - 2) + [48, 48],
         )
@@ -280,43 +244,64 @@ def to_text(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool)
 def to_markdown(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool) -> str:
     """See :meth:`MatrixDiff.to_markdown`."""
     rows = _rows(diff, kinds, stance_only)
-    out = [f"**{_markdown(diff.summary())}**"]
+    out = [f"**{markdown_cell(diff.summary())}**"]
     for section, items in _sections(rows):
         headers, cells = _table_rows(items, section)
         lines = [
             "| " + " | ".join(headers) + " |",
             "|" + "|".join("---" for _ in headers) + "|",
         ]
-        lines += ["| " + " | ".join(_markdown(c) for c in row) + " |" for row in cells]
+        lines += ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in cells]
         out += ["", f"### {section}", "", *lines]
     return "\n".join(out) + "\n"
+
+
+# The matrix HTML's look (its font, grid and ColorBrewer red/blue ends), with a marker
+# per kind of change.
+_STYLE: Final = """
+.stancematrix { font-family: system-ui, sans-serif; color: #222; }
+.stancematrix table.sm-grid { border-collapse: collapse; margin: 0.5em 0; }
+.stancematrix .sm-grid th, .stancematrix .sm-grid td {
+  border: 1px solid #ccc; padding: 0.35em 0.6em; vertical-align: top; max-width: 28em; }
+.stancematrix .sm-grid thead th { background: #eee; text-align: left; }
+.stancematrix tr.sm-reversed td:first-child { border-left: 4px solid #b2182b; }
+.stancematrix tr.sm-hardened td:first-child { border-left: 4px solid #2166ac; }
+.stancematrix tr.sm-softened td:first-child { border-left: 4px solid #92c5de; }
+.stancematrix tr.sm-became-known td:first-child,
+.stancematrix tr.sm-claims-added td:first-child { border-left: 4px solid #4d9221; }
+.stancematrix tr.sm-became-unknown td:first-child,
+.stancematrix tr.sm-claims-removed td:first-child { border-left: 4px solid #999; }
+.stancematrix .sm-summary { font-weight: bold; }
+"""
 
 
 def to_html(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool) -> str:
     """See :meth:`MatrixDiff.to_html`."""
     rows = _rows(diff, kinds, stance_only)
-    e = html.escape
+    e = html_text
     out = [
-        '<section class="stancematrix-diff">',
-        f'<p class="summary">{e(diff.summary())}</p>',
+        '<div class="stancematrix sm-diff">',
+        f"<style>{_STYLE}</style>",
+        f'<p class="sm-summary">{e(diff.summary())}</p>',
     ]
     for section, items in _sections(rows):
         headers, cells = _table_rows(items, section)
         out.append(f"<h3>{e(section)}</h3>")
-        out.append('<table class="stancematrix-diff-table">')
+        out.append('<table class="sm-grid">')
         out.append("<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in headers) + "</tr></thead>")
         out.append("<tbody>")
         for row, cell in zip(items, cells, strict=True):
-            css = row.kind.replace(" ", "-")
+            css = "sm-" + row.kind.replace(" ", "-")
             body = "".join(f"<td>{e(c).replace(chr(10), '<br>')}</td>" for c in cell)
             out.append(f'<tr class="{e(css)}">{body}</tr>')
         out.append("</tbody>")
         out.append("</table>")
-    out.append("</section>")
+    out.append("</div>")
     return "\n".join(out) + "\n"
 
 
 _CSV_HEADER: Final = (
+    "record",
     "part",
     "change",
     "actor",
@@ -332,7 +317,8 @@ _CSV_HEADER: Final = (
 
 def _csv_records(
     diff: MatrixDiff, kinds: Iterable[str] | None, stance_only: bool
-) -> Iterator[tuple[str, ...]]:
+) -> Iterator[list[tuple[str, ...]]]:
+    """Each change as the CSV rows of its fields."""
     chosen = _check_kinds(kinds)
 
     def wanted(kind: str) -> bool:
@@ -351,20 +337,22 @@ def _csv_records(
         if not wanted(shift.kind):
             continue
         old, new = fields(shift.old), fields(shift.new)
-        for name in ("stance", "source", "date"):
-            if old.get(name) or new.get(name):
-                yield (
-                    "shift",
-                    shift.kind,
-                    shift.actor,
-                    shift.issue,
-                    "",
-                    name,
-                    old.get(name, ""),
-                    new.get(name, ""),
-                    shift.kind,
-                    f"{shift.size:g}",
-                )
+        yield [
+            (
+                "shift",
+                shift.kind,
+                shift.actor,
+                shift.issue,
+                "",
+                name,
+                old.get(name, ""),
+                new.get(name, ""),
+                shift.kind,
+                "" if shift.size is None else f"{shift.size:g}",
+            )
+            for name in ("stance", "source", "date")
+            if old.get(name) or new.get(name)
+        ]
     for change in diff.claims:
         if not wanted(f"claims {change.change}"):
             continue
@@ -372,8 +360,8 @@ def _csv_records(
             continue
         old, new = fields(change.old), fields(change.new)
         names = change.fields if change.change == "changed" else tuple(old or new)
-        for name in names:
-            yield (
+        yield [
+            (
                 "claim",
                 change.change,
                 change.actor,
@@ -383,8 +371,10 @@ def _csv_records(
                 old.get(name, ""),
                 new.get(name, ""),
                 change.kind or "" if name == "stance" else "",
-                f"{change.size:g}" if name == "stance" and change.kind else "",
+                f"{change.size:g}" if name == "stance" and change.size is not None else "",
             )
+            for name in names
+        ]
     if stance_only:
         return
     for part, entities in (
@@ -397,8 +387,8 @@ def _csv_records(
                 continue
             side = entity.old if entity.old is not None else entity.new
             names = entity.fields or tuple(n for n in ("name", "title") if hasattr(side, n))
-            for name in names:
-                yield (
+            yield [
+                (
                     part,
                     entity.change,
                     "",
@@ -410,9 +400,11 @@ def _csv_records(
                     "",
                     "",
                 )
+                for name in names
+            ]
     if wanted("metadata changed"):
         for m in diff.metadata:
-            yield ("metadata", "changed", "", "", m.key, "", m.old or "", m.new or "", "", "")
+            yield [("metadata", "changed", "", "", m.key, "", m.old or "", m.new or "", "", "")]
 
 
 def _value(value: object) -> str:
@@ -426,8 +418,10 @@ def _value(value: object) -> str:
 def to_csv(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool) -> str:
     """See :meth:`MatrixDiff.to_csv`."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # "\r\n" (RFC 4180) also makes the writer quote fields holding a lone "\r".
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(_CSV_HEADER)
-    for record in _csv_records(diff, kinds, stance_only):
-        writer.writerow([_formula(cell) for cell in record])
+    for number, rows in enumerate(_csv_records(diff, kinds, stance_only), 1):
+        for row in rows:
+            writer.writerow([str(number), *(neutralise_formula(cell) for cell in row)])
     return buffer.getvalue()

@@ -1301,18 +1301,33 @@ class StanceMatrix:
         self,
         since: PartialDate | datetime.date | str,
         until: PartialDate | datetime.date | str,
-        **options: Any,
+        *,
+        stance_only: bool = False,
+        ignore_case: bool = False,
+        ignore_whitespace: bool = False,
+        actors: Iterable[str] | None = None,
+        issues: Iterable[str] | None = None,
     ) -> MatrixDiff:
         """What changed between two dates: ``diff(self.as_of(since), self.as_of(until))``.
 
-        Keyword options are those of :func:`stancematrix.diff`.
+        The keyword options are those of :func:`stancematrix.diff`.
 
         Raises:
             InvalidValueError: If *since* or *until* is not a date.
+            UnknownActorError, UnknownIssueError: If *actors* or *issues* names an
+                unknown one.
         """
         from ._diff import diff
 
-        return diff(self.as_of(since), self.as_of(until), **options)
+        return diff(
+            self.as_of(since),
+            self.as_of(until),
+            stance_only=stance_only,
+            ignore_case=ignore_case,
+            ignore_whitespace=ignore_whitespace,
+            actors=actors,
+            issues=issues,
+        )
 
     # -- output -------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+
 import attrs
 import pytest
 from hypothesis import given, settings
@@ -42,6 +44,7 @@ def claim(stance, source="a", date=None, actor="US", issue="sanctions", **text):
 
 
 class TestLaws:
+    @settings(max_examples=100)  # generating pairs is the slow part
     @given(matrices())
     def test_diff_with_itself_is_empty(self, m):
         """A matrix differs from itself in nothing."""
@@ -75,6 +78,7 @@ class TestLaws:
         assert hash(d) == hash(back)
         assert d.to_json() == back.to_json()
 
+    @settings(max_examples=100)  # generating pairs is the slow part
     @given(matrix_pairs())
     def test_counts_equal_listed_changes(self, pair):
         """Each count is the number of listed changes of that kind."""
@@ -92,6 +96,7 @@ class TestLaws:
         for kind in SHIFT_KINDS:
             assert len([s for s in d.shifts if s.kind == kind]) == counts[kind]
 
+    @settings(max_examples=100)  # generating pairs is the slow part
     @given(matrix_pairs())
     def test_every_change_is_real(self, pair):
         """Claims listed as removed are in the old matrix, added ones in the new, and a
@@ -108,6 +113,7 @@ class TestLaws:
                 assert some(change.old).actor == some(change.new).actor
                 assert some(change.old).issue == some(change.new).issue
 
+    @settings(max_examples=100)  # generating pairs is the slow part
     @given(matrix_pairs())
     def test_unpaired_cells_have_both_sides(self, pair):
         """An unpaired cell holds removed and added claims and nothing paired by guesswork."""
@@ -117,6 +123,7 @@ class TestLaws:
             assert {"removed", "added"} <= {c.change for c in changes}
             assert all(c.unpaired for c in changes if c.change != "changed")
 
+    @settings(max_examples=100)  # generating pairs is the slow part
     @given(matrix_pairs())
     def test_shifts_state_the_cells_stance(self, pair):
         """A shift's claims are what position() states for the cell on each side."""
@@ -160,12 +167,12 @@ class TestShiftKind:
             ("neutral", "strongly support", "hardened", 2),
             ("strongly oppose", "oppose", "softened", 1),
             ("support", "neutral", "softened", 1),
-            (None, "oppose", "became known", 0),
-            ("no position reported", "neutral", "became known", 0),
-            ("neutral", None, "became unknown", 0),
-            ("support", "no position reported", "became unknown", 0),
-            ("support", "support", None, 0),
-            (None, "no position reported", None, 0),
+            (None, "oppose", "became known", None),
+            ("no position reported", "neutral", "became known", None),
+            ("neutral", None, "became unknown", None),
+            ("support", "no position reported", "became unknown", None),
+            ("support", "support", None, None),
+            (None, "no position reported", None, None),
         ],
     )
     def test_kinds(self, old, new, kind, size):
@@ -401,6 +408,13 @@ class TestTimeDiff:
         m = sm.load_dataset("ukraine")
         assert sm.diff(m.as_of("2025-03"), m.as_of("2025-07")) == m.changes("2025-03", "2025-07")
 
+    def test_changes_takes_the_options(self):
+        """m.changes passes diff's options on."""
+        m = sm.load_dataset("ukraine")
+        expected = sm.diff(m.as_of("2025-03"), m.as_of("2025-07"), actors=["US"], stance_only=True)
+        assert expected == m.changes("2025-03", "2025-07", actors=["US"], stance_only=True)
+        assert {"US"} == {s.actor for s in expected.shifts}
+
     def test_us_shift_in_2025(self):
         """Early- to mid-2025, the US reversed on sanctions and hardened on military aid,
         each shown with the source on both sides."""
@@ -455,3 +469,156 @@ class TestReadDiff:
         bad = d.to_json().replace('"change": "changed"', '"change": "added"')
         with pytest.raises(ReadError, match="change is 'changed'"):
             sm.read_diff(bad)
+
+
+@st.composite
+def grid_pairs(draw, actors=40, issues=40):
+    """Two one-claim-per-cell matrices over a grid too big for a dense cell index."""
+    scale = sm.Scale.votes()
+    cells = [(a, i) for a in range(actors) for i in range(issues)]
+    chosen = draw(st.lists(st.sampled_from(cells), max_size=30, unique=True))
+    extra = draw(st.lists(st.sampled_from(cells), max_size=10, unique=True))
+    old_claims = {c: draw(st.sampled_from(scale.labels)) for c in chosen}
+    new_claims = {
+        c: draw(st.sampled_from(scale.labels)) if draw(st.booleans()) else v
+        for c, v in old_claims.items()
+        if draw(st.integers(0, 5))
+    }
+    new_claims.update((c, draw(st.sampled_from(scale.labels))) for c in extra)
+    keys = [f"A{n}" for n in range(actors)]
+    reordered = draw(st.permutations(keys)) if draw(st.booleans()) else keys
+
+    def matrix(claims, actor_order):
+        return build(
+            [
+                sm.Position(keys[a], f"I{i}", stance, "v", date="2020-01-02")
+                for (a, i), stance in claims.items()
+            ],
+            actors=actor_order,
+            issues=[f"I{i}" for i in range(issues)],
+            sources=["v"],
+            scale=scale,
+        )
+
+    return matrix(old_claims, keys), matrix(new_claims, reordered)
+
+
+class TestBulkPath:
+    @settings(max_examples=100)
+    @given(st.one_of(matrix_pairs(), grid_pairs()))
+    def test_same_as_cell_by_cell(self, pair):
+        """The bulk comparison of one-claim cells finds what the cell-by-cell rule finds."""
+        import stancematrix._diff as module
+
+        a, b = pair
+        bulk = sm.diff(a, b)
+        original = module._compare_single
+        module._compare_single = module._compare_cells
+        try:
+            slow = sm.diff(a, b)
+        finally:
+            module._compare_single = original
+        assert slow == bulk
+        assert slow.claims == bulk.claims
+        assert slow.shifts == bulk.shifts
+        assert b == bulk.apply(a)
+
+    def test_sparse_grid_uses_sets(self):
+        """Matrices too sparse for a dense cell index are compared by sets of cells."""
+        a, b = (
+            build(
+                [claim("yes", "v", actor="A1", issue="I3")],
+                actors=[f"A{n}" for n in range(40)],
+                issues=[f"I{n}" for n in range(40)],
+                sources=["v"],
+                scale=sm.Scale.votes(),
+            ),
+            build(
+                [claim("no", "v", actor="A2", issue="I3")],
+                actors=[f"A{n}" for n in range(40)],
+                issues=[f"I{n}" for n in range(40)],
+                sources=["v"],
+                scale=sm.Scale.votes(),
+            ),
+        )
+        assert a._cells._dense is None
+        d = sm.diff(a, b)
+        assert [("removed", "A1"), ("added", "A2")] == [(c.change, c.actor) for c in d.claims]
+
+
+@st.composite
+def mutated(draw, data: bytes) -> bytes:
+    """*data* with a few bytes flipped, deleted, inserted or the tail cut off."""
+    buffer = bytearray(data)
+    for _ in range(draw(st.integers(1, 4))):
+        if not buffer:
+            break
+        where = draw(st.integers(0, len(buffer) - 1))
+        action = draw(st.sampled_from(["flip", "delete", "insert", "truncate"]))
+        if action == "flip":
+            buffer[where] = draw(st.integers(0, 255))
+        elif action == "delete":
+            del buffer[where : where + draw(st.integers(1, 8))]
+        elif action == "insert":
+            buffer[where:where] = draw(st.sampled_from([b",", b'"', b"{", b"}", b"[]", b"1"]))
+        else:
+            del buffer[where:]
+    return bytes(buffer)
+
+
+SMALL_DIFF = sm.diff(
+    sm.load_dataset("ukraine").as_of("2025-03").select(actors=["US", "EUROPE"]),
+    sm.load_dataset("ukraine").as_of("2025-07").select(actors=["US", "EUROPE"]),
+).to_json(indent=None)
+
+
+class TestReadDiffFuzz:
+    @settings(max_examples=200)
+    @given(st.data())
+    def test_mutated_documents(self, data):
+        """A damaged diff document gives a diff or a library error, and what is accepted
+        round-trips."""
+        text = data.draw(mutated(SMALL_DIFF.encode("utf-8")))
+        try:
+            d = sm.read_diff(text)
+        except sm.StanceMatrixError:
+            return
+        assert d == sm.read_diff(d.to_json())
+
+    @settings(max_examples=100)
+    @given(st.binary(max_size=200))
+    def test_arbitrary_bytes(self, data):
+        """Arbitrary input gives a library error or a diff."""
+        with contextlib.suppress(sm.StanceMatrixError):
+            sm.read_diff(data)
+
+
+class TestReadDiffEntities:
+    def test_entity_change_must_keep_its_key(self):
+        """A changed entry whose two sides have different keys is an error at its path."""
+        a = build([], actors=[sm.Actor("US", "USA")])
+        b = build([], actors=[sm.Actor("US", "United States")])
+        text = (
+            sm.diff(a, b)
+            .to_json()
+            .replace(
+                '"key": "US",\n        "name": "United', '"key": "UK",\n        "name": "United'
+            )
+        )
+        with pytest.raises(ReadError, match="keep its key") as info:
+            sm.read_diff(text)
+        assert "actors[0]" == info.value.field
+
+    def test_added_entry_needs_an_index(self):
+        """An added entry without its position is an error, not appended somewhere."""
+        d = sm.diff(build([], actors=["US"]), build([], actors=["US", "UA"]))
+        text = d.to_json().replace('"index": 1,', "")
+        with pytest.raises(ReadError, match="needs an index"):
+            sm.read_diff(text)
+
+    def test_order_round_trips(self):
+        """A reordering is written and read back."""
+        d = sm.diff(build([], actors=["US", "RU"]), build([], actors=["RU", "US"]))
+        back = sm.read_diff(d.to_json())
+        assert ("actor",) == back.reordered
+        assert d == back
