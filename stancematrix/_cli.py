@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 from ._datasets import _FILES, dataset_names, load_dataset
 from ._formats import FORMATS, by_extension, get, read, render
@@ -42,7 +42,11 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _colour(stream: IO[str]) -> bool:
+class _Terminal(Protocol):
+    def isatty(self) -> bool: ...
+
+
+def _colour(stream: _Terminal) -> bool:
     """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
     return "NO_COLOR" not in os.environ and stream.isatty()
 
