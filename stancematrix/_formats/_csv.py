@@ -57,7 +57,7 @@ import json
 import operator
 import os
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import islice, repeat
 from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
@@ -651,9 +651,28 @@ def _columns(
 class _Table:
     """A table's rows, column by column, with each row's line found only when needed."""
 
-    def __init__(self, text: str, name: str) -> None:
-        self.text = text
+    text: str | None
+    header: list[str]
+    width: int
+    ragged: list[int]
+    rows: list[list[str]]
+    columns: list[tuple[str, ...]]
+
+    def __init__(self, name: str, header: list[str], columns: list[tuple[str, ...]]) -> None:
+        """A table given column by column (rows are numbered as CSV lines, header first)."""
+        self.text = None
         self.name = name
+        self.header = header
+        self.width = len(header)
+        self.ragged = []
+        self.rows = []
+        self.columns = columns
+
+    @classmethod
+    def parse(cls, text: str, name: str) -> _Table:
+        """Parse CSV text."""
+        self = cls(name, [], [])
+        self.text = text
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         try:
             self.header = next(reader, [])
@@ -671,9 +690,14 @@ class _Table:
         )
         self.rows = rows
         self.columns = list(zip(*rows, strict=False)) if not self.ragged else []
+        if not rows:
+            self.columns = [() for _ in self.header]
+        return self
 
     def line(self, row: int) -> int:
         """The line data row *row* (0-based) starts on."""
+        if self.text is None:
+            return row + 2
         reader = csv.reader(io.StringIO(self.text, newline=""))
         next(reader, None)
         start = reader.line_num + 1
@@ -797,7 +821,7 @@ def _from_columns(
 
 
 def _mapped(
-    text: str,
+    table: _Table,
     name: str,
     columns: Mapping[str, str | Sequence[str]],
     scale: Scale,
@@ -806,7 +830,6 @@ def _mapped(
     metadata: Mapping[str, str] | None,
     problems: _Problems,
 ) -> StanceMatrix:
-    table = _Table(text, name)
     where = _columns(table.header, columns, name)
     bad: set[int] = set()
     for k in table.ragged:
@@ -1027,27 +1050,76 @@ def read(
                 raise InvalidValueError(option, value, "applies only with columns=")
         matrix = _long(text, name, problems)
     else:
-        if cite is None:
-            base = os.path.basename(name) or name
-            cite = Source(base, base)
-        elif isinstance(cite, str):
-            cite = Source(cite, cite)
-        was_enabled = gc.isenabled()
-        gc.disable()  # hundreds of thousands of small rows: collections would dominate
-        try:
-            matrix = _mapped(
-                text,
-                name,
-                columns,
-                Scale.five_point() if scale is None else scale,
-                stances,
-                cite,
-                metadata,
-                problems,
-            )
-        finally:
-            if was_enabled:
-                gc.enable()
+        matrix = _read_mapped(
+            lambda: _Table.parse(text, name),
+            name,
+            columns,
+            scale,
+            stances,
+            cite,
+            metadata,
+            problems,
+        )
     if lenient:
         return matrix, problems.errors or []
     return matrix
+
+
+def _read_mapped(
+    table: Callable[[], _Table],
+    name: str,
+    columns: Mapping[str, str | Sequence[str]],
+    scale: Scale | None,
+    stances: Mapping[str, str] | None,
+    cite: Source | str | None,
+    metadata: Mapping[str, str] | None,
+    problems: _Problems,
+) -> StanceMatrix:
+    if cite is None:
+        base = os.path.basename(name) or name
+        cite = Source(base, base)
+    elif isinstance(cite, str):
+        cite = Source(cite, cite)
+    was_enabled = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small rows: collections would dominate
+    try:
+        return _mapped(
+            table(),
+            name,
+            columns,
+            Scale.five_point() if scale is None else scale,
+            stances,
+            cite,
+            metadata,
+            problems,
+        )
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def read_columns(
+    header: list[str],
+    values: list[tuple[str, ...]],
+    *,
+    name: str,
+    columns: Mapping[str, str | Sequence[str]],
+    scale: Scale | None = None,
+    stances: Mapping[str, str] | None = None,
+    cite: Source | str | None = None,
+    metadata: Mapping[str, str] | None = None,
+) -> StanceMatrix:
+    """Like :func:`read` with *columns*, for a table already split into string columns.
+
+    Row ``k`` of *values* is reported as line ``k + 2`` (as if a header came first).
+    """
+    return _read_mapped(
+        lambda: _Table(name, header, values),
+        name,
+        columns,
+        scale,
+        stances,
+        cite,
+        metadata,
+        _Problems(name, lenient=False),
+    )

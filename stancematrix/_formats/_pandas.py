@@ -6,7 +6,6 @@ and works without it.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -119,8 +118,8 @@ def from_dataframe(
         cite: The source claims cite without a ``source`` column (default ``"dataframe"``).
         metadata: Metadata for the matrix.
 
-    Missing values (NaN, None) count as empty cells. Errors name the row as a line of
-    the equivalent CSV (the header is line 1).
+    Values are read as their ``str()``; missing values (NaN, None, NaT) count as empty
+    cells. Errors name row ``k`` (0-based) as line ``k + 2``, as in the equivalent CSV.
 
     Raises:
         ReadError: As :func:`stancematrix.read_csv` does for a mapped table.
@@ -128,9 +127,15 @@ def from_dataframe(
     _pandas()
     if columns is None:
         columns = {field: field for field in _LONG if field in frame.columns}
-    text = frame.astype(object).where(frame.notna(), "").to_csv(index=False)
-    return _csv.read(
-        io.StringIO(text),
+    header = [str(column) for column in frame.columns]
+    values = [
+        tuple(frame[column].astype(str).where(frame[column].notna(), ""))
+        for column in frame.columns
+    ]
+    return _csv.read_columns(
+        header,
+        values,
+        name="<dataframe>",
         columns=columns,
         scale=scale,
         stances=stances,

@@ -106,6 +106,13 @@ def _limits(natural: list[int], budget: int) -> list[int]:
     return limits
 
 
+def _overhead(tablefmt: str, columns: int) -> int:
+    """How many columns the format's borders and padding take around *columns* cells."""
+    cell = "x" * 10  # wider than any minimum column width
+    sample = _tabulate.tabulate([[cell] * columns], ["x"] * columns, tablefmt=tablefmt)
+    return max(map(len, sample.splitlines())) - 10 * columns
+
+
 def render(
     matrix: StanceMatrix,
     *,
@@ -169,17 +176,27 @@ def render(
     ]
     columns = len(header)
     natural = [max(_natural(row[c]) for row in [header, *body]) for c in range(columns)]
-    limits = _limits(natural, max(width - 3 * columns - 1, columns))
-    header = [_wrap(t, limits[c]) for c, t in enumerate(header)]
-    body = [[_wrap(t, limits[c]) for c, t in enumerate(row)] for row in body]
+    budget = max(width - _overhead(tablefmt, columns), columns)
     with _LOCK:
         saved = _tabulate.wcwidth, _tabulate.WIDE_CHARS_MODE  # type: ignore[attr-defined]
         if saved[0] is None:
             _tabulate.wcwidth = _WideChars  # type: ignore[attr-defined]
             _tabulate.WIDE_CHARS_MODE = True
         try:
-            return _tabulate.tabulate(
-                body, header, tablefmt=tablefmt, disable_numparse=True, stralign="left"
-            )
+            # Formats pad narrow headers, so a first try may overshoot: shrink and retry.
+            for _ in range(4):
+                limits = _limits(natural, budget)
+                table = _tabulate.tabulate(
+                    [[_wrap(t, limits[c]) for c, t in enumerate(row)] for row in body],
+                    [_wrap(t, limits[c]) for c, t in enumerate(header)],
+                    tablefmt=tablefmt,
+                    disable_numparse=True,
+                    stralign="left",
+                )
+                excess = max(map(display_width, table.splitlines()), default=0) - width
+                if excess <= 0 or budget <= columns * _MIN_COLUMN:
+                    break
+                budget = max(budget - excess, columns * _MIN_COLUMN)
+            return table
         finally:
             _tabulate.wcwidth, _tabulate.WIDE_CHARS_MODE = saved  # type: ignore[attr-defined]

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import re
+from textwrap import dedent
+
+import pytest
+import tabulate
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import stancematrix as sm
+from stancematrix._formats._text import display_width
+from stancematrix.exceptions import InvalidValueError
+from tests.strategies import hostile_texts
+
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.fixture(scope="module")
+def ukraine() -> sm.StanceMatrix:
+    return sm.load_dataset("ukraine")
+
+
+@pytest.fixture(scope="module")
+def three(ukraine) -> sm.StanceMatrix:
+    return ukraine.select(actors=["US", "RU"], issues=["territory", "energy", "ceasefire"])
+
+
+def one_cell(summary: str, actor: str = "Actor", issue: str = "Issue") -> sm.StanceMatrix:
+    return sm.StanceMatrix.from_positions(
+        [sm.Position("A", "I", "support", "S", summary=summary)],
+        actors=[sm.Actor("A", actor)],
+        issues=[sm.Issue("I", issue, "A proposition.")],
+        sources=[sm.Source("S", "Source")],
+    )
+
+
+class TestGolden:
+    def test_simple(self, three):
+        """The default: tabulate's simple format, issues × actors, stance labels."""
+        expected = dedent(
+            """\
+            Issue                  United States               Russia
+            ---------------------  --------------------------  ------------------------
+            Territorial integrity  support / oppose            strongly oppose / oppose
+            Energy                 support                     oppose
+            Ceasefire              support / strongly support  oppose"""
+        )
+        assert expected == three.to_text(width=100)
+
+    def test_wrapped_grid(self, three):
+        """Long cells wrap to the width; tablefmt is handed to tabulate."""
+        expected = dedent(
+            """\
+            +-----------------------+------------------------+
+            | Issue                 | Russia                 |
+            +=======================+========================+
+            | Territorial integrity | Claims Crimea as       |
+            |                       | integral part of       |
+            |                       | Russia; backs          |
+            |                       | separatists in Donbas  |
+            |                       | Russia annexed Crimea  |
+            |                       | expanded territorial   |
+            |                       | demands                |
+            +-----------------------+------------------------+
+            | Energy                | Uses energy exports as |
+            |                       | geopolitical leverage  |
+            +-----------------------+------------------------+
+            | Ceasefire             | Russia’s response was  |
+            |                       | a military escalation  |
+            +-----------------------+------------------------+"""
+        )
+        assert expected == three.to_text(tablefmt="grid", width=50, cell="summary", actors=["RU"])
+
+
+class TestWidth:
+    @pytest.mark.parametrize("tablefmt", ["simple", "grid", "github", "plain", "rounded_outline"])
+    @pytest.mark.parametrize("width", [40, 60, 100])
+    def test_fits(self, ukraine, tablefmt, width):
+        """Every line fits the width when each column can keep six columns."""
+        out = ukraine.to_text(tablefmt=tablefmt, width=width, cell="summary", actors=["US", "RU"])
+        assert max(display_width(line) for line in out.splitlines()) <= width
+
+    def test_terminal_default(self, three, monkeypatch):
+        """Without width= the terminal's width is used."""
+        monkeypatch.setenv("COLUMNS", "45")
+        assert three.to_text(width=45) == three.to_text()
+
+    def test_bad_width(self, three):
+        """A width that is not a positive int is refused."""
+        with pytest.raises(InvalidValueError):
+            three.to_text(width=0)
+
+    def test_unknown_tablefmt(self, three):
+        """An unknown tablefmt names the ones tabulate knows."""
+        with pytest.raises(InvalidValueError, match="grid"):
+            three.to_text(tablefmt="nope")
+
+
+class TestWideCharacters:
+    def test_aligned(self):
+        """CJK text counts two columns per character, so borders line up."""
+        m = one_cell("中文字符 很长的文字", actor="中国", issue="議題")
+        out = m.to_text(tablefmt="grid", cell="summary", width=80)
+        widths = {display_width(line) for line in out.splitlines()}
+        assert 1 == len(widths)
+
+    def test_wrapped_by_display_width(self):
+        """Wide text is wrapped by display width, not by character count."""
+        m = one_cell("字" * 30)
+        out = m.to_text(tablefmt="grid", cell="summary", width=40)
+        assert max(display_width(line) for line in out.splitlines()) <= 40
+        assert "字" * 30 == "".join(re.findall("字", out))
+
+    def test_tabulate_left_as_found(self):
+        """Rendering leaves tabulate's wide-character switch as it was."""
+        before = tabulate.WIDE_CHARS_MODE, getattr(tabulate, "wcwidth", None)
+        one_cell("中文").to_text()
+        assert before == (tabulate.WIDE_CHARS_MODE, getattr(tabulate, "wcwidth", None))
+
+
+class TestControlCharacters:
+    @settings(max_examples=100)
+    @given(hostile_texts, st.sampled_from(["simple", "grid", "plain", "github"]))
+    def test_no_control_characters(self, text, tablefmt):
+        """No escape, carriage return or other control character reaches the terminal."""
+        m = one_cell(text, actor=text.strip() or "x")
+        out = m.to_text(tablefmt=tablefmt, cell="both", width=60)
+        assert CONTROL.search(out) is None
+
+    def test_escape_made_visible(self):
+        """An ANSI colour sequence shows as text instead of colouring the terminal."""
+        out = one_cell("\x1b[31mred\x1b[0m").to_text(cell="summary")
+        assert "␛[31mred␛[0m" in out
