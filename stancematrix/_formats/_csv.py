@@ -56,8 +56,10 @@ import itertools
 import json
 import operator
 import os
+import threading
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from itertools import islice, repeat
 from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
@@ -1044,25 +1046,51 @@ def read(
     """
     text, name = read_text(source, looks_like_text="")
     problems = _Problems(name, lenient)
-    if columns is None:
-        for option, value in (("scale", scale), ("stances", stances), ("cite", cite)):
-            if value is not None:
-                raise InvalidValueError(option, value, "applies only with columns=")
-        matrix = _long(text, name, problems)
-    else:
-        matrix = _read_mapped(
-            lambda: _Table.parse(text, name),
-            name,
-            columns,
-            scale,
-            stances,
-            cite,
-            metadata,
-            problems,
-        )
+    with _field_limit(len(text)):
+        if columns is None:
+            for option, value in (("scale", scale), ("stances", stances), ("cite", cite)):
+                if value is not None:
+                    raise InvalidValueError(option, value, "applies only with columns=")
+            matrix = _long(text, name, problems)
+        else:
+            matrix = _read_mapped(
+                lambda: _Table.parse(text, name),
+                name,
+                columns,
+                scale,
+                stances,
+                cite,
+                metadata,
+                problems,
+            )
     if lenient:
         return matrix, problems.errors or []
     return matrix
+
+
+_FIELD_LIMIT_LOCK = threading.Lock()
+_DEFAULT_FIELD_LIMIT: Final = 128 * 1024
+
+
+@contextmanager
+def _field_limit(size: int) -> Iterator[None]:
+    """Let the csv module read fields of up to *size* characters while reading.
+
+    The csv module refuses fields over ``csv.field_size_limit()`` (128 KiB by default),
+    which would make long text fields written by :func:`render` unreadable. No field is
+    longer than the text it is in, so for text longer than the default limit the limit is
+    raised to the text's length, under a lock, and put back afterwards.
+    """
+    if size <= _DEFAULT_FIELD_LIMIT and size <= csv.field_size_limit():
+        yield
+        return
+    with _FIELD_LIMIT_LOCK:
+        saved = csv.field_size_limit()
+        csv.field_size_limit(max(saved, size))
+        try:
+            yield
+        finally:
+            csv.field_size_limit(saved)
 
 
 def _read_mapped(
