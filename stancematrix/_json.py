@@ -24,6 +24,8 @@ from __future__ import annotations
 import json
 import json.decoder
 import json.scanner
+import re
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -247,6 +249,16 @@ class _Reader:
             ) from error
         except RecursionError as error:
             raise ReadError("JSON is nested too deeply", source=self.name) from error
+        except ValueError as error:  # an integer longer than int() converts
+            limit = sys.get_int_max_str_digits()
+            found = re.search(f"[0-9]{{{limit + 1},}}", self.text)
+            offset = found.start() if found else None
+            raise ReadError(
+                f"a number has more than {limit} digits",
+                source=self.name,
+                line=None if offset is None else self.text.count("\n", 0, offset) + 1,
+                column=None if offset is None else offset - self.text.rfind("\n", 0, offset),
+            ) from error
         root = self.obj(root, "", ("format_version", "actors", "issues", "sources", "claims"), _TOP)
         version = root["format_version"]
         if type(version) is not int or version != FORMAT_VERSION:
