@@ -202,6 +202,14 @@ class _Reader:
     def string(self, value: Any, path: str) -> str:
         if not isinstance(value, str):
             raise self.fail(f"expected a string, got {_kind(value)}", path, value=value)
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:  # a \ud800-style escape of half a pair
+                code = ord(value[error.start])
+                raise self.fail(
+                    f"\\u{code:04x} is a lone surrogate, not a character", path, value=value
+                ) from None
         return value
 
     def strings(self, value: Any, path: str) -> tuple[str, ...]:
@@ -274,7 +282,10 @@ class _Reader:
             node = root["metadata"]
             if not isinstance(node, dict):
                 raise self.fail(f"expected an object, got {_kind(node)}", "metadata", value=node)
-            metadata = {key: self.string(value, f"metadata.{key}") for key, value in node.items()}
+            metadata = {
+                self.string(key, "metadata"): self.string(value, f"metadata.{key}")
+                for key, value in node.items()
+            }
         scale = self.scale(root["scale"], "scale") if "scale" in root else None
         parts: dict[str, list[Any]] = {}
         specs: dict[
