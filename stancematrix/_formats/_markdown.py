@@ -270,6 +270,7 @@ def read(
     issue_list: dict[str, Issue] = {}
     claims: list[_Position] = []
     where: list[tuple[int, int, str]] = []
+    declared: dict[tuple[str, str], tuple[int, int]] = {}  # where each key first appears
 
     def fail(error: ReadError) -> None:
         if problems is None:
@@ -288,6 +289,7 @@ def read(
             for c, key in columns:
                 if key not in actor_list:
                     actor_list[key] = Actor(key, table.header[c])
+                    declared["actors", key] = (table.line, c + 1)
         except StanceMatrixError as error:
             fail(_error(str(error), name, table.line, c + 1, table.header[c]))
             continue
@@ -297,6 +299,7 @@ def read(
             if key not in issue_list:
                 try:
                     issue_list[key] = Issue(key, label, label)
+                    declared["issues", key] = (line, 1)
                 except StanceMatrixError as error:
                     fail(_error(str(error), name, line, 1, label))
                     continue
@@ -312,7 +315,16 @@ def read(
                     continue
                 where.append((line, c + 1, cell))
     return _finish(
-        claims, where, actor_list, issue_list, cite, scale, name, problems, lenient=lenient
+        claims,
+        where,
+        actor_list,
+        issue_list,
+        cite,
+        scale,
+        name,
+        problems,
+        lenient=lenient,
+        declared=declared,
     )
 
 
@@ -331,6 +343,7 @@ def _finish(
     problems: list[ReadError] | None,
     *,
     lenient: bool,
+    declared: Mapping[tuple[str, str], tuple[int, int]],
 ) -> StanceMatrix | tuple[StanceMatrix, list[ReadError]]:
     actor_values = list(actors.values())
     issue_values = list(issues.values())
@@ -343,8 +356,14 @@ def _finish(
                 error = _error(str(located.error), name, line, column, value)
             else:
                 entry = (actor_values if located.part == "actors" else issue_values)[located.index]
+                line, column = declared[located.part, entry.key]
                 error = ReadError(
-                    str(located.error), source=name, field=located.part, value=entry.key
+                    str(located.error),
+                    source=name,
+                    line=line,
+                    column=column,
+                    field=located.part,
+                    value=entry.key,
                 )
             if problems is None:
                 raise error from located.error
