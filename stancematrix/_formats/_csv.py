@@ -344,12 +344,20 @@ def _long(text: str, name: str, problems: _Problems) -> StanceMatrix:
     rows = iter(_Rows(text, name))
     first = next(rows, None)
     if first is None or first[1] != list(COLUMNS):
+        header = [] if first is None else first[1]
+        # The first column that differs (a missing, extra, repeated or renamed column).
+        k = next(
+            (k for k, (a, b) in enumerate(zip(header, COLUMNS, strict=False)) if a != b),
+            min(len(header), len(COLUMNS)),
+        )
         raise ReadError(
             "not a stancematrix long CSV (its header must be "
             f"{','.join(COLUMNS)}); pass columns= to read another table",
             source=name,
             line=1,
-            value=None if first is None else ",".join(first[1]),
+            column=k + 1 if header else None,
+            field=COLUMNS[k] if k < len(COLUMNS) and header else None,
+            value=None if first is None else ",".join(header),
         )
     safe = True
     records: dict[str, list[tuple[int, dict[str, str | None]]]] = {k: [] for k in _FIELDS}
