@@ -56,6 +56,7 @@ import itertools
 import json
 import operator
 import os
+import re
 import threading
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -135,6 +136,8 @@ _FIELDS: Final[dict[str, tuple[str, ...]]] = {
 }
 _NUMERIC: Final = {("level", "value"), ("format", "value")}
 _JSON_LISTS: Final = ("aliases", "tags")
+# A number as render writes it (JSON's grammar): no spaces, underscores, signs or words.
+_NUMBER: Final = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
 MAPPED_FIELDS: Final = (
     "actor",
@@ -472,7 +475,9 @@ def _assemble(
                     raise InvalidValueError(field, value, "must be a JSON list of strings")
                 return tuple(items)
             if kind is float:
-                return float(value) if any(c in value for c in ".eEn") else int(value)
+                if not _NUMBER.fullmatch(value):
+                    raise ValueError(value)
+                return float(value) if any(c in value for c in ".eE") else int(value)
             return kind.parse(value)
         except (ValueError, StanceMatrixError) as error:
             reason = (
