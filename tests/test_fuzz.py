@@ -32,7 +32,6 @@ Reader = Callable[[bytes], sm.StanceMatrix]
 Writer = Callable[[sm.StanceMatrix], str]
 
 
-
 def to_markdown(matrix: sm.StanceMatrix) -> str:
     """The Markdown the reader reads back: cells show summaries, headers show keys."""
     return matrix.to_markdown(cell="summary", labels="key")
