@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from ._dates import PartialDate, Period
-from ._io import Input, read_text
+from ._io import Input, locate, read_text
 from ._matrix import StanceMatrix, _Located
 from ._model import Actor, Issue, Position, Source
 from ._scale import Level, Scale
@@ -150,8 +150,7 @@ class _Reader:
         offset = getattr(node, "offset", None)
         line = column = None
         if offset is not None:
-            line = self.text.count("\n", 0, offset) + 1
-            column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+            line, column = locate(self.text, offset)
         return ReadError(
             reason, source=self.name, line=line, column=column, field=path or None, value=value
         )
@@ -252,8 +251,8 @@ class _Reader:
             raise ReadError(
                 f"not valid JSON: {error.msg}",
                 source=self.name,
-                line=error.lineno,
-                column=error.colno,
+                line=locate(self.text, error.pos)[0],
+                column=locate(self.text, error.pos)[1],
             ) from error
         except RecursionError as error:
             raise ReadError("JSON is nested too deeply", source=self.name) from error
@@ -264,8 +263,8 @@ class _Reader:
             raise ReadError(
                 f"a number has more than {limit} digits",
                 source=self.name,
-                line=None if offset is None else self.text.count("\n", 0, offset) + 1,
-                column=None if offset is None else offset - self.text.rfind("\n", 0, offset),
+                line=None if offset is None else locate(self.text, offset)[0],
+                column=None if offset is None else locate(self.text, offset)[1],
             ) from error
         root = self.obj(root, "", ("format_version", "actors", "issues", "sources", "claims"), _TOP)
         version = root["format_version"]
