@@ -189,7 +189,13 @@ class _Reader:
             if key in node:
                 value = node[key]
                 check: Callable[[Any, str], Any] = convert.get(key, self.string)
-                kwargs[key] = check(value, _join(path, key))
+                try:
+                    kwargs[key] = check(value, _join(path, key))
+                except ReadError as error:
+                    if error.line is not None:
+                        raise
+                    # A value has no position of its own: name the object's.
+                    raise self.fail(error.reason, error.field or path, node, error.value) from None
         try:
             return make(**kwargs)
         except StanceMatrixError as error:
