@@ -7,7 +7,8 @@ code, links and raw HTML in the data show as text and cannot break the table. Wi
 ``citations=True`` each cell ends with GFM footnote markers (``[^1]``) for the sources
 behind it, and the sources are listed as numbered footnotes under the table.
 
-Reading finds every pipe table in a document: a header row, a delimiter row
+Reading finds every pipe table in a document (outside fenced code blocks, which show
+tables as code): a header row, a delimiter row
 (``|---|:-:|``) and the rows after it up to the first line without a ``|`` (articles
 often put text straight after a table). The first column holds row labels (issues), the
 other headers name actors; each non-empty cell becomes a claim whose summary is the cell's
@@ -133,6 +134,7 @@ def render(
 
 # -- reading --------------------------------------------------------------------------------
 
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _DELIMITER = re.compile(r"\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*")
 
 
@@ -174,6 +176,20 @@ def _tables(lines: list[str], name: str, problems: list[ReadError] | None) -> li
     tables: list[_Table] = []
     i = 0
     while i + 1 < len(lines):
+        fence = _FENCE.match(lines[i])
+        if fence:  # a fenced code block shows its text as code, never as a table
+            i += 1
+            while i < len(lines):
+                closing = _FENCE.match(lines[i])
+                i += 1
+                if (
+                    closing
+                    and closing[1][0] == fence[1][0]
+                    and len(closing[1]) >= len(fence[1])
+                    and not lines[i - 1][closing.end() :].strip()
+                ):
+                    break
+            continue
         header = _split(lines[i])
         if header is None or not _DELIMITER.fullmatch(lines[i + 1]):
             i += 1
