@@ -138,31 +138,29 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _DELIMITER = re.compile(r"\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*")
 
 
+_CELL_PIPE = re.compile(r"(?<!\\)\|")
+
+
 def _split(line: str) -> list[str] | None:
-    """The raw cells of a table line, or None if it has no unescaped pipe."""
-    cells: list[str] = []
-    current: list[str] = []
-    piped = False
-    chars = iter(line.strip())
-    for char in chars:
-        if char == "\\":
-            current.append(char)
-            current.append(next(chars, ""))
-        elif char == "|":
-            piped = True
-            cells.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    if not piped:
-        return None
-    cells.append("".join(current))
+    r"""The raw cells of a table line, or None if it has no unescaped pipe.
+
+    As in GFM, a pipe preceded by a backslash never separates cells, even after another
+    backslash (``a\\|`` is ``a``, a backslash and an escaped pipe: one cell).
+    """
     stripped = line.strip()
+    cells = _CELL_PIPE.split(stripped)
+    if len(cells) == 1:
+        return None
     if stripped.startswith("|"):
         cells.pop(0)
     if stripped.endswith("|") and not stripped.endswith("\\|"):
         cells.pop()
     return [cell.strip() for cell in cells]
+
+
+def _cell(raw: str) -> str:
+    r"""A cell's text: GFM first turns ``\|`` into ``|``, then reads inline escapes."""
+    return unescape_markdown_cell(raw.replace("\\|", "|"))
 
 
 class _Table:
@@ -198,7 +196,7 @@ def _tables(lines: list[str], name: str, problems: list[ReadError] | None) -> li
         if len(delimiter) != len(header):
             i += 1
             continue
-        table = _Table(i + 1, [unescape_markdown_cell(c) for c in header])
+        table = _Table(i + 1, [_cell(c) for c in header])
         i += 2
         while i < len(lines):
             cells = _split(lines[i])
@@ -216,7 +214,7 @@ def _tables(lines: list[str], name: str, problems: list[ReadError] | None) -> li
                     raise error
                 problems.append(error)
             else:
-                table.rows.append((i + 1, [unescape_markdown_cell(c) for c in cells]))
+                table.rows.append((i + 1, [_cell(c) for c in cells]))
             i += 1
         tables.append(table)
     return tables
