@@ -261,3 +261,36 @@ def matrix_pairs(draw: st.DrawFn, max_claims: int = 12) -> tuple[sm.StanceMatrix
     if draw(st.booleans()):
         old, new = new, old
     return old, new
+
+
+@st.composite
+def hostile_matrices(draw: st.DrawFn, max_claims: int = 8) -> sm.StanceMatrix:
+    """Matrices with :data:`hostile_texts` in every text field a renderer may show:
+    actor names, issue titles and propositions, source titles, summaries, quotes, notes,
+    and metadata; keys are :data:`names` (any text without surrounding whitespace)."""
+    bare = hostile_texts.map(str.strip).filter(bool)  # labels the model allows
+    scale = draw(st.just(sm.Scale.five_point()) | scales())
+    actor_keys = draw(st.lists(names, min_size=1, max_size=3, unique_by=str.casefold))
+    issue_keys = draw(st.lists(names, min_size=1, max_size=3, unique_by=str.casefold))
+    source_ids = draw(st.lists(names, min_size=1, max_size=2, unique=True))
+    actors = [sm.Actor(key, draw(bare)) for key in actor_keys]
+    issues = [sm.Issue(key, draw(bare), draw(bare)) for key in issue_keys]
+    sources = [
+        sm.Source(sid, draw(bare), author=draw(st.none() | hostile_texts)) for sid in source_ids
+    ]
+    claim = st.builds(
+        sm.Position,
+        actor=st.sampled_from(actor_keys),
+        issue=st.sampled_from(issue_keys),
+        stance=st.sampled_from(scale.labels),
+        source=st.sampled_from(source_ids),
+        summary=st.none() | hostile_texts,
+        quote=st.none() | hostile_texts,
+        date=st.none() | periods(),
+        note=st.none() | hostile_texts,
+    )
+    claims = draw(st.lists(claim, max_size=max_claims, unique=True))
+    metadata = draw(st.dictionaries(names, hostile_texts, max_size=2))
+    return sm.StanceMatrix.from_positions(
+        claims, actors=actors, issues=issues, sources=sources, scale=scale, metadata=metadata
+    )
