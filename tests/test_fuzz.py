@@ -120,3 +120,49 @@ class TestFuzz:
     def test_mutated_gzip(self, name, read, write, data):
         """Corrupt or truncated gzip input is a library error, never a crash."""
         check(read, write, data.draw(mutated(gzip.compress(write(SAMPLE).encode("utf-8")))))
+
+
+VOTE_TABLE = (
+    "rcid,country,country_code,vote,date\r\n"
+    "47,United States,US,yes,1946-01\r\n"
+    "47,Yemen Arab Republic,,abstain,1946-01\r\n"
+    '5309,"Korea, Republic of",KR,no,2014\r\n'
+)
+
+
+def read_votes(data: bytes) -> sm.StanceMatrix:
+    return sm.read_csv(
+        data,
+        columns={
+            "actor": ("country_code", "country"),
+            "issue": "rcid",
+            "stance": "vote",
+            "date": "date",
+            "actor_name": "country",
+        },
+        scale=sm.Scale.votes(),
+    )
+
+
+def check_mapped(data: bytes) -> None:
+    """A mapped table gives a matrix or a library error; what is accepted is lossless."""
+    try:
+        m = read_votes(data)
+    except sm.StanceMatrixError:
+        return
+    assert m == sm.read_json(m.to_json().encode("utf-8"))
+    assert m == sm.read_csv(m.to_csv().encode("utf-8"))
+
+
+class TestFuzzMappedCsv:
+    @fuzz
+    @given(data=st.binary(max_size=400))
+    def test_arbitrary_bytes(self, data):
+        """Arbitrary bytes read through a column mapping give a matrix or a library error."""
+        check_mapped(data)
+
+    @fuzz
+    @given(st.data())
+    def test_mutated_votes(self, data):
+        """Mutations of a roll-call table give a matrix or a library error."""
+        check_mapped(data.draw(mutated(VOTE_TABLE.encode("utf-8"))))
