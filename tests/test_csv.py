@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import stancematrix as sm
 from stancematrix._escape import FORMULA_TRIGGERS
-from stancematrix._formats._csv import COLUMNS
+from stancematrix._formats._csv import COLUMNS, _Table
 from stancematrix.exceptions import InvalidValueError, ReadError
 from tests.strategies import hostile_texts, matrices, rich_matrices
 
@@ -27,6 +27,11 @@ def ukraine() -> sm.StanceMatrix:
 
 def rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def stance(matrix: sm.StanceMatrix, actor: str, issue: str) -> str | None:
+    position = matrix.position(actor, issue)
+    return None if position is None else position.stance
 
 
 def claim_matrix(summary: str, **extra: str) -> sm.StanceMatrix:
@@ -219,11 +224,20 @@ class TestLongErrors:
             sm.read_csv("\r\n".join(lines))
 
     def test_malformed(self, ukraine):
-        """An unclosed quote is malformed CSV."""
+        """An unclosed quote is malformed CSV, reported where the input ends."""
         lines = self.lines(ukraine)
-        lines[-2] = lines[-2].replace("seed-001", 'seed-"001', 1) + ',"x'
-        with pytest.raises(ReadError, match="malformed CSV|ragged"):
+        lines[-2] += ',"x'
+        with pytest.raises(ReadError, match="malformed CSV") as info:
             sm.read_csv("\r\n".join(lines))
+        assert len(lines) - 1 == info.value.line
+
+    def test_unclosed_quote_in_table(self):
+        """An unclosed quote is malformed CSV in a mapped table too."""
+        with pytest.raises(ReadError, match="malformed CSV") as info:
+            sm.read_csv(
+                'a,b,c\nx,"y,1\nz,1,1\n', columns={"actor": "a", "issue": "b", "stance": "c"}
+            )
+        assert 3 == info.value.line
 
     def test_lenient(self, ukraine):
         """Lenient mode returns the valid rest and every problem with its line."""
@@ -260,13 +274,13 @@ class TestMapped:
         raw = rows(gzip.decompress(VOTES.read_bytes()).decode())
         assert len(raw) - 1 == len(m)
         assert ["47", "5309"] == [i.key for i in m.issues]
-        assert "yes" == m.position("UA", "5309").stance
-        assert "no" == m.position("RU", "5309").stance
+        assert "yes" == stance(m, "UA", "5309")
+        assert "no" == stance(m, "RU", "5309")
         assert "Yemen Arab Republic" == m.actor("Yemen Arab Republic").key
         assert "United States" == m.actor("US").name
         assert ("votes_sample.csv.gz",) == tuple(s.id for s in m.sources)
         for rcid, country, code, vote in raw[1:]:
-            assert vote == m.position(code or country, rcid).stance
+            assert vote == stance(m, code or country, rcid)
 
     def test_empty_actor_without_fallback(self):
         """An empty actor code is an error naming line, column and a fix — never a guess."""
@@ -403,3 +417,90 @@ class TestRealVotes:
             pytest.skip("shared UNGA data not present")
         with gzip.open(path, "rt", encoding="utf-8") as file:
             assert ["rcid", "country", "country_code", "vote"] == next(csv.reader(file))
+
+
+ABC = {"actor": "a", "issue": "b", "stance": "c"}
+
+
+class TestMappedEdges:
+    def test_header_only(self):
+        """A table with a header and no rows is an empty matrix."""
+        assert 0 == len(sm.read_csv("a,b,c\r\n", columns=ABC))
+
+    def test_every_row_ragged_lenient(self):
+        """Lenient mode with no valid row returns an empty matrix and every problem."""
+        m, problems = sm.read_csv("a,b,c\nx,1\ny\n", columns=ABC, lenient=True)
+        assert (0, [2, 3]) == (len(m), [p.line for p in problems])
+
+    def test_blank_line_inside(self):
+        """A blank line between rows is a ragged row, not skipped silently."""
+        with pytest.raises(ReadError, match="ragged") as info:
+            sm.read_csv("a,b,c\nx,1,support\n\ny,1,oppose\n", columns=ABC)
+        assert 3 == info.value.line
+
+    def test_duplicate_shows_the_row(self):
+        """A duplicate claim's error carries the row's values."""
+        with pytest.raises(ReadError) as info:
+            sm.read_csv("a,b,c\nx,1,support\nx,1,support\n", columns=ABC)
+        assert (3, ["x", "1", "support"]) == (info.value.line, info.value.value)
+
+
+plain_fields = st.text(alphabet=st.characters(blacklist_characters=',"\r\n\x00'), max_size=5)
+
+
+class TestPlainSplit:
+    @given(
+        st.integers(1, 4).flatmap(
+            lambda width: st.lists(
+                st.lists(plain_fields, min_size=width, max_size=width).filter(
+                    lambda row: any(row)  # an empty line is a ragged row, tested elsewhere
+                ),
+                min_size=1,
+                max_size=6,
+            )
+        ),
+        st.booleans(),
+    )
+    def test_same_as_csv_module(self, table, final_newline):
+        """Quote-free tables split by str.split read exactly as the csv module reads them."""
+        text = "\n".join(",".join(row) for row in table) + ("\n" if final_newline else "")
+        parsed = _Table.parse(text, "<t>")
+        got = [parsed.header, *(list(row) for row in zip(*parsed.columns, strict=True))]
+        assert rows(text) == got
+
+
+class TestOptions:
+    @pytest.mark.parametrize(
+        "option",
+        [{"transpose": True}, {"actors": ["US"]}, {"cell": "summary"}, {"labels": "key"}],
+    )
+    def test_wide_options_refused_in_long(self, ukraine, option):
+        """A wide-layout option given with the long layout is a mistake, not ignored."""
+        with pytest.raises(InvalidValueError, match="wide-layout option"):
+            ukraine.to_csv(**option)
+
+    def test_unknown_layout(self, ukraine):
+        """Only the long and wide layouts exist."""
+        with pytest.raises(InvalidValueError, match="'long' or 'wide'"):
+            ukraine.to_csv(layout="tall")
+
+    def test_lenient_drops_every_duplicate(self):
+        """Lenient mode leaves out each repeated claim, reporting each repeat's line."""
+        text = "a,b,c\nx,1,support\ny,1,oppose\nx,1,support\ny,1,oppose\nx,1,support\n"
+        m, problems = sm.read_csv(text, columns=ABC, lenient=True)
+        assert [("x", "support"), ("y", "oppose")] == [(c.actor, c.stance) for c in m]
+        assert [4, 5, 6] == [p.line for p in problems]
+
+    def test_first_repeat_reported(self):
+        """Strict mode reports the first repeated row in file order."""
+        text = "a,b,c\ny,1,oppose\nx,1,support\nx,1,support\ny,1,oppose\n"
+        with pytest.raises(ReadError) as info:
+            sm.read_csv(text, columns=ABC)
+        assert 4 == info.value.line
+
+    def test_quoted_multiline_lines(self):
+        """With quoted newlines, errors name the line a row starts on."""
+        text = 'a,b,c\nx,"1\n2",support\ny,1,maybe\n'
+        with pytest.raises(ReadError, match="maybe") as info:
+            sm.read_csv(text, columns=ABC)
+        assert 4 == info.value.line

@@ -118,12 +118,12 @@ class TestColumns:
     def test_headers_clashing_by_case(self):
         """Headers differing only in case would be one actor twice: named where."""
         error = read_error("| Issue | A | a |\n|---|---|---|\n| i | x | y |\n")
-        assert ("<string>", 1, 3, "actors", "a") == where(error)
+        assert ("<string>", 1, 3, None, "a") == where(error)
 
     def test_row_labels_clashing_by_case(self):
         """Row labels differing only in case are named at the second row."""
         error = read_error("| Issue | A |\n|---|---|\n| i | x |\n| I | y |\n")
-        assert ("<string>", 4, 1, "issues", "I") == where(error)
+        assert ("<string>", 4, 1, None, "I") == where(error)
 
     def test_empty_header(self):
         """An empty header cell cannot name an actor: an error at its column."""

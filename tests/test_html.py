@@ -143,11 +143,14 @@ class TestEscaping:
         page = Page(m.to_html(cell="summary", title=text))
         assert set(page.tags) <= TAGS
         text = text.replace("\x00", "\ufffd")  # NUL shows as U+FFFD
-        assert text.replace("\r\n", "\n").replace("\r", "\n") == page.cells[0]["text"].replace(
-            "\r\n", "\n"
-        ).replace("\r", "\n")
+        shown = page.cells[0]["text"] or ""
+        assert newlines(text) == newlines(shown)
         assert name.replace("\x00", "\ufffd") in page.headers
         assert text in (page.cells[0]["title"] or "")
+
+
+def newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -157,6 +160,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 class TestChromium:
     def test_cells_in_the_browser(self, ukraine, tmp_path):
         """Headless Chromium parses the page into exactly the cells rendered."""
+        assert CHROMIUM is not None
         m = ukraine.select(actors=["US", "RU", "UA"])
         path = tmp_path / "m.html"
         path.write_text(m.to_html(), encoding="utf-8")

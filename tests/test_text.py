@@ -22,7 +22,7 @@ def ukraine() -> sm.StanceMatrix:
 
 
 @pytest.fixture(scope="module")
-def three(ukraine) -> sm.StanceMatrix:
+def three(ukraine: sm.StanceMatrix) -> sm.StanceMatrix:
     return ukraine.select(actors=["US", "RU"], issues=["territory", "energy", "ceasefire"])
 
 

@@ -68,7 +68,7 @@ from stancematrix._dates import PartialDate, Period, _encode
 from stancematrix._escape import neutralise_formula, restore_formula
 from stancematrix._io import Input, read_text
 from stancematrix._layout import Cell, Labels, grid
-from stancematrix._matrix import StanceMatrix, _Located
+from stancematrix._matrix import StanceMatrix, _Located, _period
 from stancematrix._model import Actor, Issue, Position, Source
 from stancematrix._scale import Level, Scale
 from stancematrix.exceptions import (
@@ -214,18 +214,41 @@ def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
             document=source.document,
             published=source.published,
         )
-    for claim in matrix:
-        yield row(
-            "claim",
-            actor=claim.actor,
-            issue=claim.issue,
-            stance=claim.stance,
-            source=claim.source,
-            date=claim.date,
-            summary=claim.summary,
-            quote=claim.quote,
-            note=claim.note,
+    # Claims straight from the matrix's columns: no Position per claim.
+    actor_keys = [text(a.key) for a in matrix.actors]
+    issue_keys = [text(i.key) for i in matrix.issues]
+    source_ids = [text(s.id) for s in matrix.sources]
+    labels = [text(label) for label in scale.labels]
+    dates: dict[tuple[int, int], str] = {}
+    texts = matrix._text
+    blank = [""] * (width - 9)
+    for n, (a, i, st, src, start, end) in enumerate(
+        zip(
+            matrix._actor,
+            matrix._issue,
+            matrix._stance,
+            matrix._source,
+            matrix._start,
+            matrix._end,
+            strict=True,
         )
+    ):
+        date = dates.get((start, end))
+        if date is None:
+            date = dates[start, end] = "" if start == 0 else text(_period(start, end))
+        summary, quote, note = texts.get(n, (None, None, None))
+        yield [
+            "claim",
+            actor_keys[a],
+            issue_keys[i],
+            labels[st],
+            source_ids[src],
+            date,
+            text(summary),
+            text(quote),
+            text(note),
+            *blank,
+        ]
 
 
 def render(
@@ -280,6 +303,9 @@ def render(
         }
         for option, value in given.items():
             if value not in (None, False):
+                raise InvalidValueError(option, value, "is a wide-layout option")
+        for option, value, default in (("cell", cell, "stance"), ("labels", labels, "name")):
+            if value != default:
                 raise InvalidValueError(option, value, "is a wide-layout option")
         writer.writerows(_long_rows(matrix, spreadsheet_safe))
         return buffer.getvalue()
@@ -667,6 +693,7 @@ class _Table:
     """A table's rows, column by column, with each row's line found only when needed."""
 
     text: str | None
+    one_line_rows: bool
     header: list[str]
     width: int
     ragged: list[int]
@@ -676,6 +703,8 @@ class _Table:
     def __init__(self, name: str, header: list[str], columns: list[tuple[str, ...]]) -> None:
         """A table given column by column (rows are numbered as CSV lines, header first)."""
         self.text = None
+        self.one_line_rows = False
+        self._starts: list[int] | None = None
         self.name = name
         self.header = header
         self.width = len(header)
@@ -688,6 +717,8 @@ class _Table:
         """Parse CSV text."""
         self = cls(name, [], [])
         self.text = text
+        if self._split_plain(text):
+            return self
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         try:
             self.header = next(reader, [])
@@ -703,24 +734,51 @@ class _Table:
             if lengths - {self.width}
             else []
         )
-        self.rows = rows
         self.columns = list(zip(*rows, strict=False)) if not self.ragged else []
         if not rows:
             self.columns = [() for _ in self.header]
+        self.rows = rows if self.ragged else []  # the columns hold it all
         return self
+
+    def _split_plain(self, text: str) -> bool:
+        """Split a table without quotes, CR or NUL by commas and newlines, in C.
+
+        Such text means to the csv module exactly what it means to ``str.split``. Returns
+        False (leaving the work to the csv module) unless every line has the header's
+        number of fields.
+        """
+        if '"' in text or "\r" in text or "\x00" in text:
+            return False
+        body = text[:-1] if text.endswith("\n") else text
+        lines = body.split("\n")
+        header = lines[0].split(",")
+        width = len(header)
+        if len(lines) < 2 or set(map(str.count, lines, repeat(","))) != {width - 1}:
+            return False
+        fields = body.replace("\n", ",").split(",")
+        self.header = header
+        self.width = width
+        self.columns = [tuple(fields[c + width :: width]) for c in range(width)]
+        self.one_line_rows = True
+        return True
+
+    def row(self, row: int) -> list[str]:
+        """Data row *row* (0-based) as read."""
+        if self.rows:
+            return self.rows[row]
+        return [column[row] for column in self.columns]
 
     def line(self, row: int) -> int:
         """The line data row *row* (0-based) starts on."""
-        if self.text is None:
+        if self.text is None or self.one_line_rows:
             return row + 2
-        reader = csv.reader(io.StringIO(self.text, newline=""))
-        next(reader, None)
-        start = reader.line_num + 1
-        for k, _ in enumerate(reader):
-            if k == row:
-                return start
-            start = reader.line_num + 1
-        return start
+        if self._starts is None:  # one pass, on the first error only
+            reader = csv.reader(io.StringIO(self.text, newline=""))
+            next(reader, None)
+            starts = [reader.line_num + 1]
+            starts.extend(reader.line_num + 1 for _ in reader)
+            self._starts = starts
+        return self._starts[min(row, len(self._starts) - 1)]
 
     def error(self, reason: str, row: int, column: int | None, value: object) -> ReadError:
         return ReadError(
@@ -759,8 +817,12 @@ def _from_columns(
     metadata: Mapping[str, str] | None,
     columns: tuple[array[int], ...],
     texts: dict[int, _Text],
+    duplicate: Callable[[int, DuplicateClaimError], None] | None = None,
 ) -> StanceMatrix:
     """Sort coded claims canonically (fast when they carry no text), then build.
+
+    With *duplicate*, rows repeating an earlier row (claims without text only) are passed
+    to it with their index and left out, instead of raising.
 
     Raises:
         _Located: If two rows are the same claim (index: the later row).
@@ -799,16 +861,35 @@ def _from_columns(
     else:
         ordered = sorted(keys)
         if not all(map(operator.lt, ordered, islice(ordered, 1, None))):
-            twice = next(a for a, b in itertools.pairwise(ordered) if a == b)
-            first = keys.index(twice)
-            k = keys.index(twice, first + 1)
-            claim = Position(
-                actors[actor[k]].key,
-                issues[issue[k]].key,
-                scale.labels[stance[k]],
-                sources[source[k]].id,
-            )
-            raise _Located("claims", k, None, DuplicateClaimError(claim))
+            twice = {a for a, b in itertools.pairwise(ordered) if a == b}
+            seen: set[int] = set()
+            repeats = []  # the later rows of each repeated claim, in input order
+            for k, key in enumerate(keys):
+                if key in twice:
+                    if key in seen:
+                        repeats.append(k)
+                    seen.add(key)
+
+            def error(k: int) -> DuplicateClaimError:
+                claim = Position(
+                    actors[actor[k]].key,
+                    issues[issue[k]].key,
+                    scale.labels[stance[k]],
+                    sources[source[k]].id,
+                    date=_period(start[k], end[k]),
+                )
+                return DuplicateClaimError(claim)
+
+            if duplicate is None:
+                raise _Located("claims", repeats[0], None, error(repeats[0]))
+            for k in repeats:
+                duplicate(k, error(k))
+            dropped = set(repeats)
+            keep = [k for k in range(len(keys)) if k not in dropped]
+            keys = [keys[k] for k in keep]
+            columns = tuple(array(c.typecode, [c[k] for k in keep]) for c in columns)
+            actor, issue, stance, source, start, end = columns
+            ordered = sorted(keys)
         if not varying:  # the common case (votes): decode the sorted keys
             cells = list(map(operator.floordiv, ordered, repeat(n_labels)))
             stance = array("b", list(map(operator.mod, ordered, repeat(n_labels))))
@@ -859,6 +940,8 @@ def _mapped(
         bad.add(k)
     if table.ragged:  # lenient: carry on with the rows that fit
         table.columns = list(zip(*(r for r in table.rows if len(r) == table.width), strict=True))
+        if not table.columns:
+            table.columns = [() for _ in table.header]
         kept = [k for k in range(len(table.rows)) if k not in bad]
     else:
         kept = None
@@ -963,6 +1046,11 @@ def _mapped(
         kept_rows = [row_of(k) for k in keep]
     else:
         kept_rows = None
+
+    def duplicate(k: int, error: DuplicateClaimError) -> None:
+        row = kept_rows[k] if kept_rows is not None else row_of(k)
+        problems.add(table.error(str(error), row, None, table.row(row)))
+
     while True:
         try:
             return _from_columns(
@@ -973,6 +1061,7 @@ def _mapped(
                 metadata,
                 (actor, issue, stance, source, start, end),
                 texts,
+                duplicate if problems.errors is not None else None,
             )
         except _Located as located:
             if located.part != "claims":
@@ -981,7 +1070,7 @@ def _mapped(
                 ) from located.error
             k = located.index
             row = kept_rows[k] if kept_rows is not None else row_of(k)
-            problems.add(table.error(str(located.error), row, None, None))
+            problems.add(table.error(str(located.error), row, None, table.row(row)))
             keep = [j for j in range(len(actor)) if j != k]
             actor, issue, stance, source, start, end = (
                 array(c.typecode, map(c.__getitem__, keep))

@@ -303,7 +303,7 @@ def read(
             for c, key in columns:
                 if key not in actor_list:
                     actor_list[key] = Actor(key, table.header[c])
-                    declared["actors", key] = (table.line, c + 1)
+                    declared[("actors", key)] = (table.line, c + 1)
         except StanceMatrixError as error:
             fail(_error(str(error), name, table.line, c + 1, table.header[c]))
             continue
@@ -313,7 +313,7 @@ def read(
             if key not in issue_list:
                 try:
                     issue_list[key] = Issue(key, label, label)
-                    declared["issues", key] = (line, 1)
+                    declared[("issues", key)] = (line, 1)
                 except StanceMatrixError as error:
                     fail(_error(str(error), name, line, 1, label))
                     continue
@@ -333,12 +333,12 @@ def read(
         where,
         actor_list,
         issue_list,
+        declared,
         cite,
         scale,
         name,
         problems,
         lenient=lenient,
-        declared=declared,
     )
 
 
@@ -351,13 +351,13 @@ def _finish(
     where: list[tuple[int, int, str]],
     actors: Mapping[str, Actor],
     issues: Mapping[str, Issue],
+    declared: Mapping[tuple[str, str], tuple[int, int]],
     cite: Source,
     scale: Scale,
     name: str,
     problems: list[ReadError] | None,
     *,
     lenient: bool,
-    declared: Mapping[tuple[str, str], tuple[int, int]],
 ) -> StanceMatrix | tuple[StanceMatrix, list[ReadError]]:
     actor_values = list(actors.values())
     issue_values = list(issues.values())
@@ -371,14 +371,7 @@ def _finish(
             else:
                 entry = (actor_values if located.part == "actors" else issue_values)[located.index]
                 line, column = declared[located.part, entry.key]
-                error = ReadError(
-                    str(located.error),
-                    source=name,
-                    line=line,
-                    column=column,
-                    field=located.part,
-                    value=entry.key,
-                )
+                error = _error(str(located.error), name, line, column, entry.key)
             if problems is None:
                 raise error from located.error
             problems.append(error)
