@@ -30,12 +30,13 @@ naming the cell, before anything is built.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
 import re
 from array import array
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypeAlias
 
 import attrs
 
@@ -93,6 +94,7 @@ CHANGE_KINDS: Final[tuple[str, ...]] = (
     *SHIFT_KINDS,
 )
 
+_PLURALS: Final = frozenset({"actors", "issues", "sources", "claims", "cells"})
 Part: TypeAlias = Literal["actor", "issue", "source"]
 Entity: TypeAlias = Actor | Issue | Source
 _PARTS: Final[tuple[Part, ...]] = ("actor", "issue", "source")
@@ -323,6 +325,56 @@ class StanceShift:
 
 # -- the diff -----------------------------------------------------------------------------
 
+_ShiftData: TypeAlias = tuple[_Claim | None, _Claim | None, str, str]  # old, new, cell
+
+
+class _Changes(NamedTuple):
+    changed: tuple[tuple[_Claim, _Claim], ...]
+    removed: tuple[_Claim, ...]
+    added: tuple[_Claim, ...]
+    shifts: tuple[_ShiftData, ...]
+
+
+class _ClaimData:
+    """A diff's claim changes, made into plain tuples on first use.
+
+    :func:`diff` finds changes as row numbers of the two matrices' columns; turning them
+    into claims waits until something reads them, so a diff of a million votes costs
+    only the comparison until it is looked at.
+    """
+
+    __slots__ = ("_make", "_value", "empty")
+
+    def __init__(
+        self,
+        *,
+        value: _Changes | None = None,
+        make: Callable[[], _Changes] | None = None,
+        empty: bool,
+    ) -> None:
+        self._value = value
+        self._make = make
+        self.empty = empty
+
+    def get(self) -> _Changes:
+        if self._value is None:
+            assert self._make is not None
+            self._value = self._make()
+            self._make = None
+        return self._value
+
+    def invert(self) -> _ClaimData:
+        def make() -> _Changes:
+            changes = self.get()
+            return _Changes(
+                tuple((new, old) for old, new in changes.changed),
+                changes.added,
+                changes.removed,
+                tuple((new, old, actor, issue) for old, new, actor, issue in changes.shifts),
+            )
+
+        return _ClaimData(make=make, empty=self.empty)
+
 
 class MatrixDiff:
     """What changed from one matrix to another; also a patch that makes the change.
@@ -334,18 +386,15 @@ class MatrixDiff:
 
     __slots__ = (
         "_actors",
-        "_added",
-        "_changed",
         "_claim_cache",
+        "_data",
         "_hash",
         "_issues",
         "_metadata",
         "_options",
         "_orders",
-        "_removed",
         "_scale",
         "_shift_cache",
-        "_shifts",
         "_sources",
         "_unpaired",
     )
@@ -356,11 +405,8 @@ class MatrixDiff:
     _sources: tuple[EntityChange, ...]
     _orders: tuple[tuple[Part, tuple[str, ...], tuple[str, ...]], ...]
     _metadata: tuple[MetadataChange, ...]
-    _changed: tuple[tuple[_Claim, _Claim], ...]
-    _removed: tuple[_Claim, ...]
-    _added: tuple[_Claim, ...]
+    _data: _ClaimData
     _unpaired: frozenset[tuple[str, str]]
-    _shifts: tuple[tuple[_Claim | None, _Claim | None, str, str], ...]
     _options: tuple[tuple[str, bool], ...]
     _claim_cache: tuple[ClaimChange, ...] | None
     _shift_cache: tuple[StanceShift, ...] | None
@@ -377,11 +423,8 @@ class MatrixDiff:
         entities: Mapping[Part, Sequence[EntityChange]],
         orders: Iterable[tuple[Part, tuple[str, ...], tuple[str, ...]]],
         metadata: Iterable[MetadataChange],
-        changed: Iterable[tuple[_Claim, _Claim]],
-        removed: Iterable[_Claim],
-        added: Iterable[_Claim],
+        data: _ClaimData,
         unpaired: Iterable[tuple[str, str]],
-        shifts: Iterable[tuple[_Claim | None, _Claim | None, str, str]],
         options: Mapping[str, bool],
     ) -> MatrixDiff:
         self = object.__new__(cls)
@@ -391,11 +434,8 @@ class MatrixDiff:
         self._sources = tuple(entities.get("source", ()))
         self._orders = tuple(sorted(orders, key=lambda o: _PARTS.index(o[0])))
         self._metadata = tuple(sorted(metadata, key=lambda m: m.key))
-        self._changed = tuple(changed)
-        self._removed = tuple(removed)
-        self._added = tuple(added)
+        self._data = data
         self._unpaired = frozenset(unpaired)
-        self._shifts = tuple(shifts)
         self._options = tuple(sorted((k, bool(v)) for k, v in options.items()))
         self._claim_cache = None
         self._shift_cache = None
@@ -403,6 +443,22 @@ class MatrixDiff:
         return self
 
     # -- reading ----------------------------------------------------------------------
+
+    @property
+    def _changed(self) -> tuple[tuple[_Claim, _Claim], ...]:
+        return self._data.get().changed
+
+    @property
+    def _removed(self) -> tuple[_Claim, ...]:
+        return self._data.get().removed
+
+    @property
+    def _added(self) -> tuple[_Claim, ...]:
+        return self._data.get().added
+
+    @property
+    def _shifts(self) -> tuple[_ShiftData, ...]:
+        return self._data.get().shifts
 
     @property
     def scale(self) -> Scale:
@@ -529,7 +585,11 @@ class MatrixDiff:
 
     def summary(self) -> str:
         """One line of the non-zero counts, like ``"2 claims changed, 1 reversed"``."""
-        parts = [f"{n} {kind}" for kind, n in self.counts().items() if n]
+        parts = [
+            f"{n} {kind.replace('s ', ' ', 1) if n == 1 and kind.split()[0] in _PLURALS else kind}"
+            for kind, n in self.counts().items()
+            if n
+        ]
         return ", ".join(parts) if parts else "no changes"
 
     def __bool__(self) -> bool:
@@ -539,9 +599,7 @@ class MatrixDiff:
             or self._sources
             or self._orders
             or self._metadata
-            or self._changed
-            or self._removed
-            or self._added
+            or not self._data.empty
         )
 
     # -- patching ---------------------------------------------------------------------
@@ -557,11 +615,8 @@ class MatrixDiff:
             },
             orders=[(part, new, old) for part, old, new in self._orders],
             metadata=[MetadataChange(m.key, m.new, m.old) for m in self._metadata],
-            changed=[(new, old) for old, new in self._changed],
-            removed=self._added,
-            added=self._removed,
+            data=self._data.invert(),
             unpaired=self._unpaired,
-            shifts=[(new, old, actor, issue) for old, new, actor, issue in self._shifts],
             options=dict(self._options),
         )
 
@@ -607,10 +662,14 @@ class MatrixDiff:
         return to_markdown(self, kinds=kinds, stance_only=stance_only)
 
     def to_csv(self, *, kinds: Iterable[str] | None = None, stance_only: bool = False) -> str:
-        """One CSV row per changed field (see :meth:`to_text` for the options).
+        """One CSV row per field of each change (see :meth:`to_text` for the options).
 
-        Columns: ``part, change, actor, issue, key, field, old, new, kind, size``. Cells a
-        spreadsheet would run as a formula are prefixed with ``'``.
+        Columns: ``record`` (the change's number: its rows share it), ``part`` (shift,
+        claim, actor, issue, source or metadata), ``change``, ``actor``, ``issue``,
+        ``key`` (of an entry or metadata), ``field``, ``old``, ``new``, ``kind`` and
+        ``size`` (of a stance move). A changed claim or entry has a row per changed
+        field; an added or removed one a row per field it has. Cells a spreadsheet
+        would run as a formula get a leading ``'``.
         """
         from ._diff_render import to_csv
 
@@ -667,6 +726,8 @@ def _entity_key(entity: Entity | None) -> str:
 def _entity_changes(
     part: Part, old: Sequence[Entity], new: Sequence[Entity], keep: Callable[[str], bool]
 ) -> tuple[list[EntityChange], tuple[Part, tuple[str, ...], tuple[str, ...]] | None]:
+    if tuple(old) == tuple(new):  # the same entries (identical objects compare at once)
+        return [], None
     old_keys = [_entity_key(e) for e in old]
     new_keys = [_entity_key(e) for e in new]
     old_at = {k: i for i, k in enumerate(old_keys)}
@@ -710,79 +771,84 @@ def _normaliser(ignore_case: bool, ignore_whitespace: bool) -> Callable[[str | N
 
 
 class _Side:
-    """One matrix seen through the diff's unified actor, issue and source codes."""
+    """One matrix seen through the diff's unified actor and issue codes."""
 
     def __init__(
         self,
         matrix: StanceMatrix,
         actor_code: Mapping[str, int],
         issue_code: Mapping[str, int],
+        bits: int,
     ) -> None:
         self.m = matrix
         a_map = [actor_code[a.key] for a in matrix.actors]
         i_map = [issue_code[i.key] for i in matrix.issues]
-        actor, issue = matrix._actor, matrix._issue
+        self._maps = a_map, i_map
+        self._bits = bits
+        #: True when the unified codes are the matrix's own.
+        self.same_codes = a_map == list(range(len(a_map))) and i_map == list(range(len(i_map)))
+        #: True when the unified codes keep the matrix's order, so cells are ascending.
+        self.ascending = all(map(operator.lt, a_map, a_map[1:])) and all(
+            map(operator.lt, i_map, i_map[1:])
+        )
+        self.actor_keys = [a.key for a in matrix.actors]
+        self.issue_keys = [i.key for i in matrix.issues]
+        self.source_ids = [s.id for s in matrix.sources]
+
+    @functools.cached_property
+    def cell(self) -> list[int]:
+        """One integer per row naming its cell in the unified codes."""
+        actor, issue = self.m._actor, self.m._issue
+        a_map, i_map = self._maps
         if a_map != list(range(len(a_map))):
             actor = array("i", map(a_map.__getitem__, actor))
         if i_map != list(range(len(i_map))):
             issue = array("i", map(i_map.__getitem__, issue))
-        self.cell = _pack(actor, issue)
-        self.actor_keys = [a.key for a in matrix.actors]
-        self.issue_keys = [i.key for i in matrix.issues]
-        self.source_ids = [s.id for s in matrix.sources]
+        return _pack(actor, issue, self._bits)
 
     def cell_keys(self, row: int) -> tuple[str, str]:
         """The actor and issue keys of a row."""
         return self.actor_keys[self.m._actor[row]], self.issue_keys[self.m._issue[row]]
 
-    def claims(self, rows: Iterable[int]) -> list[_Claim]:
-        """The rows as plain claim tuples."""
-        rows = list(rows)
-        m = self.m
-        text = m._text
-        none = (None, None, None)
-        labels = m.scale.labels
-        return [
-            (a, i, s, st, b, e, *text.get(n, none))
-            for n, a, i, s, st, b, e in zip(
-                rows,
-                map(self.actor_keys.__getitem__, map(m._actor.__getitem__, rows)),
-                map(self.issue_keys.__getitem__, map(m._issue.__getitem__, rows)),
-                map(self.source_ids.__getitem__, map(m._source.__getitem__, rows)),
-                map(labels.__getitem__, map(m._stance.__getitem__, rows)),
-                map(m._start.__getitem__, rows),
-                map(m._end.__getitem__, rows),
-                strict=True,
-            )
-        ]
 
-    def top(self, lo: int, hi: int) -> int:
-        """The row :meth:`StanceMatrix.position` picks among rows ``lo:hi`` (-1 if none)."""
-        if hi - lo == 1:
-            return lo
-        rows = self.m._latest(lo, hi, 99999999)
-        return min(rows, key=self.m._source.__getitem__, default=-1)
+def _claims_of(matrix: StanceMatrix, rows: Sequence[int]) -> list[_Claim]:
+    """Rows of *matrix* as plain claim tuples."""
+    text = matrix._text
+    none = (None, None, None)
+    actors = [a.key for a in matrix.actors]
+    issues = [i.key for i in matrix.issues]
+    sources = [s.id for s in matrix.sources]
+    labels = matrix.scale.labels
+    return [
+        (a, i, s, st, b, e, *text.get(n, none))
+        for n, a, i, s, st, b, e in zip(
+            rows,
+            map(actors.__getitem__, map(matrix._actor.__getitem__, rows)),
+            map(issues.__getitem__, map(matrix._issue.__getitem__, rows)),
+            map(sources.__getitem__, map(matrix._source.__getitem__, rows)),
+            map(labels.__getitem__, map(matrix._stance.__getitem__, rows)),
+            map(matrix._start.__getitem__, rows),
+            map(matrix._end.__getitem__, rows),
+            strict=True,
+        )
+    ]
 
 
-def _pack(actor: array[int], issue: array[int]) -> list[int]:
-    """One integer per row naming its cell, ``actor << 32 | issue``, in row order."""
-    if len(actor) > 64:
-        # Interleave the two 32-bit columns byte-wise into one 64-bit integer per row
-        # (actor high, issue low), without a Python-level loop.
-        a, i = _as_i32(actor), _as_i32(issue)
-        packed = bytearray(8 * len(actor))
-        low, high = (0, 4) if array("q", [1]).tobytes()[0] == 1 else (4, 0)
-        for byte in range(4):
-            packed[low + byte :: 8] = i[byte::4]
-            packed[high + byte :: 8] = a[byte::4]
-        return array("q", bytes(packed)).tolist()
-    return [a << 32 | i for a, i in zip(actor, issue, strict=True)]
+def _top(matrix: StanceMatrix, lo: int, hi: int) -> int:
+    """The row :meth:`StanceMatrix.position` picks among rows ``lo:hi`` (-1 if none)."""
+    if hi - lo == 1:
+        return lo
+    rows = matrix._latest(lo, hi, 99999999)
+    return min(rows, key=matrix._source.__getitem__, default=-1)
 
 
-def _as_i32(column: array[int]) -> bytes:
-    if column.itemsize == 4:
-        return column.tobytes()
-    return array("i", column).tobytes()  # pragma: no cover - columns are 'i'
+def _pack(actor: array[int], issue: array[int], bits: int) -> list[int]:
+    """One integer per row naming its cell, ``actor << bits | issue``, in row order.
+
+    *bits* is just wide enough for every issue code, so the integers stay small and
+    their low bits (which a set's hash table uses) vary with both actor and issue.
+    """
+    return list(map(operator.or_, map(operator.lshift, actor, itertools.repeat(bits)), issue))
 
 
 def diff(
@@ -809,7 +875,9 @@ def diff(
         issues: Keys or aliases (in either matrix) of the only issues to compare.
 
     With any option, a claim whose only differences are ignored counts as unchanged and
-    the diff keeps no record of it, so ``apply`` leaves the old claim in place.
+    the diff keeps no record of it, so ``apply`` leaves the old claim in place. A diff
+    limited by *actors* or *issues* records and patches only those actors' or issues'
+    entries and cells (and no metadata); sources are always compared.
 
     Raises:
         InvalidValueError: If the matrices are on different scales, or an argument is not
@@ -855,33 +923,41 @@ def diff(
         metadata = []
     actor_code = _unify(a.key for a in (*old.actors, *new.actors))
     issue_code = _unify(i.key for i in (*old.issues, *new.issues))
-    before = _Side(old, actor_code, issue_code)
-    after = _Side(new, actor_code, issue_code)
-    chosen: Callable[[int], bool] | None = None
+    bits = max(len(issue_code) - 1, 1).bit_length()
+    before = _Side(old, actor_code, issue_code, bits)
+    after = _Side(new, actor_code, issue_code, bits)
+    chosen: Callable[[str, str], bool] | None = None
     if actors is not None or issues is not None:
-        actor_keys = list(actor_code)
-        issue_keys = list(issue_code)
-        allowed_actors = {actor_code[k] for k in actor_keys if keep_actor(k)}
-        allowed_issues = {issue_code[k] for k in issue_keys if keep_issue(k)}
 
-        def chosen(cell: int) -> bool:
-            return cell >> 32 in allowed_actors and cell & 0xFFFFFFFF in allowed_issues
+        def chosen(actor: str, issue: str) -> bool:
+            return keep_actor(actor) and keep_issue(issue)
 
     normal = _normaliser(ignore_case, ignore_whitespace)
     rows = _compare(before, after, normal, stance_only, chosen)
     changed, removed, added, unpaired, shifts = rows
+    del before, after  # the diff keeps the matrices and row numbers, not the cell keys
+
+    def make() -> _Changes:
+        return _Changes(
+            tuple(
+                zip(
+                    _claims_of(old, [r for r, _ in changed]),
+                    _claims_of(new, [r for _, r in changed]),
+                    strict=True,
+                )
+            ),
+            tuple(_claims_of(old, removed)),
+            tuple(_claims_of(new, added)),
+            _shift_claims(old, new, shifts),
+        )
+
     return MatrixDiff._make(
         scale=old.scale,
         entities=entities,
         orders=orders,
         metadata=metadata,
-        changed=zip(
-            before.claims(r for r, _ in changed), after.claims(r for _, r in changed), strict=True
-        ),
-        removed=before.claims(removed),
-        added=after.claims(added),
+        data=_ClaimData(make=make, empty=not (changed or removed or added)),
         unpaired=unpaired,
-        shifts=_shift_claims(before, after, shifts),
         options=options,
     )
 
@@ -921,12 +997,13 @@ def _unify(keys: Iterable[str]) -> dict[str, int]:
     return codes
 
 
+Flags: TypeAlias = bytes  # one byte per row, 1 or 0
 _Rows = tuple[
     list[tuple[int, int]],  # changed (old row, new row)
     list[int],  # removed old rows
     list[int],  # added new rows
     set[tuple[str, str]],  # unpaired cells
-    list[tuple[int, int, str, str]],  # shifts: old top row, new top row (-1: none), cell
+    list[tuple[int, int]],  # shifts: the old and new rows stating the cell (-1: none)
 ]
 
 
@@ -935,7 +1012,7 @@ def _compare(
     after: _Side,
     normal: Callable[[str | None], Any],
     stance_only: bool,
-    chosen: Callable[[int], bool] | None,
+    chosen: Callable[[str, str], bool] | None,
 ) -> _Rows:
     if before.m._cells.single and after.m._cells.single:
         return _compare_single(before, after, normal, stance_only, chosen)
@@ -947,81 +1024,203 @@ def _compare_single(
     after: _Side,
     normal: Callable[[str | None], Any],
     stance_only: bool,
-    chosen: Callable[[int], bool] | None,
+    chosen: Callable[[str, str], bool] | None,
 ) -> _Rows:
-    """Both matrices hold at most one claim per cell: compare cell keys in bulk."""
+    """Both matrices hold at most one claim per cell: compare whole columns in bulk.
+
+    Which cells each side fills is found from the cell indexes (or sets of packed cell
+    numbers); the claims of the cells both sides fill are then compared column by column
+    through iterators in C, so the Python-level work grows with the number of changes,
+    not of claims, and no per-claim list is kept.
+    """
     old, new = before.m, after.m
-    old_cells, new_cells = before.cell, after.cell
-    new_row = dict(zip(new_cells, range(len(new_cells)), strict=True))
-    old_set = set(old_cells) if len(old_cells) != len(new_row) or old_cells != new_cells else None
-    if old_set is None:  # the same cells in the same order
-        old_common: Sequence[int] = range(len(old_cells))
-        new_common: Sequence[int] = old_common
-        removed: list[int] = []
-        added: list[int] = []
-    else:
-        in_new = list(map(new_row.__contains__, old_cells))
-        old_common = list(itertools.compress(range(len(old_cells)), in_new))
-        removed = list(itertools.compress(range(len(old_cells)), map(operator.not_, in_new)))
-        new_common = list(map(new_row.__getitem__, map(old_cells.__getitem__, old_common)))
-        added = [n for n, c in enumerate(new_cells) if c not in old_set]
-    differs = None
-    column: list[Any]
-    other: list[Any]
+    n_old, n_new = len(old), len(new)
+    in_new, in_old, removed, added = _membership(before, after)
+    n_common = n_old if in_new is None else in_new.count(1)
+    new_order: list[int] | None = None
+    if in_new is not None and not (before.ascending and after.ascending):
+        # The cells come in different orders: look each old cell up on the new side.
+        where = dict(zip(after.cell, range(n_new), strict=True))
+        new_order = list(map(where.__getitem__, itertools.compress(before.cell, in_new)))
+        del where
+
+    def old_common() -> Iterator[int]:
+        """The old rows whose cell the new side fills, in order."""
+        rows = range(n_old)
+        return iter(rows) if in_new is None else itertools.compress(rows, in_new)
+
+    def new_common() -> Iterator[int]:
+        """The new rows pairing with :func:`old_common`, in the same order."""
+        if new_order is not None:
+            return iter(new_order)
+        rows = range(n_new)
+        return iter(rows) if in_old is None else itertools.compress(rows, in_old)
+
+    unified = _unify([*before.source_ids, *after.source_ids])
+    old_columns: list[array[int]] = []
+    new_columns: list[array[int]] = []
     for name in ("_stance", "_source", "_start", "_end"):
         a: array[int] = getattr(old, name)
         b: array[int] = getattr(new, name)
-        if name == "_source" and before.source_ids != after.source_ids:
-            ids_a, ids_b = before.source_ids, after.source_ids
-            column = list(map(ids_a.__getitem__, map(a.__getitem__, old_common)))
-            other = list(map(ids_b.__getitem__, map(b.__getitem__, new_common)))
-        elif isinstance(old_common, range) and isinstance(new_common, range):
-            if a == b:
-                continue
-            column, other = list(a), list(b)
+        if name == "_source":
+            a = _recode(a, [unified[k] for k in before.source_ids])
+            b = _recode(b, [unified[k] for k in after.source_ids])
+        if not _constant(a, b):
+            old_columns.append(a)
+            new_columns.append(b)
+    # One flag per common cell: do the claims differ? Lanes are compared as they stream.
+    flags: Iterator[bool] | None = None
+    for a_lane, b_lane in zip(_lanes(old_columns), _lanes(new_columns), strict=True):
+        left = iter(a_lane) if in_new is None else itertools.compress(a_lane, in_new)
+        right: Iterator[int]
+        if new_order is not None:
+            right = map(b_lane.__getitem__, new_order)
         else:
-            column = list(map(a.__getitem__, old_common))
-            other = list(map(b.__getitem__, new_common))
-        flags = list(map(operator.ne, column, other))
-        differs = flags if differs is None else list(map(operator.or_, differs, flags))
-    changed_at: set[int] = (
-        set(itertools.compress(range(len(old_common)), differs)) if differs is not None else set()
-    )
+            right = iter(b_lane) if in_old is None else itertools.compress(b_lane, in_old)
+        differ = map(operator.ne, left, right)
+        flags = differ if flags is None else map(operator.or_, flags, differ)
     if (old._text or new._text) and not stance_only:
         old_text, new_text = old._text, new._text
         none = (None, None, None)
-        if isinstance(old_common, range) and isinstance(new_common, range):
-            suspects: Iterable[int] = set(old_text) | set(new_text)
-        else:
-            where = {r: k for k, r in enumerate(old_common)}
-            where_new = {r: k for k, r in enumerate(new_common)}
-            suspects = {where[r] for r in old_text if r in where} | {
-                where_new[r] for r in new_text if r in where_new
-            }
-        for k in suspects:
-            t1 = old_text.get(old_common[k], none)
-            t2 = new_text.get(new_common[k], none)
-            if t1 != t2 and tuple(map(normal, t1)) != tuple(map(normal, t2)):
-                changed_at.add(k)
-    changed = [(old_common[k], new_common[k]) for k in sorted(changed_at)]
+        marked = bytearray(n_common) if flags is None else bytearray(flags)
+        for k, r, s in zip(range(n_common), old_common(), new_common(), strict=True):
+            if not marked[k] and (r in old_text or s in new_text):
+                t1 = old_text.get(r, none)
+                t2 = new_text.get(s, none)
+                if t1 != t2 and tuple(map(normal, t1)) != tuple(map(normal, t2)):
+                    marked[k] = 1
+        flags = iter(map(bool, marked))
+    changed: list[tuple[int, int]] = (
+        []
+        if flags is None
+        else list(itertools.compress(zip(old_common(), new_common(), strict=True), flags))
+    )
     if chosen is not None:
-        changed = [(r, s) for r, s in changed if chosen(old_cells[r])]
-        removed = [r for r in removed if chosen(old_cells[r])]
-        added = [r for r in added if chosen(new_cells[r])]
-    shifts: list[tuple[int, int, str, str]] = []
-    kinds = _kind_table(old.scale)
+        changed = [(r, s) for r, s in changed if chosen(*before.cell_keys(r))]
+        removed = [r for r in removed if chosen(*before.cell_keys(r))]
+        added = [r for r in added if chosen(*after.cell_keys(r))]
+    # A shift wherever the stance codes (the last code: no claim) make a kind.
+    width = len(old.scale.labels) + 1
+    moves = bytes(kind is not None for row in _kind_table(old.scale) for kind in row)
     o_stance, n_stance = old._stance, new._stance
-    none_code = len(old.scale.labels)
-    for r, s in changed:
-        if kinds[o_stance[r]][n_stance[s]] is not None:
-            shifts.append((r, s, *before.cell_keys(r)))
-    shifts.extend(
-        (r, -1, *before.cell_keys(r)) for r in removed if kinds[o_stance[r]][none_code] is not None
+    codes = map(
+        operator.add,
+        map(
+            operator.mul,
+            map(o_stance.__getitem__, [r for r, _ in changed]),
+            itertools.repeat(width),
+        ),
+        map(n_stance.__getitem__, [s for _, s in changed]),
     )
-    shifts.extend(
-        (-1, s, *after.cell_keys(s)) for s in added if kinds[none_code][n_stance[s]] is not None
-    )
+    shifts = list(itertools.compress(changed, map(moves.__getitem__, codes)))
+    unknown = width - 1
+    shifts += [(r, -1) for r in removed if moves[o_stance[r] * width + unknown]]
+    shifts += [(-1, s) for s in added if moves[unknown * width + n_stance[s]]]
     return changed, removed, added, set(), shifts
+
+
+def _filled(offsets: array[int]) -> bytes:
+    """One byte per cell of a single-claim dense cell index: 1 if it holds a claim, else 0.
+
+    The offsets grow by 0 or 1 from cell to cell; subtracting the offsets from the offsets
+    shifted by one, as two big integers, leaves those steps in place (no step borrows),
+    so the whole computation runs in C.
+    """
+    raw = offsets.tobytes()
+    size = offsets.itemsize
+    steps = int.from_bytes(raw[size:], "little") - int.from_bytes(raw[:-size], "little")
+    return steps.to_bytes(len(raw) - size, "little")[0::size]
+
+
+_NOT: Final = bytes([1, 0]) + bytes(254)  # a translation table swapping the bytes 0 and 1
+_ONE: Final = re.compile(b"\x01")
+
+
+def _membership(
+    before: _Side, after: _Side
+) -> tuple[Flags | None, Flags | None, list[int], list[int]]:
+    """For each row of one side, whether the other side has a claim in its cell.
+
+    Also the rows whose cell only the old side fills (removed) and only the new side
+    fills (added). The flags are ``None`` when both sides fill the same cells. Where both
+    matrices keep a dense cell index over the same actors and issues, the filled cells
+    are read off the two indexes in bulk; otherwise the cells are compared as sets of
+    packed integers.
+    """
+    old_index, new_index = before.m._cells, after.m._cells
+    old_dense, new_dense = old_index._dense, new_index._dense
+    if (
+        before.same_codes
+        and after.same_codes
+        and old_dense is not None
+        and new_dense is not None
+        and len(old_dense) == len(new_dense)
+    ):
+        old_filled, new_filled = _filled(old_dense), _filled(new_dense)
+        if old_filled == new_filled:
+            return None, None, [], []
+        size = len(old_filled)
+        old_bits = int.from_bytes(old_filled, "little")
+        new_bits = int.from_bytes(new_filled, "little")
+        both = (old_bits & new_bits).to_bytes(size, "little")
+        # Cells one side fills alone are few: find them by scanning bytes, in C.
+        only_old = (old_bits & ~new_bits).to_bytes(size, "little")
+        only_new = (new_bits & ~old_bits).to_bytes(size, "little")
+        return (
+            bytes(itertools.compress(both, old_filled)),
+            bytes(itertools.compress(both, new_filled)),
+            [old_dense[m.start()] for m in _ONE.finditer(only_old)],
+            [new_dense[m.start()] for m in _ONE.finditer(only_new)],
+        )
+    old_cells, new_cells = before.cell, after.cell
+    if old_cells == new_cells:
+        return None, None, [], []
+    old_set, new_set = set(old_cells), set(new_cells)
+    in_new = bytes(map(new_set.__contains__, old_cells))
+    in_old = bytes(map(old_set.__contains__, new_cells))
+    return (
+        in_new,
+        in_old,
+        list(itertools.compress(range(len(old_cells)), in_new.translate(_NOT))),
+        list(itertools.compress(range(len(new_cells)), in_old.translate(_NOT))),
+    )
+
+
+def _recode(column: array[int], codes: list[int]) -> array[int]:
+    if codes == list(range(len(codes))):
+        return column
+    return array(column.typecode, map(codes.__getitem__, column))
+
+
+def _constant(a: array[int], b: array[int]) -> bool:
+    """Whether both columns hold one and the same value throughout (compared as bytes)."""
+    if not a or not b or a[0] != b[0]:
+        return not a and not b
+    one = array(a.typecode, [a[0]]).tobytes()
+    return a.tobytes() == one * len(a) and b.tobytes() == one * len(b)
+
+
+def _lanes(columns: Sequence[array[int]]) -> list[memoryview]:
+    """The columns' bytes packed side by side into as few 64-bit lanes as they fit.
+
+    Two rows are equal in every column exactly when their lane values are equal, so one
+    comparison per lane replaces one per column. The packing is byte-strided slice
+    assignment, done in C.
+    """
+    lanes: list[bytearray] = []
+    used = 8
+    n = len(columns[0]) if columns else 0
+    for column in columns:
+        size = column.itemsize
+        if used + size > 8:
+            lanes.append(bytearray(8 * n))
+            used = 0
+        raw = column.tobytes()
+        lane = lanes[-1]
+        for byte in range(size):
+            lane[used + byte :: 8] = raw[byte::size]
+        used += size
+    return [memoryview(lane).cast("Q") for lane in lanes]
 
 
 def _kind_table(scale: Scale) -> list[list[ShiftKind | None]]:
@@ -1047,7 +1246,7 @@ def _compare_cells(
     after: _Side,
     normal: Callable[[str | None], Any],
     stance_only: bool,
-    chosen: Callable[[int], bool] | None,
+    chosen: Callable[[str, str], bool] | None,
 ) -> _Rows:
     """Compare cell by cell, pairing claims by the rule in the module docs."""
     old_spans, new_spans = _spans(before.cell), _spans(after.cell)
@@ -1055,7 +1254,7 @@ def _compare_cells(
     removed: list[int] = []
     added: list[int] = []
     unpaired: set[tuple[str, str]] = set()
-    shifts: list[tuple[int, int, str, str]] = []
+    shifts: list[tuple[int, int]] = []
     kinds = _kind_table(before.m.scale)
     none_code = len(before.m.scale.labels)
 
@@ -1075,10 +1274,12 @@ def _compare_cells(
         return out
 
     for cell in sorted(old_spans.keys() | new_spans.keys()):
-        if chosen is not None and not chosen(cell):
-            continue
         lo, hi = old_spans.get(cell, (0, 0))
         lo2, hi2 = new_spans.get(cell, (0, 0))
+        if chosen is not None and not chosen(
+            *(before.cell_keys(lo) if hi > lo else after.cell_keys(lo2))
+        ):
+            continue
         old_keys, new_keys = keys(before, lo, hi), keys(after, lo2, hi2)
         if old_keys == new_keys:
             continue
@@ -1122,33 +1323,41 @@ def _compare_cells(
         changed.extend(sorted(pairs))
         removed.extend(old_left)
         added.extend(new_left)
-        top_old = before.top(lo, hi) if hi > lo else -1
-        top_new = after.top(lo2, hi2) if hi2 > lo2 else -1
+        top_old = _top(before.m, lo, hi) if hi > lo else -1
+        top_new = _top(after.m, lo2, hi2) if hi2 > lo2 else -1
         o = before.m._stance[top_old] if top_old >= 0 else none_code
         s = after.m._stance[top_new] if top_new >= 0 else none_code
         if kinds[o][s] is not None:
-            where = before.cell_keys(top_old) if top_old >= 0 else after.cell_keys(top_new)
-            shifts.append((top_old, top_new, *where))
+            shifts.append((top_old, top_new))
     return changed, removed, added, unpaired, shifts
 
 
 def _shift_claims(
-    before: _Side, after: _Side, shifts: Sequence[tuple[int, int, str, str]]
-) -> list[tuple[_Claim | None, _Claim | None, str, str]]:
-    old_claims = iter(before.claims(r for r, _, _, _ in shifts if r >= 0))
-    new_claims = iter(after.claims(s for _, s, _, _ in shifts if s >= 0))
-    return [
-        (
-            next(old_claims) if r >= 0 else None,
-            next(new_claims) if s >= 0 else None,
-            actor,
-            issue,
-        )
-        for r, s, actor, issue in shifts
-    ]
+    old: StanceMatrix, new: StanceMatrix, shifts: Sequence[tuple[int, int]]
+) -> tuple[_ShiftData, ...]:
+    old_claims = iter(_claims_of(old, [r for r, _ in shifts if r >= 0]))
+    new_claims = iter(_claims_of(new, [s for _, s in shifts if s >= 0]))
+    out: list[_ShiftData] = []
+    for r, s in shifts:
+        before = next(old_claims) if r >= 0 else None
+        after = next(new_claims) if s >= 0 else None
+        either = before if before is not None else after
+        assert either is not None
+        out.append((before, after, either[0], either[1]))
+    return tuple(out)
 
 
 # -- applying a diff ----------------------------------------------------------------------
+
+
+def _describe(claim: _Claim) -> str:
+    """A claim in a few words: ``oppose (seed-004, 2025-01/2025-03, "easing …")``."""
+    date = _period(claim[4], claim[5])
+    parts = [claim[2]] + ([str(date)] if date is not None else [])
+    summary = claim[6]
+    if summary is not None:
+        parts.append(repr(summary if len(summary) <= 40 else summary[:39] + "…"))
+    return f"{claim[3]} ({', '.join(parts)})"
 
 
 def _conflict(
@@ -1217,11 +1426,6 @@ def _apply(patch: MatrixDiff, matrix: StanceMatrix) -> StanceMatrix:
             metadata[change.key] = change.new
     # Find every claim the diff removes or replaces.
     labels = matrix.scale.labels
-    side = _Side(
-        matrix,
-        {a.key: n for n, a in enumerate(matrix.actors)},
-        {i.key: n for n, i in enumerate(matrix.issues)},
-    )
     dropped: set[int] = set()
     claim: _Claim
     for claim, verb in itertools.chain(
@@ -1233,14 +1437,14 @@ def _apply(patch: MatrixDiff, matrix: StanceMatrix) -> StanceMatrix:
         row = -1
         if a is not None and i is not None:
             lo, hi = matrix._cells.span(a, i)
-            for n, have in zip(range(lo, hi), side.claims(range(lo, hi)), strict=True):
+            for n, have in zip(range(lo, hi), _claims_of(matrix, range(lo, hi)), strict=True):
                 if have == claim:
                     row = n
                     break
         if row < 0:
             raise _conflict(
                 f"cell ({actor!r}, {issue!r}) does not hold the claim the diff {verb}: "
-                f"{_to_position(claim)!r}",
+                f"{_describe(claim)}",
                 actor=actor,
                 issue=issue,
             )
@@ -1265,7 +1469,9 @@ def _apply(patch: MatrixDiff, matrix: StanceMatrix) -> StanceMatrix:
     for name in ("actor", "issue", "source"):
         if min(columns[name], default=0) < 0:
             at = columns[name].index(-1)
-            actor, issue = side.cell_keys(kept[at])
+            row = kept[at]
+            actor = matrix.actors[matrix._actor[row]].key
+            issue = matrix.issues[matrix._issue[row]].key
             raise _conflict(
                 f"cell ({actor!r}, {issue!r}) keeps a claim citing a {name} the diff removes",
                 actor=actor,
@@ -1310,7 +1516,7 @@ def _apply(patch: MatrixDiff, matrix: StanceMatrix) -> StanceMatrix:
         if isinstance(duplicate, Position):
             raise _conflict(
                 f"cell ({duplicate.actor!r}, {duplicate.issue!r}) already holds a claim the "
-                f"diff adds: {duplicate!r}",
+                f"diff adds: {_describe(_from_position(duplicate))}",
                 actor=duplicate.actor,
                 issue=duplicate.issue,
             ) from error
@@ -1538,11 +1744,11 @@ class _DiffReader(_Reader):
             entities=entities,
             orders=orders,
             metadata=metadata,
-            changed=changed,
-            removed=removed,
-            added=added,
+            data=_ClaimData(
+                value=_Changes(tuple(changed), tuple(removed), tuple(added), tuple(shifts)),
+                empty=not (changed or removed or added),
+            ),
             unpaired=unpaired,
-            shifts=shifts,
             options=options,
         )
 

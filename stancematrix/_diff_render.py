@@ -317,6 +317,7 @@ def to_html(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool)
 
 
 _CSV_HEADER: Final = (
+    "record",
     "part",
     "change",
     "actor",
@@ -332,7 +333,8 @@ _CSV_HEADER: Final = (
 
 def _csv_records(
     diff: MatrixDiff, kinds: Iterable[str] | None, stance_only: bool
-) -> Iterator[tuple[str, ...]]:
+) -> Iterator[list[tuple[str, ...]]]:
+    """Each change as the CSV rows of its fields."""
     chosen = _check_kinds(kinds)
 
     def wanted(kind: str) -> bool:
@@ -351,20 +353,22 @@ def _csv_records(
         if not wanted(shift.kind):
             continue
         old, new = fields(shift.old), fields(shift.new)
-        for name in ("stance", "source", "date"):
-            if old.get(name) or new.get(name):
-                yield (
-                    "shift",
-                    shift.kind,
-                    shift.actor,
-                    shift.issue,
-                    "",
-                    name,
-                    old.get(name, ""),
-                    new.get(name, ""),
-                    shift.kind,
-                    f"{shift.size:g}",
-                )
+        yield [
+            (
+                "shift",
+                shift.kind,
+                shift.actor,
+                shift.issue,
+                "",
+                name,
+                old.get(name, ""),
+                new.get(name, ""),
+                shift.kind,
+                f"{shift.size:g}",
+            )
+            for name in ("stance", "source", "date")
+            if old.get(name) or new.get(name)
+        ]
     for change in diff.claims:
         if not wanted(f"claims {change.change}"):
             continue
@@ -372,8 +376,8 @@ def _csv_records(
             continue
         old, new = fields(change.old), fields(change.new)
         names = change.fields if change.change == "changed" else tuple(old or new)
-        for name in names:
-            yield (
+        yield [
+            (
                 "claim",
                 change.change,
                 change.actor,
@@ -385,6 +389,8 @@ def _csv_records(
                 change.kind or "" if name == "stance" else "",
                 f"{change.size:g}" if name == "stance" and change.kind else "",
             )
+            for name in names
+        ]
     if stance_only:
         return
     for part, entities in (
@@ -397,8 +403,8 @@ def _csv_records(
                 continue
             side = entity.old if entity.old is not None else entity.new
             names = entity.fields or tuple(n for n in ("name", "title") if hasattr(side, n))
-            for name in names:
-                yield (
+            yield [
+                (
                     part,
                     entity.change,
                     "",
@@ -410,9 +416,11 @@ def _csv_records(
                     "",
                     "",
                 )
+                for name in names
+            ]
     if wanted("metadata changed"):
         for m in diff.metadata:
-            yield ("metadata", "changed", "", "", m.key, "", m.old or "", m.new or "", "", "")
+            yield [("metadata", "changed", "", "", m.key, "", m.old or "", m.new or "", "", "")]
 
 
 def _value(value: object) -> str:
@@ -426,8 +434,10 @@ def _value(value: object) -> str:
 def to_csv(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool) -> str:
     """See :meth:`MatrixDiff.to_csv`."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # "\r\n" (RFC 4180) also makes the writer quote fields holding a lone "\r".
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(_CSV_HEADER)
-    for record in _csv_records(diff, kinds, stance_only):
-        writer.writerow([_formula(cell) for cell in record])
+    for number, rows in enumerate(_csv_records(diff, kinds, stance_only), 1):
+        for row in rows:
+            writer.writerow([str(number), *(_formula(cell) for cell in row)])
     return buffer.getvalue()

@@ -455,3 +455,78 @@ class TestReadDiff:
         bad = d.to_json().replace('"change": "changed"', '"change": "added"')
         with pytest.raises(ReadError, match="change is 'changed'"):
             sm.read_diff(bad)
+
+
+@st.composite
+def grid_pairs(draw, actors=40, issues=40):
+    """Two one-claim-per-cell matrices over a grid too big for a dense cell index."""
+    scale = sm.Scale.votes()
+    cells = [(a, i) for a in range(actors) for i in range(issues)]
+    chosen = draw(st.lists(st.sampled_from(cells), max_size=30, unique=True))
+    extra = draw(st.lists(st.sampled_from(cells), max_size=10, unique=True))
+    old_claims = {c: draw(st.sampled_from(scale.labels)) for c in chosen}
+    new_claims = {
+        c: draw(st.sampled_from(scale.labels)) if draw(st.booleans()) else v
+        for c, v in old_claims.items()
+        if draw(st.integers(0, 5))
+    }
+    new_claims.update((c, draw(st.sampled_from(scale.labels))) for c in extra)
+    keys = [f"A{n}" for n in range(actors)]
+    reordered = draw(st.permutations(keys)) if draw(st.booleans()) else keys
+
+    def matrix(claims, actor_order):
+        return build(
+            [
+                sm.Position(keys[a], f"I{i}", stance, "v", date="2020-01-02")
+                for (a, i), stance in claims.items()
+            ],
+            actors=actor_order,
+            issues=[f"I{i}" for i in range(issues)],
+            sources=["v"],
+            scale=scale,
+        )
+
+    return matrix(old_claims, keys), matrix(new_claims, reordered)
+
+
+class TestBulkPath:
+    @settings(max_examples=100)
+    @given(st.one_of(matrix_pairs(), grid_pairs()))
+    def test_same_as_cell_by_cell(self, pair):
+        """The bulk comparison of one-claim cells finds what the cell-by-cell rule finds."""
+        import stancematrix._diff as module
+
+        a, b = pair
+        bulk = sm.diff(a, b)
+        original = module._compare_single
+        module._compare_single = module._compare_cells
+        try:
+            slow = sm.diff(a, b)
+        finally:
+            module._compare_single = original
+        assert slow == bulk
+        assert slow.claims == bulk.claims
+        assert slow.shifts == bulk.shifts
+        assert b == bulk.apply(a)
+
+    def test_sparse_grid_uses_sets(self):
+        """Matrices too sparse for a dense cell index are compared by sets of cells."""
+        a, b = (
+            build(
+                [claim("yes", "v", actor="A1", issue="I3")],
+                actors=[f"A{n}" for n in range(40)],
+                issues=[f"I{n}" for n in range(40)],
+                sources=["v"],
+                scale=sm.Scale.votes(),
+            ),
+            build(
+                [claim("no", "v", actor="A2", issue="I3")],
+                actors=[f"A{n}" for n in range(40)],
+                issues=[f"I{n}" for n in range(40)],
+                sources=["v"],
+                scale=sm.Scale.votes(),
+            ),
+        )
+        assert a._cells._dense is None
+        d = sm.diff(a, b)
+        assert [("removed", "A1"), ("added", "A2")] == [(c.change, c.actor) for c in d.claims]
