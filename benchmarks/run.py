@@ -135,6 +135,19 @@ def best(function: Callable[[], Any], repeat: int) -> float:
     return min(times)
 
 
+def race(
+    ours: Callable[[], Any] | None, theirs: Callable[[], Any] | None, repeat: int
+) -> tuple[float | None, float | None]:
+    """Best times of two functions run alternately, so that a busy moment on a shared
+    machine hits both sides alike; None for a side that is None."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for function, out in ((ours, times[0]), (theirs, times[1])):
+            if function is not None:
+                out.append(best(function, 1))
+    return (min(times[0]) if times[0] else None, min(times[1]) if times[1] else None)
+
+
 def held(function: Callable[[], Any]) -> tuple[int, int]:
     """Bytes still allocated by *function*'s result, and the peak while it ran."""
     gc.collect()
@@ -277,16 +290,24 @@ def bench_load(folder: Path, data: _unga._Data, blob: bytes, repeat: int) -> lis
     package = Result(
         "load", "load from package data (decode + build)", len(data.votes) - data.votes.count(0)
     )
-    package.stancematrix = best(lambda: _unga._matrix(_unga._decode(blob)), repeat)
+    read = None if pd is None else lambda: pd.read_csv(paths[0], keep_default_na=False)
+    read_all = (
+        None if pd is None else lambda: [pd.read_csv(p, keep_default_na=False) for p in paths]
+    )
+    package.stancematrix, package.peer_time = race(
+        lambda: _unga._matrix(_unga._decode(blob)), read, repeat
+    )
     from_csv = Result(
         "load", "load from the three CSVs (stancematrix._datasets._unga)", package.size
     )
-    from_csv.stancematrix = best(lambda: _unga._matrix(_unga._read_csv(*paths)), repeat)
+    from_csv.stancematrix, from_csv.peer_time = race(
+        lambda: _unga._matrix(_unga._read_csv(*paths)), read_all, repeat
+    )
     generic = Result("load", "sm.read_csv(votes, columns=…) (issue 3 reader)", package.size)
     if hasattr(sm, "read_csv"):
         columns = {"actor": ("country_code", "country"), "issue": "rcid", "stance": "vote"}
-        generic.stancematrix = best(
-            lambda: sm.read_csv(paths[0], columns=columns, scale=sm.Scale.votes()), repeat
+        generic.stancematrix, generic.peer_time = race(
+            lambda: sm.read_csv(paths[0], columns=columns, scale=sm.Scale.votes()), read, repeat
         )
     else:
         generic.note = "sm.read_csv not available"
@@ -297,12 +318,10 @@ def bench_load(folder: Path, data: _unga._Data, blob: bytes, repeat: int) -> lis
     memory.extra = {"bytes_per_vote": per_vote, "held": net, "peak": peak}
     memory.status = ("pass" if per_vote <= 60 else "miss") + ("" if FULL else " (small data)")
     memory.target = "≤ 60 B/vote"
-    if pd is not None:
-        read = lambda: pd.read_csv(paths[0], keep_default_na=False)  # noqa: E731
-        read_all = lambda: [pd.read_csv(p, keep_default_na=False) for p in paths]  # noqa: E731
-        package.peer, package.peer_time = "pandas.read_csv(votes)", best(read, repeat)
-        from_csv.peer, from_csv.peer_time = "pandas.read_csv(all three)", best(read_all, repeat)
-        generic.peer, generic.peer_time = package.peer, package.peer_time
+    if read is not None:
+        package.peer = "pandas.read_csv(votes)"
+        from_csv.peer = "pandas.read_csv(all three)"
+        generic.peer = package.peer
         p_net, _ = held(read)
         df = read()
         deep = int(df.memory_usage(deep=True).sum())
@@ -330,7 +349,7 @@ def bench_lookups(m: sm.StanceMatrix, df: Any, repeat: int, count: int) -> list[
         for a, i in pairs:
             position(a, i)
 
-    result.stancematrix = best(ours, repeat)
+    theirs = None
     if pd is not None:
         pivot = df.pivot(index="actor", columns="rcid", values="vote")
         int_pairs = [(a, int(i)) for a, i in pairs]
@@ -340,7 +359,8 @@ def bench_lookups(m: sm.StanceMatrix, df: Any, repeat: int, count: int) -> list[
             for key in int_pairs:
                 at[key]
 
-        result.peer, result.peer_time = "DataFrame.at on the pivot", best(theirs, repeat)
+        result.peer = "DataFrame.at on the pivot"
+    result.stancematrix, result.peer_time = race(ours, theirs, repeat)
     return [judge(result, speedup=20)]
 
 
@@ -375,14 +395,15 @@ def bench_slices(m: sm.StanceMatrix, df: Any, repeat: int) -> list[Result]:
     ]
     for label, keys, ours, column, convert in cases:
         result = Result("slice", label + " (mean per call)", len(m))
-        result.stancematrix = best(lambda: [ours(k) for k in keys], repeat) / len(keys)  # noqa: B023
+        theirs = None
         if pd is not None:
             values = [convert(k) for k in keys]
             series = df[column]
             result.peer = f"df[df.{column} == x]"
-            result.peer_time = best(lambda: [df[series == v] for v in values], repeat) / len(  # noqa: B023
-                values
-            )
+            theirs = lambda: [df[series == v] for v in values]  # noqa: B023, E731
+        mine, peer_time = race(lambda: [ours(k) for k in keys], theirs, repeat)  # noqa: B023
+        result.stancematrix = None if mine is None else mine / len(keys)
+        result.peer_time = None if peer_time is None else peer_time / len(keys)
         results.append(judge(result, speedup=20))
     return results
 
@@ -395,9 +416,9 @@ def bench_as_of(m: sm.StanceMatrix, df: Any, repeat: int) -> list[Result]:
             result.note = "as_of not available"
             results.append(result)
             continue
-        result.stancematrix = best(lambda: m.as_of(day), repeat)  # noqa: B023
         net, peak = held(lambda: m.as_of(day))  # noqa: B023
         result.memory = f"held {mb(net)}, peak {mb(peak)}"
+        theirs = None
         if pd is not None:
             stamp = pd.Timestamp(day)
 
@@ -408,8 +429,8 @@ def bench_as_of(m: sm.StanceMatrix, df: Any, repeat: int) -> list[Result]:
                 )
 
             result.peer = "filter + sort + drop_duplicates(keep='last')"
-            result.peer_time = best(theirs, repeat)
             result.extra["rows"] = [len(m.as_of(day)), len(theirs())]
+        result.stancematrix, result.peer_time = race(lambda: m.as_of(day), theirs, repeat)  # noqa: B023
         results.append(judge(result, at_most=1))
     return results
 
@@ -481,6 +502,15 @@ def table_of(m: sm.StanceMatrix) -> tuple[list[str], list[list[str]]]:
     return ["key", "actor", "rcid", "vote"], rows
 
 
+def diff_counts(found: Any) -> dict[str, int] | str:
+    """Added, removed and changed claims as a diff result reports them, if it does."""
+    counts = getattr(found, "counts", None)
+    counts = counts() if callable(counts) else counts
+    if not isinstance(counts, dict):
+        return "no counts"
+    return {k: counts.get(f"claims {k}", counts.get(k)) for k in ("added", "removed", "changed")}
+
+
 def pandas_diff(a: Any, b: Any) -> dict[str, int]:
     merged = a.merge(b, on=["actor", "rcid"], how="outer", suffixes=("_a", "_b"), indicator=True)
     both = merged[merged["_merge"] == "both"]
@@ -526,9 +556,10 @@ def bench_diff(
         _, rows_b = table_of(b)
         expected = None
         ours_time = None
+        ours_call = None
         if hasattr(sm, "diff"):
-            ours_time = best(lambda: sm.diff(a, b), repeat)  # noqa: B023
-            _, peak = held(lambda: sm.diff(a, b))  # noqa: B023
+            ours_call = lambda: sm.diff(a, b)  # noqa: B023, E731
+            _, peak = held(ours_call)
         if pd is not None and size in sizes:
             fa = pd.DataFrame(rows_a, columns=header)
             fb = pd.DataFrame(rows_b, columns=header)
@@ -536,17 +567,25 @@ def bench_diff(
                 "diff",
                 "sm.diff(A, B) vs pandas outer-merge diff",
                 size,
-                ours_time,
-                "pandas merge(how='outer', indicator=True)",
+                peer="pandas merge(how='outer', indicator=True)",
             )
-            result.peer_time = best(lambda: pandas_diff(fa, fb), repeat)  # noqa: B023
+            ours_time, result.peer_time = race(
+                ours_call,
+                lambda: pandas_diff(fa, fb),  # noqa: B023
+                repeat,
+            )
+            result.stancematrix = ours_time
             expected = pandas_diff(fa, fb)
             _, p_peak = held(lambda: pandas_diff(fa, fb))  # noqa: B023
             ours = f"peak {mb(peak)}; " if ours_time else ""
             result.memory = f"{ours}pandas peak {mb(p_peak)}"
             result.extra["counts"] = expected
+            if ours_call is not None:
+                result.extra["stancematrix_counts"] = diff_counts(ours_call())
             result.note = "" if ours_time else "sm.diff not available"
             results.append(judge(result, at_most=1))
+        if ours_call is not None and ours_time is None:
+            ours_time = best(ours_call, repeat)
         if csv_diff is not None and size in csv_diff_sizes:
             text_a, text_b = csv_text(header, rows_a), csv_text(header, rows_b)
 
@@ -574,6 +613,12 @@ def bench_diff(
                 "diff", "sm.diff(A, B) vs daff (TableDiff.hilite)", size, ours_time, "daff"
             )
             result.peer_time = best(lambda: daff_diff(header, rows_a, rows_b), 1)  # noqa: B023
+            summary = daff_diff(header, rows_a, rows_b)
+            result.extra["counts"] = {
+                "added": summary.row_inserts,
+                "removed": summary.row_deletes,
+                "changed": summary.row_updates,
+            }
             result.note = "" if ours_time else "sm.diff not available"
             results.append(judge(result, speedup=40))
     return results
@@ -602,6 +647,23 @@ def numpy_coincidence(m: sm.StanceMatrix) -> Any:
         return (same + 0.5 * (half + half.T)) / both
 
 
+def cross_check(found: Any, m: sm.StanceMatrix) -> str:
+    """How far *found* (whatever agreement_matrix returns) is from the numpy baseline."""
+    names = ("scores", "values", "matrix")
+    for candidate in (found, *(getattr(found, name, None) for name in names)):
+        try:
+            rows = [[math.nan if v is None else v for v in row] for row in candidate]
+            values = np.asarray(rows, dtype=float)
+        except (TypeError, ValueError):
+            continue
+        expected = numpy_coincidence(m)
+        if values.shape == expected.shape:
+            both = ~np.isnan(expected) & ~np.isnan(values)
+            gap = float(np.max(np.abs(values[both] - expected[both]))) if both.any() else 0.0
+            return f"max |difference| from numpy {gap:.2g}"
+    return "result not array-like; not cross-checked"
+
+
 def bench_agreement(m: sm.StanceMatrix, counts: Sequence[int], repeat: int) -> list[Result]:
     results = []
     keys = [a.key for a in m.actors]
@@ -610,14 +672,18 @@ def bench_agreement(m: sm.StanceMatrix, counts: Sequence[int], repeat: int) -> l
         sub = m if count == len(keys) else m.select(actors=keys[:count])
         result = Result("agreement", f"{count}×{count} agreement matrix (coincidence)", len(sub))
         agreement = getattr(sm, "agreement_matrix", None)
-        if agreement is not None:
-            result.stancematrix = best(lambda: agreement(sub, method="coincidence"), repeat)  # noqa: B023
-        else:
+        if agreement is None:
             result.note = "sm.agreement_matrix not available"
+        elif np is not None:
+            result.extra["cross_check"] = cross_check(agreement(sub, method="coincidence"), sub)
         if np is not None:
             result.peer = "numpy one-hot matmul incl. building"
-            # BLAS threads make this noisy on a shared machine: take the best of more runs.
-            result.peer_time = best(lambda: numpy_coincidence(sub), max(repeat, 5))  # noqa: B023
+        # BLAS threads make numpy noisy on a shared machine: take the best of more runs.
+        result.stancematrix, result.peer_time = race(
+            None if agreement is None else lambda: agreement(sub, method="coincidence"),  # noqa: B023
+            None if np is None else lambda: numpy_coincidence(sub),  # noqa: B023
+            max(repeat, 5),
+        )
         results.append(judge(result, at_most=1.5))
     return results
 
@@ -661,14 +727,19 @@ def bench_load_growth(data: _unga._Data, sizes: Sequence[int], repeat: int) -> l
             blob = _unga._encode(part)
             n = len(part.votes) - part.votes.count(0)
             result = Result("growth", "load from package data vs pandas.read_csv(votes)", n)
-            result.stancematrix = best(lambda: _unga._matrix(_unga._decode(blob)), repeat)  # noqa: B023
+            theirs = None
             if pd is not None:
                 folder = Path(tmp) / str(size)
                 folder.mkdir()
                 export(part, folder)
                 path = folder / "votes.csv.gz"
                 result.peer = "pandas.read_csv(votes)"
-                result.peer_time = best(lambda: pd.read_csv(path, keep_default_na=False), repeat)  # noqa: B023
+                theirs = lambda: pd.read_csv(path, keep_default_na=False)  # noqa: B023, E731
+            result.stancematrix, result.peer_time = race(
+                lambda: _unga._matrix(_unga._decode(blob)),  # noqa: B023
+                theirs,
+                repeat,
+            )
             results.append(judge(result, at_most=4))
     return results
 
@@ -748,7 +819,7 @@ def render_table(results: list[Result]) -> str:
                 "—" if ratio is None else f"{ratio:.2f}×" if ratio >= 0.1 else f"1/{1 / ratio:.0f}",
                 r.target,
                 r.status,
-                r.memory or r.note,
+                "; ".join(filter(None, (r.memory, r.note))),
             ]
         )
     headers = [
@@ -765,6 +836,37 @@ def render_table(results: list[Result]) -> str:
     return tabulate(rows, headers, tablefmt="github")
 
 
+def readme_table(report: dict[str, Any]) -> str:
+    """The README's Performance table for a results JSON written by this runner."""
+    lines = [
+        "| operation | votes | stancematrix | peer | ratio | target | status | memory / note |",
+        "|---|---:|---:|---|---:|---|---|---|",
+    ]
+    for row in report["results"]:
+        ratio = row["ratio"]
+        peer_time = f" {fmt_time(row['peer_time'])}" if row["peer_time"] else ""
+        cells = [
+            row["operation"].replace("|", "\\|"),
+            f"{row['size']:,}" if row["size"] else "",
+            fmt_time(row["stancematrix"]),
+            (row["peer"] or "—") + peer_time,
+            "—" if ratio is None else f"{ratio:.2f}×",
+            row["target"],
+            row["status"],
+            "; ".join(filter(None, (row["memory"], row["note"]))),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    machine = report["machine"]
+    lines.append("")
+    lines.append(
+        f"Run {machine['date']} on {machine['cpus']} CPUs ({machine['processor']}), "
+        f"{machine['platform']}, Python {machine['python']}; pandas {machine['pandas']}, "
+        f"numpy {machine['numpy']}, csv-diff {machine['csv-diff']}, daff {machine['daff']}; "
+        f"best of {report['repeat']} runs."
+    )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="stancematrix benchmarks on the UN votes")
     parser.add_argument("--data", type=Path, default=DATA, help=f"CSV folder (default {DATA})")
@@ -772,8 +874,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=None, help="timed runs per operation")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results.json")
     parser.add_argument("--only", default="", help="comma-separated groups to run")
+    parser.add_argument(
+        "--markdown", type=Path, help="print the README table for a results JSON and stop"
+    )
     args = parser.parse_args(argv)
-    repeat = args.repeat or (1 if args.quick else 3)
+    if args.markdown:
+        print(readme_table(json.loads(args.markdown.read_text(encoding="utf-8"))))
+        return 0
+    repeat = args.repeat or (1 if args.quick else 5)
     only = set(filter(None, args.only.split(",")))
 
     def wanted(group: str) -> bool:

@@ -8,11 +8,9 @@ object each. :class:`~stancematrix.Position` objects are made on demand.
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import functools
 import itertools
-import operator
 import types
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -111,54 +109,62 @@ def _period(start: int, end: int) -> Period | None:
 class _CellIndex:
     """Where each (actor, issue) cell's claims lie in the actor-then-issue sorted columns.
 
-    One offset per actor bounds that actor's rows; a cell's rows are found by bisecting the
-    (sorted) issue column within them. Nothing is stored per cell or per claim, so the
-    index costs a few hundred bytes and builds in microseconds even for a million claims;
-    a lookup is two bisections in C.
+    Dense (one offset per possible cell, 8 bytes each) when most cells are filled, as in a
+    roll-call matrix; a dictionary of the filled cells when the matrix is sparse.
     """
 
-    __slots__ = ("_issue", "_offsets", "_single")
+    __slots__ = ("_dense", "_issues", "_sparse", "_total", "single")
 
     def __init__(self, actor: array[int], issue: array[int], n_actors: int, n_issues: int):
-        self._issue = issue
-        #: _offsets[a] is the first row of actor a (and of no actor beyond the last).
-        self._offsets = array("q", [bisect.bisect_left(actor, a) for a in range(n_actors + 1)])
-        self._single: bool | None = None
-
-    @property
-    def single(self) -> bool:
-        """True when no cell holds more than one claim (a roll-call matrix)."""
-        if self._single is None:
-            issue, offsets = self._issue, self._offsets
-            spans = [(offsets[a], offsets[a + 1]) for a in range(len(offsets) - 1)]
-            # Within an actor's rows issues ascend; a cell with two claims repeats one.
-            self._single = not any(
-                any(
-                    map(
-                        operator.ge,
-                        itertools.islice(issue, lo, hi - 1),
-                        itertools.islice(issue, lo + 1, hi),
-                    )
-                )
-                for lo, hi in spans
-                if hi - lo > 1
-            )
-        return self._single
+        self._issues = n_issues
+        self._total = len(actor)
+        cells = n_actors * n_issues
+        self._dense: array[int] | None = None
+        self._sparse: dict[int, tuple[int, int]] = {}
+        #: True when no cell holds more than one claim (a roll-call matrix).
+        self.single = True
+        if cells <= 4 * len(actor) + 1024:
+            dense = array("q", [0]) * (cells + 1)
+            filled = 0  # offsets[c] = first row whose cell is >= c
+            for n, c in enumerate(map(n_issues.__mul__, actor)):
+                c += issue[n]
+                if filled <= c:
+                    while filled <= c:
+                        dense[filled] = n
+                        filled += 1
+                else:
+                    self.single = False
+            while filled <= cells:
+                dense[filled] = len(actor)
+                filled += 1
+            self._dense = dense
+            return
+        start = 0
+        for n in range(1, len(actor) + 1):
+            if n == len(actor) or (actor[n], issue[n]) != (actor[start], issue[start]):
+                self._sparse[actor[start] * n_issues + issue[start]] = (start, n)
+                self.single = self.single and n - start == 1
+                start = n
 
     def span(self, actor: int, issue: int) -> tuple[int, int]:
         """Rows ``lo:hi`` holding the cell's claims (empty if none)."""
-        lo, hi = self._offsets[actor], self._offsets[actor + 1]
-        column = self._issue
-        first = bisect.bisect_left(column, issue, lo, hi)
-        if first == hi or column[first] != issue:
-            return first, first
-        if first + 1 == hi or column[first + 1] != issue:
-            return first, first + 1
-        return first, bisect.bisect_right(column, issue, first, hi)
+        c = actor * self._issues + issue
+        if self._dense is not None:
+            return self._dense[c], self._dense[c + 1]
+        return self._sparse.get(c, (0, 0))
 
     def actor_span(self, actor: int) -> tuple[int, int]:
         """Rows ``lo:hi`` holding every claim of one actor."""
-        return self._offsets[actor], self._offsets[actor + 1]
+        if self._dense is not None:
+            return self._dense[actor * self._issues], self._dense[(actor + 1) * self._issues]
+        spans = [
+            self._sparse[c]
+            for c in range(actor * self._issues, (actor + 1) * self._issues)
+            if c in self._sparse
+        ]
+        if not spans:
+            return 0, 0
+        return spans[0][0], spans[-1][1]
 
 
 class StanceMatrix:

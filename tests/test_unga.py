@@ -182,6 +182,12 @@ class TestNarrowing:
         assert "Zanzibar" not in {a.key for a in m.actors}
         assert all(m.claims(a.key) for a in m.actors)
 
+    def test_empty_window(self, blob):
+        """A window holding no roll call gives an empty matrix, not an error."""
+        m = _unga._matrix(_unga._decode(blob), since="2030")
+        assert ((), (), 0) == (m.actors, m.issues, len(m))
+        assert m.sources
+
     def test_topic_by_code_or_label(self, blob):
         """A topic is named by its code or label, case-insensitively."""
         data = _unga._decode(blob)
@@ -269,6 +275,17 @@ class TestBuild:
         assert "1,669 votes" in result.stdout
         assert blob == out.read_bytes()
 
+    def test_build_script_check(self, tmp_path, blob):
+        """--check exits 0 when the file equals a fresh build and 1 when it does not."""
+        out = tmp_path / "unga.bin"
+        out.write_bytes(blob)
+        command = [sys.executable, "tools/build_unga.py", "--data", str(EXTRACT), "--check"]
+        ok = subprocess.run([*command, "--out", str(out)], cwd=ROOT, capture_output=True)
+        out.write_bytes(blob[:-1] + b"\0")
+        stale = subprocess.run([*command, "--out", str(out)], cwd=ROOT, capture_output=True)
+        assert (0, 1) == (ok.returncode, stale.returncode)
+        assert blob[:-1] + b"\0" == out.read_bytes()
+
     def test_build_script_reports_bad_data(self, tmp_path):
         """A table the reader rejects gives a one-line error and exit status 1."""
         for path in TABLES:
@@ -328,6 +345,10 @@ class TestReadErrors:
             ({"votes": "3,United States,US,yes\n4,United States,,no\n"}, 3, "country_code", "had"),
             ({"votes": "3,,,yes\n"}, 2, "country", "empty country"),
             ({"votes": "3,United States,US\n"}, 2, None, "expected 4 fields"),
+            ({"votes": "3,us,,yes\n4,United States,US,no\n"}, 3, "country", "also a key"),
+            ({"votes": "3, France,FR,yes\n"}, 2, "country", "trailing whitespace"),
+            ({"votes": "3,France,FR ,yes\n"}, 2, "country_code", "trailing whitespace"),
+            ({"roll_calls": ROLL_CALLS + "5,1,0,1946-01-03,R/1/9 ,,,,\n"}, 4, "Issue.tags", "whi"),
             ({"topics": "9,hr,Human rights\n"}, 2, "rcid", "unknown roll call"),
             ({"topics": "3,hr,Human rights\n3,hr,Human rights\n"}, 3, "short_name", "repeated"),
             ({"topics": "3,hr,Human rights\n4,hr,Rights\n"}, 3, "issue", "labelled"),
@@ -348,6 +369,24 @@ class TestReadErrors:
         with pytest.raises(ReadError, match=reason) as info:
             read(**tables)
         assert (line, field) == (info.value.line, info.value.field)
+
+    def test_actor_names_compared_case_insensitively(self):
+        """A country whose code differs from another's name only in case is refused; a name
+        that equals its own code up to case is not repeated as an alias."""
+        data = read("3,Chad,CHAD,yes\n")
+        assert ("CHAD", "Chad", ()) == (lambda a: (a.key, a.name, a.aliases))(
+            _unga._matrix(data).actor("chad")
+        )
+
+    def test_loader_refuses_colliding_declarations(self):
+        """A package file whose countries collide (which the reader refuses) fails to load
+        with the model's own error rather than building a broken matrix."""
+        data = read("3,United States,US,yes\n4,Canada,CA,no\n")
+        bad = _unga._Data(
+            (("US", "Canada"), ("CA", "US")), data.topics, data.roll_calls, data.votes
+        )
+        with pytest.raises(sm.exceptions.DuplicateKeyError):
+            _unga._matrix(_unga._decode(_unga._encode(bad)))
 
     def test_missing_column(self):
         """A table without a needed column names the column."""

@@ -4,6 +4,7 @@ Usage::
 
     python tools/build_unga.py                    # ../shared/data/unga -> the package file
     python tools/build_unga.py --data DIR --out FILE
+    python tools/build_unga.py --check            # exit 1 if the package file is stale
     python tools/build_unga.py --extract 5,47,5309 --out tests/data/unga   # a small extract
 
 DIR holds ``votes.csv.gz``, ``roll_calls.csv.gz`` and ``roll_call_issues.csv.gz`` (or the
@@ -69,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA, help=f"CSV folder (default {DATA})")
     parser.add_argument("--out", type=Path, default=None, help=f"output (default {OUT})")
     parser.add_argument("--extract", help="comma-separated rcids: write a CSV extract instead")
+    parser.add_argument(
+        "--check", action="store_true", help="only compare the output file with a fresh build"
+    )
     args = parser.parse_args(argv)
     if args.extract:
         extract(args.data, set(args.extract.split(",")), args.out or ROOT / "tests/data/unga")
@@ -79,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     except StanceMatrixError as error:
         print(f"build_unga: {error}", file=sys.stderr)
         return 1
+    if args.check:
+        same = out.exists() and out.read_bytes() == blob
+        print(f"{out}: {'up to date' if same else 'differs from a fresh build'}")
+        return 0 if same else 1
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(blob)
     data = _unga._decode(blob)

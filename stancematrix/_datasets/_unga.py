@@ -5,7 +5,7 @@ The data are Erik Voeten's UN General Assembly voting data as packaged in the R 
 compact binary file, ``unga/unga.bin``, written by :func:`_encode` (``tools/build_unga.py``
 regenerates it) and read by :func:`_decode`:
 
-* 8 bytes magic ``b"SMUNGA"`` plus a two-byte format version (1);
+* the magic ``b"SMUNGA"`` and the format version (1) as a little-endian ``uint16``;
 * two little-endian ``uint32``: the compressed sizes of the header and of the votes;
 * the header: zlib-compressed UTF-8 JSON with the actors ``[[key, name], …]`` in declared
   order, the topics ``[[code, label], …]`` and the roll calls column by column, their
@@ -105,7 +105,7 @@ class _Data:
 
 
 class _Table:
-    """One CSV table: its header checked, its rows or columns in the order asked for."""
+    """One CSV table: its header checked, its rows with the columns in the order asked for."""
 
     def __init__(self, source: Input, columns: Sequence[str]) -> None:
         self.text, self.name = read_text(source, looks_like_text=",")
@@ -130,6 +130,7 @@ class _Table:
             ReadError: If a row has more or fewer fields than the header.
         """
         reader, where, width = self._reader, self.where, self.width
+        same = where == list(range(width))  # columns in the order asked for: no copy
         for fields in reader:
             if len(fields) != width:
                 if not fields:  # a blank line
@@ -139,7 +140,7 @@ class _Table:
                     source=self.name,
                     line=reader.line_num,
                 )
-            yield reader.line_num, [fields[i] for i in where]
+            yield reader.line_num, fields if same else [fields[i] for i in where]
 
 
 def _int(text: str, name: str, line: int, field: str) -> int:
@@ -164,6 +165,7 @@ def _read_csv(votes: Input, roll_calls: Input, topics: Input) -> _Data:
     calls = _Table(roll_calls, ROLL_CALL_COLUMNS)
     name = calls.name
     found: dict[int, list[str]] = {}
+    lines: dict[int, int] = {}
     for line, fields in calls.rows():
         rcid = _int(fields[0], name, line, "rcid")
         if rcid in found:
@@ -180,6 +182,7 @@ def _read_csv(votes: Input, roll_calls: Input, topics: Input) -> _Data:
                 "expected a day (YYYY-MM-DD)", source=name, line=line, field="date", value=fields[3]
             )
         found[rcid] = fields
+        lines[rcid] = line
     rcids = sorted(found)
     index = {rcid: n for n, rcid in enumerate(rcids)}
     columns: dict[str, list[Any]] = {
@@ -219,6 +222,19 @@ def _read_csv(votes: Input, roll_calls: Input, topics: Input) -> _Data:
             )
         tagged[n].add(code)
     columns["topics"] = [sorted(codes) for codes in tagged]
+    # Build each issue once, so what the loader would reject is reported here, located.
+    days: dict[str, PartialDate] = {}
+    for n, rcid in enumerate(rcids):
+        try:
+            _issue(columns, n, labels, days)
+        except InvalidValueError as error:
+            raise ReadError(
+                error.reason,
+                source=calls.name,
+                line=lines[rcid],
+                field=error.field,
+                value=error.value,
+            ) from None
 
     # votes
     table = _Table(votes, VOTES_COLUMNS)
@@ -241,6 +257,7 @@ def _votes(table: _Table, rcid_index: dict[str, int], index: dict[int, int], wid
     actors: dict[str, int] = {}
     names: dict[str, str] = {}  # key -> name
     keys: dict[str, str] = {}  # name -> key
+    folded: dict[str, str] = {}  # case-folded key or name -> key
     matrix = bytearray()
     codes = _CODES
     for line, (rcid_text, country, code, vote) in table.rows():
@@ -273,6 +290,23 @@ def _votes(table: _Table, rcid_index: dict[str, int], index: dict[int, int], wid
                     field="country_code",
                     value=code,
                 )
+            try:
+                actor = _actor(key, country)
+            except InvalidValueError as error:
+                field = "country_code" if code and error.field == "Actor.key" else "country"
+                raise ReadError(
+                    error.reason, source=name, line=line, field=field, value=error.value
+                ) from None
+            for label in (actor.key, *actor.aliases):
+                other = folded.setdefault(label.casefold(), key)
+                if other != key:
+                    raise ReadError(
+                        f"{label!r} is also a key or name of {other!r} (case-insensitively)",
+                        source=name,
+                        line=line,
+                        field="country",
+                        value=country,
+                    )
             a = actors[key] = len(actors)
             names[key] = country
             keys[country] = key
@@ -459,7 +493,7 @@ def _selection(
 
 @functools.lru_cache(maxsize=256)
 def _actor(key: str, name: str) -> Actor:
-    return Actor(key, name, "state", () if name == key else (name,))
+    return Actor(key, name, "state", () if name.casefold() == key.casefold() else (name,))
 
 
 def _issue(
@@ -507,7 +541,7 @@ def _assemble(
             stance=stance,
             canonical=True,
         )
-    except _Located as located:  # pragma: no cover - the columns are valid by construction
+    except _Located as located:  # declarations the reader would have refused
         raise located.error from None
 
 
