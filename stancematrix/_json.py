@@ -288,7 +288,7 @@ class _Reader:
             if not isinstance(node, dict):
                 raise self.fail(f"expected an object, got {_kind(node)}", "metadata", value=node)
             metadata = {
-                self.string(key, "metadata"): self.string(value, f"metadata.{key}")
+                self.string(key, "metadata"): self.string(value, _join("metadata", key))
                 for key, value in node.items()
             }
         scale = self.scale(root["scale"], "scale") if "scale" in root else None
@@ -355,6 +355,9 @@ class _Reader:
 
 
 def _join(path: str, key: str) -> str:
+    if not key.isidentifier():  # e.g. a metadata key: quoted, so no raw control character
+        key = json.dumps(key)
+        return f"{path}[{key}]" if path else key
     return f"{path}.{key}" if path else key
 
 

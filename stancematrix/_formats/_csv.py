@@ -677,7 +677,7 @@ def _columns(
             if column not in index:
                 raise ReadError(
                     f"missing required column {column!r} (mapped to {field}); "
-                    f"the header has {', '.join(header)}",
+                    f"the header has {', '.join(map(repr, header))}",
                     source=name,
                     line=1,
                     field=column,
