@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 from collections.abc import Callable
 
 import pytest
@@ -75,11 +76,24 @@ def mutated(draw: st.DrawFn, data: bytes) -> bytes:
     return bytes(buffer)
 
 
+# Characters a terminal acts on (C0 but newline, DEL, C1, bidi overrides): an error
+# message, which a command line prints, must not carry them raw from the input.
+TERMINAL_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def assert_printable(error: sm.StanceMatrixError) -> None:
+    """*error*'s message carries no terminal control character."""
+    message = str(error)
+    assert TERMINAL_CONTROL.search(message) is None, message
+
+
 def check(read: Reader, write: Writer, data: bytes) -> None:
-    """Reading *data* raises only library errors; what is accepted round-trips."""
+    """Reading *data* raises only library errors, whose messages carry no terminal control
+    characters; what is accepted round-trips."""
     try:
         m = read(data)
-    except sm.StanceMatrixError:
+    except sm.StanceMatrixError as error:
+        assert_printable(error)
         return
     written = write(m)
     if read in LOSSY:
@@ -148,7 +162,8 @@ def check_mapped(data: bytes) -> None:
     """A mapped table gives a matrix or a library error; what is accepted is lossless."""
     try:
         m = read_votes(data)
-    except sm.StanceMatrixError:
+    except sm.StanceMatrixError as error:
+        assert_printable(error)
         return
     assert m == sm.read_json(m.to_json().encode("utf-8"))
     assert m == sm.read_csv(m.to_csv().encode("utf-8"))
