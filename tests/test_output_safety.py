@@ -23,7 +23,7 @@ import stancematrix as sm
 from stancematrix._escape import FORMULA_TRIGGERS
 from stancematrix._formats._csv import COLUMNS
 from stancematrix._layout import grid
-from tests.strategies import hostile_matrices, hostile_texts
+from tests.strategies import hostile_matrices, hostile_texts, rich_matrices
 
 markdown_it = pytest.importorskip("markdown_it")
 
@@ -56,10 +56,11 @@ def expected_grid(matrix: sm.StanceMatrix, **options: object) -> list[list[str]]
 
 class TestLossless:
     @settings(max_examples=60)
-    @given(matrix=hostile_matrices())
+    @given(matrix=hostile_matrices() | rich_matrices(max_claims=6))
     @pytest.mark.parametrize(("name", "write", "read"), LOSSLESS, ids=[f[0] for f in LOSSLESS])
     def test_every_pair_round_trips(self, name, write, read, matrix):
-        """Any buildable matrix reads back equal from text, UTF-8 bytes and gzip."""
+        """Any buildable matrix (hostile text anywhere; aliases, parents, descriptions and
+        source details too) reads back equal from text, UTF-8 bytes and gzip."""
         text = write(matrix)
         assert matrix == read(text)
         assert matrix == read(text.encode("utf-8"))
