@@ -88,8 +88,12 @@ def unescape_markdown_cell(cell: str) -> str:
 
 
 def html_text(text: str) -> str:
-    """Escape *text* for HTML element content or a double- or single-quoted attribute."""
-    return html.escape(text, quote=True)
+    """Escape *text* for HTML element content or a double- or single-quoted attribute.
+
+    A NUL character, which an HTML parser silently drops from text, becomes U+FFFD (as
+    in Markdown) so that it shows rather than vanishing.
+    """
+    return html.escape(text, quote=True).replace("\x00", "\ufffd")
 
 
 # -- terminals ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import IO, TypeAlias
 
 from .exceptions import ReadError
 
-__all__ = ["Input", "read_text"]
+__all__ = ["Input", "locate", "read_text"]
 
 Input: TypeAlias = "str | os.PathLike[str] | bytes | IO[str] | IO[bytes]"
 """What readers accept: a path, text or bytes holding the data, or an open file."""
@@ -66,8 +66,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        line, column = locate(data, error.start)
         raise ReadError(
             f"invalid UTF-8 (byte 0x{data[error.start]:02x})",
             source=name,
@@ -75,6 +74,18 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
             column=column,
         ) from error
     return _strip_bom(text), name
+
+
+def locate(data: str | bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of *offset* in *data*; CRLF, LF and lone CR end lines."""
+    text = data.decode("latin-1") if isinstance(data, bytes) else data  # bytes map 1:1
+    if 0 < offset < len(text) and text[offset - 1 : offset + 1] == "\r\n":
+        line, column = locate(text, offset - 1)  # on the LF of a CRLF: the CR's line
+        return line, column + 1
+    breaks = text.count("\n", 0, offset) + text.count("\r", 0, offset)
+    breaks -= text.count("\r\n", 0, offset)
+    start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    return breaks + 1, offset - start + 1
 
 
 def _strip_bom(text: str) -> str:

@@ -24,11 +24,13 @@ from __future__ import annotations
 import json
 import json.decoder
 import json.scanner
+import re
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from ._dates import PartialDate, Period
-from ._io import Input, read_text
+from ._io import Input, locate, read_text
 from ._matrix import StanceMatrix, _Located
 from ._model import Actor, Issue, Position, Source
 from ._scale import Level, Scale
@@ -148,8 +150,7 @@ class _Reader:
         offset = getattr(node, "offset", None)
         line = column = None
         if offset is not None:
-            line = self.text.count("\n", 0, offset) + 1
-            column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+            line, column = locate(self.text, offset)
         return ReadError(
             reason, source=self.name, line=line, column=column, field=path or None, value=value
         )
@@ -188,7 +189,13 @@ class _Reader:
             if key in node:
                 value = node[key]
                 check: Callable[[Any, str], Any] = convert.get(key, self.string)
-                kwargs[key] = check(value, _join(path, key))
+                try:
+                    kwargs[key] = check(value, _join(path, key))
+                except ReadError as error:
+                    if error.line is not None:
+                        raise
+                    # A value has no position of its own: name the object's.
+                    raise self.fail(error.reason, error.field or path, node, error.value) from None
         try:
             return make(**kwargs)
         except StanceMatrixError as error:
@@ -200,6 +207,14 @@ class _Reader:
     def string(self, value: Any, path: str) -> str:
         if not isinstance(value, str):
             raise self.fail(f"expected a string, got {_kind(value)}", path, value=value)
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:  # a \ud800-style escape of half a pair
+                code = ord(value[error.start])
+                raise self.fail(
+                    f"\\u{code:04x} is a lone surrogate, not a character", path, value=value
+                ) from None
         return value
 
     def strings(self, value: Any, path: str) -> tuple[str, ...]:
@@ -242,11 +257,21 @@ class _Reader:
             raise ReadError(
                 f"not valid JSON: {error.msg}",
                 source=self.name,
-                line=error.lineno,
-                column=error.colno,
+                line=locate(self.text, error.pos)[0],
+                column=locate(self.text, error.pos)[1],
             ) from error
         except RecursionError as error:
             raise ReadError("JSON is nested too deeply", source=self.name) from error
+        except ValueError as error:  # an integer longer than int() converts
+            limit = sys.get_int_max_str_digits()
+            found = re.search(f"[0-9]{{{limit + 1},}}", self.text)
+            offset = found.start() if found else None
+            raise ReadError(
+                f"a number has more than {limit} digits",
+                source=self.name,
+                line=None if offset is None else locate(self.text, offset)[0],
+                column=None if offset is None else locate(self.text, offset)[1],
+            ) from error
         root = self.obj(root, "", ("format_version", "actors", "issues", "sources", "claims"), _TOP)
         version = root["format_version"]
         if type(version) is not int or version != FORMAT_VERSION:
@@ -262,7 +287,10 @@ class _Reader:
             node = root["metadata"]
             if not isinstance(node, dict):
                 raise self.fail(f"expected an object, got {_kind(node)}", "metadata", value=node)
-            metadata = {key: self.string(value, f"metadata.{key}") for key, value in node.items()}
+            metadata = {
+                self.string(key, "metadata"): self.string(value, _join("metadata", key))
+                for key, value in node.items()
+            }
         scale = self.scale(root["scale"], "scale") if "scale" in root else None
         parts: dict[str, list[Any]] = {}
         specs: dict[
@@ -327,6 +355,9 @@ class _Reader:
 
 
 def _join(path: str, key: str) -> str:
+    if not key.isidentifier():  # e.g. a metadata key: quoted, so no raw control character
+        key = json.dumps(key)
+        return f"{path}[{key}]" if path else key
     return f"{path}.{key}" if path else key
 
 

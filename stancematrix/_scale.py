@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,8 +24,12 @@ def _check_text(instance: object, attribute: Any, value: Any) -> None:
         )
 
 
+_LARGEST = sys.float_info.max
+
+
 def _check_number(instance: object, attribute: Any, value: Any) -> None:
-    if type(value) not in (int, float) or value != value:  # rejects bool and NaN
+    # Rejects bool, NaN, ±inf and integers too large for floating-point arithmetic.
+    if type(value) not in (int, float) or not -_LARGEST <= value <= _LARGEST:
         raise InvalidValueError(
             f"{type(instance).__name__}.{attribute.name}", value, "must be a finite number"
         )

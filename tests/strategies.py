@@ -92,6 +92,90 @@ def matrices(draw: st.DrawFn, min_claims: int = 0, max_claims: int = 12) -> sm.S
     )
 
 
+# Text a renderer must not let loose: table and markup syntax, formula triggers, escape
+# sequences, line breaks and wide characters, alone or mixed with any text.
+hostile_texts = (
+    st.sampled_from(
+        [
+            "a | b",
+            "\\|",
+            "line\nbreak",
+            "cr\rlf\r\n",
+            "*bold* _em_ `code`",
+            "[link](http://x) ![img](y)",
+            "<script>alert(1)</script>",
+            "&amp; &lt;",
+            "=SUM(A1:A9)",
+            "+1",
+            "-2",
+            "@cmd",
+            "\t=tab",
+            "'=quoted",
+            "\x1b[31mred\x1b[0m",
+            "\x1b[2J\x1b[H",
+            "back\x08space",
+            "\u202eevil",
+            "中文字符",
+            " padded ",
+            "~~strike~~",
+            "\\",
+        ]
+    )
+    | st.lists(
+        st.sampled_from(
+            ["|", "\\", "*", "_", "`", "[", "]", "<", ">", "&", "\n", "=", " ", "中", "x"]
+        ),
+        min_size=1,
+        max_size=8,
+    )
+    .map("".join)
+    .filter(str.strip)
+    | texts
+)
+
+
+@st.composite
+def rich_matrices(draw: st.DrawFn, max_claims: int = 12) -> sm.StanceMatrix:
+    """Like :func:`matrices`, with aliases, parents, descriptions and source details too."""
+    base = draw(matrices(max_claims=max_claims))
+    keys = [i.key for i in base.issues]
+    actor_aliases = [draw(st.lists(names, max_size=2, unique_by=str.casefold)) for _ in base.actors]
+    parents = [draw(st.none() | st.sampled_from(keys[:k])) if k else None for k in range(len(keys))]
+    descriptions = [draw(optional_texts) for _ in keys]
+    issue_aliases = [draw(st.lists(names, max_size=2, unique_by=str.casefold)) for _ in keys]
+    details = [
+        (draw(optional_texts), draw(optional_texts), draw(st.none() | partial_dates()))
+        for _ in base.sources
+    ]
+    try:
+        actors = [
+            attrs.evolve(a, aliases=aliases)
+            for a, aliases in zip(base.actors, actor_aliases, strict=True)
+        ]
+        issues = [
+            attrs.evolve(i, parent=p, description=d, aliases=a)
+            for i, p, d, a in zip(base.issues, parents, descriptions, issue_aliases, strict=True)
+        ]
+        sources = [
+            attrs.evolve(s, author=author, publisher=publisher, published=published)
+            for s, (author, publisher, published) in zip(base.sources, details, strict=True)
+        ]
+        return sm.StanceMatrix.from_positions(
+            list(base),
+            actors=actors,
+            issues=issues,
+            sources=sources,
+            scale=base.scale,
+            metadata=base.metadata,
+        )
+    except sm.StanceMatrixError:  # an alias clashed with a key or another alias
+        reject()
+
+
+#: The agreement methods of :func:`stancematrix.agreement`.
+agreement_methods = st.sampled_from(["identical", "coincidence", "s-score", "kappa"])
+
+
 @st.composite
 def matrix_pairs(draw: st.DrawFn, max_claims: int = 12) -> tuple[sm.StanceMatrix, sm.StanceMatrix]:
     """A matrix and an edited copy on the same scale: claims kept, dropped, changed
@@ -179,88 +263,37 @@ def matrix_pairs(draw: st.DrawFn, max_claims: int = 12) -> tuple[sm.StanceMatrix
     return old, new
 
 
-# Text a renderer must not let loose: table and markup syntax, formula triggers, escape
-# sequences, line breaks and wide characters, alone or mixed with any text.
-hostile_texts = (
-    st.sampled_from(
-        [
-            "a | b",
-            "\\|",
-            "line\nbreak",
-            "cr\rlf\r\n",
-            "*bold* _em_ `code`",
-            "[link](http://x) ![img](y)",
-            "<script>alert(1)</script>",
-            "&amp; &lt;",
-            "=SUM(A1:A9)",
-            "+1",
-            "-2",
-            "@cmd",
-            "\t=tab",
-            "'=quoted",
-            "\x1b[31mred\x1b[0m",
-            "\x1b[2J\x1b[H",
-            "back\x08space",
-            "\u202eevil",
-            "中文字符",
-            " padded ",
-            "~~strike~~",
-            "\\",
-        ]
-    )
-    | st.lists(
-        st.sampled_from(
-            ["|", "\\", "*", "_", "`", "[", "]", "<", ">", "&", "\n", "=", " ", "中", "x"]
-        ),
-        min_size=1,
-        max_size=8,
-    )
-    .map("".join)
-    .filter(str.strip)
-    | texts
-)
-
-
 @st.composite
-def rich_matrices(draw: st.DrawFn, max_claims: int = 12) -> sm.StanceMatrix:
-    """Like :func:`matrices`, with aliases, parents, descriptions and source details too."""
-    base = draw(matrices(max_claims=max_claims))
-    keys = [i.key for i in base.issues]
-    actor_aliases = [draw(st.lists(names, max_size=2, unique_by=str.casefold)) for _ in base.actors]
-    parents = [draw(st.none() | st.sampled_from(keys[:k])) if k else None for k in range(len(keys))]
-    descriptions = [draw(optional_texts) for _ in keys]
-    issue_aliases = [draw(st.lists(names, max_size=2, unique_by=str.casefold)) for _ in keys]
-    details = [
-        (draw(optional_texts), draw(optional_texts), draw(st.none() | partial_dates()))
-        for _ in base.sources
+def hostile_matrices(draw: st.DrawFn, max_claims: int = 8) -> sm.StanceMatrix:
+    """Matrices with :data:`hostile_texts` in every text field a renderer may show:
+    actor names, issue titles and propositions, source titles, summaries, quotes, notes,
+    and metadata; keys are :data:`names` (any text without surrounding whitespace)."""
+    bare = hostile_texts.map(str.strip).filter(bool)  # labels the model allows
+    scale = draw(st.just(sm.Scale.five_point()) | scales())
+    actor_keys = draw(st.lists(names, min_size=1, max_size=3, unique_by=str.casefold))
+    issue_keys = draw(st.lists(names, min_size=1, max_size=3, unique_by=str.casefold))
+    source_ids = draw(st.lists(names, min_size=1, max_size=2, unique=True))
+    actors = [sm.Actor(key, draw(bare)) for key in actor_keys]
+    issues = [sm.Issue(key, draw(bare), draw(bare)) for key in issue_keys]
+    sources = [
+        sm.Source(sid, draw(bare), author=draw(st.none() | hostile_texts)) for sid in source_ids
     ]
-    try:
-        actors = [
-            attrs.evolve(a, aliases=aliases)
-            for a, aliases in zip(base.actors, actor_aliases, strict=True)
-        ]
-        issues = [
-            attrs.evolve(i, parent=p, description=d, aliases=a)
-            for i, p, d, a in zip(base.issues, parents, descriptions, issue_aliases, strict=True)
-        ]
-        sources = [
-            attrs.evolve(s, author=author, publisher=publisher, published=published)
-            for s, (author, publisher, published) in zip(base.sources, details, strict=True)
-        ]
-        return sm.StanceMatrix.from_positions(
-            list(base),
-            actors=actors,
-            issues=issues,
-            sources=sources,
-            scale=base.scale,
-            metadata=base.metadata,
-        )
-    except sm.StanceMatrixError:  # an alias clashed with a key or another alias
-        reject()
-
-
-#: The agreement methods of :func:`stancematrix.agreement`.
-agreement_methods = st.sampled_from(["identical", "coincidence", "s-score", "kappa"])
+    claim = st.builds(
+        sm.Position,
+        actor=st.sampled_from(actor_keys),
+        issue=st.sampled_from(issue_keys),
+        stance=st.sampled_from(scale.labels),
+        source=st.sampled_from(source_ids),
+        summary=st.none() | hostile_texts,
+        quote=st.none() | hostile_texts,
+        date=st.none() | periods(),
+        note=st.none() | hostile_texts,
+    )
+    claims = draw(st.lists(claim, max_size=max_claims, unique=True))
+    metadata = draw(st.dictionaries(names, hostile_texts, max_size=2))
+    return sm.StanceMatrix.from_positions(
+        claims, actors=actors, issues=issues, sources=sources, scale=scale, metadata=metadata
+    )
 
 
 @st.composite

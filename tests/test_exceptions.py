@@ -53,3 +53,14 @@ class TestMessages:
         error = exceptions.InvalidValueError("Actor.key", "", "must be non-empty")
         assert ("Actor.key", "", "must be non-empty") == (error.field, error.value, error.reason)
         assert "Actor.key: must be non-empty (got '')" == str(error)
+
+
+class TestDocumented:
+    @pytest.mark.parametrize("name", exceptions.__all__)
+    def test_in_readme_errors_section(self, name):
+        """The README's Errors table names every public exception."""
+        from tests.conftest import ROOT
+
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        section = readme.split("## Errors\n", 1)[1].split("\n## ", 1)[0]
+        assert f"`{name}`" in section

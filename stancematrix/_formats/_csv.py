@@ -56,8 +56,11 @@ import itertools
 import json
 import operator
 import os
+import re
+import threading
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from itertools import islice, repeat
 from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
@@ -133,6 +136,8 @@ _FIELDS: Final[dict[str, tuple[str, ...]]] = {
 }
 _NUMERIC: Final = {("level", "value"), ("format", "value")}
 _JSON_LISTS: Final = ("aliases", "tags")
+# A number as render writes it (JSON's grammar): no spaces, underscores, signs or words.
+_NUMBER: Final = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
 MAPPED_FIELDS: Final = (
     "actor",
@@ -368,12 +373,20 @@ def _long(text: str, name: str, problems: _Problems) -> StanceMatrix:
     rows = iter(_Rows(text, name))
     first = next(rows, None)
     if first is None or first[1] != list(COLUMNS):
+        header = [] if first is None else first[1]
+        # The first column that differs (a missing, extra, repeated or renamed column).
+        k = next(
+            (k for k, (a, b) in enumerate(zip(header, COLUMNS, strict=False)) if a != b),
+            min(len(header), len(COLUMNS)),
+        )
         raise ReadError(
             "not a stancematrix long CSV (its header must be "
             f"{','.join(COLUMNS)}); pass columns= to read another table",
             source=name,
             line=1,
-            value=None if first is None else ",".join(first[1]),
+            column=k + 1 if header else None,
+            field=COLUMNS[k] if k < len(COLUMNS) and header else None,
+            value=None if first is None else ",".join(header),
         )
     safe = True
     records: dict[str, list[tuple[int, dict[str, str | None]]]] = {k: [] for k in _FIELDS}
@@ -488,7 +501,9 @@ def _assemble(
                     raise InvalidValueError(field, value, "must be a JSON list of strings")
                 return tuple(items)
             if kind is float:
-                return float(value) if any(c in value for c in ".eEn") else int(value)
+                if not _NUMBER.fullmatch(value):
+                    raise ValueError(value)
+                return float(value) if any(c in value for c in ".eE") else int(value)
             return kind.parse(value)
         except (ValueError, StanceMatrixError) as error:
             reason = (
@@ -662,7 +677,7 @@ def _columns(
             if column not in index:
                 raise ReadError(
                     f"missing required column {column!r} (mapped to {field}); "
-                    f"the header has {', '.join(header)}",
+                    f"the header has {', '.join(map(repr, header))}",
                     source=name,
                     line=1,
                     field=column,
@@ -1133,25 +1148,51 @@ def read(
     """
     text, name = read_text(source, looks_like_text="")
     problems = _Problems(name, lenient)
-    if columns is None:
-        for option, value in (("scale", scale), ("stances", stances), ("cite", cite)):
-            if value is not None:
-                raise InvalidValueError(option, value, "applies only with columns=")
-        matrix = _long(text, name, problems)
-    else:
-        matrix = _read_mapped(
-            lambda: _Table.parse(text, name),
-            name,
-            columns,
-            scale,
-            stances,
-            cite,
-            metadata,
-            problems,
-        )
+    with _field_limit(len(text)):
+        if columns is None:
+            for option, value in (("scale", scale), ("stances", stances), ("cite", cite)):
+                if value is not None:
+                    raise InvalidValueError(option, value, "applies only with columns=")
+            matrix = _long(text, name, problems)
+        else:
+            matrix = _read_mapped(
+                lambda: _Table.parse(text, name),
+                name,
+                columns,
+                scale,
+                stances,
+                cite,
+                metadata,
+                problems,
+            )
     if lenient:
         return matrix, problems.errors or []
     return matrix
+
+
+_FIELD_LIMIT_LOCK = threading.Lock()
+_DEFAULT_FIELD_LIMIT: Final = 128 * 1024
+
+
+@contextmanager
+def _field_limit(size: int) -> Iterator[None]:
+    """Let the csv module read fields of up to *size* characters while reading.
+
+    The csv module refuses fields over ``csv.field_size_limit()`` (128 KiB by default),
+    which would make long text fields written by :func:`render` unreadable. No field is
+    longer than the text it is in, so for text longer than the default limit the limit is
+    raised to the text's length, under a lock, and put back afterwards.
+    """
+    if size <= _DEFAULT_FIELD_LIMIT and size <= csv.field_size_limit():
+        yield
+        return
+    with _FIELD_LIMIT_LOCK:
+        saved = csv.field_size_limit()
+        csv.field_size_limit(max(saved, size))
+        try:
+            yield
+        finally:
+            csv.field_size_limit(saved)
 
 
 def _read_mapped(

@@ -7,7 +7,8 @@ code, links and raw HTML in the data show as text and cannot break the table. Wi
 ``citations=True`` each cell ends with GFM footnote markers (``[^1]``) for the sources
 behind it, and the sources are listed as numbered footnotes under the table.
 
-Reading finds every pipe table in a document: a header row, a delimiter row
+Reading finds every pipe table in a document (outside fenced code blocks, which show
+tables as code): a header row, a delimiter row
 (``|---|:-:|``) and the rows after it up to the first line without a ``|`` (articles
 often put text straight after a table). The first column holds row labels (issues), the
 other headers name actors; each non-empty cell becomes a claim whose summary is the cell's
@@ -133,34 +134,33 @@ def render(
 
 # -- reading --------------------------------------------------------------------------------
 
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _DELIMITER = re.compile(r"\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*")
 
 
+_CELL_PIPE = re.compile(r"(?<!\\)\|")
+
+
 def _split(line: str) -> list[str] | None:
-    """The raw cells of a table line, or None if it has no unescaped pipe."""
-    cells: list[str] = []
-    current: list[str] = []
-    piped = ends_with_pipe = False
-    chars = iter(line.strip())
-    for char in chars:
-        ends_with_pipe = False
-        if char == "\\":
-            current.append(char)
-            current.append(next(chars, ""))
-        elif char == "|":
-            piped = ends_with_pipe = True
-            cells.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    if not piped:
+    r"""The raw cells of a table line, or None if it has no unescaped pipe.
+
+    As in GFM, a pipe preceded by a backslash never separates cells, even after another
+    backslash (``a\\|`` is ``a``, a backslash and an escaped pipe: one cell).
+    """
+    stripped = line.strip()
+    cells = _CELL_PIPE.split(stripped)
+    if len(cells) == 1:
         return None
-    cells.append("".join(current))
-    if line.strip().startswith("|"):
+    if stripped.startswith("|"):
         cells.pop(0)
-    if ends_with_pipe:
+    if stripped.endswith("|") and not stripped.endswith("\\|"):
         cells.pop()
     return [cell.strip() for cell in cells]
+
+
+def _cell(raw: str) -> str:
+    r"""A cell's text: GFM first turns ``\|`` into ``|``, then reads inline escapes."""
+    return unescape_markdown_cell(raw.replace("\\|", "|"))
 
 
 class _Table:
@@ -174,6 +174,20 @@ def _tables(lines: list[str], name: str, problems: list[ReadError] | None) -> li
     tables: list[_Table] = []
     i = 0
     while i + 1 < len(lines):
+        fence = _FENCE.match(lines[i])
+        if fence:  # a fenced code block shows its text as code, never as a table
+            i += 1
+            while i < len(lines):
+                closing = _FENCE.match(lines[i])
+                i += 1
+                if (
+                    closing
+                    and closing[1][0] == fence[1][0]
+                    and len(closing[1]) >= len(fence[1])
+                    and not lines[i - 1][closing.end() :].strip()
+                ):
+                    break
+            continue
         header = _split(lines[i])
         if header is None or not _DELIMITER.fullmatch(lines[i + 1]):
             i += 1
@@ -182,7 +196,7 @@ def _tables(lines: list[str], name: str, problems: list[ReadError] | None) -> li
         if len(delimiter) != len(header):
             i += 1
             continue
-        table = _Table(i + 1, [unescape_markdown_cell(c) for c in header])
+        table = _Table(i + 1, [_cell(c) for c in header])
         i += 2
         while i < len(lines):
             cells = _split(lines[i])
@@ -200,7 +214,7 @@ def _tables(lines: list[str], name: str, problems: list[ReadError] | None) -> li
                     raise error
                 problems.append(error)
             else:
-                table.rows.append((i + 1, [unescape_markdown_cell(c) for c in cells]))
+                table.rows.append((i + 1, [_cell(c) for c in cells]))
             i += 1
         tables.append(table)
     return tables

@@ -1,0 +1,303 @@
+"""Output safety: whatever text a matrix holds survives the lossless formats exactly and
+shows as text, never as markup, formulas or terminal commands, in every other format.
+
+The matrices come from :func:`tests.strategies.hostile_matrices`: table and markup syntax,
+raw HTML, formula triggers, ANSI escape sequences, line breaks, wide and right-to-left
+characters and any other text, in every field a renderer shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import stancematrix as sm
+from stancematrix._escape import FORMULA_TRIGGERS
+from stancematrix._formats._csv import COLUMNS
+from stancematrix._layout import grid
+from tests.strategies import hostile_matrices, hostile_texts, rich_matrices
+
+markdown_it = pytest.importorskip("markdown_it")
+
+# Control characters a terminal acts on: C0 except newline, DEL, C1 (CSI is U+009B), and
+# the bidirectional overrides and isolates.
+TERMINAL_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What CommonMark cannot carry: control characters other than tab, LF, FF and CR.
+MARKDOWN_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+# Every lossless writer/reader pair: (name, write, read).
+LOSSLESS: list[tuple[str, Callable[[sm.StanceMatrix], str], Callable[..., sm.StanceMatrix]]] = [
+    ("json", sm.StanceMatrix.to_json, sm.read_json),
+    ("json-one-line", lambda m: m.to_json(indent=None), sm.read_json),
+    ("csv-spreadsheet-safe", sm.StanceMatrix.to_csv, sm.read_csv),
+    ("csv-plain", lambda m: m.to_csv(spreadsheet_safe=False), sm.read_csv),
+]
+
+cells_shown = st.sampled_from(["summary", "both", "stance", "symbol"])
+
+
+def expected_grid(matrix: sm.StanceMatrix, **options: object) -> list[list[str]]:
+    """The header and rows a table renderer is meant to show, as plain text."""
+    layout = grid(matrix, **options)  # type: ignore[arg-type]
+    rows = [[layout.corner, *layout.column_labels]]
+    rows += [
+        [label, *texts] for label, texts in zip(layout.row_labels, layout.texts(), strict=True)
+    ]
+    return rows
+
+
+class TestLossless:
+    @settings(max_examples=60)
+    @given(matrix=hostile_matrices() | rich_matrices(max_claims=6))
+    @pytest.mark.parametrize(("name", "write", "read"), LOSSLESS, ids=[f[0] for f in LOSSLESS])
+    def test_every_pair_round_trips(self, name, write, read, matrix):
+        """Any buildable matrix (hostile text anywhere; aliases, parents, descriptions and
+        source details too) reads back equal from text, UTF-8 bytes and gzip."""
+        text = write(matrix)
+        assert matrix == read(text)
+        assert matrix == read(text.encode("utf-8"))
+        assert matrix == read(gzip.compress(text.encode("utf-8")))
+
+    @settings(max_examples=40)
+    @given(matrix=hostile_matrices())
+    def test_across_formats(self, matrix):
+        """JSON → matrix → CSV → matrix → JSON writes the same document."""
+        again = sm.read_csv(sm.read_json(matrix.to_json()).to_csv())
+        assert matrix.to_json() == again.to_json()
+
+
+def markdown_table(markdown: str) -> list[list[str]]:
+    """The table a CommonMark + GFM-tables parser sees, as text; fails on any markup."""
+    parser = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    rows: list[list[str]] = []
+    tables = 0
+    for token in parser.parse(markdown):
+        if token.type == "table_open":
+            tables += 1
+        elif token.type == "tr_open":
+            rows.append([])
+        elif token.type == "inline" and rows and tables:
+            text = ""
+            for child in token.children or []:
+                if child.type == "text":
+                    text += child.content
+                elif child.type == "html_inline" and child.content == "<br>":
+                    text += "\n"
+                else:
+                    raise AssertionError(f"markup in a cell: {child.type} {child.content!r}")
+            rows[-1].append(text)
+    assert 1 == tables
+    return rows
+
+
+class TestMarkdown:
+    @settings(max_examples=80)
+    @given(matrix=hostile_matrices(), cell=cells_shown, transpose=st.booleans())
+    def test_cells_are_text(self, matrix, cell, transpose):
+        """After a GFM parse, every header and cell is exactly the intended text."""
+        out = matrix.to_markdown(cell=cell, transpose=transpose)
+        expected = [
+            [MARKDOWN_CONTROL.sub("\ufffd", text) for text in row]
+            for row in expected_grid(matrix, cell=cell, transpose=transpose)
+        ]
+        assert expected == markdown_table(out)
+
+    @settings(max_examples=40)
+    @given(matrix=hostile_matrices())
+    def test_citations_are_text(self, matrix):
+        """With citations, the source list under the table is text too, one line each."""
+        out = matrix.to_markdown(cell="summary", citations=True)
+        parser = markdown_it.MarkdownIt("commonmark").enable("table")
+        for token in parser.parse(out):
+            if token.type == "inline":
+                kinds = {child.type for child in token.children or []}
+                assert kinds <= {"text", "softbreak", "html_inline"}
+                for child in token.children or []:
+                    if child.type == "html_inline":
+                        assert "<br>" == child.content
+
+    @given(hostile_texts)
+    def test_no_raw_html_reaches_the_page(self, text):
+        """Rendered to HTML by a CommonMark parser, data never opens a tag."""
+        m = sm.StanceMatrix.from_positions(
+            [sm.Position("A", "I", "support", "S", summary=text)],
+            actors=[sm.Actor("A", text.strip() or "x")],
+            issues=[sm.Issue("I", text.strip() or "x", "p")],
+            sources=[sm.Source("S", "S")],
+        )
+        html = markdown_it.MarkdownIt("commonmark").enable("table").render(m.to_markdown())
+        tags = set(re.findall(r"<\s*([a-zA-Z][a-zA-Z0-9]*)", html))
+        assert tags <= {"table", "thead", "tbody", "tr", "th", "td", "br"}
+
+
+class Page(HTMLParser):
+    """Every tag, attribute and piece of text of a page, with table cells collected."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.attributes: list[tuple[str, str | None]] = []
+        self.rows: list[list[str]] = []
+        self.titles: list[str | None] = []
+        self.items: list[str] = []
+        self._cell: list[str] | None = None
+        self._item: list[str] | None = None
+        self._in_head = False
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attributes += attrs
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+            if tag == "td":
+                self.titles.append(dict(attrs).get("title"))
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+        elif tag == "li":
+            self._item = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell))
+            self._cell = None
+        elif tag == "li" and self._item is not None:
+            self.items.append("".join(self._item))
+            self._item = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._item is not None:
+            self._item.append(data)
+
+
+HTML_TAGS = {
+    "html", "head", "meta", "title", "body", "div", "style", "h1", "h2", "table", "thead",
+    "tbody", "tr", "th", "td", "br", "ul", "li", "span", "ol", "code", "strong",
+}  # fmt: skip
+HTML_ATTRIBUTES = {
+    "lang", "charset", "class", "scope", "style", "title", "id",
+    "data-actor", "data-issue", "data-stance",
+}  # fmt: skip
+
+
+def html_shows(text: str) -> str:
+    """What an HTML page shows for *text*: NUL, which parsers drop, as U+FFFD."""
+    return text.replace("\x00", "\ufffd")
+
+
+class TestHtml:
+    @settings(max_examples=80)
+    @given(matrix=hostile_matrices(), cell=cells_shown, transpose=st.booleans())
+    def test_cells_are_text(self, matrix, cell, transpose):
+        """After an HTML parse, the grid is exactly the intended text, and data adds no
+        tag or attribute of its own."""
+        page = Page(matrix.to_html(cell=cell, transpose=transpose, title="<b>x</b>"))
+        assert set(page.tags) <= HTML_TAGS
+        assert {name for name, _ in page.attributes} <= HTML_ATTRIBUTES
+        expected = expected_grid(matrix, cell=cell, transpose=transpose)
+        assert [[html_shows(text) for text in row] for row in expected] == page.rows
+
+    @settings(max_examples=40)
+    @given(matrix=hostile_matrices())
+    def test_tooltips_and_sources_are_text(self, matrix):
+        """Each cell's tooltip holds its claims' summaries exactly; source titles show."""
+        page = Page(matrix.to_html())
+        layout = grid(matrix)
+        spans = [span for row in layout.spans for span in row]
+        for span, title in zip(spans, page.titles, strict=True):
+            for claim in layout.claims(span):
+                if claim.summary is not None:
+                    assert title is not None
+                    assert html_shows(claim.summary) in title
+        used = {claim.source for claim in matrix}
+        for source in matrix.sources:
+            if source.id in used:
+                line = html_shows(f"{source.id}: {source.title}")
+                assert any(item.startswith(line) for item in page.items)
+
+
+class TestSpreadsheetSafety:
+    @settings(max_examples=60)
+    @given(matrix=hostile_matrices())
+    def test_long_layout(self, matrix):
+        """No text cell of the long layout starts with = + - @ tab or CR."""
+        rows = list(csv.reader(io.StringIO(matrix.to_csv(), newline="")))
+        for row in rows[1:]:
+            for column, value in zip(COLUMNS, row, strict=True):
+                if column == "value" and row[0] in ("level", "format"):
+                    continue  # numbers, written as numbers
+                assert not value.startswith(tuple(FORMULA_TRIGGERS)), (row[0], column, value)
+
+    @settings(max_examples=60)
+    @given(matrix=hostile_matrices(), cell=cells_shown, transpose=st.booleans())
+    def test_wide_layout(self, matrix, cell, transpose):
+        """No cell of the wide layout, labels included, starts a formula."""
+        out = matrix.to_csv(layout="wide", cell=cell, transpose=transpose)
+        for row in csv.reader(io.StringIO(out, newline="")):
+            for value in row:
+                assert not value.startswith(tuple(FORMULA_TRIGGERS)), value
+
+    @pytest.mark.parametrize("trigger", list(FORMULA_TRIGGERS))
+    def test_each_trigger(self, trigger):
+        """Each trigger character alone, and with a formula after it, is neutralised."""
+        for text in (trigger + "1+1", trigger + 'HYPERLINK("http://x")', "'" + trigger):
+            m = sm.StanceMatrix.from_positions(
+                [sm.Position("A", "I", "support", "S", summary=text)],
+                actors=[sm.Actor("A", "A")],
+                issues=[sm.Issue("I", "I", "p")],
+                sources=[sm.Source("S", "S")],
+            )
+            row = list(csv.reader(io.StringIO(m.to_csv(), newline="")))[-1]
+            assert "'" + text == row[COLUMNS.index("summary")]
+            assert m == sm.read_csv(m.to_csv())
+
+
+class TestTerminal:
+    @settings(max_examples=60)
+    @given(
+        matrix=hostile_matrices(),
+        cell=cells_shown,
+        tablefmt=st.sampled_from(["simple", "grid", "github", "rounded_outline", "plain"]),
+    )
+    def test_no_control_characters(self, matrix, cell, tablefmt):
+        """Text output holds no character a terminal would act on, from data or labels."""
+        out = matrix.to_text(cell=cell, tablefmt=tablefmt, width=100)
+        assert TERMINAL_CONTROL.search(out) is None
+
+    def test_ansi_cannot_recolour_or_move(self):
+        """Colour, cursor-movement and screen-clearing sequences show as visible text."""
+        hostile = "\x1b[31mred\x1b[0m \x1b[2J\x1b[H \x9b1A \rover\x08"
+        m = sm.StanceMatrix.from_positions(
+            [sm.Position("A", "I", "support", "S", summary=hostile)],
+            actors=[sm.Actor("A", "\x1b]0;title\x07")],
+            issues=[sm.Issue("I", "\u202eevil", "p")],
+            sources=[sm.Source("S", "S")],
+        )
+        out = m.to_text(cell="summary", width=200)
+        assert TERMINAL_CONTROL.search(out) is None
+        assert "␛[31mred␛[0m" in out
+        assert "␛]0;title␇" in out
+        assert "<U+202E>evil" in out
+
+    @settings(max_examples=30)
+    @given(old=hostile_matrices(max_claims=4), new=hostile_matrices(max_claims=4))
+    def test_diff_text(self, old, new):
+        """A diff between hostile matrices prints no terminal control characters either."""
+        try:
+            out = sm.diff(old, new).to_text()
+        except sm.StanceMatrixError:
+            return  # matrices on different scales are not compared
+        assert TERMINAL_CONTROL.search(out) is None
