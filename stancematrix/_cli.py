@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn, Protocol
 
 from ._datasets import _FILES, dataset_names, load_dataset
+from ._escape import terminal_text
 from ._formats import FORMATS, by_extension, get, read, render
 from ._matrix import StanceMatrix
 from ._scale import Scale
@@ -112,7 +113,7 @@ def _error(message: str) -> None:
     prefix = f"{PROG}: error:"
     if _colour(sys.stderr):
         prefix = f"\x1b[31m{prefix}\x1b[0m"
-    print(f"{prefix} {message}", file=sys.stderr)
+    print(f"{prefix} {terminal_text(message)}", file=sys.stderr)
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -137,7 +138,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         except StanceMatrixError as error:
             matrix, problems = None, [error]
         for problem in problems:
-            print(str(problem))
+            print(terminal_text(str(problem)))
         if problems or matrix is None:
             failed += 1
             continue

@@ -320,3 +320,21 @@ class TestTerminal:
         """A quick read prints nothing."""
         assert 0 == main(["validate", "ukraine"])
         assert "" == capsys.readouterr().err
+
+
+class TestMessagesAreInert:
+    def test_control_characters_in_a_file_name_are_shown_not_sent(self, tmp_path):
+        """An escape sequence in a file name cannot recolour the terminal via an error."""
+        result = run("show", str(tmp_path / "\x1b[2Jgone.json"))
+        assert 2 == result.returncode
+        assert "\x1b" not in result.stderr
+        assert "gone.json" in result.stderr
+
+    def test_validate_output_is_inert(self, tmp_path, capsys):
+        """validate's problem lines carry no raw control characters either."""
+        path = tmp_path / "\x1b[31mred.json"
+        path.write_text("{", encoding="utf-8")
+        assert 1 == main(["validate", str(path)])
+        out = capsys.readouterr().out
+        assert "\x1b" not in out
+        assert "red.json" in out
