@@ -1835,32 +1835,3 @@ class _DiffReader(_Reader):
             except StanceMatrixError as error:
                 raise self.fail(str(error), f"{path}.stance", value, position.stance) from error
         return _from_position(position)
-
-    @property
-    def specs(
-        self,
-    ) -> dict[
-        str,
-        tuple[
-            Callable[..., Any],
-            tuple[str, ...],
-            tuple[str, ...],
-            Mapping[str, Callable[[Any, str], Any]],
-        ],
-    ]:
-        return {
-            "actor": (Actor, _ACTOR, ("key", "name"), {"aliases": self.strings}),
-            "issue": (
-                Issue,
-                _ISSUE,
-                ("key", "title", "proposition"),
-                {"aliases": self.strings, "tags": self.strings, "date": self.partial_date},
-            ),
-            "source": (Source, _SOURCE, ("id", "title"), {"published": self.partial_date}),
-            "claim": (
-                Position,
-                _CLAIM,
-                ("actor", "issue", "stance", "source"),
-                {"date": self.period},
-            ),
-        }

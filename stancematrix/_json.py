@@ -100,6 +100,15 @@ def to_json(matrix: StanceMatrix, *, indent: int | None = 2) -> str:
 # -- reading ------------------------------------------------------------------------------
 
 
+# How to build one kind of entry: its class, its fields, the required ones, converters.
+_Spec = tuple[
+    Callable[..., Any],
+    tuple[str, ...],
+    tuple[str, ...],
+    Mapping[str, Callable[[Any, str], Any]],
+]
+
+
 class _Object(dict[str, Any]):
     """A decoded JSON object that remembers where it started in the text."""
 
@@ -293,31 +302,8 @@ class _Reader:
             }
         scale = self.scale(root["scale"], "scale") if "scale" in root else None
         parts: dict[str, list[Any]] = {}
-        specs: dict[
-            str,
-            tuple[
-                Callable[..., Any],
-                tuple[str, ...],
-                tuple[str, ...],
-                Mapping[str, Callable[[Any, str], Any]],
-            ],
-        ] = {
-            "actors": (Actor, _ACTOR, ("key", "name"), {"aliases": self.strings}),
-            "issues": (
-                Issue,
-                _ISSUE,
-                ("key", "title", "proposition"),
-                {"aliases": self.strings, "tags": self.strings, "date": self.partial_date},
-            ),
-            "sources": (Source, _SOURCE, ("id", "title"), {"published": self.partial_date}),
-            "claims": (
-                Position,
-                _CLAIM,
-                ("actor", "issue", "stance", "source"),
-                {"date": self.period},
-            ),
-        }
-        for part, (make, fields, required, convert) in specs.items():
+        for kind, (make, fields, required, convert) in self.specs.items():
+            part = f"{kind}s"
             built = []
             for i, node in enumerate(self.items(root, part, "")):
                 where = f"{part}[{i}]"
@@ -340,6 +326,26 @@ class _Reader:
             if located.field is not None:
                 path = _join(path, located.field)
             raise self.fail(str(located.error), path, node) from located.error
+
+    @property
+    def specs(self) -> dict[str, _Spec]:
+        """Per kind of entry: its class, its fields, the required ones, and converters."""
+        return {
+            "actor": (Actor, _ACTOR, ("key", "name"), {"aliases": self.strings}),
+            "issue": (
+                Issue,
+                _ISSUE,
+                ("key", "title", "proposition"),
+                {"aliases": self.strings, "tags": self.strings, "date": self.partial_date},
+            ),
+            "source": (Source, _SOURCE, ("id", "title"), {"published": self.partial_date}),
+            "claim": (
+                Position,
+                _CLAIM,
+                ("actor", "issue", "stance", "source"),
+                {"date": self.period},
+            ),
+        }
 
     def partial_date(self, value: Any, path: str) -> PartialDate:
         try:
