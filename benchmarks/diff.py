@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import stancematrix as sm  # noqa: E402
+from stancematrix._store import Declarations, face, from_columns, slicing, store_of  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "unga"
 SEED = 5
@@ -71,21 +72,28 @@ def load_votes(folder: Path = DATA, limit: int | None = None) -> sm.StanceMatrix
             stance.append(stance_code[vote])
     issue_dates = [int(dates[rcid].replace("-", "")) for rcid in issue_code]
     start = array("i", map(issue_dates.__getitem__, issue))
-    return sm.StanceMatrix._from_columns(
-        actors=[sm.Actor(key, actor_names[key]) for key in actor_code],
-        issues=[
-            sm.Issue(rcid, f"Roll call {rcid}", f"Adopt roll call {rcid}.", date=dates[rcid])
-            for rcid in issue_code
-        ],
-        sources=[sm.Source("unga", "UN General Assembly voting record")],
-        scale=scale,
-        metadata=None,
-        actor=actor,
-        issue=issue,
-        stance=stance,
-        source=array("i", bytes(4 * len(actor))),
-        start=start,
-        end=array("i", bytes(4 * len(actor))),
+    return face(
+        sm.StanceMatrix,
+        from_columns(
+            Declarations.declare(
+                [sm.Actor(key, actor_names[key]) for key in actor_code],
+                [
+                    sm.Issue(
+                        rcid, f"Roll call {rcid}", f"Adopt roll call {rcid}.", date=dates[rcid]
+                    )
+                    for rcid in issue_code
+                ],
+                [sm.Source("unga", "UN General Assembly voting record")],
+                scale,
+                None,
+            ),
+            actor=actor,
+            issue=issue,
+            stance=stance,
+            source=array("i", bytes(4 * len(actor))),
+            start=start,
+            end=array("i", bytes(4 * len(actor))),
+        ),
     )
 
 
@@ -106,7 +114,8 @@ def snapshot_b(
     change = set(rows[:n_change])
     remove = set(rows[n_change : n_change + n_remove])
     width = len(a.issues)
-    filled = {x * width + i for x, i in zip(a._actor, a._issue, strict=True)}
+    cols = store_of(a).cols
+    filled = {x * width + i for x, i in zip(cols.actor, cols.issue, strict=True)}
     new_cells: set[int] = set()
     total = len(a.actors) * width
     while len(new_cells) < n_add and len(filled) + len(new_cells) < total:
@@ -118,29 +127,28 @@ def snapshot_b(
     for k in range(n):
         if k in remove:
             continue
-        actor.append(a._actor[k])
-        issue.append(a._issue[k])
-        s = a._stance[k]
+        actor.append(cols.actor[k])
+        issue.append(cols.issue[k])
+        s = cols.stance[k]
         stance.append((s + rng.randrange(1, 3)) % 3 if k in change else s)
-        start.append(a._start[k])
+        start.append(cols.start[k])
     for cell in sorted(new_cells):
         x, i = divmod(cell, width)
         actor.append(x)
         issue.append(i)
         stance.append(rng.randrange(3))
         start.append(dates[i])
-    return sm.StanceMatrix._from_columns(
-        actors=a.actors,
-        issues=a.issues,
-        sources=a.sources,
-        scale=a.scale,
-        metadata=None,
-        actor=actor,
-        issue=issue,
-        stance=stance,
-        source=array("i", bytes(4 * len(actor))),
-        start=start,
-        end=array("i", bytes(4 * len(actor))),
+    return face(
+        sm.StanceMatrix,
+        from_columns(
+            Declarations.declare(a.actors, a.issues, a.sources, a.scale, None),
+            actor=actor,
+            issue=issue,
+            stance=stance,
+            source=array("i", bytes(4 * len(actor))),
+            start=start,
+            end=array("i", bytes(4 * len(actor))),
+        ),
     )
 
 
@@ -151,7 +159,7 @@ def rows_of(m: sm.StanceMatrix) -> list[tuple[str, str, str]]:
     labels = m.scale.labels
     return [
         (issues[i], actors[x], labels[s])
-        for x, i, s in zip(m._actor, m._issue, m._stance, strict=True)
+        for x, i, s in zip(*store_of(m).cols.codes[:3], strict=True)
     ]
 
 
@@ -313,7 +321,7 @@ def measure(
 def _first(m: sm.StanceMatrix, size: int) -> sm.StanceMatrix:
     """The first *size* votes of *m* (in claim order), with the same declarations."""
     rows = range(min(size, len(m)))
-    return m._take(rows)
+    return face(m, slicing.take(store_of(m), rows))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import stancematrix as sm
-from stancematrix._dates import PartialDate, _encode
+from stancematrix._dates import PartialDate, encode
+from stancematrix._store import Declarations, Store, face, from_columns, store_of
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "unga"
 
@@ -34,7 +35,7 @@ def read_csv(folder: Path) -> sm.StanceMatrix:
         for r in rolls
     ]
     code = {r["rcid"]: n for n, r in enumerate(rolls)}
-    day = {r["rcid"]: _encode(PartialDate.parse(r["date"])) for r in rolls}
+    day = {r["rcid"]: encode(PartialDate.parse(r["date"])) for r in rolls}
     scale = sm.Scale.votes()
     actors: list[sm.Actor] = []
     seen: dict[str, int] = {}
@@ -53,18 +54,17 @@ def read_csv(folder: Path) -> sm.StanceMatrix:
             stance.append(scale.code(vote))
             start.append(day[rcid])
     n = len(actor)
-    return sm.StanceMatrix._from_columns(
-        actors=actors,
-        issues=issues,
-        sources=[sm.Source("unga", "UNGA")],
-        scale=scale,
-        metadata=None,
-        actor=actor,
-        issue=issue,
-        stance=stance,
-        source=array("i", [0]) * n,
-        start=start,
-        end=array("i", [0]) * n,
+    return face(
+        sm.StanceMatrix,
+        from_columns(
+            Declarations.declare(actors, issues, [sm.Source("unga", "UNGA")], scale, None),
+            actor=actor,
+            issue=issue,
+            stance=stance,
+            source=array("i", [0]) * n,
+            start=start,
+            end=array("i", [0]) * n,
+        ),
     )
 
 
@@ -120,7 +120,8 @@ def main(argv: list[str]) -> int:
         for a, i in queries:
             stance(a, i)
 
-    m._grid = None  # the first stance() call builds the grid: time it once
+    # The first stance() call on a fresh copy builds the grid: time it once.
+    stance = face(m, Store(store_of(m).decl, store_of(m).cols)).stance
     results["stance, first 100k (builds the grid)"] = best(sm_stance, 1)
     results["pandas .at, 100k"] = best(pandas_at, 3)
     results["position, 100k"] = best(sm_position, 3)
@@ -152,9 +153,9 @@ def main(argv: list[str]) -> int:
 
     # The 200 x 200 agreement matrix (coincidence index), including building.
     def one_hot(dtype: Any) -> Any:
-        a = np.frombuffer(m._actor, dtype=np.int32)
-        i = np.frombuffer(m._issue, dtype=np.int32)
-        s = np.frombuffer(m._stance, dtype=np.int8).astype(np.int64)
+        a = np.frombuffer(store_of(m).cols.actor, dtype=np.int32)
+        i = np.frombuffer(store_of(m).cols.issue, dtype=np.int32)
+        s = np.frombuffer(store_of(m).cols.stance, dtype=np.int8).astype(np.int64)
         na, ni = len(m.actors), len(m.issues)
         z = np.zeros((3 * na, ni), dtype=dtype)
         z[s * na + a, i] = 1
@@ -165,11 +166,12 @@ def main(argv: list[str]) -> int:
         with np.errstate(invalid="ignore", divide="ignore"):
             return (same + 0.5 * half) / n
 
-    from stancematrix import _agreement
+    from stancematrix._query import agreement as _agreement
 
-    def fresh() -> None:
-        m._grid = None
-        sm.agreement_matrix(m, method="coincidence")
+    def fresh() -> None:  # a copy without the cached grid
+        sm.agreement_matrix(
+            face(m, Store(store_of(m).decl, store_of(m).cols)), method="coincidence"
+        )
 
     def fresh_bitsets() -> None:
         _agreement.USE_NUMPY = False

@@ -51,7 +51,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import stancematrix as sm  # noqa: E402
-from stancematrix._datasets import _unga  # noqa: E402
+from stancematrix._datasets import unga as _unga  # noqa: E402
+from stancematrix._store import Declarations, face, from_columns, store_of  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "unga"
 TABLES = ("votes", "roll_calls", "roll_call_issues")
@@ -175,7 +176,7 @@ def table(folder: Path, name: str) -> Path:
     raise FileNotFoundError(folder / f"{name}.csv.gz")
 
 
-def export(data: _unga._Data, folder: Path) -> None:
+def export(data: _unga.Data, folder: Path) -> None:
     """Write *data* as the three gzip-compressed CSV tables (for a fresh machine)."""
     rc = data.roll_calls
     labels = dict(data.topics)
@@ -211,7 +212,7 @@ def export(data: _unga._Data, folder: Path) -> None:
     )
 
 
-def subset(data: _unga._Data, size: int) -> _unga._Data:
+def subset(data: _unga.Data, size: int) -> _unga.Data:
     """The first *size* votes of *data* in roll-call order (then actor order), keeping only
     the roll calls and countries they involve, as a smaller dataset of the same kind."""
     width = len(data.roll_calls["rcid"])
@@ -236,21 +237,26 @@ def subset(data: _unga._Data, size: int) -> _unga._Data:
     actors = [a for a in range(len(data.actors)) if any(columns[n][a] for n in kept)]
     votes = bytes(columns[n][a] for a in actors for n in kept)
     roll_calls = {c: [values[n] for n in kept] for c, values in data.roll_calls.items()}
-    return _unga._Data(tuple(data.actors[a] for a in actors), data.topics, roll_calls, votes)
+    return _unga.Data(tuple(data.actors[a] for a in actors), data.topics, roll_calls, votes)
 
 
-def frame(data: _unga._Data) -> Any:
+def frame(data: _unga.Data) -> Any:
     """The votes as a pandas DataFrame with actor key, rcid, vote and date columns."""
-    m = _unga._matrix(data)
+    m = _unga.matrix(data)
     keys = [a.key for a in m.actors]
     rcids = [int(i.key) for i in m.issues]
     return pd.DataFrame(
         {
-            "actor": pd.Categorical.from_codes(np.frombuffer(m._actor, np.intc), keys).astype(str),
-            "rcid": np.asarray(rcids)[np.frombuffer(m._issue, np.intc)],
-            "vote": np.asarray(m.scale.labels, dtype=object)[np.frombuffer(m._stance, np.int8)],
+            "actor": pd.Categorical.from_codes(
+                np.frombuffer(store_of(m).cols.actor, np.intc), keys
+            ).astype(str),
+            "rcid": np.asarray(rcids)[np.frombuffer(store_of(m).cols.issue, np.intc)],
+            "vote": np.asarray(m.scale.labels, dtype=object)[
+                np.frombuffer(store_of(m).cols.stance, np.int8)
+            ],
             "date": pd.to_datetime(
-                pd.Series(np.frombuffer(m._start, np.intc)).astype(str), format="%Y%m%d"
+                pd.Series(np.frombuffer(store_of(m).cols.start, np.intc)).astype(str),
+                format="%Y%m%d",
             ),
         }
     )
@@ -284,7 +290,7 @@ def bench_import(repeat: int) -> list[Result]:
     return [judge(result, seconds=0.15)]
 
 
-def bench_load(folder: Path, data: _unga._Data, blob: bytes, repeat: int) -> list[Result]:
+def bench_load(folder: Path, data: _unga.Data, blob: bytes, repeat: int) -> list[Result]:
     paths = [table(folder, name) for name in TABLES]
     results = []
     package = Result(
@@ -295,13 +301,13 @@ def bench_load(folder: Path, data: _unga._Data, blob: bytes, repeat: int) -> lis
         None if pd is None else lambda: [pd.read_csv(p, keep_default_na=False) for p in paths]
     )
     package.stancematrix, package.peer_time = race(
-        lambda: _unga._matrix(_unga._decode(blob)), read, repeat
+        lambda: _unga.matrix(_unga.decode(blob)), read, repeat
     )
     from_csv = Result(
-        "load", "load from the three CSVs (stancematrix._datasets._unga)", package.size
+        "load", "load from the three CSVs (stancematrix._datasets.unga)", package.size
     )
     from_csv.stancematrix, from_csv.peer_time = race(
-        lambda: _unga._matrix(_unga._read_csv(*paths)), read_all, repeat
+        lambda: _unga.matrix(_unga.read_csv(*paths)), read_all, repeat
     )
     generic = Result("load", "sm.read_csv(votes, columns=…) (issue 3 reader)", package.size)
     if hasattr(sm, "read_csv"):
@@ -312,7 +318,7 @@ def bench_load(folder: Path, data: _unga._Data, blob: bytes, repeat: int) -> lis
     else:
         generic.note = "sm.read_csv not available"
     memory = Result("memory", "memory held by the loaded matrix", package.size)
-    net, peak = held(lambda: _unga._matrix(_unga._decode(blob)))
+    net, peak = held(lambda: _unga.matrix(_unga.decode(blob)))
     per_vote = net / package.size
     memory.memory = f"{per_vote:.1f} B/vote held ({mb(net)}; peak {mb(peak)})"
     memory.extra = {"bytes_per_vote": per_vote, "held": net, "peak": peak}
@@ -459,7 +465,8 @@ def changed(m: sm.StanceMatrix) -> sm.StanceMatrix:
     change = set(rows[:n_change])
     remove = set(rows[n_change : n_change + n_remove])
     width = len(m.issues)
-    filled = {m._actor[k] * width + m._issue[k] for k in range(n)}
+    cols = store_of(m).cols
+    filled = {cols.actor[k] * width + cols.issue[k] for k in range(n)}
     dates = [
         0 if i.date is None else i.date.year * 10000 + (i.date.month or 0) * 100 + (i.date.day or 0)
         for i in m.issues
@@ -474,11 +481,11 @@ def changed(m: sm.StanceMatrix) -> sm.StanceMatrix:
     for k in range(n):
         if k in remove:
             continue
-        actor.append(m._actor[k])
-        issue.append(m._issue[k])
-        s = m._stance[k]
+        actor.append(cols.actor[k])
+        issue.append(cols.issue[k])
+        s = cols.stance[k]
         stance.append((s + rng.randrange(1, 3)) % 3 if k in change else s)
-        start.append(m._start[k])
+        start.append(cols.start[k])
     for c in sorted(added):
         a, i = divmod(c, width)
         actor.append(a)
@@ -486,18 +493,17 @@ def changed(m: sm.StanceMatrix) -> sm.StanceMatrix:
         stance.append(rng.randrange(3))
         start.append(dates[i])
     zeros = array("i", bytes(4 * len(actor)))
-    return sm.StanceMatrix._from_columns(
-        actors=m.actors,
-        issues=m.issues,
-        sources=m.sources,
-        scale=m.scale,
-        metadata=m.metadata,
-        actor=actor,
-        issue=issue,
-        stance=stance,
-        source=zeros,
-        start=start,
-        end=array("i", zeros),
+    return face(
+        sm.StanceMatrix,
+        from_columns(
+            Declarations.declare(m.actors, m.issues, m.sources, m.scale, m.metadata),
+            actor=actor,
+            issue=issue,
+            stance=stance,
+            source=zeros,
+            start=start,
+            end=array("i", zeros),
+        ),
     )
 
 
@@ -508,7 +514,7 @@ def table_of(m: sm.StanceMatrix) -> tuple[list[str], list[list[str]]]:
     labels = m.scale.labels
     rows = [
         [f"{keys[a]}/{issues[i]}", keys[a], issues[i], labels[s]]
-        for a, i, s in zip(m._actor, m._issue, m._stance, strict=True)
+        for a, i, s in zip(*store_of(m).cols.codes[:3], strict=True)
     ]
     return ["key", "actor", "rcid", "vote"], rows
 
@@ -553,7 +559,7 @@ def daff_diff(header: list[str], a: list[list[str]], b: list[list[str]]) -> Any:
 
 
 def bench_diff(
-    data: _unga._Data,
+    data: _unga.Data,
     sizes: Sequence[int],
     daff_sizes: Sequence[int],
     csv_diff_sizes: Sequence[int],
@@ -561,7 +567,7 @@ def bench_diff(
 ) -> list[Result]:
     results = []
     for size in sorted(set(sizes) | set(daff_sizes) | set(csv_diff_sizes)):
-        a = _unga._matrix(subset(data, size))
+        a = _unga.matrix(subset(data, size))
         b = changed(a)
         header, rows_a = table_of(a)
         _, rows_b = table_of(b)
@@ -644,9 +650,9 @@ def numpy_coincidence(m: sm.StanceMatrix) -> Any:
     Identical votes count 1, one side abstaining 0.5, opposed votes 0, over the roll calls
     both voted on; NaN where there are none. Built from the matrix's own columns.
     """
-    a = np.frombuffer(m._actor, np.intc)
-    i = np.frombuffer(m._issue, np.intc)
-    s = np.frombuffer(m._stance, np.int8)
+    a = np.frombuffer(store_of(m).cols.actor, np.intc)
+    i = np.frombuffer(store_of(m).cols.issue, np.intc)
+    s = np.frombuffer(store_of(m).cols.stance, np.int8)
     hot = np.zeros((3, len(m.actors), len(m.issues)), np.float32)
     hot[s, a, i] = 1
     no, abstain, yes = hot
@@ -730,12 +736,12 @@ def bench_render(m: sm.StanceMatrix, df: Any, repeat: int) -> list[Result]:
 # -- growth -------------------------------------------------------------------------------
 
 
-def bench_load_growth(data: _unga._Data, sizes: Sequence[int], repeat: int) -> list[Result]:
+def bench_load_growth(data: _unga.Data, sizes: Sequence[int], repeat: int) -> list[Result]:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
             part = subset(data, size)
-            blob = _unga._encode(part)
+            blob = _unga.encode(part)
             n = len(part.votes) - part.votes.count(0)
             result = Result("growth", "load from package data vs pandas.read_csv(votes)", n)
             theirs = None
@@ -747,7 +753,7 @@ def bench_load_growth(data: _unga._Data, sizes: Sequence[int], repeat: int) -> l
                 result.peer = "pandas.read_csv(votes)"
                 theirs = lambda: pd.read_csv(path, keep_default_na=False)  # noqa: B023, E731
             result.stancematrix, result.peer_time = race(
-                lambda: _unga._matrix(_unga._decode(blob)),  # noqa: B023
+                lambda: _unga.matrix(_unga.decode(blob)),  # noqa: B023
                 theirs,
                 repeat,
             )
@@ -908,10 +914,10 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             folder = Path(tmp)
-            export(_unga._package_data(), folder)
-        data = _unga._read_csv(*(table(folder, t) for t in TABLES))
-        blob = _unga._encode(data)
-        m = _unga._matrix(_unga._decode(blob))
+            export(_unga.package_data(), folder)
+        data = _unga.read_csv(*(table(folder, t) for t in TABLES))
+        blob = _unga.encode(data)
+        m = _unga.matrix(_unga.decode(blob))
         n = len(m)
         full = n > 100_000
         global FULL

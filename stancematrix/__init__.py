@@ -1,20 +1,21 @@
 """stancematrix: who holds which position on which issue, according to whom, as of when."""
 
 from . import exceptions, results
-from ._agreement import agreement, agreement_matrix, blocs
-from ._compare import compare
 from ._datasets import dataset_names, load_dataset
 from ._dates import PartialDate, Period, Precision
-from ._diff import MatrixDiff, diff, read_diff
-from ._formats import read, render
+from ._diff.face import diff
+from ._diff.matrixdiff import MatrixDiff
 from ._formats._csv import read as read_csv
 from ._formats._markdown import read as read_markdown
 from ._formats._pandas import from_dataframe
-from ._json import read_json, to_json
+from ._io.registry import read, render
+from ._json import read_diff, read_json, to_json
 from ._matrix import StanceMatrix
 from ._model import Actor, Issue, Position, Source
+from ._query.agreement import agreement, agreement_matrix, blocs
+from ._query.compare import compare
+from ._query.structure import common_ground, conflicts, coverage, deadlocks, polarization
 from ._scale import Level, Scale
-from ._structure import common_ground, conflicts, coverage, deadlocks, polarization
 from ._verify import QuoteFailure, verify_quotes
 from .exceptions import StanceMatrixError
 

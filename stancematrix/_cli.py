@@ -17,9 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, Protocol
 
-from ._datasets import _FILES, dataset_names, load_dataset
+from ._datasets import dataset_names, load_dataset
 from ._escape import terminal_text
-from ._formats import FORMATS, by_extension, get, read, render
+from ._io.registry import FORMATS, by_extension, get, read, render
 from ._matrix import StanceMatrix
 from ._scale import Scale
 from .exceptions import ReadError, StanceMatrixError
@@ -84,7 +84,7 @@ def _load(source: str | None, input_format: str | None = None, **options: Any) -
     if source == "-":
         with _progress("standard input"):
             return _read(sys.stdin.buffer.read(), input_format or "json", options)
-    if source in _FILES and not Path(source).exists():
+    if source in dataset_names() and not Path(source).exists():
         with _progress(f"dataset {source!r}"):
             return load_dataset(source)
     if not Path(source).exists():
@@ -151,7 +151,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _check(path: str, input_format: str | None) -> tuple[StanceMatrix, list[StanceMatrixError]]:
     """Read *path*, collecting every problem where the format's reader can go on."""
-    if path == "-" or not Path(path).exists() or path in _FILES:
+    if path == "-" or not Path(path).exists() or path in dataset_names():
         return _load(path, input_format), []
     fmt = get(input_format, readable=True) if input_format else by_extension(path)
     if fmt.name in _LENIENT:
@@ -206,7 +206,7 @@ def _result(result: Any, args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from ._compare import compare
+    from ._query.compare import compare
 
     matrix = _load(args.source, args.input_format)
     return _result(compare(matrix, args.a, args.b, as_of=args.as_of), args)
@@ -218,7 +218,7 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def _cmd_agreement(args: argparse.Namespace) -> int:
-    from ._agreement import agreement, agreement_matrix
+    from ._query.agreement import agreement, agreement_matrix
 
     matrix = _load(args.source, args.input_format)
     if args.pair:
@@ -230,13 +230,13 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
 
 
 def _cmd_conflicts(args: argparse.Namespace) -> int:
-    from ._structure import conflicts
+    from ._query.structure import conflicts
 
     return _result(conflicts(_load(args.source, args.input_format)), args)
 
 
 def _cmd_blocs(args: argparse.Namespace) -> int:
-    from ._agreement import blocs
+    from ._query.agreement import blocs
 
     matrix = _load(args.source, args.input_format)
     found = blocs(
@@ -251,7 +251,7 @@ def _cmd_blocs(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from ._diff import diff
+    from ._diff.face import diff
 
     if (args.since is None) != (args.until is None):
         raise _Usage("give both --from and --to, or neither")

@@ -7,13 +7,27 @@ import datetime
 import enum
 import functools
 import re
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from .exceptions import InvalidValueError
 
-__all__ = ["PartialDate", "Period", "Precision"]
+__all__ = [
+    "END",
+    "PartialDate",
+    "Period",
+    "Precision",
+    "day_code",
+    "decode",
+    "encode",
+    "last_day_code",
+    "moment",
+    "period_of",
+    "to_optional_partial",
+    "to_partial",
+    "to_period",
+]
 
 _PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
@@ -114,7 +128,7 @@ class PartialDate:
         return text
 
 
-def _to_partial(value: PartialDate | datetime.date | str) -> PartialDate:
+def to_partial(value: PartialDate | datetime.date | str) -> PartialDate:
     if isinstance(value, PartialDate):
         return value
     if isinstance(value, datetime.date):
@@ -129,10 +143,10 @@ def _check_order(instance: Period, attribute: Any, end: PartialDate | None) -> N
         )
 
 
-def _to_optional_partial(
+def to_optional_partial(
     value: PartialDate | datetime.date | str | None,
 ) -> PartialDate | None:
-    return None if value is None else _to_partial(value)
+    return None if value is None else to_partial(value)
 
 
 @attrs.frozen(order=False)
@@ -149,9 +163,9 @@ class Period:
             it starts.
     """
 
-    start: PartialDate = attrs.field(converter=_to_partial)
+    start: PartialDate = attrs.field(converter=to_partial)
     end: PartialDate | None = attrs.field(
-        default=None, converter=_to_optional_partial, validator=_check_order
+        default=None, converter=to_optional_partial, validator=_check_order
     )
 
     def __attrs_post_init__(self) -> None:
@@ -194,7 +208,7 @@ class Period:
         return f"{self.start}/{self.end}"
 
 
-def _to_period(value: Period | PartialDate | datetime.date | str | None) -> Period | None:
+def to_period(value: Period | PartialDate | datetime.date | str | None) -> Period | None:
     """Accept the forms a user writes a claim's date in."""
     if value is None or isinstance(value, Period):
         return value
@@ -203,14 +217,19 @@ def _to_period(value: Period | PartialDate | datetime.date | str | None) -> Peri
     return Period(value)
 
 
-# Compact integer codes for the columnar store: YYYYMMDD with 00 for unknown parts.
-def _encode(value: PartialDate | None) -> int:
+# -- compact integer codes for the column store: YYYYMMDD with 00 for unknown parts --------
+
+#: A code after every date's: "no limit" where a last day is asked for (no ``as_of``).
+END: Final = 99999999
+
+
+def encode(value: PartialDate | None) -> int:
     if value is None:
         return 0
     return value.year * 10000 + (value.month or 0) * 100 + (value.day or 0)
 
 
-def _decode(code: int) -> PartialDate | None:
+def decode(code: int) -> PartialDate | None:
     if code == 0:
         return None
     year, rest = divmod(code, 10000)
@@ -218,18 +237,18 @@ def _decode(code: int) -> PartialDate | None:
     return PartialDate(year, month or None, day or None)
 
 
-def _day_code(day: datetime.date) -> int:
+def day_code(day: datetime.date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
 @functools.lru_cache(maxsize=4096)
-def _last_day_code(code: int) -> int:
+def last_day_code(code: int) -> int:
     """The encoded last day a date code can mean (``20250300`` → ``20250331``)."""
-    date = _decode(code) if code % 100 == 0 else None
-    return code if date is None else _day_code(date.last_day)
+    date = decode(code) if code % 100 == 0 else None
+    return code if date is None else day_code(date.last_day)
 
 
-def _moment(value: PartialDate | datetime.date | str, field: str) -> tuple[int, int]:
+def moment(value: PartialDate | datetime.date | str, field: str) -> tuple[int, int]:
     """The first and last day, encoded, that a user's "as of" or "since" date can mean.
 
     Raises:
@@ -238,7 +257,16 @@ def _moment(value: PartialDate | datetime.date | str, field: str) -> tuple[int, 
     if isinstance(value, datetime.datetime):
         value = value.date()
     try:
-        date = _to_partial(value)
+        date = to_partial(value)
     except InvalidValueError as error:
         raise InvalidValueError(field, value, error.reason) from None
-    return _day_code(date.first_day), _day_code(date.last_day)
+    return day_code(date.first_day), day_code(date.last_day)
+
+
+@functools.lru_cache(maxsize=4096)
+def period_of(start: int, end: int) -> Period | None:
+    """The :class:`Period` of a claim's encoded start and end (None when undated)."""
+    first = decode(start)
+    if first is None:
+        return None
+    return Period(first, decode(end))

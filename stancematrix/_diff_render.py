@@ -21,12 +21,14 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 
 from tabulate import tabulate
 
+from ._diff.matrixdiff import orders
+from ._diff.values import CHANGE_KINDS
 from ._escape import html_text, markdown_cell, neutralise_formula, terminal_text
 from ._model import Position
 from .exceptions import InvalidValueError
 
 if TYPE_CHECKING:
-    from ._diff import MatrixDiff
+    from ._diff.matrixdiff import MatrixDiff
 
 __all__ = ["to_csv", "to_html", "to_markdown", "to_text"]
 
@@ -50,8 +52,6 @@ class _Row(NamedTuple):
 
 
 def _check_kinds(kinds: Iterable[str] | None) -> frozenset[str] | None:
-    from ._diff import CHANGE_KINDS
-
     if kinds is None:
         return None
     if isinstance(kinds, str):
@@ -187,7 +187,7 @@ def _rows(diff: MatrixDiff, kinds: Iterable[str] | None, stance_only: bool) -> l
                 ", ".join(old),
                 ", ".join(new),
             )
-            for part, old, new in diff._orders
+            for part, old, new in orders(diff)
         )
     return rows
 
@@ -223,7 +223,11 @@ def _table_rows(rows: list[_Row], section: str) -> tuple[tuple[str, ...], list[l
 
 
 def to_text(
-    diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool, tablefmt: str = "simple"
+    diff: MatrixDiff,
+    *,
+    kinds: Iterable[str] | None = None,
+    stance_only: bool = False,
+    tablefmt: str = "simple",
 ) -> str:
     """See :meth:`MatrixDiff.to_text`."""
     rows = _rows(diff, kinds, stance_only)
@@ -241,7 +245,9 @@ def to_text(
     return "\n".join(out) + "\n"
 
 
-def to_markdown(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool) -> str:
+def to_markdown(
+    diff: MatrixDiff, *, kinds: Iterable[str] | None = None, stance_only: bool = False
+) -> str:
     """See :meth:`MatrixDiff.to_markdown`."""
     rows = _rows(diff, kinds, stance_only)
     out = [f"**{markdown_cell(diff.summary())}**"]
@@ -275,7 +281,9 @@ _STYLE: Final = """
 """
 
 
-def to_html(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool) -> str:
+def to_html(
+    diff: MatrixDiff, *, kinds: Iterable[str] | None = None, stance_only: bool = False
+) -> str:
     """See :meth:`MatrixDiff.to_html`."""
     rows = _rows(diff, kinds, stance_only)
     e = html_text
@@ -415,7 +423,9 @@ def _value(value: object) -> str:
     return str(value)
 
 
-def to_csv(diff: MatrixDiff, *, kinds: Iterable[str] | None, stance_only: bool) -> str:
+def to_csv(
+    diff: MatrixDiff, *, kinds: Iterable[str] | None = None, stance_only: bool = False
+) -> str:
     """See :meth:`MatrixDiff.to_csv`."""
     buffer = io.StringIO()
     # "\r\n" (RFC 4180) also makes the writer quote fields holding a lone "\r".

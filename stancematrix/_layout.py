@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 from ._dates import PartialDate
+from ._store import NO_TEXT, store_of
 from .exceptions import InvalidValueError
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ class Grid:
         "_matrix",
         "_mode",
         "_single",
+        "_store",
         "actor_order",
         "cell",
         "column_labels",
@@ -69,6 +71,7 @@ class Grid:
         corner: str | None,
     ) -> None:
         self._matrix = matrix
+        self._store = store_of(matrix)
         self.cell = cell
         self.transpose = transpose
         self.actor_order = actor_order
@@ -81,7 +84,7 @@ class Grid:
         issue_names = [
             issue_labels.get(i.key, i.title if labels == "name" else i.key) for i in issues
         ]
-        cells = matrix._cells
+        cells = self._store.cols.cells
         if transpose:
             self.corner = "Actor" if corner is None else corner
             self.column_labels = issue_names
@@ -102,27 +105,32 @@ class Grid:
 
     def claims(self, span: tuple[int, int]) -> tuple[Position, ...]:
         """The claims backing the cell with this span."""
-        matrix = self._matrix
-        return tuple(matrix._position(matrix._row(n)) for n in range(*span))
+        return tuple(self._store.claims(range(*span)))
+
+    def sources(self, span: tuple[int, int]) -> list[int]:
+        """The codes of the sources cited in the cell with this span, in order, each once."""
+        source = self._store.cols.source
+        return list(dict.fromkeys(source[n] for n in range(*span)))
 
     def text(self, span: tuple[int, int]) -> str:
         """What the cell with this span shows."""
         lo, hi = span
-        matrix = self._matrix
+        cols = self._store.cols
         if self._mode in ("stance", "symbol"):
-            stance = matrix._stance
+            stance = cols.stance
             if hi - lo == 1:
                 return self._single[stance[lo]]
             return " / ".join(dict.fromkeys(self._single[stance[n]] for n in range(lo, hi)))
-        texts = matrix._text
+        texts = cols.text
+        labels = self._store.decl.labels
         parts: list[str] = []
         for n in range(lo, hi):
-            summary = texts.get(n, (None, None, None))[0]
+            summary = texts.get(n, NO_TEXT)[0]
             if self._mode == "summary":
                 if summary is not None:
                     parts.append(summary)
             else:
-                label = matrix.scale.labels[matrix._stance[n]]
+                label = labels[cols.stance[n]]
                 parts.append(label if summary is None else f"{label} — {summary}")
         return "\n".join(dict.fromkeys(parts))
 
@@ -146,10 +154,11 @@ def _order(
         return list(range(count))
     if isinstance(names, str):
         raise InvalidValueError(f"{kind}s", names, "must be a list of keys, not one string")
+    decl = store_of(matrix).decl
     if kind == "actor":
-        order = [matrix._actor_keys[matrix.actor(name).key] for name in names]
+        order = [decl.actor_code(name) for name in names]
     else:
-        order = [matrix._issue_keys[matrix.issue(name).key] for name in names]
+        order = [decl.issue_code(name) for name in names]
     if len(set(order)) != len(order):
         raise InvalidValueError(f"{kind}s", list(names), f"names an {kind} twice")
     return order

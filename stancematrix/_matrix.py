@@ -1,238 +1,33 @@
 """The stance matrix: actors × issues, with every sourced, dated claim behind each cell.
 
-Claims are stored column by column in compact arrays (a few bytes each for actor, issue,
-stance, source and dates) with their optional text kept aside in a sparse table, so a
-matrix of a million text-less votes costs tens of bytes per claim rather than one Python
-object each. :class:`~stancematrix.Position` objects are made on demand.
+:class:`StanceMatrix` is the face of the library's engine (:mod:`stancematrix._store`): its
+one piece of state is a :class:`~stancematrix._store.Store` of declarations and coded
+columns, and every method resolves what the user typed, asks the engine, and wraps the
+answer. :class:`~stancematrix.Position` objects are made on demand.
+
+The output conveniences (``to_text()`` …) go through the format registry
+(:mod:`stancematrix._io.registry`); this module imports no renderer, query or reader.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime
-import functools
-import itertools
-import sys
-import types
-from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
-import attrs
-
-from ._dates import PartialDate, Period, _decode, _encode, _last_day_code, _moment
+from . import _store
+from ._dates import END, PartialDate, last_day_code, moment
+from ._diff.compute import compare_stores
+from ._diff.matrixdiff import MatrixDiff
+from ._io import registry
 from ._model import Actor, Issue, Position, Source
+from ._query.time import Shifts, Timeline, shifts, timeline
 from ._scale import Scale
-from .exceptions import (
-    DuplicateClaimError,
-    DuplicateKeyError,
-    InvalidValueError,
-    StanceMatrixError,
-    UnknownActorError,
-    UnknownIssueError,
-    UnknownSourceError,
-)
-
-if TYPE_CHECKING:
-    from ._compare import Shifts, Timeline
-    from ._diff import MatrixDiff
+from ._store import Declarations, Problem, Store, cells, slicing
 
 __all__ = ["StanceMatrix"]
 
-_Text = tuple[str | None, str | None, str | None]  # summary, quote, note
-_new = object.__new__
-_set = object.__setattr__
-_NO_TEXT: Final[_Text] = (None, None, None)
-
-
-class _Located(Exception):
-    """Internal: an error raised while building, with where it happened."""
-
-    def __init__(self, part: str, index: int, field: str | None, error: StanceMatrixError):
-        super().__init__(part, index, field, error)
-        self.part = part
-        self.index = index
-        self.field = field
-        self.error = error
-
-
-class _Row(NamedTuple):
-    actor: int
-    issue: int
-    start: int
-    end: int
-    source: int
-    stance: int
-    summary: str | None
-    quote: str | None
-    note: str | None
-
-
-def _sort_key(row: _Row) -> tuple[Any, ...]:
-    # None sorts before any text; text fields are never "" so (False, "") is unambiguous.
-    return (
-        row.actor,
-        row.issue,
-        row.start,
-        row.end,
-        row.source,
-        row.stance,
-        (row.summary is not None, row.summary or ""),
-        (row.quote is not None, row.quote or ""),
-        (row.note is not None, row.note or ""),
-    )
-
-
-def _index_names(
-    part: str, entries: Sequence[Actor | Issue]
-) -> tuple[dict[str, int], dict[str, int]]:
-    """Map exact keys and case-folded keys/aliases to positions; reject collisions."""
-    keys: dict[str, int] = {}
-    names: dict[str, int] = {}
-    for i, entry in enumerate(entries):
-        for name in (entry.key, *entry.aliases):
-            folded = name.casefold()
-            if folded in names and names[folded] != i:
-                owner = entries[names[folded]].key
-                raise _Located(
-                    part, i, "key", DuplicateKeyError(part[:-1], name, (owner, entry.key))
-                )
-            names[folded] = i
-        keys[entry.key] = i
-    return keys, names
-
-
-@functools.lru_cache(maxsize=4096)
-def _period(start: int, end: int) -> Period | None:
-    first = _decode(start)
-    if first is None:
-        return None
-    return Period(first, _decode(end))
-
-
-class _CellIndex:
-    """Where each (actor, issue) cell's claims lie in the actor-then-issue sorted columns.
-
-    Dense (one offset per possible cell, 8 bytes each) when most cells are filled, as in a
-    roll-call matrix; a dictionary of the filled cells when the matrix is sparse.
-    """
-
-    __slots__ = ("_by_issue", "_dense", "_issues", "_sparse", "_total", "single")
-
-    def __init__(self, actor: array[int], issue: array[int], n_actors: int, n_issues: int):
-        self._issues = n_issues
-        self._total = len(actor)
-        self._by_issue: dict[int, list[tuple[int, int]]] | None = None
-        cells = n_actors * n_issues
-        self._dense: array[int] | None = None
-        self._sparse: dict[int, tuple[int, int]] = {}
-        #: True when no cell holds more than one claim (a roll-call matrix).
-        self.single = True
-        if cells <= 4 * len(actor) + 1024:
-            dense = array("q", [0]) * (cells + 1)
-            filled = 0  # offsets[c] = first row whose cell is >= c
-            for n, c in enumerate(map(n_issues.__mul__, actor)):
-                c += issue[n]
-                if filled <= c:
-                    while filled <= c:
-                        dense[filled] = n
-                        filled += 1
-                else:
-                    self.single = False
-            while filled <= cells:
-                dense[filled] = len(actor)
-                filled += 1
-            self._dense = dense
-            return
-        start = 0
-        for n in range(1, len(actor) + 1):
-            if n == len(actor) or (actor[n], issue[n]) != (actor[start], issue[start]):
-                self._sparse[actor[start] * n_issues + issue[start]] = (start, n)
-                self.single = self.single and n - start == 1
-                start = n
-
-    @classmethod
-    def _of_dense(cls, dense: array[int], n_issues: int, total: int, single: bool) -> _CellIndex:
-        """An index over ready-made dense offsets (``len(dense) == cells + 1``)."""
-        self = object.__new__(cls)
-        self._issues, self._total, self._dense = n_issues, total, dense
-        self._sparse, self._by_issue, self.single = {}, None, single
-        return self
-
-    def issue_spans(self, issue: int, n_actors: int) -> list[tuple[int, int]]:
-        """Rows ``lo:hi`` of each cell on *issue*, in actor order (spans may be empty)."""
-        dense = self._dense
-        if dense is not None:
-            n = self._issues
-            return list(zip(dense[issue::n][:n_actors], dense[issue + 1 :: n], strict=False))
-        if self._by_issue is None:  # built once: issue -> spans of the actors that have claims
-            by_issue: dict[int, list[tuple[int, int]]] = {}
-            for c, span in self._sparse.items():
-                by_issue.setdefault(c % self._issues, []).append(span)
-            for spans in by_issue.values():
-                spans.sort()
-            self._by_issue = by_issue
-        return self._by_issue.get(issue, [])
-
-    def span(self, actor: int, issue: int) -> tuple[int, int]:
-        """Rows ``lo:hi`` holding the cell's claims (empty if none)."""
-        c = actor * self._issues + issue
-        if self._dense is not None:
-            return self._dense[c], self._dense[c + 1]
-        return self._sparse.get(c, (0, 0))
-
-    def actor_span(self, actor: int) -> tuple[int, int]:
-        """Rows ``lo:hi`` holding every claim of one actor."""
-        if self._dense is not None:
-            return self._dense[actor * self._issues], self._dense[(actor + 1) * self._issues]
-        spans = [
-            self._sparse[c]
-            for c in range(actor * self._issues, (actor + 1) * self._issues)
-            if c in self._sparse
-        ]
-        if not spans:
-            return 0, 0
-        return spans[0][0], spans[-1][1]
-
-
-def _offsets_after_runs(dense: array[int], runs: Sequence[tuple[int, int]]) -> array[int]:
-    """Cell offsets (sorted row numbers) renumbered for keeping only the rows in *runs*.
-
-    An offset inside a kept run ``lo:hi`` moves down by the rows dropped before it; one in
-    a dropped gap becomes the number of rows kept before the gap.
-    """
-    out = array("q")
-    kept = done = 0
-    for lo, hi in runs:
-        gap_end = bisect.bisect_left(dense, lo, done)
-        out.extend(array("q", [kept]) * (gap_end - done))
-        run_end = bisect.bisect_left(dense, hi, gap_end)
-        out.extend(_minus(dense[gap_end:run_end], lo - kept))
-        kept += hi - lo
-        done = run_end
-    out.extend(array("q", [kept]) * (len(dense) - done))
-    return out
-
-
-def _minus(values: array[int], delta: int) -> array[int]:
-    """Every value of an int64 array minus *delta* (each value must be >= delta), in C.
-
-    The array's bytes are read as one big integer with a 64-bit lane per value, so one
-    big-integer subtraction of ``delta`` in every lane does it: no lane borrows from the
-    next because no value is below *delta*.
-    """
-    if not delta or not values:
-        return values
-    raw = values.tobytes()
-    ones = (
-        (b"\1" + bytes(values.itemsize - 1)) * len(values)
-        if sys.byteorder == "little"
-        else (bytes(values.itemsize - 1) + b"\1") * len(values)
-    )
-    shifted = int.from_bytes(raw, sys.byteorder) - delta * int.from_bytes(ones, sys.byteorder)
-    out = array(values.typecode)
-    out.frombytes(shifted.to_bytes(len(raw), sys.byteorder))
-    return out
+When = PartialDate | datetime.date | str
 
 
 class StanceMatrix:
@@ -248,51 +43,9 @@ class StanceMatrix:
     from the same claims in any order are equal, and hash alike.
     """
 
-    __slots__ = (
-        "_actor",
-        "_actor_keys",
-        "_actor_names",
-        "_actors",
-        "_cells",
-        "_end",
-        "_grid",
-        "_hash",
-        "_issue",
-        "_issue_keys",
-        "_issue_names",
-        "_issues",
-        "_labels",
-        "_metadata",
-        "_scale",
-        "_source",
-        "_source_keys",
-        "_sources",
-        "_stance",
-        "_start",
-        "_text",
-    )
+    __slots__ = ("_store",)
 
-    _actors: tuple[Actor, ...]
-    _issues: tuple[Issue, ...]
-    _sources: tuple[Source, ...]
-    _scale: Scale
-    _labels: tuple[str, ...]
-    _metadata: Mapping[str, str]
-    _actor_keys: dict[str, int]
-    _actor_names: dict[str, int]
-    _issue_keys: dict[str, int]
-    _issue_names: dict[str, int]
-    _source_keys: dict[str, int]
-    _actor: array[int]
-    _issue: array[int]
-    _stance: array[int]
-    _source: array[int]
-    _start: array[int]
-    _end: array[int]
-    _text: dict[int, _Text]
-    _cells: _CellIndex
-    _grid: bytes | None
-    _hash: int | None
+    _store: Store
 
     def __init__(self) -> None:
         raise TypeError(
@@ -335,393 +88,59 @@ class StanceMatrix:
             InvalidValueError: If a value has the wrong type or issue parents form a cycle.
         """
         try:
-            return cls._build(positions, actors, issues, sources, scale, metadata)
-        except _Located as located:
-            raise located.error from None
+            decl = Declarations.declare(actors, issues, sources, scale, metadata)
+            return _store.face(cls, _store.build(decl, positions))
+        except Problem as problem:
+            raise problem.error from None
 
-    @classmethod
-    def _build(
-        cls,
-        positions: Iterable[Position],
-        actors: Iterable[Actor],
-        issues: Iterable[Issue],
-        sources: Iterable[Source],
-        scale: Scale | None,
-        metadata: Mapping[str, str] | None,
-    ) -> StanceMatrix:
-        """Build, raising :class:`_Located` so readers can say where input went wrong."""
-        self = cls._declare(actors, issues, sources, scale, metadata)
-        rows = [self._encode_row(i, p) for i, p in enumerate(positions)]
-        order = sorted(range(len(rows)), key=lambda i: _sort_key(rows[i]))
-        self._fill(rows, order)
-        return self
-
-    @classmethod
-    def _declare(
-        cls,
-        actors: Iterable[Actor],
-        issues: Iterable[Issue],
-        sources: Iterable[Source],
-        scale: Scale | None,
-        metadata: Mapping[str, str] | None,
-    ) -> StanceMatrix:
-        """A matrix with its declarations checked and indexed, and no claims yet."""
-        self = object.__new__(cls)
-        self._scale = Scale.five_point() if scale is None else scale
-        if not isinstance(self._scale, Scale):
-            raise _Located(
-                "scale", 0, None, InvalidValueError("scale", self._scale, "must be a Scale")
-            )
-        self._labels = self._scale.labels
-        self._metadata = _freeze_metadata(metadata)
-        self._actors = _entries("actors", actors, Actor)
-        self._issues = _entries("issues", issues, Issue)
-        self._sources = _entries("sources", sources, Source)
-        self._actor_keys, self._actor_names = _index_names("actors", self._actors)
-        self._issue_keys, self._issue_names = _index_names("issues", self._issues)
-        self._source_keys = {}
-        for i, source in enumerate(self._sources):
-            if source.id in self._source_keys:
-                raise _Located(
-                    "sources", i, "id", DuplicateKeyError("source", source.id, (source.id,))
-                )
-            self._source_keys[source.id] = i
-        self._check_parents()
-        return self
-
-    @classmethod
-    def _from_columns(
-        cls,
-        *,
-        actors: Iterable[Actor],
-        issues: Iterable[Issue],
-        sources: Iterable[Source],
-        scale: Scale | None,
-        metadata: Mapping[str, str] | None,
-        actor: array[int],
-        issue: array[int],
-        stance: array[int],
-        source: array[int],
-        start: array[int],
-        end: array[int],
-        text: Mapping[int, _Text] | None = None,
-        canonical: bool = False,
-    ) -> StanceMatrix:
-        """Build from coded columns, without making a :class:`Position` per claim.
-
-        Row ``n`` of the six equally long columns is one claim: ``actor[n]``, ``issue[n]``
-        and ``source[n]`` index the declared entries, ``stance[n]`` indexes
-        ``scale.labels``, and ``start[n]``/``end[n]`` are :func:`_encode`-d dates (0 for
-        none; an end is 0 when the date is not a span). ``text`` maps a row to its
-        ``(summary, quote, note)`` and leaves out rows without text; it must hold
-        non-empty strings or None. The caller is trusted on dates and text (readers
-        check those as they parse); codes are range-checked here.
-
-        With ``canonical=True`` the caller promises the rows are already in canonical
-        order with no duplicates (as in a slice of another matrix), and nothing is
-        sorted or checked for duplicates; otherwise rows are sorted and duplicates
-        raise. The columns are adopted, not copied: do not change them afterwards.
-
-        Raises:
-            _Located: Like :meth:`_build`, with the input row as the index.
-        """
-        self = cls._declare(actors, issues, sources, scale, metadata)
-        columns = {
-            "actor": (actor, len(self._actors)),
-            "issue": (issue, len(self._issues)),
-            "source": (source, len(self._sources)),
-            "stance": (stance, len(self._scale.labels)),
-        }
-        n = len(actor)
-        for field, (column, size) in columns.items():
-            if len(column) != n:
-                raise _Located(
-                    "claims",
-                    0,
-                    field,
-                    InvalidValueError(field, len(column), f"column length differs from {n}"),
-                )
-            if n and (min(column) < 0 or max(column) >= size):
-                bad = next(i for i, code in enumerate(column) if not 0 <= code < size)
-                raise _Located(
-                    "claims",
-                    bad,
-                    field,
-                    InvalidValueError(field, column[bad], f"code out of range 0..{size - 1}"),
-                )
-        if len(start) != n or len(end) != n:
-            raise _Located(
-                "claims", 0, "date", InvalidValueError("date", n, "date column lengths differ")
-            )
-        texts = dict(text or {})
-        if not canonical:
-            order = self._canonical_order(actor, issue, start, end, source, stance, texts)
-            if order is not None:
-                actor, issue, start, end, source, stance = (
-                    array(column.typecode, map(column.__getitem__, order))
-                    for column in (actor, issue, start, end, source, stance)
-                )
-                position = {old: new for new, old in enumerate(order)}
-                texts = {position[old]: value for old, value in texts.items()}
-        self._actor, self._issue, self._stance = actor, issue, stance
-        self._source, self._start, self._end = source, start, end
-        self._text = texts
-        self._hash = None
-        self._grid = None
-        self._cells = _CellIndex(actor, issue, len(self._actors), len(self._issues))
-        return self
-
-    def _canonical_order(
-        self,
-        actor: array[int],
-        issue: array[int],
-        start: array[int],
-        end: array[int],
-        source: array[int],
-        stance: array[int],
-        text: Mapping[int, _Text],
-    ) -> list[int] | None:
-        """The row order that sorts the columns canonically (None if already sorted).
-
-        Raises:
-            _Located: If two rows are the same claim.
-        """
-        # One integer per row orders like _sort_key without the text: cell, start, end,
-        # source, stance. Dates are below 10**8 < 2**27.
-        n_issues, n_sources = len(self._issues), len(self._sources)
-        n_labels = len(self._scale.labels)
-        keys = [
-            ((((a * n_issues + i) << 27 | s) << 27 | e) * n_sources + src) * n_labels + st
-            for a, i, s, e, src, st in zip(actor, issue, start, end, source, stance, strict=True)
-        ]
-        in_order = all(map(int.__lt__, keys, keys[1:]))
-        if in_order:
-            return None
-        if not text:
-            order = sorted(range(len(keys)), key=keys.__getitem__)
-            for previous, current in itertools.pairwise(order):
-                if keys[previous] == keys[current]:
-                    raise _Located(
-                        "claims",
-                        current,
-                        None,
-                        DuplicateClaimError(
-                            self._position(
-                                self._raw(
-                                    actor, issue, start, end, source, stance, current, _NO_TEXT
-                                )
-                            )
-                        ),
-                    )
-            return order
-
-        def full(n: int) -> tuple[Any, ...]:
-            summary, quote, note = text.get(n, _NO_TEXT)
-            return (
-                keys[n],
-                (summary is not None, summary or ""),
-                (quote is not None, quote or ""),
-                (note is not None, note or ""),
-            )
-
-        order = sorted(range(len(keys)), key=full)
-        for previous, current in itertools.pairwise(order):
-            if full(previous) == full(current):
-                row = self._raw(
-                    actor, issue, start, end, source, stance, current, text.get(current, _NO_TEXT)
-                )
-                raise _Located("claims", current, None, DuplicateClaimError(self._position(row)))
-        return order
-
-    @staticmethod
-    def _raw(
-        actor: array[int],
-        issue: array[int],
-        start: array[int],
-        end: array[int],
-        source: array[int],
-        stance: array[int],
-        n: int,
-        text: _Text,
-    ) -> _Row:
-        return _Row(actor[n], issue[n], start[n], end[n], source[n], stance[n], *text)
-
-    def _check_parents(self) -> None:
-        for i, issue in enumerate(self._issues):
-            if issue.parent is not None and issue.parent not in self._issue_keys:
-                raise _Located(
-                    "issues",
-                    i,
-                    "parent",
-                    UnknownIssueError(issue.parent, self._issue_keys),
-                )
-            seen = {issue.key}
-            parent = issue.parent
-            while parent is not None:
-                if parent in seen:
-                    raise _Located(
-                        "issues",
-                        i,
-                        "parent",
-                        InvalidValueError(
-                            "Issue.parent", issue.parent, f"issue {issue.key!r} is its own ancestor"
-                        ),
-                    )
-                seen.add(parent)
-                parent = self._issues[self._issue_keys[parent]].parent
-
-    def _encode_row(self, index: int, position: Position) -> _Row:
-        if not isinstance(position, Position):
-            raise _Located(
-                "claims", index, None, InvalidValueError("claim", position, "must be a Position")
-            )
-        actor = self._actor_keys.get(position.actor)
-        if actor is None:
-            raise _Located(
-                "claims", index, "actor", self._unknown(UnknownActorError, position.actor)
-            )
-        issue = self._issue_keys.get(position.issue)
-        if issue is None:
-            raise _Located(
-                "claims", index, "issue", self._unknown(UnknownIssueError, position.issue)
-            )
-        source = self._source_keys.get(position.source)
-        if source is None:
-            raise _Located(
-                "claims",
-                index,
-                "source",
-                UnknownSourceError(position.source, self._source_keys),
-            )
-        try:
-            stance = self._scale.code(position.stance)
-        except StanceMatrixError as error:
-            raise _Located("claims", index, "stance", error) from None
-        date = position.date
-        return _Row(
-            actor,
-            issue,
-            _encode(date.start) if date is not None else 0,
-            _encode(date.end) if date is not None else 0,
-            source,
-            stance,
-            position.summary,
-            position.quote,
-            position.note,
-        )
-
-    def _unknown(
-        self, error: type[UnknownActorError | UnknownIssueError], name: str
-    ) -> StanceMatrixError:
-        """An unknown-key error that points from an alias or miscased key to the key."""
-        entries: Sequence[Actor | Issue]
-        if error is UnknownActorError:
-            names, entries = self._actor_names, self._actors
-        else:
-            names, entries = self._issue_names, self._issues
-        hit = names.get(name.casefold())
-        keys = [entry.key for entry in entries]
-        return error(name, keys, suggestions=[] if hit is None else [entries[hit].key])
-
-    def _fill(self, rows: Sequence[_Row], order: Sequence[int]) -> None:
-        self._actor = array("i")
-        self._issue = array("i")
-        self._stance = array("b")
-        self._source = array("i")
-        self._start = array("i")
-        self._end = array("i")
-        self._text = {}
-        self._hash = None
-        self._grid = None
-        previous: _Row | None = None
-        for n, i in enumerate(order):
-            row = rows[i]
-            if row == previous:
-                raise _Located("claims", i, None, DuplicateClaimError(self._position(row)))
-            previous = row
-            self._actor.append(row.actor)
-            self._issue.append(row.issue)
-            self._stance.append(row.stance)
-            self._source.append(row.source)
-            self._start.append(row.start)
-            self._end.append(row.end)
-            if row.summary is not None or row.quote is not None or row.note is not None:
-                self._text[n] = (row.summary, row.quote, row.note)
-        self._cells = _CellIndex(self._actor, self._issue, len(self._actors), len(self._issues))
+    def _wrap(self, store: Store) -> StanceMatrix:
+        return self if store is self._store else _store.face(self, store)
 
     # -- reading ------------------------------------------------------------------------
-
-    def _position(self, row: _Row) -> Position:
-        # Every stored row was validated when the matrix was built, so the claim is made
-        # without running Position's validators again (a third of the cost of a lookup).
-        position = _new(Position)
-        _set(position, "actor", self._actors[row.actor].key)
-        _set(position, "issue", self._issues[row.issue].key)
-        _set(position, "stance", self._labels[row.stance])
-        _set(position, "source", self._sources[row.source].id)
-        _set(position, "summary", row.summary)
-        _set(position, "quote", row.quote)
-        _set(position, "date", _period(row.start, row.end))
-        _set(position, "note", row.note)
-        return position
-
-    def _row(self, n: int) -> _Row:
-        summary, quote, note = self._text.get(n, _NO_TEXT)
-        return _Row(
-            self._actor[n],
-            self._issue[n],
-            self._start[n],
-            self._end[n],
-            self._source[n],
-            self._stance[n],
-            summary,
-            quote,
-            note,
-        )
 
     @property
     def actors(self) -> tuple[Actor, ...]:
         """Every actor, in declared order."""
-        return self._actors
+        return self._store.decl.actors
 
     @property
     def issues(self) -> tuple[Issue, ...]:
         """Every issue, in declared order."""
-        return self._issues
+        return self._store.decl.issues
 
     @property
     def sources(self) -> tuple[Source, ...]:
         """Every source, in declared (rank) order."""
-        return self._sources
+        return self._store.decl.sources
 
     @property
     def scale(self) -> Scale:
         """The stance scale every claim is on."""
-        return self._scale
+        return self._store.decl.scale
 
     @property
     def metadata(self) -> Mapping[str, str]:
         """Free-form string metadata (title, citation, licence …), read-only."""
-        return self._metadata
+        return self._store.decl.metadata
 
     def __len__(self) -> int:
         """The number of claims."""
-        return len(self._actor)
+        return len(self._store)
 
     def __iter__(self) -> Iterator[Position]:
         """Every claim, in the matrix's deterministic order."""
-        for n in range(len(self._actor)):
-            yield self._position(self._row(n))
+        return self._store.claims(range(len(self._store)))
 
     def __contains__(self, claim: object) -> bool:
         if not isinstance(claim, Position):
             return False
-        actor = self._actor_keys.get(claim.actor)
-        issue = self._issue_keys.get(claim.issue)
+        decl = self._store.decl
+        actor = decl.actor_keys.get(claim.actor)
+        issue = decl.issue_keys.get(claim.issue)
         if actor is None or issue is None:
             return False
-        lo, hi = self._cells.span(actor, issue)
-        return any(self._position(self._row(n)) == claim for n in range(lo, hi))
+        lo, hi = self._store.cols.cells.span(actor, issue)
+        return any(c == claim for c in self._store.claims(range(lo, hi)))
 
     def actor(self, name: str) -> Actor:
         """The actor with key or alias *name* (case-insensitive).
@@ -729,7 +148,8 @@ class StanceMatrix:
         Raises:
             UnknownActorError: If no actor has that key or alias; it suggests close ones.
         """
-        return self._actors[_find(self._actor_names, self._actors, UnknownActorError, name)]
+        decl = self._store.decl
+        return decl.actors[decl.actor_code(name)]
 
     def issue(self, name: str) -> Issue:
         """The issue with key or alias *name* (case-insensitive).
@@ -737,7 +157,8 @@ class StanceMatrix:
         Raises:
             UnknownIssueError: If no issue has that key or alias; it suggests close ones.
         """
-        return self._issues[_find(self._issue_names, self._issues, UnknownIssueError, name)]
+        decl = self._store.decl
+        return decl.issues[decl.issue_code(name)]
 
     def source(self, id: str) -> Source:
         """The source with this id (exact).
@@ -745,10 +166,8 @@ class StanceMatrix:
         Raises:
             UnknownSourceError: If no source has that id.
         """
-        i = self._source_keys.get(id)
-        if i is None:
-            raise UnknownSourceError(str(id), self._source_keys)
-        return self._sources[i]
+        decl = self._store.decl
+        return decl.sources[decl.source_code(id)]
 
     def claims(
         self,
@@ -756,8 +175,8 @@ class StanceMatrix:
         issue: str | None = None,
         *,
         source: str | None = None,
-        since: PartialDate | datetime.date | str | None = None,
-        until: PartialDate | datetime.date | str | None = None,
+        since: When | None = None,
+        until: When | None = None,
     ) -> tuple[Position, ...]:
         """The claims matching every filter given, in the matrix's order.
 
@@ -778,54 +197,39 @@ class StanceMatrix:
                 nothing in the matrix.
             InvalidValueError: If *since* or *until* is not a date.
         """
+        store = self._store
         rows: Iterable[int] = self._rows(actor, issue)
         if source is not None:
-            s = self._source_keys[self.source(source).id]
-            rows = [n for n in rows if self._source[n] == s]
+            s = store.decl.source_code(source)
+            rows = [n for n in rows if store.cols.source[n] == s]
         if since is not None or until is not None:
-            first = _moment(since, "since")[0] if since is not None else 0
-            last = _moment(until, "until")[1] if until is not None else 99999999
-            start, end = self._start, self._end
+            first = moment(since, "since")[0] if since is not None else 0
+            last = moment(until, "until")[1] if until is not None else END
+            start, end = store.cols.start, store.cols.end
             rows = [
                 n
                 for n in rows
-                if start[n] and start[n] <= last and _last_day_code(end[n] or start[n]) >= first
+                if start[n] and start[n] <= last and last_day_code(end[n] or start[n]) >= first
             ]
-        return tuple(map(self._claim, rows))
+        return tuple(store.claims(rows))
 
     def _rows(self, actor: str | None, issue: str | None) -> Sequence[int]:
         """The rows of one actor, one issue, one cell, or all claims."""
-        a = self._actor_code(actor) if actor is not None else None
-        i = self._issue_code(issue) if issue is not None else None
+        decl, index = self._store.decl, self._store.cols.cells
+        a = decl.actor_code(actor) if actor is not None else None
+        i = decl.issue_code(issue) if issue is not None else None
         if a is not None and i is not None:
-            return range(*self._cells.span(a, i))
+            return range(*index.span(a, i))
         if a is not None:
-            return range(*self._cells.actor_span(a))
+            return range(*index.actor_span(a))
         if i is not None:
-            spans = self._cells.issue_spans(i, len(self._actors))
-            if self._cells.single:
+            spans = index.issue_spans(i, len(decl.actors))
+            if index.single:
                 return [lo for lo, hi in spans if hi > lo]
             return [n for lo, hi in spans for n in range(lo, hi)]
-        return range(len(self._actor))
+        return range(len(self._store))
 
-    def _actor_code(self, name: str) -> int:
-        code = self._actor_keys.get(name)
-        if code is None:
-            code = _find(self._actor_names, self._actors, UnknownActorError, name)
-        return code
-
-    def _issue_code(self, name: str) -> int:
-        code = self._issue_keys.get(name)
-        if code is None:
-            code = _find(self._issue_names, self._issues, UnknownIssueError, name)
-        return code
-
-    def position(
-        self,
-        actor: str,
-        issue: str,
-        as_of: PartialDate | datetime.date | str | None = None,
-    ) -> Position | None:
+    def position(self, actor: str, issue: str, as_of: When | None = None) -> Position | None:
         """The one claim that states *actor*'s stance on *issue*, now or as of a date.
 
         The rule: among the claims visible at *as_of* (see :meth:`as_of`; all claims
@@ -845,49 +249,37 @@ class StanceMatrix:
             UnknownActorError, UnknownIssueError: If *actor* or *issue* is unknown.
             InvalidValueError: If *as_of* is not a date.
         """
-        lo, hi = self._cells.span(self._actor_code(actor), self._issue_code(issue))
-        last = _moment(as_of, "as_of")[1] if as_of is not None else 99999999
-        if hi - lo == 1:
-            row = lo if self._start[lo] <= last else None
-        else:
-            latest = self._latest(lo, hi, last)
-            row = min(latest, key=self._source.__getitem__, default=None)
-        return None if row is None else self._claim(row)
+        store = self._store
+        lo, hi = store.cols.cells.span(store.decl.actor_code(actor), store.decl.issue_code(issue))
+        last = moment(as_of, "as_of")[1] if as_of is not None else END
+        row = cells.chosen(store, lo, hi, last) if hi > lo else -1
+        return None if row < 0 else store.claim(row)
 
-    def _claim(self, n: int) -> Position:
-        """Row *n* as a claim, read straight from the columns (see :meth:`_position`)."""
-        position = _new(Position)
-        _set(position, "actor", self._actors[self._actor[n]].key)
-        _set(position, "issue", self._issues[self._issue[n]].key)
-        _set(position, "stance", self._labels[self._stance[n]])
-        _set(position, "source", self._sources[self._source[n]].id)
-        summary, quote, note = self._text.get(n, _NO_TEXT)
-        _set(position, "summary", summary)
-        _set(position, "quote", quote)
-        start = self._start[n]
-        _set(position, "date", _period(start, self._end[n]) if start else None)
-        _set(position, "note", note)
-        return position
+    def stance(self, actor: str, issue: str, as_of: When | None = None) -> str | None:
+        """The stance label of :meth:`position`, without building the claim.
 
-    def _latest(self, lo: int, hi: int, last: int) -> range:
-        """Rows ``lo:hi`` of one cell that hold as of the encoded day *last*."""
-        start = self._start
-        visible = lo
-        while visible < hi and start[visible] <= last:
-            visible += 1
-        # Rows are sorted by start with undated (0) first: the latest visible start is
-        # at visible - 1, and the rows sharing it run back from there.
-        if visible == lo:
-            return range(lo, lo)
-        top = start[visible - 1]
-        first = visible - 1
-        while first > lo and start[first - 1] == top:
-            first -= 1
-        return range(first, visible)
+        The fast accessor for bulk lookups: same rule, same arguments, same errors as
+        :meth:`position`; returns the claim's stance, or None when nothing is known then.
+        """
+        store = self._store
+        decl = store.decl
+        dense = store.cols.cells.dense is not None
+        if as_of is None and dense and isinstance(actor, str) and isinstance(issue, str):
+            # The common case in a handful of operations: exact keys and the grid of
+            # position() stances (made once, on first use). Anything else takes the
+            # general path, which also raises the errors.
+            a, i = decl.actor_keys.get(actor), decl.issue_keys.get(issue)
+            if a is not None and i is not None:
+                code = cells.stance_grid(store)[a * len(decl.issues) + i]
+                return decl.labels[code - 1] if code else None
+        lo, hi = store.cols.cells.span(decl.actor_code(actor), decl.issue_code(issue))
+        last = moment(as_of, "as_of")[1] if as_of is not None else END
+        row = cells.chosen(store, lo, hi, last) if hi > lo else -1
+        return None if row < 0 else decl.labels[store.cols.stance[row]]
 
     # -- derived matrices ---------------------------------------------------------------
 
-    def as_of(self, date: PartialDate | datetime.date | str) -> StanceMatrix:
+    def as_of(self, date: When) -> StanceMatrix:
         """The snapshot at *date*: in each cell, the claims that hold then.
 
         A dated claim is visible once its date has begun: its first day is on or before
@@ -901,75 +293,7 @@ class StanceMatrix:
         Raises:
             InvalidValueError: If *date* is not a date.
         """
-        last = _moment(date, "as_of")[1]
-        start = self._start
-        total = len(start)
-        if self._cells.single:  # every claim is its cell's only one: keep the begun ones
-            mask = bytes(map(last.__ge__, start))
-            kept = mask.count(1)
-        else:
-            actor, issue = self._actor, self._issue
-            rows: list[int] = []
-            n = 0
-            while n < total:
-                hi = n + 1
-                while hi < total and actor[hi] == actor[n] and issue[hi] == issue[n]:
-                    hi += 1
-                rows.extend(self._latest(n, hi, last))
-                n = hi
-            kept = len(rows)
-            flags = bytearray(total)
-            for n in rows:
-                flags[n] = 1
-            mask = bytes(flags)
-        if kept == total:
-            return self
-        return self._keep(mask)
-
-    def _keep(self, mask: bytes) -> StanceMatrix:
-        """The matrix of the rows whose *mask* byte is 1 (same declarations, same order)."""
-        sources = (self._actor, self._issue, self._stance, self._source, self._start, self._end)
-        columns = [array(c.typecode) for c in sources]
-        total = len(mask)
-        cells = self._cells
-        dense: array[int] | None = None
-        if (mask.count(b"\0\1") + 1) * 8 <= total:
-            # Few runs of kept rows (a snapshot of votes in date order keeps a prefix of
-            # each actor's): copy slices, and shift the cell offsets run by run.
-            runs: list[tuple[int, int]] = []
-            find, lo = mask.find, mask.find(1)
-            while lo >= 0:
-                hi = find(0, lo)
-                hi = total if hi < 0 else hi
-                runs.append((lo, hi))
-                for column, source in zip(columns, sources, strict=True):
-                    column.extend(source[lo:hi])
-                lo = find(1, hi)
-            firsts = [lo for lo, _ in runs]
-            kept_before = list(itertools.accumulate((hi - lo for lo, hi in runs), initial=0))
-
-            def renumber(n: int) -> int:
-                r = bisect.bisect_right(firsts, n) - 1
-                return kept_before[r] + n - runs[r][0]
-
-            text = {renumber(n): value for n, value in self._text.items() if mask[n]}
-            if cells._dense is not None:
-                dense = _offsets_after_runs(cells._dense, runs)
-        else:
-            for column, source in zip(columns, sources, strict=True):
-                column.fromlist(list(itertools.compress(source, mask)))
-            # A kept row's new number is the count of kept rows before it.
-            before = array("q", list(itertools.accumulate(mask, initial=0)))
-            text = {before[n]: value for n, value in self._text.items() if mask[n]}
-            if cells._dense is not None:
-                dense = array("q", list(map(before.__getitem__, cells._dense)))
-        if dense is not None:
-            # single may stay False where the kept claims are one per cell: it only enables
-            # fast paths, so False is always safe.
-            index = _CellIndex._of_dense(dense, cells._issues, len(columns[0]), cells.single)
-        else:
-            index = _CellIndex(columns[0], columns[1], len(self._actors), len(self._issues))
-        return self._derive(columns, text, index)
+        return self._wrap(slicing.as_of(self._store, moment(date, "as_of")[1]))
 
     def select(
         self,
@@ -991,278 +315,9 @@ class StanceMatrix:
             UnknownActorError, UnknownIssueError, UnknownSourceError: If a name is unknown.
             DuplicateKeyError: If a name is given twice (directly or by alias).
         """
-        a_codes = _codes(actors, len(self._actors), self._actor_code, "actor", self._actors)
-        i_codes = _codes(issues, len(self._issues), self._issue_code, "issue", self._issues)
-        s_codes = _codes(
-            sources,
-            len(self._sources),
-            lambda s: self._source_keys[self.source(s).id],
-            "source",
-            self._sources,
-        )
-        kept_issues = {self._issues[i].key for i in i_codes}
-        new_issues = [
-            issue
-            if issue.parent is None or issue.parent in kept_issues
-            else attrs.evolve(issue, parent=None)
-            for issue in (self._issues[i] for i in i_codes)
-        ]
-        if sources is None and (issues is None or actors is None):
-            return self._select_fast(
-                a_codes if issues is None else None, i_codes if actors is None else None, new_issues
-            )
-        a_map = _remap(a_codes, len(self._actors))
-        i_map = _remap(i_codes, len(self._issues))
-        s_map = _remap(s_codes, len(self._sources))
-        span = self._cells.span
-        if issues is None and sources is None:
-            rows: list[int] = [n for a in a_codes for n in range(*self._cells.actor_span(a))]
-        else:
-            source = self._source
-            rows = [
-                n
-                for a in a_codes
-                for i in i_codes
-                for n in range(*span(a, i))
-                if s_map[source[n]] >= 0
-            ]
-        ordered = s_codes == sorted(s_codes)
-        return self._take(
-            rows,
-            actors=[self._actors[a] for a in a_codes],
-            issues=new_issues,
-            sources=[self._sources[s] for s in s_codes],
-            maps=(a_map, i_map, s_map),
-            canonical=ordered,
-        )
+        return self._wrap(slicing.select(self._store, actors, issues, sources))
 
-    def _select_fast(
-        self, a_codes: list[int] | None, i_codes: list[int] | None, new_issues: list[Issue]
-    ) -> StanceMatrix:
-        """select() of whole actors or of whole issues, without re-validating anything.
-
-        Actors' rows are contiguous slices; issues' rows come from the cell index. The
-        declarations and indexes that do not change are shared with this matrix.
-        """
-        cells = self._cells
-        columns = (self._actor, self._issue, self._stance, self._source, self._start, self._end)
-        text = self._text
-        if a_codes is not None:  # whole actors: concatenate their row slices
-            spans = [cells.actor_span(a) for a in a_codes]
-            new = [array(c.typecode) for c in columns]
-            for j, (lo, hi) in enumerate(spans):
-                new[0].extend(array("i", [j]) * (hi - lo))
-                for column, source in zip(new[1:], columns[1:], strict=True):
-                    column.extend(source[lo:hi])
-            new_text: dict[int, _Text] = {}
-            if text:
-                base = 0
-                for lo, hi in spans:
-                    new_text.update((base + n - lo, text[n]) for n in range(lo, hi) if n in text)
-                    base += hi - lo
-            if len(a_codes) == 1 and cells._dense is not None:
-                lo = spans[0][0]
-                n = len(self._issues)
-                part = cells._dense[a_codes[0] * n : (a_codes[0] + 1) * n + 1]
-                # single may stay False where this actor alone has one claim per cell:
-                # it only enables fast paths, so False is always safe.
-                index = _CellIndex._of_dense(
-                    array("q", [x - lo for x in part]), n, len(new[0]), cells.single
-                )
-            else:
-                index = _CellIndex(new[0], new[1], len(a_codes), len(self._issues))
-            return self._derive(
-                new, new_text, index, actors=tuple(self._actors[a] for a in a_codes)
-            )
-        assert i_codes is not None
-        n_actors, width = len(self._actors), len(i_codes)
-        by_issue = [cells.issue_spans(i, n_actors) for i in i_codes]
-        if cells._dense is None:  # sparse: spans only for actors with claims
-            per_cell: dict[tuple[int, int], tuple[int, int]] = {}
-            for j, spans in enumerate(by_issue):
-                for lo, hi in spans:
-                    per_cell[self._actor[lo], j] = (lo, hi)
-            ordered = [per_cell.get((a, j), (0, 0)) for a in range(n_actors) for j in range(width)]
-        elif width == 1:
-            ordered = by_issue[0]
-        else:
-            ordered = [by_issue[j][a] for a in range(n_actors) for j in range(width)]
-        # The actor and issue of each row follow from its cell: only the other columns
-        # are read (scattered reads dominate the cost).
-        if cells.single:
-            rows: list[int] = [lo for lo, hi in ordered if hi > lo]
-            filled = [c for c, (lo, hi) in enumerate(ordered) if hi > lo]
-        else:
-            rows = [n for lo, hi in ordered for n in range(lo, hi)]
-            filled = [c for c, (lo, hi) in enumerate(ordered) for _ in range(lo, hi)]
-        new = [array(c.typecode, map(c.__getitem__, rows)) for c in columns[2:]]
-        if width == 1:
-            new[:0] = [array("i", filled), array("i", [0]) * len(rows)]
-        else:
-            new[:0] = [
-                array("i", [c // width for c in filled]),
-                array("i", [c % width for c in filled]),
-            ]
-        new_text = {new_n: text[n] for new_n, n in enumerate(rows) if n in text} if text else {}
-        counts = [hi - lo for lo, hi in ordered]
-        dense = array("q", itertools.accumulate(counts, initial=0))
-        single = not counts or max(counts) <= 1
-        index = _CellIndex._of_dense(dense, width, len(rows), single)
-        return self._derive(new, new_text, index, issues=tuple(new_issues))
-
-    def _derive(
-        self,
-        columns: list[array[int]],
-        text: dict[int, _Text],
-        cells: _CellIndex,
-        *,
-        actors: tuple[Actor, ...] | None = None,
-        issues: tuple[Issue, ...] | None = None,
-    ) -> StanceMatrix:
-        """A matrix of canonical *columns* over this one's declarations (or subsets).
-
-        The indexes of unchanged declarations are shared, not rebuilt.
-        """
-        new = object.__new__(StanceMatrix)
-        new._scale, new._labels, new._metadata = self._scale, self._labels, self._metadata
-        new._sources, new._source_keys = self._sources, self._source_keys
-        if actors is None:
-            new._actors, new._actor_keys, new._actor_names = (
-                self._actors,
-                self._actor_keys,
-                self._actor_names,
-            )
-        else:
-            new._actors = actors
-            new._actor_keys, new._actor_names = _index_names("actors", actors)
-        if issues is None:
-            new._issues, new._issue_keys, new._issue_names = (
-                self._issues,
-                self._issue_keys,
-                self._issue_names,
-            )
-        else:
-            new._issues = issues
-            new._issue_keys, new._issue_names = _index_names("issues", issues)
-        (new._actor, new._issue, new._stance, new._source, new._start, new._end) = columns
-        new._text = text
-        new._cells = cells
-        new._hash = None
-        new._grid = None
-        return new
-
-    def _take(
-        self,
-        rows: Sequence[int],
-        *,
-        actors: Sequence[Actor] | None = None,
-        issues: Sequence[Issue] | None = None,
-        sources: Sequence[Source] | None = None,
-        maps: tuple[Sequence[int], Sequence[int], Sequence[int]] | None = None,
-        canonical: bool = True,
-    ) -> StanceMatrix:
-        """A matrix of the given rows, with the declarations recoded through *maps*."""
-
-        def column(values: array[int], recode: Sequence[int] | None = None) -> array[int]:
-            taken = map(values.__getitem__, rows)
-            if recode is not None:
-                taken = map(recode.__getitem__, taken)
-            return array(values.typecode, taken)
-
-        a_map, i_map, s_map = maps if maps is not None else (None, None, None)
-        text = self._text
-        new_text = {new: text[old] for new, old in enumerate(rows) if old in text} if text else {}
-        try:
-            return StanceMatrix._from_columns(
-                actors=self._actors if actors is None else actors,
-                issues=self._issues if issues is None else issues,
-                sources=self._sources if sources is None else sources,
-                scale=self._scale,
-                metadata=self._metadata,
-                actor=column(self._actor, a_map),
-                issue=column(self._issue, i_map),
-                stance=column(self._stance),
-                source=column(self._source, s_map),
-                start=column(self._start),
-                end=column(self._end),
-                text=new_text,
-                canonical=canonical,
-            )
-        except _Located as located:  # pragma: no cover - a slice of a valid matrix is valid
-            raise located.error from None
-
-    # -- queries over time (issue 4) -----------------------------------------------------
-
-    def stance(
-        self,
-        actor: str,
-        issue: str,
-        as_of: PartialDate | datetime.date | str | None = None,
-    ) -> str | None:
-        """The stance label of :meth:`position`, without building the claim.
-
-        The fast accessor for bulk lookups: same rule, same arguments, same errors as
-        :meth:`position`; returns the claim's stance, or None when nothing is known then.
-        """
-        if as_of is None:
-            # The common case in a handful of operations: exact keys and the grid of
-            # position() stances (built once, on first use). Anything else takes the
-            # general path, which also raises the errors.
-            grid = self._grid
-            if grid is None and self._cells._dense is not None:
-                grid = self._stance_grid()
-            try:
-                code = grid[  # type: ignore[index]
-                    self._actor_keys[actor] * self._cells._issues + self._issue_keys[issue]
-                ]
-            except (KeyError, TypeError):
-                pass
-            else:
-                return self._labels[code - 1] if code else None
-        return self._stance_slow(actor, issue, as_of)
-
-    def _stance_grid(self) -> bytes:
-        """One byte per (actor, issue) cell: 1 + the code of its position() stance, or 0.
-
-        Built on first use and kept (the matrix never changes); only made when the cell
-        index is dense, so it costs at most about four bytes per claim.
-        """
-        if self._grid is not None:
-            return self._grid
-        from collections import deque
-
-        from ._cells import chosen_rows
-
-        n_issues = len(self._issues)
-        grid = bytearray(len(self._actors) * n_issues)
-        shift = bytes(range(1, 256)) + b"\0"  # code + 1
-        actor, issue, rows = chosen_rows(self)
-        stance = self._stance
-        if isinstance(rows, range):  # one claim per cell: whole actors at a time
-            for a in range(len(self._actors)):
-                lo, hi = self._cells.actor_span(a)
-                if lo == hi:
-                    continue
-                part = bytearray(n_issues)
-                deque(
-                    map(part.__setitem__, issue[lo:hi], stance[lo:hi].tobytes().translate(shift)),
-                    maxlen=0,
-                )
-                grid[a * n_issues : (a + 1) * n_issues] = part
-        else:
-            for a, i, n in zip(actor, issue, rows, strict=True):
-                grid[a * n_issues + i] = stance[n] + 1
-        self._grid = bytes(grid)
-        return self._grid
-
-    def _stance_slow(
-        self, actor: str, issue: str, as_of: PartialDate | datetime.date | str | None
-    ) -> str | None:
-        lo, hi = self._cells.span(self._actor_code(actor), self._issue_code(issue))
-        last = _moment(as_of, "as_of")[1] if as_of is not None else 99999999
-        latest = self._latest(lo, hi, last)
-        row = min(latest, key=self._source.__getitem__, default=None)
-        return None if row is None else self._labels[self._stance[row]]
+    # -- time ---------------------------------------------------------------------------
 
     def timeline(self, actor: str, issue: str) -> Timeline:
         """One cell through time: its claims in date order and the shifts between them.
@@ -1278,9 +333,8 @@ class StanceMatrix:
         Raises:
             UnknownActorError, UnknownIssueError: If *actor* or *issue* is unknown.
         """
-        from ._compare import timeline
-
-        return timeline(self, actor, issue)
+        decl = self._store.decl
+        return timeline(self._store, decl.actor_code(actor), decl.issue_code(issue))
 
     def shifts(self, actor: str | None = None, issue: str | None = None) -> Shifts:
         """Every stance shift in the matrix (see :meth:`timeline`).
@@ -1291,16 +345,15 @@ class StanceMatrix:
         Raises:
             UnknownActorError, UnknownIssueError: If *actor* or *issue* is unknown.
         """
-        from ._compare import shifts
-
-        return shifts(self, actor, issue)
-
-    # -- diff ---------------------------------------------------------------------------
+        decl = self._store.decl
+        a_codes = range(len(decl.actors)) if actor is None else [decl.actor_code(actor)]
+        i_codes = range(len(decl.issues)) if issue is None else [decl.issue_code(issue)]
+        return shifts(self._store, a_codes, i_codes)
 
     def changes(
         self,
-        since: PartialDate | datetime.date | str,
-        until: PartialDate | datetime.date | str,
+        since: When,
+        until: When,
         *,
         stance_only: bool = False,
         ignore_case: bool = False,
@@ -1317,11 +370,9 @@ class StanceMatrix:
             UnknownActorError, UnknownIssueError: If *actors* or *issues* names an
                 unknown one.
         """
-        from ._diff import diff
-
-        return diff(
-            self.as_of(since),
-            self.as_of(until),
+        return compare_stores(
+            self.as_of(since)._store,
+            self.as_of(until)._store,
             stance_only=stance_only,
             ignore_case=ignore_case,
             ignore_whitespace=ignore_whitespace,
@@ -1333,9 +384,7 @@ class StanceMatrix:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """This matrix as a versioned JSON document; see :func:`stancematrix.to_json`."""
-        from ._json import to_json
-
-        return to_json(self, indent=indent)
+        return registry.render(self, "json", indent=indent)
 
     def to_text(self, **options: Any) -> str:
         """This matrix as a text table (tabulate); *options* as for ``render(m, "text")``.
@@ -1345,9 +394,7 @@ class StanceMatrix:
         (``"stance"``, ``"symbol"``, ``"summary"`` or ``"both"``), ``as_of``, ``labels``,
         ``actor_labels``, ``issue_labels`` and ``corner``.
         """
-        from ._formats import _text
-
-        return _text.render(self, **options)
+        return registry.render(self, "text", **options)
 
     def to_markdown(self, **options: Any) -> str:
         """This matrix as a GitHub-flavoured Markdown pipe table, every cell escaped.
@@ -1355,9 +402,7 @@ class StanceMatrix:
         Takes ``citations=True`` (footnote markers and a numbered source list) and the
         shared layout options (see :meth:`to_text`).
         """
-        from ._formats import _markdown
-
-        return _markdown.render(self, **options)
+        return registry.render(self, "markdown", **options)
 
     def to_csv(self, **options: Any) -> str:
         """This matrix as CSV: ``layout="long"`` (lossless, the default) or ``"wide"``.
@@ -1366,77 +411,45 @@ class StanceMatrix:
         formulas; :func:`stancematrix.read_csv` undoes it. The wide layout takes the
         shared layout options (see :meth:`to_text`).
         """
-        from ._formats import _csv
-
-        return _csv.render(self, **options)
+        return registry.render(self, "csv", **options)
 
     def to_html(self, **options: Any) -> str:
         """This matrix as a coloured HTML grid: a page, or a fragment with ``page=False``.
 
         Takes ``title`` and the shared layout options (see :meth:`to_text`).
         """
-        from ._formats import _html
-
-        return _html.render(self, **options)
+        return registry.render(self, "html", **options)
 
     def to_dataframe(self, **options: Any) -> Any:
         """This matrix as a pandas DataFrame: ``layout="long"`` (one row per claim) or ``"wide"``.
 
         Needs the optional ``pandas`` extra.
         """
-        from ._formats import _pandas
-
-        return _pandas.to_dataframe(self, **options)
+        return registry.dataframes().to_dataframe(self, **options)
 
     # -- value semantics ----------------------------------------------------------------
-
-    def _key(self) -> tuple[Any, ...]:
-        return (
-            self._scale,
-            self._actors,
-            self._issues,
-            self._sources,
-            tuple(sorted(self._metadata.items())),
-            self._actor,
-            self._issue,
-            self._stance,
-            self._source,
-            self._start,
-            self._end,
-        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, StanceMatrix):
             return NotImplemented
-        if self is other:
-            return True
-        return self._key() == other._key() and self._text == other._text
+        return self._store == other._store
 
     def __hash__(self) -> int:
-        if self._hash is None:
-            key = self._key()
-            columns = tuple(column.tobytes() for column in key[5:])
-            self._hash = hash((key[:5], columns, frozenset(self._text.items())))
-        return self._hash
+        return hash(self._store)
 
     def __repr__(self) -> str:
+        decl = self._store.decl
         return (
-            f"<StanceMatrix: {len(self._actors)} actors × {len(self._issues)} issues, "
-            f"{len(self)} claims from {len(self._sources)} sources, "
-            f"scale {self._scale.name!r}>"
+            f"<StanceMatrix: {len(decl.actors)} actors × {len(decl.issues)} issues, "
+            f"{len(self)} claims from {len(decl.sources)} sources, "
+            f"scale {decl.scale.name!r}>"
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
+        decl = self._store.decl
         return (
             _rebuild,
-            (
-                list(self),
-                self._actors,
-                self._issues,
-                self._sources,
-                self._scale,
-                dict(self._metadata),
-            ),
+            (list(self), decl.actors, decl.issues, decl.sources, decl.scale, dict(decl.metadata)),
         )
 
 
@@ -1451,76 +464,3 @@ def _rebuild(
     return StanceMatrix.from_positions(
         positions, actors=actors, issues=issues, sources=sources, scale=scale, metadata=metadata
     )
-
-
-def _names(entries: Sequence[Actor | Issue]) -> list[str]:
-    return [name for entry in entries for name in (entry.key, *entry.aliases)]
-
-
-def _find(
-    names: Mapping[str, int],
-    entries: Sequence[Actor | Issue],
-    error: type[UnknownActorError | UnknownIssueError],
-    name: str,
-) -> int:
-    """The position of the entry with key or alias *name*, case-insensitively."""
-    i = names.get(name.casefold()) if isinstance(name, str) else None
-    if i is None:
-        raise error(str(name), _names(entries))
-    return i
-
-
-def _codes(
-    names: Iterable[str] | None,
-    size: int,
-    code: Callable[[str], int],
-    kind: str,
-    entries: Sequence[Actor | Issue | Source],
-) -> list[int]:
-    """The codes of the named entries, in the order named; all codes if *names* is None."""
-    if names is None:
-        return list(range(size))
-    if isinstance(names, str):
-        names = [names]
-    codes: list[int] = []
-    seen: dict[int, str] = {}
-    for name in names:
-        c = code(name)
-        if c in seen:
-            entry = entries[c]
-            key = entry.id if isinstance(entry, Source) else entry.key
-            raise DuplicateKeyError(kind, name, (seen[c], key))
-        seen[c] = name
-        codes.append(c)
-    return codes
-
-
-def _remap(codes: Sequence[int], size: int) -> list[int]:
-    """Map old codes to new ones (their position in *codes*); -1 for codes left out."""
-    mapping = [-1] * size
-    for new, old in enumerate(codes):
-        mapping[old] = new
-    return mapping
-
-
-def _entries(part: str, values: Iterable[Any], kind: type[Any]) -> tuple[Any, ...]:
-    entries = tuple(values)
-    for i, entry in enumerate(entries):
-        if not isinstance(entry, kind):
-            raise _Located(
-                part, i, None, InvalidValueError(part, entry, f"must hold {kind.__name__} values")
-            )
-    return entries
-
-
-def _freeze_metadata(metadata: Mapping[str, str] | None) -> Mapping[str, str]:
-    items = dict(metadata or {})
-    for key, value in items.items():
-        if not isinstance(key, str) or not isinstance(value, str):
-            raise _Located(
-                "metadata",
-                0,
-                str(key),
-                InvalidValueError("metadata", (key, value), "keys and values must be strings"),
-            )
-    return types.MappingProxyType(items)

@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 
-from ._dates import PartialDate, Period, _to_optional_partial, _to_period
-from ._scale import _check_text
+from ._dates import PartialDate, Period, to_optional_partial, to_period
+from ._scale import check_text
 from .exceptions import InvalidValueError
 
 __all__ = ["Actor", "Issue", "Position", "Source"]
@@ -68,8 +68,8 @@ class Actor:
             Lookups by key or alias are case-insensitive.
     """
 
-    key: str = attrs.field(validator=_check_text)
-    name: str = attrs.field(validator=_check_text)
+    key: str = attrs.field(validator=check_text)
+    name: str = attrs.field(validator=check_text)
     kind: str | None = attrs.field(default=None, validator=_check_optional_text)
     aliases: tuple[str, ...] = attrs.field(
         default=(), converter=_to_aliases, validator=_check_aliases
@@ -94,15 +94,15 @@ class Issue:
         tags: Labels that group issues (topics, sessions …), in the order given.
     """
 
-    key: str = attrs.field(validator=_check_text)
-    title: str = attrs.field(validator=_check_text)
-    proposition: str = attrs.field(validator=_check_text)
+    key: str = attrs.field(validator=check_text)
+    title: str = attrs.field(validator=check_text)
+    proposition: str = attrs.field(validator=check_text)
     parent: str | None = attrs.field(default=None, validator=_check_optional_text)
     description: str | None = attrs.field(default=None, validator=_check_optional_text)
     aliases: tuple[str, ...] = attrs.field(
         default=(), converter=_to_aliases, validator=_check_aliases
     )
-    date: PartialDate | None = attrs.field(default=None, converter=_to_optional_partial)
+    date: PartialDate | None = attrs.field(default=None, converter=to_optional_partial)
     tags: tuple[str, ...] = attrs.field(default=(), converter=_to_aliases, validator=_check_tags)
 
     def __attrs_post_init__(self) -> None:
@@ -125,12 +125,12 @@ class Source:
         published: Publication date, where known, as precise as known.
     """
 
-    id: str = attrs.field(validator=_check_text)
-    title: str = attrs.field(validator=_check_text)
+    id: str = attrs.field(validator=check_text)
+    title: str = attrs.field(validator=check_text)
     author: str | None = attrs.field(default=None, validator=_check_optional_text)
     publisher: str | None = attrs.field(default=None, validator=_check_optional_text)
     document: str | None = attrs.field(default=None, validator=_check_optional_text)
-    published: PartialDate | None = attrs.field(default=None, converter=_to_optional_partial)
+    published: PartialDate | None = attrs.field(default=None, converter=to_optional_partial)
 
 
 @attrs.frozen
@@ -156,11 +156,11 @@ class Position:
     as a second way of saying "nothing".
     """
 
-    actor: str = attrs.field(validator=_check_text)
-    issue: str = attrs.field(validator=_check_text)
-    stance: str = attrs.field(validator=_check_text)
-    source: str = attrs.field(validator=_check_text)
+    actor: str = attrs.field(validator=check_text)
+    issue: str = attrs.field(validator=check_text)
+    stance: str = attrs.field(validator=check_text)
+    source: str = attrs.field(validator=check_text)
     summary: str | None = attrs.field(default=None, validator=_check_optional_text)
     quote: str | None = attrs.field(default=None, validator=_check_optional_text)
-    date: Period | None = attrs.field(default=None, converter=_to_period)
+    date: Period | None = attrs.field(default=None, converter=to_period)
     note: str | None = attrs.field(default=None, validator=_check_optional_text)

@@ -14,7 +14,7 @@ from .exceptions import InvalidValueError, UnknownStanceError
 __all__ = ["Level", "Scale"]
 
 
-def _check_text(instance: object, attribute: Any, value: Any) -> None:
+def check_text(instance: object, attribute: Any, value: Any) -> None:
     name = f"{type(instance).__name__}.{attribute.name}"
     if not isinstance(value, str):
         raise InvalidValueError(name, value, "must be a string")
@@ -37,7 +37,7 @@ def _check_number(instance: object, attribute: Any, value: Any) -> None:
 
 def _check_symbol(instance: object, attribute: Any, value: Any) -> None:
     if value is not None:
-        _check_text(instance, attribute, value)
+        check_text(instance, attribute, value)
 
 
 @attrs.frozen
@@ -47,7 +47,7 @@ class Level:
     Example: ``Level("support", 1, "+")``.
     """
 
-    label: str = attrs.field(validator=_check_text)
+    label: str = attrs.field(validator=check_text)
     value: float = attrs.field(validator=_check_number)
     symbol: str | None = attrs.field(default=None, validator=_check_symbol)
 
@@ -95,9 +95,9 @@ class Scale:
             collides with a level.
     """
 
-    name: str = attrs.field(validator=_check_text)
+    name: str = attrs.field(validator=check_text)
     levels: tuple[Level, ...] = attrs.field(converter=_to_levels, validator=_check_levels)
-    unknown: str = attrs.field(default="no position reported", validator=_check_text)
+    unknown: str = attrs.field(default="no position reported", validator=check_text)
     unknown_symbol: str | None = attrs.field(default="?", validator=_check_symbol)
     _codes: dict[str, int] = attrs.field(init=False, repr=False, eq=False, hash=False)
 

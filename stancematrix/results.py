@@ -10,9 +10,9 @@ Each prints with ``to_text()`` and ``to_markdown()``. They are made by
 <stancematrix.StanceMatrix.shifts>`; import them from here for type annotations.
 """
 
-from ._agreement import Agreement, AgreementMatrix, Blocs
-from ._compare import Comparison, ComparisonRow, Shift, Shifts, Timeline
-from ._structure import (
+from ._query.agreement import Agreement, AgreementMatrix, Blocs
+from ._query.compare import Comparison, ComparisonRow
+from ._query.structure import (
     Conflict,
     Conflicts,
     Coverage,
@@ -21,6 +21,7 @@ from ._structure import (
     IssueStances,
     Polarization,
 )
+from ._query.time import Shift, Shifts, Timeline
 
 __all__ = [
     "Agreement",

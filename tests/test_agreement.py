@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stancematrix as sm
+from stancematrix._store import store_of
 from stancematrix.exceptions import DuplicateKeyError, InvalidValueError, UnknownActorError
 from stancematrix.results import Agreement
 from tests.conftest import ROOT
@@ -248,7 +249,7 @@ class TestNumpyPath:
         """With numpy installed, large matrices use one-hot matrix products; the results
         equal the bitset path's exactly."""
         pytest.importorskip("numpy")
-        from stancematrix import _agreement
+        from stancematrix._query import agreement as _agreement
 
         assert _agreement.USE_NUMPY
         cells = _agreement.NUMPY_CELLS
@@ -265,16 +266,16 @@ class TestNumpyPath:
     def test_unga_extract(self):
         """On the UNGA extract both paths agree for every method."""
         pytest.importorskip("numpy")
-        from stancematrix import _agreement
+        from stancematrix._query import agreement as _agreement
 
         m = unga_extract()
         cells = _agreement.NUMPY_CELLS
         view_codes = list(range(len(m.actors)))
         for method in ("identical", "coincidence", "s-score", "kappa"):
-            assert _agreement._numpy_scores(m, view_codes, method) is None  # too small
+            assert _agreement.numpy_scores(store_of(m), view_codes, method) is None  # too small
             try:
                 _agreement.NUMPY_CELLS = 0
-                assert _agreement._numpy_scores(m, view_codes, method) is not None
+                assert _agreement.numpy_scores(store_of(m), view_codes, method) is not None
                 fast = sm.agreement_matrix(m, method=method)
                 _agreement.USE_NUMPY = False
                 plain = sm.agreement_matrix(m, method=method)

@@ -69,7 +69,7 @@ class TestCompare:
     def test_relations(self):
         """Same, close (adjacent levels), apart, opposed (across neutral)."""
         scale = sm.Scale.five_point()
-        from stancematrix._compare import relation
+        from stancematrix._query.compare import relation
 
         assert "same" == relation(scale, "support", "support")
         assert "close" == relation(scale, "support", "strongly support")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 
 import stancematrix as sm
-from stancematrix._diff import CHANGE_KINDS
+from stancematrix._diff.values import CHANGE_KINDS
 from tests.conftest import ROOT
 from tests.strategies import matrix_pairs
 

@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 import stancematrix as sm
-from stancematrix import _formats
+from stancematrix._io import registry as _formats
 from stancematrix.exceptions import UnsupportedFormatError
 
 
@@ -119,4 +119,4 @@ class TestRead:
     def test_modules_import(self):
         """Every format module imports on its own."""
         for fmt in _formats.FORMATS:
-            importlib.import_module(f"stancematrix._formats.{fmt.module}")
+            importlib.import_module(fmt.module)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import stancematrix as sm
-from stancematrix._matrix import _Located
+from stancematrix._store import Declarations, Problem, face, from_columns, store_of
 from stancematrix.exceptions import (
     DuplicateClaimError,
     DuplicateKeyError,
@@ -314,7 +314,7 @@ class TestCellIndex:
                 expected = [c for c in claims if (c.actor, c.issue) == (a.key, i.key)]
                 assert expected == list(m.claims(a.key, i.key))
         cells = [(c.actor, c.issue) for c in claims]
-        assert (len(set(cells)) == len(cells)) == m._cells.single
+        assert (len(set(cells)) == len(cells)) == store_of(m).cols.cells.single
 
 
 class TestValidationLaws:
@@ -350,7 +350,7 @@ class TestValidationLaws:
 
 def columns_of(m):
     """The coded columns of *m*, in its own order."""
-    rows = [m._row(n) for n in range(len(m))]
+    rows = [store_of(m).cols.row(n) for n in range(len(m))]
     text = {
         n: (r.summary, r.quote, r.note)
         for n, r in enumerate(rows)
@@ -362,12 +362,9 @@ def columns_of(m):
 def from_rows(m, rows, text, canonical=False):
     from array import array
 
-    return sm.StanceMatrix._from_columns(
-        actors=m.actors,
-        issues=m.issues,
-        sources=m.sources,
-        scale=m.scale,
-        metadata=m.metadata,
+    decl = Declarations.declare(m.actors, m.issues, m.sources, m.scale, m.metadata)
+    store = from_columns(
+        decl,
         actor=array("i", [r.actor for r in rows]),
         issue=array("i", [r.issue for r in rows]),
         stance=array("b", [r.stance for r in rows]),
@@ -377,6 +374,7 @@ def from_rows(m, rows, text, canonical=False):
         text=text,
         canonical=canonical,
     )
+    return face(sm.StanceMatrix, store)
 
 
 class TestFromColumns:
@@ -397,7 +395,7 @@ class TestFromColumns:
         n = data.draw(st.integers(0, len(rows) - 1))
         if n in text:
             text[len(rows)] = text[n]
-        with pytest.raises(_Located) as caught:
+        with pytest.raises(Problem) as caught:
             from_rows(m, [*rows, rows[n]], text)
         assert isinstance(caught.value.error, DuplicateClaimError)
 
@@ -406,7 +404,7 @@ class TestFromColumns:
         m = build()
         rows, text = columns_of(m)
         rows[2] = rows[2]._replace(actor=5)
-        with pytest.raises(_Located) as caught:
+        with pytest.raises(Problem) as caught:
             from_rows(m, rows, text)
         assert (2, "actor") == (caught.value.index, caught.value.field)
         assert isinstance(caught.value.error, InvalidValueError)
@@ -655,7 +653,7 @@ class TestSnapshotIndex:
         """The big-integer lane subtraction equals subtracting one by one."""
         from array import array
 
-        from stancematrix._matrix import _minus
+        from stancematrix._store.columns import minus as _minus
 
         delta = data.draw(st.integers(0, min(values, default=0)))
         assert [v - delta for v in values] == list(_minus(array("q", values), delta))

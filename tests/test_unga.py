@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stancematrix as sm
-from stancematrix._datasets import _unga
+from stancematrix._datasets import unga as _unga
 from stancematrix.exceptions import InvalidValueError, ReadError
 from tests.conftest import ROOT
 from tests.strategies import partial_dates
@@ -28,19 +28,19 @@ def rows(name: str) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def data() -> _unga._Data:
-    return _unga._read_csv(*TABLES)
+def data() -> _unga.Data:
+    return _unga.read_csv(*TABLES)
 
 
 @pytest.fixture(scope="module")
 def blob(data) -> bytes:
-    return _unga._encode(data)
+    return _unga.encode(data)
 
 
 @pytest.fixture(scope="module")
 def matrix(blob) -> sm.StanceMatrix:
     """The extract, loaded through the same path as the packaged dataset."""
-    return _unga._matrix(_unga._decode(blob))
+    return _unga.matrix(_unga.decode(blob))
 
 
 def stance(matrix: sm.StanceMatrix, actor: str, issue: str) -> str | None:
@@ -172,32 +172,32 @@ class TestExtractMatrix:
 class TestNarrowing:
     def test_decade(self, blob):
         """since/until keep the roll calls held between those dates, inclusive."""
-        m = _unga._matrix(_unga._decode(blob), since="1990", until="1999")
+        m = _unga.matrix(_unga.decode(blob), since="1990", until="1999")
         assert ["3586", "5640", "6027"] == [i.key for i in m.issues]
         assert "roll calls since 1990 until 1999" == m.metadata["selection"]
 
     def test_countries_without_votes_left_out(self, blob):
         """Countries that cast no vote on the kept roll calls are not actors."""
-        m = _unga._matrix(_unga._decode(blob), since="1990")
+        m = _unga.matrix(_unga.decode(blob), since="1990")
         assert "Zanzibar" not in {a.key for a in m.actors}
         assert all(m.claims(a.key) for a in m.actors)
 
     def test_empty_window(self, blob):
         """A window holding no roll call gives an empty matrix, not an error."""
-        m = _unga._matrix(_unga._decode(blob), since="2030")
+        m = _unga.matrix(_unga.decode(blob), since="2030")
         assert ((), (), 0) == (m.actors, m.issues, len(m))
         assert m.sources
 
     def test_topic_by_code_or_label(self, blob):
         """A topic is named by its code or label, case-insensitively."""
-        data = _unga._decode(blob)
-        by_code = _unga._matrix(data, topics="hr")
-        assert by_code == _unga._matrix(data, topics=["HUMAN RIGHTS"])
+        data = _unga.decode(blob)
+        by_code = _unga.matrix(data, topics="hr")
+        assert by_code == _unga.matrix(data, topics=["HUMAN RIGHTS"])
         assert ["368", "1701"] == [i.key for i in by_code.issues]
 
     def test_several_topics(self, blob):
         """Several topics keep roll calls carrying any of them."""
-        m = _unga._matrix(_unga._decode(blob), topics=("me", "nu"))
+        m = _unga.matrix(_unga.decode(blob), topics=("me", "nu"))
         assert ["1701", "5640", "9069"] == [i.key for i in m.issues]
 
     @pytest.mark.parametrize(
@@ -213,13 +213,13 @@ class TestNarrowing:
     def test_bad_options(self, blob, options, field):
         """Unknown topics, no topics, reversed or malformed dates raise, naming the option."""
         with pytest.raises(InvalidValueError) as info:
-            _unga._matrix(_unga._decode(blob), **options)
+            _unga.matrix(_unga.decode(blob), **options)
         assert field == info.value.field
 
     def test_unknown_topic_lists_the_topics(self, blob):
         """The error for an unknown topic lists codes and labels."""
         with pytest.raises(InvalidValueError, match="'hr' \\(Human rights\\)"):
-            _unga._matrix(_unga._decode(blob), topics="sport")
+            _unga.matrix(_unga.decode(blob), topics="sport")
 
     @settings(max_examples=40)
     @given(
@@ -233,7 +233,7 @@ class TestNarrowing:
         the kept issues in order and the actors with a claim, in order."""
         if since is not None and until is not None and until.last_day < since.first_day:
             return
-        m = _unga._matrix(_unga._decode(blob), since, until, topics)
+        m = _unga.matrix(_unga.decode(blob), since, until, topics)
         labels = {"co", "di", "ec", "hr", "me", "nu"} if topics is None else topics
         codes = {row["issue"]: row["short_name"] for row in rows("roll_call_issues")}
 
@@ -256,11 +256,11 @@ class TestNarrowing:
 class TestBuild:
     def test_encoding_round_trips(self, data, blob):
         """Decoding the package file gives back the tables that were encoded."""
-        assert data == _unga._decode(blob)
+        assert data == _unga.decode(blob)
 
     def test_encoding_is_deterministic(self, blob):
         """The same tables give the same bytes."""
-        assert blob == _unga._encode(_unga._read_csv(*TABLES))
+        assert blob == _unga.encode(_unga.read_csv(*TABLES))
 
     def test_build_script(self, tmp_path, blob):
         """tools/build_unga.py writes the package file for a folder of CSVs."""
@@ -310,7 +310,7 @@ class TestBuild:
             target = tmp_path / (path.name + ".gz")
             target.write_bytes(gzip.compress(path.read_bytes()))
             paths.append(target)
-        assert data == _unga._read_csv(*paths)
+        assert data == _unga.read_csv(*paths)
 
 
 HEADERS = {
@@ -321,8 +321,8 @@ HEADERS = {
 ROLL_CALLS = HEADERS["roll_calls"] + "3,1,0,1946-01-01,R/1/66,1,0,A,B\n4,1,,1946-01-02,,,,,\n"
 
 
-def read(votes: str = "", roll_calls: str = ROLL_CALLS, topics: str = "") -> _unga._Data:
-    return _unga._read_csv(
+def read(votes: str = "", roll_calls: str = ROLL_CALLS, topics: str = "") -> _unga.Data:
+    return _unga.read_csv(
         HEADERS["votes"] + votes, roll_calls, HEADERS["roll_call_issues"] + topics
     )
 
@@ -375,29 +375,27 @@ class TestReadErrors:
         that equals its own code up to case is not repeated as an alias."""
         data = read("3,Chad,CHAD,yes\n")
         assert ("CHAD", "Chad", ()) == (lambda a: (a.key, a.name, a.aliases))(
-            _unga._matrix(data).actor("chad")
+            _unga.matrix(data).actor("chad")
         )
 
     def test_loader_refuses_colliding_declarations(self):
         """A package file whose countries collide (which the reader refuses) fails to load
         with the model's own error rather than building a broken matrix."""
         data = read("3,United States,US,yes\n4,Canada,CA,no\n")
-        bad = _unga._Data(
-            (("US", "Canada"), ("CA", "US")), data.topics, data.roll_calls, data.votes
-        )
+        bad = _unga.Data((("US", "Canada"), ("CA", "US")), data.topics, data.roll_calls, data.votes)
         with pytest.raises(sm.exceptions.DuplicateKeyError):
-            _unga._matrix(_unga._decode(_unga._encode(bad)))
+            _unga.matrix(_unga.decode(_unga.encode(bad)))
 
     def test_missing_column(self):
         """A table without a needed column names the column."""
         with pytest.raises(ReadError, match="missing column\\(s\\) 'vote'") as info:
-            _unga._read_csv("rcid,country,country_code\n", ROLL_CALLS, HEADERS["roll_call_issues"])
+            _unga.read_csv("rcid,country,country_code\n", ROLL_CALLS, HEADERS["roll_call_issues"])
         assert 1 == info.value.line
 
     def test_empty_table(self):
         """An empty file is an error, not an empty dataset."""
         with pytest.raises(ReadError, match="empty file"):
-            _unga._read_csv(b"", ROLL_CALLS, HEADERS["roll_call_issues"])
+            _unga.read_csv(b"", ROLL_CALLS, HEADERS["roll_call_issues"])
 
 
 class TestDecodeErrors:
@@ -414,7 +412,7 @@ class TestDecodeErrors:
     def test_bad_files(self, blob, mangle, reason):
         """A file that is not a complete package file of this version raises ReadError."""
         with pytest.raises(ReadError, match=reason):
-            _unga._decode(mangle(blob))
+            _unga.decode(mangle(blob))
 
 
 class TestPackagedData:
@@ -425,7 +423,7 @@ class TestPackagedData:
     def test_package_file(self):
         """The packaged file holds the whole record: 200 countries, 6,203 roll calls and
         870,109 votes (read without building the matrix, so this stays fast)."""
-        data = _unga._package_data()
+        data = _unga.package_data()
         assert 200 == len(data.actors)
         assert 6203 == len(data.roll_calls["rcid"])
         assert 870_109 == len(data.votes) - data.votes.count(0)

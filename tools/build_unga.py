@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stancematrix._datasets import _unga  # noqa: E402 - after the path is set
+from stancematrix._datasets import unga as _unga  # noqa: E402 - after the path is set
 from stancematrix.exceptions import StanceMatrixError  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "unga"
@@ -43,8 +43,8 @@ def table(folder: Path, name: str) -> Path:
 
 def build(folder: Path) -> bytes:
     """The package file for the tables in *folder*."""
-    data = _unga._read_csv(*(table(folder, name) for name in TABLES))
-    return _unga._encode(data)
+    data = _unga.read_csv(*(table(folder, name) for name in TABLES))
+    return _unga.encode(data)
 
 
 def extract(folder: Path, rcids: set[str], out: Path) -> None:
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if same else 1
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(blob)
-    data = _unga._decode(blob)
+    data = _unga.decode(blob)
     votes = len(data.votes) - data.votes.count(0)
     print(
         f"{out}: {len(blob):,} bytes; {len(data.actors)} countries, "

@@ -126,6 +126,6 @@ def _load_unga(
     until: PartialDate | datetime.date | str | None,
     topics: str | tuple[str, ...] | None,
 ) -> StanceMatrix:
-    from . import _unga  # the vote matrix is only read when asked for
+    from . import unga as _unga  # the vote matrix is only read when asked for
 
     return _unga.load(since, until, topics)

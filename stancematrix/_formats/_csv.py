@@ -52,34 +52,35 @@ from __future__ import annotations
 import csv
 import gc
 import io
-import itertools
 import json
-import operator
 import os
 import re
 import threading
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from itertools import islice, repeat
-from typing import TYPE_CHECKING, Any, Final, Literal, overload
+from itertools import repeat
+from typing import Any, Final, Literal, overload
 
-from stancematrix._dates import PartialDate, Period, _encode
+from stancematrix._dates import PartialDate, Period, encode, period_of
 from stancematrix._escape import neutralise_formula, restore_formula
-from stancematrix._io import Input, read_text
+from stancematrix._io.source import Input, read_text
 from stancematrix._layout import Cell, Labels, grid
-from stancematrix._matrix import StanceMatrix, _Located, _period
+from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Actor, Issue, Position, Source
 from stancematrix._scale import Level, Scale
-from stancematrix.exceptions import (
-    DuplicateClaimError,
-    InvalidValueError,
-    ReadError,
-    StanceMatrixError,
+from stancematrix._store import (
+    NO_TEXT,
+    Declarations,
+    Problem,
+    Problems,
+    Text,
+    face,
+    from_columns,
+    store_of,
 )
-
-if TYPE_CHECKING:
-    from stancematrix._matrix import _Text
+from stancematrix._store import build as build_store
+from stancematrix.exceptions import InvalidValueError, ReadError, StanceMatrixError
 
 __all__ = ["COLUMNS", "EXTENSIONS", "FORMAT_VERSION", "MAPPED_FIELDS", "NAME", "read", "render"]
 
@@ -220,23 +221,14 @@ def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
     source_ids = [text(s.id) for s in matrix.sources]
     labels = [text(label) for label in scale.labels]
     dates: dict[tuple[int, int], str] = {}
-    texts = matrix._text
+    cols = store_of(matrix).cols
+    texts = cols.text
     blank = [""] * (width - 9)
-    for n, (a, i, st, src, start, end) in enumerate(
-        zip(
-            matrix._actor,
-            matrix._issue,
-            matrix._stance,
-            matrix._source,
-            matrix._start,
-            matrix._end,
-            strict=True,
-        )
-    ):
+    for n, (a, i, st, src, start, end) in enumerate(zip(*cols.codes, strict=True)):
         date = dates.get((start, end))
         if date is None:
-            date = dates[start, end] = "" if start == 0 else text(_period(start, end))
-        summary, quote, note = texts.get(n, (None, None, None))
+            date = dates[start, end] = "" if start == 0 else text(period_of(start, end))
+        summary, quote, note = texts.get(n, NO_TEXT)
         yield [
             "claim",
             actor_keys[a],
@@ -628,23 +620,29 @@ def _assemble(
         except ReadError as error:
             problems.add(error)
     parts = {"actors": records["actor"], "issues": records["issue"], "sources": records["source"]}
-    while True:
-        try:
-            return StanceMatrix._build(claims, actors, issues, sources, scale, metadata)
-        except _Located as located:
-            if located.part == "claims":
-                line, fields = lines[located.index]
-                column = located.field or "actor"
-                problem = _at(str(located.error), name, line, column, fields.get(column))
-                problems.add(problem)
-                del claims[located.index], lines[located.index]
-            elif located.part in parts:
-                line, fields = parts[located.part][located.index]
-                problem = _at(str(located.error), name, line, "key", fields.get("key"))
-                problems.add(problem)
-                raise problem from located.error  # a broken declaration: nothing sensible left
-            else:
-                raise ReadError(str(located.error), source=name) from located.error
+    try:
+        decl = Declarations.declare(actors, issues, sources, scale, metadata)
+    except Problem as located:
+        if located.part not in parts:
+            raise ReadError(str(located.error), source=name) from located.error
+        line, fields = parts[located.part][located.index]
+        problem = _at(str(located.error), name, line, "key", fields.get("key"))
+        problems.add(problem)
+        raise problem from located.error  # a broken declaration: nothing sensible left
+
+    def claim_error(located: Problem) -> ReadError:
+        line, fields = lines[located.index]
+        column = located.field or "actor"
+        return _at(str(located.error), name, line, column, fields.get(column))
+
+    collected = Problems(collect=problems.errors is not None)
+    try:
+        store = build_store(decl, claims, collected)
+    except Problem as located:
+        raise claim_error(located) from located.error
+    for found in collected.found or []:
+        problems.add(claim_error(found))
+    return face(StanceMatrix, store)
 
 
 # -- reading any table ----------------------------------------------------------------------
@@ -809,113 +807,6 @@ def _first(columns: list[tuple[str, ...]], indices: list[int]) -> tuple[str, ...
                 break
 
 
-def _from_columns(
-    actors: list[Actor],
-    issues: list[Issue],
-    sources: list[Source],
-    scale: Scale,
-    metadata: Mapping[str, str] | None,
-    columns: tuple[array[int], ...],
-    texts: dict[int, _Text],
-    duplicate: Callable[[int, DuplicateClaimError], None] | None = None,
-) -> StanceMatrix:
-    """Sort coded claims canonically (fast when they carry no text), then build.
-
-    With *duplicate*, rows repeating an earlier row (claims without text only) are passed
-    to it with their index and left out, instead of raising.
-
-    Raises:
-        _Located: If two rows are the same claim (index: the later row).
-    """
-    actor, issue, stance, source, start, end = columns
-    if texts:  # text joins the order: let the matrix sort
-        return StanceMatrix._from_columns(
-            actors=actors,
-            issues=issues,
-            sources=sources,
-            scale=scale,
-            metadata=metadata,
-            actor=actor,
-            issue=issue,
-            stance=stance,
-            source=source,
-            start=start,
-            end=end,
-            text=texts,
-        )
-    # One integer per row in canonical order (actor, issue, start, end, source, stance),
-    # computed with C-level maps; dates are below 10**8. Columns that are all zero take
-    # no part in the order and are left out of the key.
-    mul, add = operator.mul, operator.add
-    n_issues, n_labels = len(issues), len(scale.labels)
-    keys: list[int] = list(map(add, map(mul, actor, repeat(n_issues)), issue))
-    varying = [
-        (column, size)
-        for column, size in ((start, 10**8), (end, 10**8), (source, len(sources)))
-        if len(column) and max(column)
-    ]
-    for column, size in [*varying, (stance, n_labels)]:
-        keys = list(map(add, map(mul, keys, repeat(size)), column))
-    if all(map(operator.lt, keys, islice(keys, 1, None))):
-        pass  # already canonical, no duplicates
-    else:
-        ordered = sorted(keys)
-        if not all(map(operator.lt, ordered, islice(ordered, 1, None))):
-            twice = {a for a, b in itertools.pairwise(ordered) if a == b}
-            seen: set[int] = set()
-            repeats = []  # the later rows of each repeated claim, in input order
-            for k, key in enumerate(keys):
-                if key in twice:
-                    if key in seen:
-                        repeats.append(k)
-                    seen.add(key)
-
-            def error(k: int) -> DuplicateClaimError:
-                claim = Position(
-                    actors[actor[k]].key,
-                    issues[issue[k]].key,
-                    scale.labels[stance[k]],
-                    sources[source[k]].id,
-                    date=_period(start[k], end[k]),
-                )
-                return DuplicateClaimError(claim)
-
-            if duplicate is None:
-                raise _Located("claims", repeats[0], None, error(repeats[0]))
-            for k in repeats:
-                duplicate(k, error(k))
-            dropped = set(repeats)
-            keep = [k for k in range(len(keys)) if k not in dropped]
-            keys = [keys[k] for k in keep]
-            columns = tuple(array(c.typecode, [c[k] for k in keep]) for c in columns)
-            actor, issue, stance, source, start, end = columns
-            ordered = sorted(keys)
-        if not varying:  # the common case (votes): decode the sorted keys
-            cells = list(map(operator.floordiv, ordered, repeat(n_labels)))
-            stance = array("b", list(map(operator.mod, ordered, repeat(n_labels))))
-            actor = array("i", list(map(operator.floordiv, cells, repeat(n_issues))))
-            issue = array("i", list(map(operator.mod, cells, repeat(n_issues))))
-        else:
-            order = sorted(range(len(keys)), key=keys.__getitem__)
-            actor, issue, stance, source, start, end = (
-                array(column.typecode, list(map(column.__getitem__, order))) for column in columns
-            )
-    return StanceMatrix._from_columns(
-        actors=actors,
-        issues=issues,
-        sources=sources,
-        scale=scale,
-        metadata=metadata,
-        actor=actor,
-        issue=issue,
-        stance=stance,
-        source=source,
-        start=start,
-        end=end,
-        canonical=True,
-    )
-
-
 def _mapped(
     table: _Table,
     name: str,
@@ -1022,15 +913,15 @@ def _mapped(
         source, sources = array("i", bytes(4 * n)), [cite]
     if "date" in where:
         date, periods = codes("date", Period.parse, False)
-        starts = [0 if p is None else _encode(p.start) for p in periods]
-        ends = [0 if p is None else _encode(p.end) for p in periods]
+        starts = [0 if p is None else encode(p.start) for p in periods]
+        ends = [0 if p is None else encode(p.end) for p in periods]
         start = array("i", map(starts.__getitem__, date)) if periods else array("i", bytes(4 * n))
         end = array("i", map(ends.__getitem__, date)) if periods else array("i", bytes(4 * n))
     else:
         start = array("i", bytes(4 * n))
         end = array("i", bytes(4 * n))
     text_columns = [values(f) for f in ("summary", "quote", "note")]
-    texts: dict[int, _Text] = {}
+    texts: dict[int, Text] = {}
     if any(f in where for f in ("summary", "quote", "note")):
         for k, (summary, quote, note) in enumerate(zip(*text_columns, strict=True)):
             if summary or quote or note:
@@ -1047,37 +938,34 @@ def _mapped(
     else:
         kept_rows = None
 
-    def duplicate(k: int, error: DuplicateClaimError) -> None:
-        row = kept_rows[k] if kept_rows is not None else row_of(k)
-        problems.add(table.error(str(error), row, None, table.row(row)))
+    collected = Problems(collect=problems.errors is not None)
 
-    while True:
-        try:
-            return _from_columns(
-                actors,
-                issues,
-                sources,
-                scale,
-                metadata,
-                (actor, issue, stance, source, start, end),
-                texts,
-                duplicate if problems.errors is not None else None,
-            )
-        except _Located as located:
-            if located.part != "claims":
-                raise ReadError(
-                    str(located.error), source=name, field=located.part
-                ) from located.error
-            k = located.index
-            row = kept_rows[k] if kept_rows is not None else row_of(k)
-            problems.add(table.error(str(located.error), row, None, table.row(row)))
-            keep = [j for j in range(len(actor)) if j != k]
-            actor, issue, stance, source, start, end = (
-                array(c.typecode, map(c.__getitem__, keep))
-                for c in (actor, issue, stance, source, start, end)
-            )
-            texts = {(j if j < k else j - 1): t for j, t in texts.items() if j != k}
-            kept_rows = [kept_rows[j] if kept_rows else row_of(j) for j in keep]
+    def row_error(located: Problem) -> ReadError:
+        k = located.index
+        row = kept_rows[k] if kept_rows is not None else row_of(k)
+        return table.error(str(located.error), row, None, table.row(row))
+
+    try:
+        decl = Declarations.declare(actors, issues, sources, scale, metadata)
+    except Problem as located:
+        raise ReadError(str(located.error), source=name, field=located.part) from located.error
+    try:
+        store = from_columns(
+            decl,
+            actor=actor,
+            issue=issue,
+            stance=stance,
+            source=source,
+            start=start,
+            end=end,
+            text=texts,
+            problems=collected,
+        )
+    except Problem as located:
+        raise row_error(located) from located.error
+    for found in collected.found or []:
+        problems.add(row_error(found))
+    return face(StanceMatrix, store)
 
 
 @overload
@@ -1253,3 +1141,10 @@ def read_columns(
         metadata,
         _Problems(name, lenient=False),
     )
+
+
+def render_diff(diff: Any, **options: Any) -> str:
+    """Render a diff (see :meth:`MatrixDiff.to_csv`)."""
+    from stancematrix._diff_render import to_csv
+
+    return to_csv(diff, **options)

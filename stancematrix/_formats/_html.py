@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from stancematrix._matrix import StanceMatrix
     from stancematrix._model import Position, Source
 
-__all__ = ["EXTENSIONS", "NAME", "render"]
+__all__ = ["EXTENSIONS", "NAME", "render", "render_diff"]
 
 NAME: Final = "html"
 EXTENSIONS: Final = (".html", ".htm")
@@ -206,7 +206,7 @@ def render(
         "claims disagree</li></ul>"
     )
     out.extend(legend)
-    used = dict.fromkeys(matrix._source[n] for row in layout.spans for s in row for n in range(*s))
+    used = dict.fromkeys(s for row in layout.spans for span in row for s in layout.sources(span))
     if used:
         out.append('<h2>Sources</h2><ol class="sm-sources">')
         out.extend(_source_line(matrix.sources[s]) for s in sorted(used))
@@ -220,3 +220,10 @@ def render(
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{head_title}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
+
+
+def render_diff(diff: Any, **options: Any) -> str:
+    """Render a diff (see :meth:`MatrixDiff.to_html`)."""
+    from stancematrix._diff_render import to_html
+
+    return to_html(diff, **options)

@@ -24,17 +24,18 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
 from stancematrix._escape import markdown_cell, unescape_markdown_cell
-from stancematrix._io import Input, read_text
+from stancematrix._io.source import Input, read_text
 from stancematrix._layout import Cell, Labels, grid
-from stancematrix._matrix import StanceMatrix, _Located
+from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Actor, Issue, Position, Source
 from stancematrix._scale import Scale
+from stancematrix._store import Declarations, Problem, Problems, build, face
 from stancematrix.exceptions import ReadError, StanceMatrixError
 
 if TYPE_CHECKING:
     from stancematrix._model import Position as _Position
 
-__all__ = ["EXTENSIONS", "NAME", "read", "render"]
+__all__ = ["EXTENSIONS", "NAME", "read", "render", "render_diff"]
 
 NAME: Final = "markdown"
 EXTENSIONS: Final = (".md", ".markdown")
@@ -111,14 +112,13 @@ def render(
         "|" + "---|" * (len(layout.column_labels) + 1),
     ]
     numbers: dict[int, int] = {}
-    source_column = matrix._source
     text = layout.text
     for label, spans in zip(layout.row_labels, layout.spans, strict=True):
         cells = [escape(label)]
         for span in spans:
             shown = escape(text(span))
             if citations:
-                for s in dict.fromkeys(source_column[n] for n in range(*span)):
+                for s in layout.sources(span):
                     number = numbers.setdefault(s, len(numbers) + 1)
                     shown += f"[^{number}]"
             cells.append(shown)
@@ -359,35 +359,43 @@ def _finish(
     *,
     lenient: bool,
 ) -> StanceMatrix | tuple[StanceMatrix, list[ReadError]]:
+    collected = Problems(collect=problems is not None)
     actor_values = list(actors.values())
     issue_values = list(issues.values())
-    while True:
-        try:
-            matrix = StanceMatrix._build(claims, actor_values, issue_values, [cite], scale, None)
-        except _Located as located:
-            if located.part == "claims":
-                line, column, value = where[located.index]
-                error = _error(str(located.error), name, line, column, value)
-            else:
-                entry = (actor_values if located.part == "actors" else issue_values)[located.index]
-                line, column = declared[located.part, entry.key]
-                error = _error(str(located.error), name, line, column, entry.key)
-            if problems is None:
-                raise error from located.error
-            problems.append(error)
-            if located.part == "claims":
-                del claims[located.index], where[located.index]
-            elif located.part == "actors":
-                gone = actor_values.pop(located.index).key
-                keep = [k for k, c in enumerate(claims) if c.actor != gone]
-                claims[:] = [claims[k] for k in keep]
-                where[:] = [where[k] for k in keep]
-            else:
-                gone = issue_values.pop(located.index).key
-                keep = [k for k, c in enumerate(claims) if c.issue != gone]
-                claims[:] = [claims[k] for k in keep]
-                where[:] = [where[k] for k in keep]
-            continue
-        if lenient:
-            return matrix, problems or []
-        return matrix
+    try:
+        decl = Declarations.declare(actor_values, issue_values, [cite], scale, None, collected)
+        matrix = face(StanceMatrix, build(decl, claims, collected))
+    except Problem as problem:
+        raise _located(
+            problem, where, actor_values, issue_values, declared, name
+        ) from problem.error
+    for found in collected.found or []:
+        assert problems is not None
+        problems.append(_located(found, where, actor_values, issue_values, declared, name))
+    if lenient:
+        return matrix, problems or []
+    return matrix
+
+
+def _located(
+    problem: Problem,
+    where: list[tuple[int, int, str]],
+    actors: list[Actor],
+    issues: list[Issue],
+    declared: Mapping[tuple[str, str], tuple[int, int]],
+    name: str,
+) -> ReadError:
+    """A build problem as a read error at the line and column it came from."""
+    if problem.part == "claims":
+        line, column, value = where[problem.index]
+        return _error(str(problem.error), name, line, column, value)
+    entry = (actors if problem.part == "actors" else issues)[problem.index]
+    line, column = declared[problem.part, entry.key]
+    return _error(str(problem.error), name, line, column, entry.key)
+
+
+def render_diff(diff: Any, **options: Any) -> str:
+    """Render a diff (see :meth:`MatrixDiff.to_markdown`)."""
+    from stancematrix._diff_render import to_markdown
+
+    return to_markdown(diff, **options)

@@ -26,7 +26,7 @@ from stancematrix.exceptions import InvalidValueError
 if TYPE_CHECKING:
     from stancematrix._matrix import StanceMatrix
 
-__all__ = ["EXTENSIONS", "NAME", "display_width", "render"]
+__all__ = ["EXTENSIONS", "NAME", "display_width", "render", "render_diff"]
 
 NAME: Final = "text"
 EXTENSIONS: Final = (".txt",)
@@ -200,3 +200,10 @@ def render(
             return table
         finally:
             _tabulate.wcwidth, _tabulate.WIDE_CHARS_MODE = saved  # type: ignore[attr-defined]
+
+
+def render_diff(diff: Any, **options: Any) -> str:
+    """Render a diff (see :meth:`MatrixDiff.to_text`)."""
+    from stancematrix._diff_render import to_text
+
+    return to_text(diff, **options)

@@ -16,16 +16,17 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from . import _table
-from ._cells import When, chosen_rows, narrow
-from ._dates import _last_day_code
-from ._matrix import _codes
-from ._model import Position
-from ._shifts import side
-from .exceptions import InvalidValueError
+from stancematrix import _table
+from stancematrix._dates import last_day_code
+from stancematrix._model import Position
+from stancematrix._shifts import side
+from stancematrix._store import cells, store_of
+from stancematrix.exceptions import InvalidValueError
+
+from .common import When, narrow
 
 if TYPE_CHECKING:
-    from ._matrix import StanceMatrix
+    from stancematrix._matrix import StanceMatrix
 
 __all__ = [
     "Conflict",
@@ -50,9 +51,10 @@ def _grid(view: StanceMatrix, actor_codes: list[int]) -> dict[int, dict[int, tup
     labels = scale.labels
     values = [level.value for level in scale.levels]
     k = len(values)
-    stance = view._stance
+    store = store_of(view)
+    stance = store.cols.stance
     out: dict[int, dict[int, tuple[str, float]]] = {}
-    for a, i, n in zip(*chosen_rows(view), strict=True):
+    for a, i, n in zip(*cells.chosen_rows(store), strict=True):
         code = stance[n]
         if a in wanted and code < k:
             out.setdefault(i, {})[a] = (labels[code], values[code])
@@ -61,7 +63,7 @@ def _grid(view: StanceMatrix, actor_codes: list[int]) -> dict[int, dict[int, tup
 
 def _actor_codes(view: StanceMatrix, actors: Iterable[str] | None) -> list[int]:
     """The named actors' codes in the order named (all if None); a repeat is an error."""
-    return _codes(actors, len(view.actors), view._actor_code, "actor", view.actors)
+    return store_of(view).decl.codes("actor", actors)
 
 
 # -- polarization --------------------------------------------------------------------------
@@ -381,15 +383,11 @@ def conflicts(
     scale = m.scale
     values = [level.value for level in scale.levels]
     k = len(values)
-    actor, issue, stance, source = m._actor, m._issue, m._stance, m._source
-    start, end = m._start, m._end
+    store = store_of(m)
+    cols = store.cols
+    stance, source, start, end = cols.stance, cols.source, cols.start, cols.end
     found: list[Conflict] = []
-    total = len(actor)
-    n = 0
-    while n < total:
-        hi = n + 1
-        while hi < total and actor[hi] == actor[n] and issue[hi] == issue[n]:
-            hi += 1
+    for n, hi in cols.runs():
         for p in range(n, hi):
             if stance[p] >= k:
                 continue
@@ -402,13 +400,12 @@ def conflicts(
                 if not opposed and (gap is None or abs(vp - vq) < gap):
                     continue
                 if start[p] and start[q]:
-                    if start[p] > _last_day_code(end[q] or start[q]):
+                    if start[p] > last_day_code(end[q] or start[q]):
                         continue
-                    if start[q] > _last_day_code(end[p] or start[p]):
+                    if start[q] > last_day_code(end[p] or start[p]):
                         continue
-                first, second = m._position(m._row(p)), m._position(m._row(q))
+                first, second = store.claim(p), store.claim(q)
                 found.append(Conflict(first.actor, first.issue, first, second))
-        n = hi
     return Conflicts(tuple(found))
 
 
@@ -486,18 +483,13 @@ def coverage(
     claims = [[0] * n_i for _ in range(n_a)]
     backing = [[0] * n_i for _ in range(n_a)]
     known = [[False] * n_i for _ in range(n_a)]
-    actor, issue, source, stance = view._actor, view._issue, view._source, view._stance
-    total = len(actor)
-    n = 0
-    while n < total:  # one cell's rows at a time (they are contiguous)
+    cols = store_of(view).cols
+    actor, issue, source, stance = cols.actor, cols.issue, cols.source, cols.stance
+    for n, hi in cols.runs():  # one cell's rows at a time (they are contiguous)
         a, i = actor[n], issue[n]
-        hi = n + 1
-        while hi < total and issue[hi] == i and actor[hi] == a:
-            hi += 1
         claims[a][i] = hi - n
         backing[a][i] = 1 if hi - n == 1 else len(set(source[n:hi]))
         known[a][i] = min(stance[n:hi]) < k
-        n = hi
     return Coverage(
         tuple(a.key for a in view.actors),
         tuple(i.key for i in view.issues),

@@ -7,7 +7,7 @@ import os
 import zlib
 from typing import IO, TypeAlias
 
-from .exceptions import ReadError
+from stancematrix.exceptions import ReadError
 
 __all__ = ["Input", "locate", "read_text"]
 

@@ -15,15 +15,17 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from . import _table
-from ._cells import When, chosen_rows, narrow
-from ._matrix import _codes
-from ._scale import Scale
-from ._shifts import side
-from .exceptions import InvalidValueError
+from stancematrix import _table
+from stancematrix._scale import Scale
+from stancematrix._shifts import side
+from stancematrix._store import Store, store_of
+from stancematrix._store import cells as cell_rule
+from stancematrix.exceptions import InvalidValueError
+
+from .common import When, narrow
 
 if TYPE_CHECKING:
-    from ._matrix import StanceMatrix
+    from stancematrix._matrix import StanceMatrix
 
 __all__ = [
     "METHODS",
@@ -135,22 +137,22 @@ class _Bits:
 
     __slots__ = ("known", "levels", "width")
 
-    def __init__(self, m: StanceMatrix, actors: Sequence[int]):
-        k = len(m.scale.levels)
-        n_issues = len(m.issues)
+    def __init__(self, store: Store, actors: Sequence[int]):
+        k = len(store.decl.scale.levels)
+        n_issues = len(store.decl.issues)
         self.width = n_issues
         # b"1" where a cell's byte (1 + stance code, 0 for no claim) is level s, else b"0";
         # "no position reported" (code k) is no level, so it counts as nothing.
         pick = [bytes(49 if b == s + 1 else 48 for b in range(256)) for s in range(k)]
         rows: dict[int, bytes | bytearray] = {}
-        if m._cells._dense is not None:  # the matrix's cached grid of position() stances
-            grid = m._stance_grid()
+        if store.cols.cells.dense is not None:  # the store's cached grid of cell stances
+            grid = cell_rule.stance_grid(store)
             for a in actors:
                 rows[a] = grid[a * n_issues : (a + 1) * n_issues]
         else:
-            stance = m._stance
+            stance = store.cols.stance
             buffers = {a: bytearray(n_issues) for a in actors}
-            for a, i, n in zip(*chosen_rows(m), strict=True):
+            for a, i, n in zip(*cell_rule.chosen_rows(store), strict=True):
                 if a in buffers:
                     buffers[a][i] = stance[n] + 1
             rows.update(buffers)
@@ -262,11 +264,11 @@ def agreement(
     """
     _check_method(method)
     actor_a, actor_b = m.actor(a), m.actor(b)
-    view = narrow(m, as_of, sources)
-    codes = [view._actor_code(actor_a.key), view._actor_code(actor_b.key)]
+    view = store_of(narrow(m, as_of, sources))
+    codes = [view.decl.actor_code(actor_a.key), view.decl.actor_code(actor_b.key)]
     bits = _Bits(view, sorted(set(codes)))
     x, y = (0, 0) if codes[0] == codes[1] else (0, 1) if codes[0] < codes[1] else (1, 0)
-    score, n = _scores(bits, view.scale, method, [(x, y)])[x, y]
+    score, n = _scores(bits, view.decl.scale, method, [(x, y)])[x, y]
     return Agreement(actor_a.key, actor_b.key, method, score, n)
 
 
@@ -294,16 +296,16 @@ def agreement_matrix(
         UnknownSourceError: If a source id is unknown.
     """
     _check_method(method)
-    codes = _codes(actors, len(m.actors), m._actor_code, "actor", m.actors)
+    codes = store_of(m).decl.codes("actor", actors)
     keys = [m.actors[c].key for c in codes]
-    view = narrow(m, as_of, sources)
-    fast = _numpy_scores(view, codes, method) if USE_NUMPY else None
+    view = store_of(narrow(m, as_of, sources))
+    fast = numpy_scores(view, codes, method) if USE_NUMPY else None
     if fast is not None:
         return AgreementMatrix(tuple(keys), method, *fast)
     bits = _Bits(view, codes)
     size = len(codes)
     pairs = [(x, y) for x in range(size) for y in range(x, size)]
-    found = _scores(bits, view.scale, method, pairs)
+    found = _scores(bits, view.decl.scale, method, pairs)
     scores = tuple(tuple(found[min(x, y), max(x, y)][0] for y in range(size)) for x in range(size))
     counts = tuple(tuple(found[min(x, y), max(x, y)][1] for y in range(size)) for x in range(size))
     return AgreementMatrix(tuple(keys), method, scores, counts)
@@ -317,8 +319,8 @@ NUMPY_CELLS = 100_000
 Grid = tuple[tuple[float | None, ...], ...]
 
 
-def _numpy_scores(
-    view: StanceMatrix, codes: Sequence[int], method: str
+def numpy_scores(
+    view: Store, codes: Sequence[int], method: str
 ) -> tuple[Grid, tuple[tuple[int, ...], ...]] | None:
     """The scores and counts of every pair by one-hot matrix products, or None.
 
@@ -326,24 +328,24 @@ def _numpy_scores(
     integers and the scores are computed from them with the same floating-point
     operations, in the same order, as :func:`_scores`, so both paths give equal results.
     """
-    n_issues = len(view.issues)
+    n_issues = len(view.decl.issues)
     if len(codes) * n_issues < NUMPY_CELLS:
         return None
     try:
         import numpy as np
     except ImportError:  # pragma: no cover - depends on the environment
         return None
-    scale = view.scale
+    scale = view.decl.scale
     k, size = len(scale.levels), len(codes)
     # One row per (level, actor), one column per issue, 1 where the actor's position()
     # stance on the issue is that level: built straight from the columns.
-    a_col, i_col, rows = chosen_rows(view)
+    a_col, i_col, rows = cell_rule.chosen_rows(view)
     actor = np.frombuffer(a_col, dtype=np.int32) if isinstance(a_col, array) else np.array(a_col)
     issue = np.frombuffer(i_col, dtype=np.int32) if isinstance(i_col, array) else np.array(i_col)
-    stance = np.frombuffer(view._stance, dtype=np.int8)
+    stance = np.frombuffer(view.cols.stance, dtype=np.int8)
     if not isinstance(rows, range):
         stance = stance[np.array(rows, dtype=np.intp)]
-    where = np.full(len(view.actors), -1, dtype=np.intp)
+    where = np.full(len(view.decl.actors), -1, dtype=np.intp)
     where[list(codes)] = np.arange(size)
     x = where[actor]
     keep = (x >= 0) & (stance < k)  # listed actors; "no position reported" counts as none

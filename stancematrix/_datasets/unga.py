@@ -2,8 +2,8 @@
 
 The data are Erik Voeten's UN General Assembly voting data as packaged in the R package
 ``unvotes`` (three CSV tables: votes, roll calls, roll-call topics). They are shipped as one
-compact binary file, ``unga/unga.bin``, written by :func:`_encode` (``tools/build_unga.py``
-regenerates it) and read by :func:`_decode`:
+compact binary file, ``unga/unga.bin``, written by :func:`encode` (``tools/build_unga.py``
+regenerates it) and read by :func:`decode`:
 
 * the magic ``b"SMUNGA"`` and the format version (1) as a little-endian ``uint16``;
 * two little-endian ``uint32``: the compressed sizes of the header and of the votes;
@@ -36,11 +36,12 @@ from typing import Any, Final
 
 import attrs
 
-from stancematrix._dates import PartialDate, _to_partial
-from stancematrix._io import Input, read_text
-from stancematrix._matrix import StanceMatrix, _Located
+from stancematrix._dates import PartialDate, to_partial
+from stancematrix._io.source import Input, read_text
+from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Actor, Issue, Source
 from stancematrix._scale import Scale
+from stancematrix._store import Declarations, Problem, face, from_columns
 from stancematrix.exceptions import InvalidValueError, ReadError
 
 __all__ = ["CITATION", "LICENCE", "load"]
@@ -92,7 +93,7 @@ _TAGGED: Final = ("session", "unres", "importantvote", "amend", "para")
 
 
 @attrs.frozen
-class _Data:
+class Data:
     """The three tables, normalised: what the package file holds."""
 
     actors: tuple[tuple[str, str], ...]  # (key, name), declared order
@@ -152,7 +153,7 @@ def _int(text: str, name: str, line: int, field: str) -> int:
         ) from None
 
 
-def _read_csv(votes: Input, roll_calls: Input, topics: Input) -> _Data:
+def read_csv(votes: Input, roll_calls: Input, topics: Input) -> Data:
     """Read ``votes.csv``, ``roll_calls.csv`` and ``roll_call_issues.csv`` (gzip or not).
 
     Raises:
@@ -240,7 +241,7 @@ def _read_csv(votes: Input, roll_calls: Input, topics: Input) -> _Data:
     table = _Table(votes, VOTES_COLUMNS)
     rcid_index = {str(rcid): n for rcid, n in index.items()}
     actor_list, matrix = _votes(table, rcid_index, index, len(rcids))
-    return _Data(
+    return Data(
         actors=actor_list,
         topics=tuple(sorted(labels.items())),
         roll_calls=columns,
@@ -331,7 +332,7 @@ def _votes(table: _Table, rcid_index: dict[str, int], index: dict[int, int], wid
 # -- the package file ---------------------------------------------------------------------
 
 
-def _encode(data: _Data) -> bytes:
+def encode(data: Data) -> bytes:
     """The package file for *data*; the same data always gives the same bytes."""
     header = {
         "format_version": FORMAT_VERSION,
@@ -345,8 +346,8 @@ def _encode(data: _Data) -> bytes:
     return _HEAD.pack(MAGIC, FORMAT_VERSION, len(head), len(votes)) + head + votes
 
 
-def _decode(blob: bytes, source: str = "<bytes>") -> _Data:
-    """Read a package file written by :func:`_encode`.
+def decode(blob: bytes, source: str = "<bytes>") -> Data:
+    """Read a package file written by :func:`encode`.
 
     Raises:
         ReadError: If *blob* is not such a file, is of another format version, or is
@@ -371,7 +372,7 @@ def _decode(blob: bytes, source: str = "<bytes>") -> _Data:
         raise ReadError(f"corrupt data file: {error}", source=source) from error
     if len(votes) != len(actors) * len(roll_calls["rcid"]):
         raise ReadError("corrupt data file: vote matrix has the wrong size", source=source)
-    return _Data(actors, topics, roll_calls, votes)
+    return Data(actors, topics, roll_calls, votes)
 
 
 # -- building the matrix ------------------------------------------------------------------
@@ -395,8 +396,8 @@ def _topic_codes(topics: Iterable[str] | str, known: Sequence[tuple[str, str]]) 
     return frozenset(codes)
 
 
-def _matrix(
-    data: _Data,
+def matrix(
+    data: Data,
     since: _Day | None = None,
     until: _Day | None = None,
     topics: Iterable[str] | str | None = None,
@@ -471,7 +472,7 @@ def _day_code(value: _Day | None, field: str, *, last: bool) -> int | None:
     if value is None:
         return None
     try:
-        day = _to_partial(value)
+        day = to_partial(value)
     except InvalidValueError as error:
         raise InvalidValueError(field, value, error.reason) from None
     bound = day.last_day if last else day.first_day
@@ -483,9 +484,9 @@ def _selection(
 ) -> str:
     parts = []
     if since is not None:
-        parts.append(f"roll calls since {_to_partial(since)}")
+        parts.append(f"roll calls since {to_partial(since)}")
     if until is not None:
-        parts.append(f"until {_to_partial(until)}")
+        parts.append(f"until {to_partial(until)}")
     if codes is not None:
         parts.append("on " + ", ".join(labels[c] for c in sorted(codes)))
     return " ".join(parts)
@@ -527,12 +528,9 @@ def _assemble(
     """The matrix of these canonical-order columns (one dated vote per cell, one source)."""
     zeros = array("i", bytes(4 * len(actor)))
     try:
-        return StanceMatrix._from_columns(
-            actors=actors,
-            issues=issues,
-            sources=(_SOURCE,),
-            scale=_SCALE,
-            metadata=metadata,
+        decl = Declarations.declare(actors, issues, (_SOURCE,), _SCALE, metadata)
+        store = from_columns(
+            decl,
             actor=actor,
             issue=issue,
             start=start,
@@ -541,8 +539,9 @@ def _assemble(
             stance=stance,
             canonical=True,
         )
-    except _Located as located:  # declarations the reader would have refused
+    except Problem as located:  # declarations the reader would have refused
         raise located.error from None
+    return face(StanceMatrix, store)
 
 
 # -- the built-in dataset -----------------------------------------------------------------
@@ -551,9 +550,9 @@ PACKAGE_FILE: Final = "unga.bin"
 
 
 @functools.cache
-def _package_data() -> _Data:
+def package_data() -> Data:
     blob = resources.files(__package__).joinpath("unga", PACKAGE_FILE).read_bytes()
-    return _decode(blob, source=PACKAGE_FILE)
+    return decode(blob, source=PACKAGE_FILE)
 
 
 def load(
@@ -562,4 +561,4 @@ def load(
     topics: Iterable[str] | str | None = None,
 ) -> StanceMatrix:
     """The UNGA votes, narrowed as :func:`stancematrix.load_dataset` documents."""
-    return _matrix(_package_data(), since, until, topics)
+    return matrix(package_data(), since, until, topics)

@@ -1,0 +1,297 @@
+"""Building a store: claims checked, coded against the declarations and put in canonical order.
+
+Two ways in, one set of rules:
+
+- :func:`build` takes :class:`~stancematrix.Position` values (what users and the
+  lossless readers have);
+- :func:`from_columns` takes coded columns (what the fast readers, the slicing
+  operations and patches have), without making a :class:`Position` per claim.
+
+Both check every claim, sort the rows canonically (see :mod:`.columns`) and refuse a
+claim given twice. A :class:`~.problems.Problems` that collects lets a lenient reader
+find every bad claim in one pass: each is recorded with its position in the input and
+left out.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+from array import array
+from collections.abc import Iterable, Mapping
+from itertools import islice, repeat
+from typing import Any, NamedTuple
+
+from stancematrix._dates import encode
+from stancematrix._model import Position
+from stancematrix.exceptions import DuplicateClaimError, InvalidValueError, StanceMatrixError
+
+from .columns import NO_TEXT, CellIndex, Columns, Row, Text, sort_key
+from .declare import Declarations
+from .problems import Problem, Problems
+from .store import Store
+
+__all__ = ["build", "from_columns"]
+
+
+def _encode_row(decl: Declarations, index: int, position: Position) -> Row:
+    if not isinstance(position, Position):
+        raise Problem(
+            "claims", index, None, InvalidValueError("claim", position, "must be a Position")
+        )
+    actor = decl.actor_keys.get(position.actor)
+    if actor is None:
+        raise Problem("claims", index, "actor", decl.unknown_actor(position.actor))
+    issue = decl.issue_keys.get(position.issue)
+    if issue is None:
+        raise Problem("claims", index, "issue", decl.unknown_issue(position.issue))
+    source = decl.source_keys.get(position.source)
+    if source is None:
+        try:
+            decl.source_code(position.source)
+        except StanceMatrixError as error:
+            raise Problem("claims", index, "source", error) from None
+    try:
+        stance = decl.scale.code(position.stance)
+    except StanceMatrixError as error:
+        raise Problem("claims", index, "stance", error) from None
+    date = position.date
+    return Row(
+        actor,
+        issue,
+        encode(date.start) if date is not None else 0,
+        encode(date.end) if date is not None else 0,
+        source,  # type: ignore[arg-type]  # found above
+        stance,
+        position.summary,
+        position.quote,
+        position.note,
+    )
+
+
+def _cites_dropped(position: Position, dropped: set[tuple[str, str]]) -> bool:
+    return ("actors", position.actor) in dropped or ("issues", position.issue) in dropped
+
+
+def build(
+    decl: Declarations, positions: Iterable[Position], problems: Problems | None = None
+) -> Store:
+    """The store of *positions* (in any order) over *decl*.
+
+    Raises:
+        Problem: For the first bad claim (part ``"claims"``, its position in
+            *positions*), unless *problems* collects.
+    """
+    problems = Problems() if problems is None else problems
+    dropped = problems.dropped
+    rows: list[Row] = []
+    given: list[int] = []  # each row's position in the input
+    for i, position in enumerate(positions):
+        if dropped and isinstance(position, Position) and _cites_dropped(position, dropped):
+            continue
+        try:
+            rows.append(_encode_row(decl, i, position))
+        except Problem as problem:
+            problems.add(problem)
+            continue
+        given.append(i)
+    order = sorted(range(len(rows)), key=lambda k: sort_key(rows[k]))
+    columns = [array("i"), array("i"), array("b"), array("i"), array("i"), array("i")]
+    actor, issue, stance, source, start, end = columns
+    text: dict[int, Text] = {}
+    previous: Row | None = None
+    store = Store(
+        decl, Columns(actor, issue, stance, source, start, end, text, CellIndex(actor, issue, 0, 0))
+    )
+    for k in order:
+        row = rows[k]
+        if row == previous:
+            problems.add(
+                Problem("claims", given[k], None, DuplicateClaimError(store.position(row)))
+            )
+            continue
+        previous = row
+        if row.summary is not None or row.quote is not None or row.note is not None:
+            text[len(actor)] = (row.summary, row.quote, row.note)
+        actor.append(row.actor)
+        issue.append(row.issue)
+        stance.append(row.stance)
+        source.append(row.source)
+        start.append(row.start)
+        end.append(row.end)
+    cells = CellIndex(actor, issue, len(decl.actors), len(decl.issues))
+    return Store(decl, Columns.of(columns, text, cells))
+
+
+def _check_codes(
+    decl: Declarations, columns: tuple[array[int], ...], start: array[int], end: array[int]
+) -> None:
+    n = len(columns[0])
+    sizes = (len(decl.actors), len(decl.issues), len(decl.labels), len(decl.sources))
+    for field, column, size in zip(
+        ("actor", "issue", "stance", "source"), columns, sizes, strict=True
+    ):
+        if len(column) != n:
+            raise Problem(
+                "claims",
+                0,
+                field,
+                InvalidValueError(field, len(column), f"column length differs from {n}"),
+            )
+        if n and (min(column) < 0 or max(column) >= size):
+            bad = next(i for i, code in enumerate(column) if not 0 <= code < size)
+            raise Problem(
+                "claims",
+                bad,
+                field,
+                InvalidValueError(field, column[bad], f"code out of range 0..{size - 1}"),
+            )
+    if len(start) != n or len(end) != n:
+        raise Problem(
+            "claims", 0, "date", InvalidValueError("date", n, "date column lengths differ")
+        )
+
+
+def from_columns(
+    decl: Declarations,
+    *,
+    actor: array[int],
+    issue: array[int],
+    stance: array[int],
+    source: array[int],
+    start: array[int],
+    end: array[int],
+    text: Mapping[int, Text] | None = None,
+    canonical: bool = False,
+    problems: Problems | None = None,
+) -> Store:
+    """The store of coded columns over *decl* (see :mod:`.columns` for the coding).
+
+    ``text`` maps a row to its ``(summary, quote, note)`` and leaves out rows without
+    text; it must hold non-empty strings or None. The caller is trusted on dates and text
+    (readers check those as they parse); codes are range-checked here.
+
+    With ``canonical=True`` the caller promises the rows are already in canonical order
+    with no duplicates (as in a slice of another matrix), and nothing is sorted or checked
+    for duplicates; otherwise rows are sorted and a repeated claim is a problem: its later
+    rows are left out when *problems* collects. The columns are adopted, not copied: do
+    not change them afterwards.
+
+    Raises:
+        Problem: Part ``"claims"`` with the input row as the index, for a code out of
+            range or (unless *problems* collects) a repeated claim.
+    """
+    problems = Problems() if problems is None else problems
+    _check_codes(decl, (actor, issue, stance, source), start, end)
+    texts: Mapping[int, Text] = text or {}
+    if not canonical:
+        order = _canonical_order(decl, actor, issue, stance, source, start, end, texts, problems)
+        if isinstance(order, _Decoded):
+            actor, issue, stance = order.actor, order.issue, order.stance
+            if len(source) != len(actor):  # repeats left out: the zero columns shrink too
+                source, start, end = (
+                    array(column.typecode, bytes(column.itemsize * len(actor)))
+                    for column in (source, start, end)
+                )
+        elif order is not None:
+            actor, issue, stance, source, start, end = (
+                array(column.typecode, list(map(column.__getitem__, order)))
+                for column in (actor, issue, stance, source, start, end)
+            )
+            if texts:
+                position = {old: new for new, old in enumerate(order)}
+                texts = {position[old]: value for old, value in texts.items() if old in position}
+    cells = CellIndex(actor, issue, len(decl.actors), len(decl.issues))
+    return Store(decl, Columns(actor, issue, stance, source, start, end, dict(texts), cells))
+
+
+def _canonical_order(
+    decl: Declarations,
+    actor: array[int],
+    issue: array[int],
+    stance: array[int],
+    source: array[int],
+    start: array[int],
+    end: array[int],
+    text: Mapping[int, Text],
+    problems: Problems,
+) -> list[int] | _Decoded | None:
+    """The rows to keep, in canonical order (None if all are kept and already in order).
+
+    A repeated claim's later rows are problems (in input order when no row has text,
+    else in canonical order) and, when problems are collected, left out. When only the
+    actor, issue and stance vary (votes), the sorted columns themselves are returned,
+    decoded from the sorted keys in C.
+    """
+    # One integer per row in canonical order (actor, issue, start, end, source, stance),
+    # computed with C-level maps; dates are below 10**8. Columns that are all zero take
+    # no part in the order and are left out of the key.
+    mul, add = operator.mul, operator.add
+    keys: list[int] = list(map(add, map(mul, actor, repeat(len(decl.issues))), issue))
+    varying = [
+        (column, size)
+        for column, size in ((start, 10**8), (end, 10**8), (source, len(decl.sources)))
+        if len(column) and max(column)
+    ]
+    for column, size in [*varying, (stance, len(decl.labels))]:
+        keys = list(map(add, map(mul, keys, repeat(size)), column))
+    if all(map(operator.lt, keys, islice(keys, 1, None))):
+        return None  # already canonical, no duplicates
+
+    def claim(k: int) -> Position:
+        store = Store(decl, Columns(actor, issue, stance, source, start, end, text, _NO_CELLS))
+        return store.claim(k)
+
+    if text:
+
+        def full(k: int) -> tuple[Any, ...]:
+            summary, quote, note = text.get(k, NO_TEXT)
+            return (
+                keys[k],
+                (summary is not None, summary or ""),
+                (quote is not None, quote or ""),
+                (note is not None, note or ""),
+            )
+
+        order = sorted(range(len(keys)), key=full)
+        repeats = [
+            current
+            for previous, current in itertools.pairwise(order)
+            if full(previous) == full(current)
+        ]
+    else:
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        repeats = []
+        if not all(keys[a] < keys[b] for a, b in itertools.pairwise(order)):
+            twice = {keys[a] for a, b in itertools.pairwise(order) if keys[a] == keys[b]}
+            seen: set[int] = set()
+            for k, key in enumerate(keys):  # the later rows of each repeated claim
+                if key in twice:
+                    if key in seen:
+                        repeats.append(k)
+                    seen.add(key)
+    for k in repeats:
+        problems.add(Problem("claims", k, None, DuplicateClaimError(claim(k))))
+    if repeats:
+        dropped = set(repeats)
+        order = [k for k in order if k not in dropped]
+    if text or varying:
+        return order
+    # Only actor, issue and stance vary: decode the sorted keys (the common case, votes).
+    n_labels, n_issues = len(decl.labels), len(decl.issues)
+    ordered = list(map(keys.__getitem__, order))
+    cells = list(map(operator.floordiv, ordered, repeat(n_labels)))
+    return _Decoded(
+        array("i", list(map(operator.floordiv, cells, repeat(n_issues)))),
+        array("i", list(map(operator.mod, cells, repeat(n_issues)))),
+        array("b", list(map(operator.mod, ordered, repeat(n_labels)))),
+    )
+
+
+class _Decoded(NamedTuple):
+    actor: array[int]
+    issue: array[int]
+    stance: array[int]
+
+
+_NO_CELLS = CellIndex(array("i"), array("i"), 0, 0)

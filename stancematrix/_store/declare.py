@@ -1,0 +1,366 @@
+"""The declarations of a matrix: its actors, issues and sources, scale and metadata.
+
+:class:`Declarations` holds the entries in declared order with the indexes that turn a
+key, an alias or a source id into the code the columns store, and the lookups every
+module uses to resolve what a user typed (case-insensitive keys and aliases, with
+suggestions when nothing matches).
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+from stancematrix._model import Actor, Issue, Source
+from stancematrix._scale import Scale
+from stancematrix.exceptions import (
+    DuplicateKeyError,
+    InvalidValueError,
+    StanceMatrixError,
+    UnknownActorError,
+    UnknownIssueError,
+    UnknownSourceError,
+)
+
+from .problems import Problem, Problems
+
+__all__ = ["Declarations", "Kind", "unknown"]
+
+#: The kinds of entry a name can refer to.
+Kind = Literal["actor", "issue", "source"]
+
+
+def _index_names(
+    part: str, entries: Sequence[Actor | Issue], problems: Problems
+) -> tuple[tuple[Any, ...], dict[str, int], dict[str, int]]:
+    """Map exact keys and case-folded keys/aliases to positions; reject collisions.
+
+    Returns the entries kept (all, unless *problems* collects a collision and drops the
+    entry that collides), and the two indexes.
+    """
+    keys: dict[str, int] = {}
+    names: dict[str, int] = {}
+    kept: list[Actor | Issue] = []
+    for i, entry in enumerate(entries):
+        position = len(kept)
+        clash = None
+        for name in (entry.key, *entry.aliases):
+            folded = name.casefold()
+            if folded in names and names[folded] != position:
+                owner = kept[names[folded]].key
+                clash = DuplicateKeyError(part[:-1], name, (owner, entry.key))
+                break
+        if clash is not None:
+            problems.add(Problem(part, i, "key", clash))
+            continue
+        for name in (entry.key, *entry.aliases):
+            names[name.casefold()] = position
+        keys[entry.key] = position
+        kept.append(entry)
+    return tuple(kept), keys, names
+
+
+def _entries(part: str, values: Iterable[Any], kind: type[Any]) -> tuple[Any, ...]:
+    entries = tuple(values)
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, kind):
+            raise Problem(
+                part, i, None, InvalidValueError(part, entry, f"must hold {kind.__name__} values")
+            )
+    return entries
+
+
+def _freeze_metadata(metadata: Mapping[str, str] | None) -> Mapping[str, str]:
+    items = dict(metadata or {})
+    for key, value in items.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise Problem(
+                "metadata",
+                0,
+                str(key),
+                InvalidValueError("metadata", (key, value), "keys and values must be strings"),
+            )
+    return types.MappingProxyType(items)
+
+
+def _names(entries: Sequence[Actor | Issue]) -> list[str]:
+    return [name for entry in entries for name in (entry.key, *entry.aliases)]
+
+
+def unknown(
+    error: type[UnknownActorError | UnknownIssueError],
+    name: str,
+    names: Mapping[str, int],
+    entries: Sequence[Actor | Issue],
+) -> StanceMatrixError:
+    """An unknown-key error for a claim that points from an alias or miscased key to the key."""
+    hit = names.get(name.casefold())
+    keys = [entry.key for entry in entries]
+    return error(name, keys, suggestions=[] if hit is None else [entries[hit].key])
+
+
+class Declarations:
+    """Actors, issues and sources in declared order, the scale, metadata and their indexes.
+
+    Immutable by contract. Build with :meth:`declare`; derive subsets with :meth:`subset`,
+    which shares every index that does not change.
+
+    Attributes:
+        actors, issues, sources: The entries, in declared order.
+        scale: The stance scale; ``labels`` is ``scale.labels``.
+        metadata: Read-only string metadata.
+        actor_keys, issue_keys, source_keys: Exact key (source id) → code.
+        actor_names, issue_names: Case-folded key or alias → code.
+    """
+
+    __slots__ = (
+        "actor_keys",
+        "actor_names",
+        "actors",
+        "issue_keys",
+        "issue_names",
+        "issues",
+        "labels",
+        "metadata",
+        "scale",
+        "source_keys",
+        "sources",
+    )
+
+    actors: tuple[Actor, ...]
+    issues: tuple[Issue, ...]
+    sources: tuple[Source, ...]
+    scale: Scale
+    labels: tuple[str, ...]
+    metadata: Mapping[str, str]
+    actor_keys: dict[str, int]
+    actor_names: dict[str, int]
+    issue_keys: dict[str, int]
+    issue_names: dict[str, int]
+    source_keys: dict[str, int]
+
+    @classmethod
+    def declare(
+        cls,
+        actors: Iterable[Actor],
+        issues: Iterable[Issue],
+        sources: Iterable[Source],
+        scale: Scale | None,
+        metadata: Mapping[str, str] | None,
+        problems: Problems | None = None,
+    ) -> Declarations:
+        """Check and index the declarations.
+
+        With *problems* collecting, an actor or issue whose key or alias collides with an
+        earlier one, and an issue whose parent is unknown or an ancestor of itself, is
+        recorded and left out (:attr:`Problems.dropped` names it, so its claims can be
+        left out too); every other problem raises.
+
+        Raises:
+            Problem: Naming the part (``"actors"``, ``"issues"``, ``"sources"``,
+                ``"scale"``, ``"metadata"``), the entry's position and the field.
+        """
+        problems = Problems() if problems is None else problems
+        self = object.__new__(cls)
+        self.scale = Scale.five_point() if scale is None else scale
+        if not isinstance(self.scale, Scale):
+            raise Problem(
+                "scale", 0, None, InvalidValueError("scale", self.scale, "must be a Scale")
+            )
+        self.labels = self.scale.labels
+        self.metadata = _freeze_metadata(metadata)
+        given_actors = _entries("actors", actors, Actor)
+        given_issues = _entries("issues", issues, Issue)
+        self.sources = _entries("sources", sources, Source)
+        self.actors, self.actor_keys, self.actor_names = _index_names(
+            "actors", given_actors, problems
+        )
+        self.issues, self.issue_keys, self.issue_names = _index_names(
+            "issues", given_issues, problems
+        )
+        self.source_keys = {}
+        for i, source in enumerate(self.sources):
+            if source.id in self.source_keys:
+                raise Problem(
+                    "sources", i, "id", DuplicateKeyError("source", source.id, (source.id,))
+                )
+            self.source_keys[source.id] = i
+        while (bad := self._bad_parent()) is not None:
+            index, error = bad
+            gone = self.issues[index]
+            problems.add(Problem("issues", given_issues.index(gone), "parent", error))
+            remaining = tuple(issue for issue in self.issues if issue is not gone)
+            self.issues, self.issue_keys, self.issue_names = _index_names(
+                "issues", remaining, Problems()
+            )
+        for part, given, kept in (
+            ("actors", given_actors, self.actors),
+            ("issues", given_issues, self.issues),
+        ):
+            if len(given) != len(kept):
+                ids = set(map(id, kept))
+                problems.dropped.update((part, e.key) for e in given if id(e) not in ids)
+        return self
+
+    def _bad_parent(self) -> tuple[int, StanceMatrixError] | None:
+        """The first issue whose parent is undeclared or its own ancestor, with the error."""
+        for i, issue in enumerate(self.issues):
+            if issue.parent is not None and issue.parent not in self.issue_keys:
+                return i, UnknownIssueError(issue.parent, self.issue_keys)
+            seen = {issue.key}
+            parent = issue.parent
+            while parent is not None:
+                if parent in seen:
+                    return i, InvalidValueError(
+                        "Issue.parent", issue.parent, f"issue {issue.key!r} is its own ancestor"
+                    )
+                seen.add(parent)
+                parent = self.issues[self.issue_keys[parent]].parent
+        return None
+
+    def subset(
+        self,
+        actors: tuple[Actor, ...] | None = None,
+        issues: tuple[Issue, ...] | None = None,
+        sources: tuple[Source, ...] | None = None,
+    ) -> Declarations:
+        """These declarations with other actors, issues or sources (already checked).
+
+        The indexes of the parts not given are shared, not rebuilt.
+        """
+        new = object.__new__(Declarations)
+        new.scale, new.labels, new.metadata = self.scale, self.labels, self.metadata
+        if actors is None:
+            new.actors, new.actor_keys, new.actor_names = (
+                self.actors,
+                self.actor_keys,
+                self.actor_names,
+            )
+        else:
+            new.actors, new.actor_keys, new.actor_names = _index_names("actors", actors, Problems())
+        if issues is None:
+            new.issues, new.issue_keys, new.issue_names = (
+                self.issues,
+                self.issue_keys,
+                self.issue_names,
+            )
+        else:
+            new.issues, new.issue_keys, new.issue_names = _index_names("issues", issues, Problems())
+        if sources is None:
+            new.sources, new.source_keys = self.sources, self.source_keys
+        else:
+            new.sources = sources
+            new.source_keys = {source.id: i for i, source in enumerate(sources)}
+        return new
+
+    # -- lookups ------------------------------------------------------------------------
+
+    def actor_code(self, name: str) -> int:
+        """The code of the actor with key or alias *name* (exact key first, then any case).
+
+        Raises:
+            UnknownActorError: If no actor has that key or alias; it suggests close ones.
+        """
+        code = self.actor_keys.get(name) if isinstance(name, str) else None
+        if code is None:
+            code = _find(self.actor_names, self.actors, UnknownActorError, name)
+        return code
+
+    def issue_code(self, name: str) -> int:
+        """The code of the issue with key or alias *name* (exact key first, then any case).
+
+        Raises:
+            UnknownIssueError: If no issue has that key or alias; it suggests close ones.
+        """
+        code = self.issue_keys.get(name) if isinstance(name, str) else None
+        if code is None:
+            code = _find(self.issue_names, self.issues, UnknownIssueError, name)
+        return code
+
+    def source_code(self, id: str) -> int:
+        """The code of the source with this id (exact).
+
+        Raises:
+            UnknownSourceError: If no source has that id.
+        """
+        code = self.source_keys.get(id) if isinstance(id, str) else None
+        if code is None:
+            raise UnknownSourceError(str(id), self.source_keys)
+        return code
+
+    def code(self, kind: Kind, name: str) -> int:
+        """The code of the actor, issue or source *name* (see the lookups above)."""
+        if kind == "actor":
+            return self.actor_code(name)
+        if kind == "issue":
+            return self.issue_code(name)
+        return self.source_code(name)
+
+    def codes(self, kind: Kind, names: Iterable[str] | None) -> list[int]:
+        """The codes of the named entries, in the order named; all codes if *names* is None.
+
+        Raises:
+            UnknownActorError, UnknownIssueError, UnknownSourceError: If a name is unknown.
+            DuplicateKeyError: If an entry is named twice (directly or by alias).
+        """
+        entries: Sequence[Actor | Issue | Source] = (
+            self.actors if kind == "actor" else self.issues if kind == "issue" else self.sources
+        )
+        if names is None:
+            return list(range(len(entries)))
+        if isinstance(names, str):
+            names = [names]
+        codes: list[int] = []
+        seen: dict[int, str] = {}
+        for name in names:
+            c = self.code(kind, name)
+            if c in seen:
+                entry = entries[c]
+                key = entry.id if isinstance(entry, Source) else entry.key
+                raise DuplicateKeyError(kind, name, (seen[c], key))
+            seen[c] = name
+            codes.append(c)
+        return codes
+
+    def unknown_actor(self, name: str) -> StanceMatrixError:
+        """The error for a claim naming an undeclared actor (suggesting the key of an alias)."""
+        return unknown(UnknownActorError, name, self.actor_names, self.actors)
+
+    def unknown_issue(self, name: str) -> StanceMatrixError:
+        """The error for a claim naming an undeclared issue (suggesting the key of an alias)."""
+        return unknown(UnknownIssueError, name, self.issue_names, self.issues)
+
+    def key(self) -> tuple[Any, ...]:
+        """What two equal matrices' declarations have in common."""
+        return (
+            self.scale,
+            self.actors,
+            self.issues,
+            self.sources,
+            tuple(sorted(self.metadata.items())),
+        )
+
+
+def _find(
+    names: Mapping[str, int],
+    entries: Sequence[Actor | Issue],
+    error: type[UnknownActorError | UnknownIssueError],
+    name: str,
+) -> int:
+    """The position of the entry with key or alias *name*, case-insensitively."""
+    i = names.get(name.casefold()) if isinstance(name, str) else None
+    if i is None:
+        raise error(str(name), _names(entries))
+    return i
+
+
+def recode(codes: Sequence[int], size: int) -> list[int]:
+    """Map old codes to new ones (their position in *codes*); -1 for codes left out."""
+    mapping = [-1] * size
+    for new, old in enumerate(codes):
+        mapping[old] = new
+    return mapping
+
+
+Recode = Callable[[int], int]
