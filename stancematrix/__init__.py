@@ -5,11 +5,11 @@ from ._datasets import dataset_names, load_dataset
 from ._dates import PartialDate, Period, Precision
 from ._diff.face import diff
 from ._diff.matrixdiff import MatrixDiff
-from ._formats._csv import read as read_csv
-from ._formats._markdown import read as read_markdown
-from ._formats._pandas import from_dataframe
+from ._io.csv import read as read_csv
+from ._io.json import read_diff, read_json, to_json
+from ._io.markdown import read as read_markdown
+from ._io.pandas import from_dataframe
 from ._io.registry import read, render
-from ._json import read_diff, read_json, to_json
 from ._matrix import StanceMatrix
 from ._model import Actor, Issue, Position, Source
 from ._query.agreement import agreement, agreement_matrix, blocs

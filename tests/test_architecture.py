@@ -85,8 +85,7 @@ def edges(name: str, tree: ast.AST) -> set[str]:
                 found.update(
                     parent
                     for k in range(2, len(parts))
-                    if not name.startswith((parent := ".".join(parts[:k])) + ".")
-                    and name != parent
+                    if not name.startswith((parent := ".".join(parts[:k])) + ".") and name != parent
                 )
                 break
     found.discard(name)
@@ -161,9 +160,13 @@ def defined_privates(tree: ast.AST) -> set[str]:
                                     for e in item.value.elts
                                     if isinstance(e, ast.Constant) and isinstance(e.value, str)
                                 )
-        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
-            if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls", "new"):
-                names.add(node.attr)
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.ctx, ast.Store)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in ("self", "cls", "new")
+        ):
+            names.add(node.attr)
     if isinstance(tree, ast.Module):
         for item in tree.body:
             if isinstance(item, ast.FunctionDef | ast.ClassDef):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import stancematrix as sm
 from stancematrix._escape import FORMULA_TRIGGERS
-from stancematrix._formats._csv import COLUMNS, _Table
+from stancematrix._io.csv import COLUMNS, _Table
 from stancematrix.exceptions import InvalidValueError, ReadError
 from tests.strategies import hostile_texts, matrices, rich_matrices
 

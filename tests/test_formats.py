@@ -58,8 +58,8 @@ class TestRegistry:
         """Importing stancematrix does not import the text or HTML renderers."""
         code = (
             "import sys, stancematrix; "
-            "print('stancematrix._formats._text' in sys.modules, "
-            "'stancematrix._formats._html' in sys.modules, 'tabulate' in sys.modules)"
+            "print('stancematrix._io.text' in sys.modules, "
+            "'stancematrix._io.html' in sys.modules, 'tabulate' in sys.modules)"
         )
         import subprocess
         import sys

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import stancematrix as sm
-from stancematrix._formats._csv import COLUMNS
+from stancematrix._io.csv import COLUMNS
 from stancematrix.exceptions import ReadError
 
 VOTES = {"actor": "who", "issue": "what", "stance": "how"}

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 import stancematrix as sm
-from stancematrix._formats._text import display_width
+from stancematrix._io.text import display_width
 
 markdown_it = pytest.importorskip("markdown_it")
 

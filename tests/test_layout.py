@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 
 import stancematrix as sm
-from stancematrix._layout import grid
+from stancematrix._io.layout import grid
 from stancematrix.exceptions import InvalidValueError, UnknownActorError, UnknownIssueError
 from tests.strategies import matrices
 

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 import stancematrix as sm
 from stancematrix._escape import FORMULA_TRIGGERS
-from stancematrix._formats._csv import COLUMNS
-from stancematrix._layout import grid
+from stancematrix._io.csv import COLUMNS
+from stancematrix._io.layout import grid
 from tests.strategies import hostile_matrices, hostile_texts, rich_matrices
 
 markdown_it = pytest.importorskip("markdown_it")

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stancematrix as sm
-from stancematrix._formats._text import display_width
+from stancematrix._io.text import display_width
 from stancematrix.exceptions import InvalidValueError
 from tests.strategies import hostile_texts
 

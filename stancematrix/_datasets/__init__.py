@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from importlib import resources
 
 from stancematrix._dates import PartialDate
-from stancematrix._json import read_json
+from stancematrix._io.json import read_json
 from stancematrix._matrix import StanceMatrix
 from stancematrix.exceptions import InvalidValueError, UnknownDatasetError
 

@@ -66,21 +66,21 @@ class Format(NamedTuple):
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("text", (".txt",), "stancematrix._formats._text"),
+    Format("text", (".txt",), "stancematrix._io.text"),
     Format(
         "markdown",
         (".md", ".markdown"),
-        "stancematrix._formats._markdown",
+        "stancematrix._io.markdown",
         readable=True,
         lenient=True,
     ),
-    Format("csv", (".csv",), "stancematrix._formats._csv", readable=True, lenient=True),
-    Format("json", (".json",), "stancematrix._formats._json", readable=True),
-    Format("html", (".html", ".htm"), "stancematrix._formats._html"),
+    Format("csv", (".csv",), "stancematrix._io.csv", readable=True, lenient=True),
+    Format("json", (".json",), "stancematrix._io.json", readable=True),
+    Format("html", (".html", ".htm"), "stancematrix._io.html"),
 )
 """Every format, in the order they are listed to users."""
 
-_DATAFRAMES = "stancematrix._formats._pandas"
+_DATAFRAMES = "stancematrix._io.pandas"
 _COMPRESSED = (".gz",)
 
 

@@ -1,6 +1,8 @@
 """The grid every table renderer draws: which rows, which columns, what each cell says.
 
-The options, shared by the text, Markdown, CSV (wide), HTML and pandas (wide) renderers:
+What to draw is one value, :class:`Layout`, shared by the text, Markdown, CSV (wide), HTML
+and pandas (wide) renderers; each takes its fields as keywords (typed by
+:class:`LayoutOptions`) and hands them to :func:`grid`. The fields:
 
 - ``transpose``: rows are issues and columns actors (the articles' layout) unless true.
 - ``actors`` / ``issues``: keys or aliases choosing which to show and in what order
@@ -22,21 +24,92 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypedDict
 
-from ._dates import PartialDate
-from ._store import NO_TEXT, store_of
-from .exceptions import InvalidValueError
+import attrs
+
+from stancematrix._dates import PartialDate
+from stancematrix._store import NO_TEXT, store_of
+from stancematrix.exceptions import InvalidValueError
 
 if TYPE_CHECKING:
-    from ._matrix import StanceMatrix
-    from ._model import Position
+    from stancematrix._matrix import StanceMatrix
+    from stancematrix._model import Position
 
-__all__ = ["CELLS", "Cell", "Grid", "Labels", "grid"]
+__all__ = ["CELLS", "LABELS", "Cell", "Grid", "Labels", "Layout", "LayoutOptions", "grid"]
 
 Cell: TypeAlias = Literal["stance", "symbol", "summary", "both"]
+#: What a cell can show, in the order choices are listed.
 CELLS: Final = ("stance", "symbol", "summary", "both")
 Labels: TypeAlias = Literal["name", "key"]
+#: How actors and issues can be labelled.
+LABELS: Final = ("name", "key")
+
+
+def _one_of(choices: tuple[str, ...], message: str) -> Any:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value not in choices:
+            raise InvalidValueError(attribute.name, value, message)
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class Layout:
+    """What a table shows and how: the options every grid renderer shares.
+
+    Attributes:
+        transpose: Rows are actors and columns issues (default: the reverse, the
+            articles' layout).
+        actors: Keys or aliases of the actors to show, in order (default: all).
+        issues: Keys or aliases of the issues to show, in order (default: all).
+        cell: What a cell shows: ``"stance"``, ``"symbol"``, ``"summary"`` or ``"both"``.
+        as_of: Show only the claims that hold on this date (see ``StanceMatrix.as_of``).
+        labels: Label actors and issues by ``"name"`` (names and titles) or ``"key"``.
+        actor_labels: Actor key or alias → header label, overriding *labels*.
+        issue_labels: Issue key or alias → row label, overriding *labels*.
+        corner: The top-left header (default ``"Issue"``, or ``"Actor"`` transposed).
+
+    Raises:
+        InvalidValueError: If *cell* or *labels* is not one of the choices.
+    """
+
+    transpose: bool = False
+    actors: Sequence[str] | None = None
+    issues: Sequence[str] | None = None
+    cell: Cell = attrs.field(
+        default="stance", validator=_one_of(CELLS, f"must be one of {', '.join(CELLS)}")
+    )
+    as_of: Any = None
+    labels: Labels = attrs.field(
+        default="name", validator=_one_of(LABELS, "must be 'name' or 'key'")
+    )
+    actor_labels: Mapping[str, str] | None = None
+    issue_labels: Mapping[str, str] | None = None
+    corner: str | None = None
+
+    def changed(self) -> dict[str, Any]:
+        """The options that differ from the defaults, by name."""
+        default = Layout()
+        return {
+            field.name: getattr(self, field.name)
+            for field in attrs.fields(Layout)
+            if getattr(self, field.name) != getattr(default, field.name)
+        }
+
+
+class LayoutOptions(TypedDict, total=False):
+    """The fields of :class:`Layout`, as keywords a renderer takes (``**layout``)."""
+
+    transpose: bool
+    actors: Sequence[str] | None
+    issues: Sequence[str] | None
+    cell: Cell
+    as_of: Any
+    labels: Labels
+    actor_labels: Mapping[str, str] | None
+    issue_labels: Mapping[str, str] | None
+    corner: str | None
 
 
 class Grid:
@@ -164,44 +237,30 @@ def _order(
     return order
 
 
-def grid(
-    matrix: StanceMatrix,
-    *,
-    transpose: bool = False,
-    actors: Sequence[str] | None = None,
-    issues: Sequence[str] | None = None,
-    cell: Cell = "stance",
-    as_of: Any = None,
-    labels: Labels = "name",
-    actor_labels: Mapping[str, str] | None = None,
-    issue_labels: Mapping[str, str] | None = None,
-    corner: str | None = None,
-) -> Grid:
-    """Lay *matrix* out with the shared table options (see the module docs).
+def grid(matrix: StanceMatrix, layout: Layout | None = None, /, **options: Any) -> Grid:
+    """Lay *matrix* out as *layout* says (or as a :class:`Layout` of *options*).
 
     Raises:
         InvalidValueError: If *cell* or *labels* is not one of the choices, or an actor
             or issue is named twice.
         UnknownActorError, UnknownIssueError: If *actors* or *issues* names nothing.
     """
-    if cell not in CELLS:
-        raise InvalidValueError("cell", cell, f"must be one of {', '.join(CELLS)}")
-    if labels not in ("name", "key"):
-        raise InvalidValueError("labels", labels, "must be 'name' or 'key'")
-    actor_order = _order(matrix, actors, "actor")
-    issue_order = _order(matrix, issues, "issue")
-    if as_of is not None:
-        matrix = matrix.as_of(_as_date(as_of))
+    if layout is None:
+        layout = Layout(**options)
+    actor_order = _order(matrix, layout.actors, "actor")
+    issue_order = _order(matrix, layout.issues, "issue")
+    if layout.as_of is not None:
+        matrix = matrix.as_of(_as_date(layout.as_of))
     return Grid(
         matrix,
         actor_order,
         issue_order,
-        transpose=transpose,
-        cell=cell,
-        labels=labels,
-        actor_labels=_labels(matrix, actor_labels, "actor"),
-        issue_labels=_labels(matrix, issue_labels, "issue"),
-        corner=corner,
+        transpose=layout.transpose,
+        cell=layout.cell,
+        labels=layout.labels,
+        actor_labels=_labels(matrix, layout.actor_labels, "actor"),
+        issue_labels=_labels(matrix, layout.issue_labels, "issue"),
+        corner=layout.corner,
     )
 
 

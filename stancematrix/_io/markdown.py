@@ -24,8 +24,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
 from stancematrix._escape import markdown_cell, unescape_markdown_cell
+from stancematrix._io.layout import Cell, Labels, grid
 from stancematrix._io.source import Input, read_text
-from stancematrix._layout import Cell, Labels, grid
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Actor, Issue, Position, Source
 from stancematrix._scale import Scale
@@ -396,6 +396,6 @@ def _located(
 
 def render_diff(diff: Any, **options: Any) -> str:
     """Render a diff (see :meth:`MatrixDiff.to_markdown`)."""
-    from stancematrix._diff_render import to_markdown
+    from stancematrix._io.diffrender import to_markdown
 
     return to_markdown(diff, **options)

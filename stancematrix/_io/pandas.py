@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from stancematrix._layout import Cell, Labels, grid
+from stancematrix._io import csv as _csv
+from stancematrix._io.layout import Cell, Labels, grid
 from stancematrix.exceptions import InvalidValueError
-
-from . import _csv
 
 if TYPE_CHECKING:
     from stancematrix._matrix import StanceMatrix

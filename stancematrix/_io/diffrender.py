@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 
 from tabulate import tabulate
 
-from ._diff.matrixdiff import orders
-from ._diff.values import CHANGE_KINDS
-from ._escape import html_text, markdown_cell, neutralise_formula, terminal_text
-from ._model import Position
-from .exceptions import InvalidValueError
+from stancematrix._diff.matrixdiff import orders
+from stancematrix._diff.values import CHANGE_KINDS
+from stancematrix._escape import html_text, markdown_cell, neutralise_formula, terminal_text
+from stancematrix._model import Position
+from stancematrix.exceptions import InvalidValueError
 
 if TYPE_CHECKING:
-    from ._diff.matrixdiff import MatrixDiff
+    from stancematrix._diff.matrixdiff import MatrixDiff
 
 __all__ = ["to_csv", "to_html", "to_markdown", "to_text"]
 

@@ -40,7 +40,7 @@ spreadsheets and the cost is small and reversible; pass ``spreadsheet_safe=False
 tools that read the CSV themselves and want the text untouched.
 
 **Wide layout** (``layout="wide"``): the grid of the shared layout options (issues × actors
-by default, see :mod:`stancematrix._layout`) for spreadsheets; not meant to be read back.
+by default, see :mod:`stancematrix._io.layout`) for spreadsheets; not meant to be read back.
 
 **Any table**: :func:`read` with ``columns=`` maps a long table's columns onto claims,
 e.g. roll-call votes with ``columns={"actor": ("country_code", "country"), "issue":
@@ -64,8 +64,8 @@ from typing import Any, Final, Literal, overload
 
 from stancematrix._dates import PartialDate, Period, encode, period_of
 from stancematrix._escape import neutralise_formula, restore_formula
+from stancematrix._io.layout import Cell, Labels, grid
 from stancematrix._io.source import Input, read_text
-from stancematrix._layout import Cell, Labels, grid
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Actor, Issue, Position, Source
 from stancematrix._scale import Level, Scale
@@ -1145,6 +1145,6 @@ def read_columns(
 
 def render_diff(diff: Any, **options: Any) -> str:
     """Render a diff (see :meth:`MatrixDiff.to_csv`)."""
-    from stancematrix._diff_render import to_csv
+    from stancematrix._io.diffrender import to_csv
 
     return to_csv(diff, **options)

@@ -29,10 +29,10 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from ._dates import PartialDate, Period
-from ._diff.matrixdiff import Changes, ClaimData, MatrixDiff, changes, orders
-from ._diff.matrixdiff import make as make_diff
-from ._diff.values import (
+from stancematrix._dates import PartialDate, Period
+from stancematrix._diff.matrixdiff import Changes, ClaimData, MatrixDiff, changes, orders
+from stancematrix._diff.matrixdiff import make as make_diff
+from stancematrix._diff.values import (
     PARTS,
     Claim,
     EntityChange,
@@ -43,22 +43,29 @@ from ._diff.values import (
     shift_kind,
     to_position,
 )
-from ._io.source import Input, locate, read_text
-from ._matrix import StanceMatrix
-from ._model import Actor, Issue, Position, Source
-from ._scale import Level, Scale
-from ._store import Declarations, Problem, build, face
-from .exceptions import ReadError, StanceMatrixError
+from stancematrix._io.source import Input, locate, read_text
+from stancematrix._matrix import StanceMatrix
+from stancematrix._model import Actor, Issue, Position, Source
+from stancematrix._scale import Level, Scale
+from stancematrix._store import Declarations, Problem, build, face
+from stancematrix.exceptions import ReadError, StanceMatrixError
 
 __all__ = [
     "DIFF_FORMAT_VERSION",
+    "EXTENSIONS",
     "FORMAT_VERSION",
+    "NAME",
     "diff_to_json",
+    "read",
     "read_diff",
     "read_json",
+    "render",
+    "render_diff",
     "to_json",
 ]
 
+NAME: Final = "json"
+EXTENSIONS: Final = (".json",)
 FORMAT_VERSION: Final = 1
 
 _TOP = ("format_version", "metadata", "scale", "actors", "issues", "sources", "claims")
@@ -705,3 +712,9 @@ class _DiffReader(_Reader):
             except StanceMatrixError as error:
                 raise self.fail(str(error), f"{path}.stance", value, position.stance) from error
         return from_position(position)
+
+
+#: The format's entry points, as the registry expects them.
+render = to_json
+read = read_json
+render_diff = diff_to_json

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from stancematrix._escape import html_text
-from stancematrix._layout import Cell, Labels, grid
+from stancematrix._io.layout import Cell, Labels, grid
 
 if TYPE_CHECKING:
     from stancematrix._matrix import StanceMatrix
@@ -224,6 +224,6 @@ def render(
 
 def render_diff(diff: Any, **options: Any) -> str:
     """Render a diff (see :meth:`MatrixDiff.to_html`)."""
-    from stancematrix._diff_render import to_html
+    from stancematrix._io.diffrender import to_html
 
     return to_html(diff, **options)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 import tabulate as _tabulate
 
 from stancematrix._escape import terminal_text
-from stancematrix._layout import Cell, Labels, grid
+from stancematrix._io.layout import Cell, Labels, grid
 from stancematrix.exceptions import InvalidValueError
 
 if TYPE_CHECKING:
@@ -204,6 +204,6 @@ def render(
 
 def render_diff(diff: Any, **options: Any) -> str:
     """Render a diff (see :meth:`MatrixDiff.to_text`)."""
-    from stancematrix._diff_render import to_text
+    from stancematrix._io.diffrender import to_text
 
     return to_text(diff, **options)

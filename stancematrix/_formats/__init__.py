@@ -1,1 +1,0 @@
-"""The format modules (see :mod:`stancematrix._io.registry` for the registry)."""
