@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypedDict, Unpack
 
 import attrs
 
@@ -237,7 +237,9 @@ def _order(
     return order
 
 
-def grid(matrix: StanceMatrix, layout: Layout | None = None, /, **options: Any) -> Grid:
+def grid(
+    matrix: StanceMatrix, layout: Layout | None = None, /, **options: Unpack[LayoutOptions]
+) -> Grid:
     """Lay *matrix* out as *layout* says (or as a :class:`Layout` of *options*).
 
     Raises:
