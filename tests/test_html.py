@@ -179,3 +179,12 @@ class TestChromium:
             (c["data-actor"], c["data-issue"], c["text"]) for c in dom.cells
         ]
         assert "script" not in dom.tags
+
+
+class TestSnapshot:
+    def test_as_of_lists_the_snapshots_sources(self):
+        """With as_of, the source list names the sources of the claims shown, as the
+        snapshot's own page does."""
+        m = sm.load_dataset("ukraine")
+        for when in ("2024-06", "2025-01", "2025-07"):
+            assert m.as_of(when).to_html() == m.to_html(as_of=when)

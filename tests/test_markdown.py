@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import stancematrix as sm
 from stancematrix.exceptions import ReadError
-from tests.strategies import hostile_texts, names
+from tests.strategies import hostile_texts, matrices, names
 from tests.test_datasets import SEED_001_TABLES, pipe_tables
 from tests.test_escape import MARKDOWN_CONTROL, markdown_shows
 
@@ -307,3 +307,21 @@ class TestFuzz:
         m = sm.read_markdown(text)
         assert ["x\\", "y |"] == [c.summary for c in m]
         assert [["i", "x\\"], ["j", "y |"]] == parsed_cells(text)[1:]
+
+
+class TestSnapshotCitations:
+    @settings(max_examples=50)
+    @given(matrices(max_claims=20), st.data())
+    def test_as_of_cites_the_snapshots_sources(self, m, data):
+        """With as_of, each cell's footnotes name the sources of the claims it shows: the
+        table equals the snapshot's own table."""
+        dates = [c.date.start for c in m if c.date is not None] or [sm.PartialDate(2000)]
+        when = data.draw(st.sampled_from(dates))
+        expected = m.as_of(when).to_markdown(citations=True, labels="key")
+        assert expected == m.to_markdown(citations=True, labels="key", as_of=when)
+
+    def test_article_dataset(self):
+        """On the article dataset early in 2025 the footnotes follow the snapshot."""
+        m = sm.load_dataset("ukraine")
+        expected = m.as_of("2025-01").to_markdown(citations=True)
+        assert expected == m.to_markdown(citations=True, as_of="2025-01")
