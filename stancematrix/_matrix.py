@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from . import _store
 from ._dates import END, PartialDate, last_day_code, moment
-from ._diff.compute import compare_stores
+from ._diff.compute import DiffOptions, compare_stores
 from ._diff.matrixdiff import MatrixDiff
 from ._io import registry
 from ._model import Actor, Issue, Position, Source
@@ -354,12 +354,7 @@ class StanceMatrix:
         self,
         since: When,
         until: When,
-        *,
-        stance_only: bool = False,
-        ignore_case: bool = False,
-        ignore_whitespace: bool = False,
-        actors: Iterable[str] | None = None,
-        issues: Iterable[str] | None = None,
+        **options: Unpack[DiffOptions],
     ) -> MatrixDiff:
         """What changed between two dates: ``diff(self.as_of(since), self.as_of(until))``.
 
@@ -370,15 +365,7 @@ class StanceMatrix:
             UnknownActorError, UnknownIssueError: If *actors* or *issues* names an
                 unknown one.
         """
-        return compare_stores(
-            self.as_of(since)._store,
-            self.as_of(until)._store,
-            stance_only=stance_only,
-            ignore_case=ignore_case,
-            ignore_whitespace=ignore_whitespace,
-            actors=actors,
-            issues=issues,
-        )
+        return compare_stores(self.as_of(since)._store, self.as_of(until)._store, **options)
 
     # -- output -------------------------------------------------------------------------
 

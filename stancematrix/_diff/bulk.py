@@ -11,23 +11,17 @@ import itertools
 import operator
 import re
 from array import array
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Final
+from collections.abc import Iterator, Sequence
+from typing import Final
 
 from stancematrix._store import NO_TEXT
 
-from .sides import Flags, Rows, Side, kind_table, unify
+from .sides import Flags, Rows, Rules, Side, kind_table, unify
 
 __all__ = ["compare_single"]
 
 
-def compare_single(
-    before: Side,
-    after: Side,
-    normal: Callable[[str | None], Any],
-    stance_only: bool,
-    chosen: Callable[[str, str], bool] | None,
-) -> Rows:
+def compare_single(before: Side, after: Side, rules: Rules) -> Rows:
     """Both matrices hold at most one claim per cell: compare whole columns in bulk.
 
     Which cells each side fills is found from the cell indexes (or sets of packed cell
@@ -35,6 +29,7 @@ def compare_single(
     through iterators in C, so the Python-level work grows with the number of changes,
     not of claims, and no per-claim list is kept.
     """
+    normal, stance_only, chosen = rules
     old, new = before.m.cols, after.m.cols
     n_old, n_new = len(old), len(new)
     in_new, in_old, removed, added = _membership(before, after)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from stancematrix._store import NO_TEXT, Declarations, Store, cells
 from stancematrix.exceptions import InvalidValueError, StanceMatrixError
@@ -41,10 +41,20 @@ from stancematrix.exceptions import InvalidValueError, StanceMatrixError
 from .bulk import compare_single
 from .matrixdiff import Changes, ClaimData, MatrixDiff, ShiftData
 from .matrixdiff import make as make_diff
-from .sides import Rows, Side, kind_table, normaliser, unify
+from .sides import Rows, Rules, Side, kind_table, normaliser, unify
 from .values import Entity, EntityChange, MetadataChange, Part, claims_of, entity_key
 
-__all__ = ["compare", "compare_cells", "compare_single", "compare_stores"]
+__all__ = ["DiffOptions", "compare", "compare_cells", "compare_single", "compare_stores"]
+
+
+class DiffOptions(TypedDict, total=False):
+    """The options of a diff, as keywords (see :func:`stancematrix.diff`)."""
+
+    stance_only: bool
+    ignore_case: bool
+    ignore_whitespace: bool
+    actors: Iterable[str] | None
+    issues: Iterable[str] | None
 
 
 def _entity_changes(
@@ -142,8 +152,8 @@ def compare_stores(
         def chosen(actor: str, issue: str) -> bool:
             return keep_actor(actor) and keep_issue(issue)
 
-    normal = normaliser(ignore_case, ignore_whitespace)
-    rows = compare(before, after, normal, stance_only, chosen)
+    rules = Rules(normaliser(ignore_case, ignore_whitespace), stance_only, chosen)
+    rows = compare(before, after, rules)
     changed, removed, added, unpaired, shifts = rows
     del before, after  # the diff keeps the stores and row numbers, not the cell keys
 
@@ -205,16 +215,11 @@ def _chooser(names: Iterable[str] | None, *lookups: Callable[[str], str]) -> Cal
     return keys.__contains__
 
 
-def compare(
-    before: Side,
-    after: Side,
-    normal: Callable[[str | None], Any],
-    stance_only: bool,
-    chosen: Callable[[str, str], bool] | None,
-) -> Rows:
+def compare(before: Side, after: Side, rules: Rules) -> Rows:
+    """Compare two sides: in bulk when every cell holds at most one claim, else cell by cell."""
     if before.m.cols.cells.single and after.m.cols.cells.single:
-        return compare_single(before, after, normal, stance_only, chosen)
-    return compare_cells(before, after, normal, stance_only, chosen)
+        return compare_single(before, after, rules)
+    return compare_cells(before, after, rules)
 
 
 def _spans(cells: Sequence[int]) -> dict[int, tuple[int, int]]:
@@ -229,14 +234,9 @@ def _spans(cells: Sequence[int]) -> dict[int, tuple[int, int]]:
     return spans
 
 
-def compare_cells(
-    before: Side,
-    after: Side,
-    normal: Callable[[str | None], Any],
-    stance_only: bool,
-    chosen: Callable[[str, str], bool] | None,
-) -> Rows:
+def compare_cells(before: Side, after: Side, rules: Rules) -> Rows:
     """Compare cell by cell, pairing claims by the rule in the module docs."""
+    normal, stance_only, chosen = rules
     old_spans, new_spans = _spans(before.cell), _spans(after.cell)
     changed: list[tuple[int, int]] = []
     removed: list[int] = []

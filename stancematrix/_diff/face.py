@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from stancematrix._store import store_of
 
-from .compute import compare_stores
+from .compute import DiffOptions, compare_stores
 from .matrixdiff import MatrixDiff
 
 if TYPE_CHECKING:
@@ -19,18 +18,14 @@ __all__ = ["diff"]
 def diff(
     old: StanceMatrix,
     new: StanceMatrix,
-    *,
-    stance_only: bool = False,
-    ignore_case: bool = False,
-    ignore_whitespace: bool = False,
-    actors: Iterable[str] | None = None,
-    issues: Iterable[str] | None = None,
+    **options: Unpack[DiffOptions],
 ) -> MatrixDiff:
     """What changed from *old* to *new*; see :mod:`stancematrix._diff.compute` for the pairing rule.
 
     Args:
         old: The matrix before.
         new: The matrix after, on the same scale.
+        **options: The keyword options below (:class:`~stancematrix._diff.compute.DiffOptions`).
         stance_only: Compare claims by actor, issue, source, date and stance only:
             changes of summary, quote or note wording alone are not reported.
         ignore_case: Compare claims' summary, quote and note case-insensitively.
@@ -50,12 +45,4 @@ def diff(
         UnknownActorError, UnknownIssueError: If a name in *actors* or *issues* is in
             neither matrix.
     """
-    return compare_stores(
-        store_of(old, "old"),
-        store_of(new, "new"),
-        stance_only=stance_only,
-        ignore_case=ignore_case,
-        ignore_whitespace=ignore_whitespace,
-        actors=actors,
-        issues=issues,
-    )
+    return compare_stores(store_of(old, "old"), store_of(new, "new"), **options)

@@ -8,14 +8,14 @@ import operator
 import re
 from array import array
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 from stancematrix._scale import Scale
 from stancematrix._store import Store
 
 from .values import ShiftKind, shift_kind
 
-__all__ = ["Flags", "Rows", "Side", "kind_table", "normaliser", "pack", "unify"]
+__all__ = ["Flags", "Rows", "Rules", "Side", "kind_table", "normaliser", "pack", "unify"]
 
 
 def normaliser(ignore_case: bool, ignore_whitespace: bool) -> Callable[[str | None], Any]:
@@ -32,6 +32,17 @@ def normaliser(ignore_case: bool, ignore_whitespace: bool) -> Callable[[str | No
         return text
 
     return normal
+
+
+class Rules(NamedTuple):
+    """How claims are compared: text normalised, text ignored, which cells count."""
+
+    #: Makes claim text comparable under the diff's case and whitespace options.
+    normal: Callable[[str | None], Any]
+    #: Compare stances, sources and dates only, not the wording.
+    stance_only: bool
+    #: Whether an (actor, issue) cell is compared; None for every cell.
+    chosen: Callable[[str, str], bool] | None
 
 
 class Side:

@@ -185,7 +185,7 @@ def from_columns(
     _check_codes(decl, (actor, issue, stance, source), start, end)
     texts: Mapping[int, Text] = text or {}
     if not canonical:
-        order = _canonical_order(decl, actor, issue, stance, source, start, end, texts, problems)
+        order = _canonical_order(decl, (actor, issue, stance, source, start, end), texts, problems)
         if isinstance(order, _Decoded):
             actor, issue, stance = order.actor, order.issue, order.stance
             if len(source) != len(actor):  # repeats left out: the zero columns shrink too
@@ -207,12 +207,7 @@ def from_columns(
 
 def _canonical_order(
     decl: Declarations,
-    actor: array[int],
-    issue: array[int],
-    stance: array[int],
-    source: array[int],
-    start: array[int],
-    end: array[int],
+    codes: tuple[array[int], ...],
     text: Mapping[int, Text],
     problems: Problems,
 ) -> list[int] | _Decoded | None:
@@ -223,6 +218,7 @@ def _canonical_order(
     actor, issue and stance vary (votes), the sorted columns themselves are returned,
     decoded from the sorted keys in C.
     """
+    actor, issue, stance, source, start, end = codes
     # One integer per row in canonical order (actor, issue, start, end, source, stance),
     # computed with C-level maps; dates are below 10**8. Columns that are all zero take
     # no part in the order and are left out of the key.

@@ -262,10 +262,7 @@ class Declarations:
         Raises:
             UnknownActorError: If no actor has that key or alias; it suggests close ones.
         """
-        code = self.actor_keys.get(name) if isinstance(name, str) else None
-        if code is None:
-            code = _find(self.actor_names, self.actors, UnknownActorError, name)
-        return code
+        return _find(self.actor_keys, self.actor_names, self.actors, UnknownActorError, name)
 
     def issue_code(self, name: str) -> int:
         """The code of the issue with key or alias *name* (exact key first, then any case).
@@ -273,10 +270,7 @@ class Declarations:
         Raises:
             UnknownIssueError: If no issue has that key or alias; it suggests close ones.
         """
-        code = self.issue_keys.get(name) if isinstance(name, str) else None
-        if code is None:
-            code = _find(self.issue_names, self.issues, UnknownIssueError, name)
-        return code
+        return _find(self.issue_keys, self.issue_names, self.issues, UnknownIssueError, name)
 
     def source_code(self, id: str) -> int:
         """The code of the source with this id (exact).
@@ -343,15 +337,20 @@ class Declarations:
 
 
 def _find(
+    keys: Mapping[str, int],
     names: Mapping[str, int],
     entries: Sequence[Actor | Issue],
     error: type[UnknownActorError | UnknownIssueError],
     name: str,
 ) -> int:
-    """The position of the entry with key or alias *name*, case-insensitively."""
-    i = names.get(name.casefold()) if isinstance(name, str) else None
-    if i is None:
+    """The position of the entry with key *name*, else with that key or alias in any case."""
+    if not isinstance(name, str):
         raise error(str(name), _names(entries))
+    i = keys.get(name)
+    if i is None:
+        i = names.get(name.casefold())
+    if i is None:
+        raise error(name, _names(entries))
     return i
 
 
