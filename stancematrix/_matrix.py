@@ -377,9 +377,7 @@ class StanceMatrix:
         """This matrix as a text table (tabulate); *options* as for ``render(m, "text")``.
 
         Takes ``tablefmt`` (any tabulate format), ``width`` (default: the terminal's) and
-        the shared layout options ``transpose``, ``actors``, ``issues``, ``cell``
-        (``"stance"``, ``"symbol"``, ``"summary"`` or ``"both"``), ``as_of``, ``labels``,
-        ``actor_labels``, ``issue_labels`` and ``corner``.
+        the shared layout options: the fields of :class:`~stancematrix._io.layout.Layout`.
         """
         return registry.render(self, "text", **options)
 

@@ -11,11 +11,11 @@ is no script: the page works offline and data cannot inject markup.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Final, Unpack
 
 from stancematrix._escape import html_text
-from stancematrix._io.layout import Cell, Labels, grid
+from stancematrix._io.layout import Layout, LayoutOptions, grid
 
 if TYPE_CHECKING:
     from stancematrix._matrix import StanceMatrix
@@ -99,15 +99,7 @@ def render(
     *,
     page: bool = True,
     title: str | None = None,
-    transpose: bool = False,
-    actors: Sequence[str] | None = None,
-    issues: Sequence[str] | None = None,
-    cell: Cell = "stance",
-    as_of: Any = None,
-    labels: Labels = "name",
-    actor_labels: Mapping[str, str] | None = None,
-    issue_labels: Mapping[str, str] | None = None,
-    corner: str | None = None,
+    **layout: Unpack[LayoutOptions],
 ) -> str:
     """Render *matrix* as HTML.
 
@@ -116,28 +108,14 @@ def render(
         page: A complete page (the default) or a ``<div class="stancematrix">`` fragment
             to embed (it carries its own ``<style>``).
         title: The heading and page title (default: the ``title`` metadata, if any).
-        transpose: Rows are actors and columns issues (default: the reverse).
-        actors: Keys or aliases of the actors to show, in order (default: all).
-        issues: Keys or aliases of the issues to show, in order (default: all).
-        cell: What a cell shows: ``"stance"``, ``"symbol"``, ``"summary"`` or ``"both"``.
-        as_of: Show only the claims that hold on this date (see ``StanceMatrix.as_of``).
-        labels: Label actors and issues by ``"name"`` (names and titles) or ``"key"``.
-        actor_labels: Actor key or alias → header label, overriding *labels*.
-        issue_labels: Issue key or alias → row label, overriding *labels*.
-        corner: The top-left header (default ``"Issue"``, or ``"Actor"`` transposed).
+        **layout: What the grid shows and how: the fields of
+            :class:`~stancematrix._io.layout.Layout`.
+
+    Raises:
+        InvalidValueError: If a layout option is invalid (see
+            :class:`~stancematrix._io.layout.Layout`).
     """
-    layout = grid(
-        matrix,
-        transpose=transpose,
-        actors=actors,
-        issues=issues,
-        cell=cell,
-        as_of=as_of,
-        labels=labels,
-        actor_labels=actor_labels,
-        issue_labels=issue_labels,
-        corner=corner,
-    )
+    laid_out = grid(matrix, Layout(**layout))
     scale = matrix.scale
     values = [level.value for level in scale.levels]
     low, high, middle = scale.minimum, scale.maximum, scale.midpoint
@@ -149,26 +127,26 @@ def render(
     out.append('<table class="sm-grid">')
     out.append(
         "<thead><tr>"
-        + f'<th scope="col">{html_text(layout.corner)}</th>'
-        + "".join(f'<th scope="col">{html_text(label)}</th>' for label in layout.column_labels)
+        + f'<th scope="col">{html_text(laid_out.corner)}</th>'
+        + "".join(f'<th scope="col">{html_text(label)}</th>' for label in laid_out.column_labels)
         + "</tr></thead>"
     )
     out.append("<tbody>")
-    actor_keys = [matrix.actors[a].key for a in layout.actor_order]
-    issue_keys = [matrix.issues[i].key for i in layout.issue_order]
-    for r, (label, spans) in enumerate(zip(layout.row_labels, layout.spans, strict=True)):
+    actor_keys = [matrix.actors[a].key for a in laid_out.actor_order]
+    issue_keys = [matrix.issues[i].key for i in laid_out.issue_order]
+    for r, (label, spans) in enumerate(zip(laid_out.row_labels, laid_out.spans, strict=True)):
         cells = [f'<th scope="row">{html_text(label)}</th>']
         for c, span in enumerate(spans):
             actor, issue = (
                 (actor_keys[r], issue_keys[c])
-                if layout.transpose
+                if laid_out.transpose
                 else (
                     actor_keys[c],
                     issue_keys[r],
                 )
             )
             data = f' data-actor="{html_text(actor)}" data-issue="{html_text(issue)}"'
-            claims = layout.claims(span)
+            claims = laid_out.claims(span)
             if not claims:
                 cells.append(f'<td class="sm-cell sm-empty"{data}></td>')
                 continue
@@ -184,7 +162,7 @@ def render(
             if len(set(codes)) > 1:
                 classes.append("sm-mixed")
             stances = " / ".join(dict.fromkeys(claim.stance for claim in claims))
-            shown = html_text(layout.text(span)).replace("\n", "<br>")
+            shown = html_text(laid_out.text(span)).replace("\n", "<br>")
             cells.append(
                 f'<td class="{" ".join(classes)}"{data} data-stance="{html_text(stances)}"'
                 f'{style} title="{html_text(_tooltip(claims, matrix))}">{shown}</td>'
@@ -206,7 +184,9 @@ def render(
         "claims disagree</li></ul>"
     )
     out.extend(legend)
-    used = dict.fromkeys(s for row in layout.spans for span in row for s in layout.sources(span))
+    used = dict.fromkeys(
+        s for row in laid_out.spans for span in row for s in laid_out.sources(span)
+    )
     if used:
         out.append('<h2>Sources</h2><ol class="sm-sources">')
         out.extend(_source_line(matrix.sources[s]) for s in sorted(used))

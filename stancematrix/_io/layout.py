@@ -1,19 +1,10 @@
 """The grid every table renderer draws: which rows, which columns, what each cell says.
 
 What to draw is one value, :class:`Layout`, shared by the text, Markdown, CSV (wide), HTML
-and pandas (wide) renderers; each takes its fields as keywords (typed by
-:class:`LayoutOptions`) and hands them to :func:`grid`. The fields:
-
-- ``transpose``: rows are issues and columns actors (the articles' layout) unless true.
-- ``actors`` / ``issues``: keys or aliases choosing which to show and in what order
-  (default: all, in the matrix's order).
-- ``cell``: what a cell shows — ``"stance"`` (the label), ``"symbol"`` (the scale's compact
-  symbol, or the label where a level has none), ``"summary"`` (the source's wording) or
-  ``"both"`` (``"support — Supports …"``).
-- ``as_of``: only the claims that hold on that date (see :meth:`StanceMatrix.as_of`).
-- ``labels``: ``"name"`` (actor names and issue titles, the default) or ``"key"``;
-  ``actor_labels`` / ``issue_labels`` override single labels (``{"US": "U.S. Position"}``).
-- ``corner``: the top-left header (default ``"Issue"``, or ``"Actor"`` when transposed).
+and pandas (wide) renderers; its fields are documented there, once. A renderer takes its
+own options by name and the layout's as keywords typed by :class:`LayoutOptions`
+(``**layout: Unpack[LayoutOptions]``), builds one ``Layout(**layout)`` and hands it to
+:func:`grid`.
 
 A cell backed by several claims lists each distinct text once, in the matrix's order:
 stances and symbols joined by ``" / "``, summaries one per line. A cell with no claim
@@ -61,12 +52,18 @@ class Layout:
     Attributes:
         transpose: Rows are actors and columns issues (default: the reverse, the
             articles' layout).
-        actors: Keys or aliases of the actors to show, in order (default: all).
-        issues: Keys or aliases of the issues to show, in order (default: all).
-        cell: What a cell shows: ``"stance"``, ``"symbol"``, ``"summary"`` or ``"both"``.
+        actors: Keys or aliases of the actors to show, in order (default: all, in the
+            matrix's order).
+        issues: Keys or aliases of the issues to show, in order (default: all, in the
+            matrix's order).
+        cell: What a cell shows: ``"stance"`` (the label), ``"symbol"`` (the scale's
+            compact symbol, or the label where a level has none), ``"summary"`` (the
+            source's wording) or ``"both"`` (``"support — Supports …"``).
         as_of: Show only the claims that hold on this date (see ``StanceMatrix.as_of``).
-        labels: Label actors and issues by ``"name"`` (names and titles) or ``"key"``.
-        actor_labels: Actor key or alias → header label, overriding *labels*.
+        labels: Label actors and issues by ``"name"`` (names and titles, the default) or
+            ``"key"``.
+        actor_labels: Actor key or alias → header label, overriding *labels*
+            (``{"US": "U.S. Position"}``).
         issue_labels: Issue key or alias → row label, overriding *labels*.
         corner: The top-left header (default ``"Issue"``, or ``"Actor"`` transposed).
 

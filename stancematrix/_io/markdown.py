@@ -21,10 +21,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, Unpack, overload
 
 from stancematrix._escape import markdown_cell, unescape_markdown_cell
-from stancematrix._io.layout import Cell, Labels, grid
+from stancematrix._io.layout import Layout, LayoutOptions, grid
 from stancematrix._io.source import Input, read_text
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Actor, Issue, Position, Source
@@ -45,6 +45,10 @@ def _row(cells: Sequence[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+def _delimiter(columns: int) -> str:
+    return "|" + "---|" * columns
+
+
 def _citation(source: Source) -> str:
     parts = [source.title]
     by = ", ".join(p for p in (source.author, source.publisher) if p)
@@ -58,18 +62,7 @@ def _citation(source: Source) -> str:
 
 
 def render(
-    matrix: StanceMatrix,
-    *,
-    citations: bool = False,
-    transpose: bool = False,
-    actors: Sequence[str] | None = None,
-    issues: Sequence[str] | None = None,
-    cell: Cell = "stance",
-    as_of: Any = None,
-    labels: Labels = "name",
-    actor_labels: Mapping[str, str] | None = None,
-    issue_labels: Mapping[str, str] | None = None,
-    corner: str | None = None,
+    matrix: StanceMatrix, *, citations: bool = False, **layout: Unpack[LayoutOptions]
 ) -> str:
     """Render *matrix* as a GitHub-flavoured Markdown pipe table.
 
@@ -77,28 +70,14 @@ def render(
         matrix: The matrix.
         citations: Add footnote markers (``[^1]``) to each cell for the sources behind it
             and list those sources, numbered in order of first citation, under the table.
-        transpose: Rows are actors and columns issues (default: the reverse).
-        actors: Keys or aliases of the actors to show, in order (default: all).
-        issues: Keys or aliases of the issues to show, in order (default: all).
-        cell: What a cell shows: ``"stance"``, ``"symbol"``, ``"summary"`` or ``"both"``.
-        as_of: Show only the claims that hold on this date (see ``StanceMatrix.as_of``).
-        labels: Label actors and issues by ``"name"`` (names and titles) or ``"key"``.
-        actor_labels: Actor key or alias → header label, overriding *labels*.
-        issue_labels: Issue key or alias → row label, overriding *labels*.
-        corner: The top-left header (default ``"Issue"``, or ``"Actor"`` transposed).
+        **layout: What the table shows and how: the fields of
+            :class:`~stancematrix._io.layout.Layout`.
+
+    Raises:
+        InvalidValueError: If a layout option is invalid (see
+            :class:`~stancematrix._io.layout.Layout`).
     """
-    layout = grid(
-        matrix,
-        transpose=transpose,
-        actors=actors,
-        issues=issues,
-        cell=cell,
-        as_of=as_of,
-        labels=labels,
-        actor_labels=actor_labels,
-        issue_labels=issue_labels,
-        corner=corner,
-    )
+    laid_out = grid(matrix, Layout(**layout))
     cache: dict[str, str] = {}
 
     def escape(text: str) -> str:
@@ -108,17 +87,17 @@ def render(
         return out
 
     lines = [
-        _row([escape(layout.corner), *map(escape, layout.column_labels)]),
-        "|" + "---|" * (len(layout.column_labels) + 1),
+        _row([escape(laid_out.corner), *map(escape, laid_out.column_labels)]),
+        _delimiter(len(laid_out.column_labels) + 1),
     ]
     numbers: dict[int, int] = {}
-    text = layout.text
-    for label, spans in zip(layout.row_labels, layout.spans, strict=True):
+    text = laid_out.text
+    for label, spans in zip(laid_out.row_labels, laid_out.spans, strict=True):
         cells = [escape(label)]
         for span in spans:
             shown = escape(text(span))
             if citations:
-                for s in layout.sources(span):
+                for s in laid_out.sources(span):
                     number = numbers.setdefault(s, len(numbers) + 1)
                     shown += f"[^{number}]"
             cells.append(shown)

@@ -14,13 +14,13 @@ from __future__ import annotations
 import shutil
 import threading
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Final, Unpack
 
 import tabulate as _tabulate
 
 from stancematrix._escape import terminal_text
-from stancematrix._io.layout import Cell, Labels, grid
+from stancematrix._io.layout import Layout, LayoutOptions, grid
 from stancematrix.exceptions import InvalidValueError
 
 if TYPE_CHECKING:
@@ -118,15 +118,7 @@ def render(
     *,
     tablefmt: str = "simple",
     width: int | None = None,
-    transpose: bool = False,
-    actors: Sequence[str] | None = None,
-    issues: Sequence[str] | None = None,
-    cell: Cell = "stance",
-    as_of: Any = None,
-    labels: Labels = "name",
-    actor_labels: Mapping[str, str] | None = None,
-    issue_labels: Mapping[str, str] | None = None,
-    corner: str | None = None,
+    **layout: Unpack[LayoutOptions],
 ) -> str:
     """Render *matrix* as a text table.
 
@@ -136,19 +128,14 @@ def render(
         width: The widest the table may be, in terminal columns; by default the width
             of the terminal (80 when there is none). Cells are wrapped to fit; each
             column keeps at least 6 columns, so very narrow widths may be exceeded.
-        transpose: Rows are actors and columns issues (default: the reverse).
-        actors: Keys or aliases of the actors to show, in order (default: all).
-        issues: Keys or aliases of the issues to show, in order (default: all).
-        cell: What a cell shows: ``"stance"``, ``"symbol"``, ``"summary"`` or ``"both"``.
-        as_of: Show only the claims that hold on this date (see ``StanceMatrix.as_of``).
-        labels: Label actors and issues by ``"name"`` (names and titles) or ``"key"``.
-        actor_labels: Actor key or alias → header label, overriding *labels*.
-        issue_labels: Issue key or alias → row label, overriding *labels*.
-        corner: The top-left header (default ``"Issue"``, or ``"Actor"`` transposed).
+        **layout: What the table shows and how: the fields of
+            :class:`~stancematrix._io.layout.Layout`.
 
     Raises:
-        InvalidValueError: If *tablefmt* is unknown or *width* is not a positive int.
+        InvalidValueError: If *tablefmt* is unknown, *width* is not a positive int, or
+            a layout option is invalid (see :class:`~stancematrix._io.layout.Layout`).
     """
+    options = Layout(**layout)  # unknown or invalid layout options fail first
     if tablefmt not in _tabulate.tabulate_formats:
         raise InvalidValueError(
             "tablefmt", tablefmt, f"must be one of {', '.join(_tabulate.tabulate_formats)}"
@@ -157,22 +144,11 @@ def render(
         width = shutil.get_terminal_size((80, 24)).columns
     if type(width) is not int or width < 1:
         raise InvalidValueError("width", width, "must be a positive int")
-    layout = grid(
-        matrix,
-        transpose=transpose,
-        actors=actors,
-        issues=issues,
-        cell=cell,
-        as_of=as_of,
-        labels=labels,
-        actor_labels=actor_labels,
-        issue_labels=issue_labels,
-        corner=corner,
-    )
-    header = [terminal_text(t) for t in (layout.corner, *layout.column_labels)]
+    laid_out = grid(matrix, options)
+    header = [terminal_text(t) for t in (laid_out.corner, *laid_out.column_labels)]
     body = [
         [terminal_text(label), *(terminal_text(t) for t in texts)]
-        for label, texts in zip(layout.row_labels, layout.texts(), strict=True)
+        for label, texts in zip(laid_out.row_labels, laid_out.texts(), strict=True)
     ]
     columns = len(header)
     natural = [max(_natural(row[c]) for row in [header, *body]) for c in range(columns)]
