@@ -1144,7 +1144,17 @@ def read_columns(
 
 
 def render_diff(diff: Any, **options: Any) -> str:
-    """Render a diff (see :meth:`MatrixDiff.to_csv`)."""
-    from stancematrix._io.diffrender import to_csv
+    """Render a diff as CSV, one row per field of each change.
 
-    return to_csv(diff, **options)
+    See :meth:`MatrixDiff.to_csv` for the columns and the options.
+    """
+    from stancematrix._diff.report import CSV_HEADER, csv_records
+
+    buffer = io.StringIO()
+    # "\r\n" (RFC 4180) also makes the writer quote fields holding a lone "\r".
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for number, rows in enumerate(csv_records(diff, **options), 1):
+        for row in rows:
+            writer.writerow([str(number), *(neutralise_formula(cell) for cell in row)])
+    return buffer.getvalue()

@@ -11,13 +11,15 @@ is no script: the page works offline and data cannot inject markup.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Final, Unpack
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Final, Unpack
 
+from stancematrix._diff.report import tables
 from stancematrix._escape import html_text
 from stancematrix._io.layout import Layout, LayoutOptions, grid
 
 if TYPE_CHECKING:
+    from stancematrix._diff.matrixdiff import MatrixDiff
     from stancematrix._matrix import StanceMatrix
     from stancematrix._model import Position, Source
 
@@ -202,8 +204,50 @@ def render(
     )
 
 
-def render_diff(diff: Any, **options: Any) -> str:
-    """Render a diff (see :meth:`MatrixDiff.to_html`)."""
-    from stancematrix._io.diffrender import to_html
+# The matrix's look (its font, grid and ColorBrewer red/blue ends), with a marker per kind
+# of change.
+_DIFF_STYLE: Final = """
+.stancematrix { font-family: system-ui, sans-serif; color: #222; }
+.stancematrix table.sm-grid { border-collapse: collapse; margin: 0.5em 0; }
+.stancematrix .sm-grid th, .stancematrix .sm-grid td {
+  border: 1px solid #ccc; padding: 0.35em 0.6em; vertical-align: top; max-width: 28em; }
+.stancematrix .sm-grid thead th { background: #eee; text-align: left; }
+.stancematrix tr.sm-reversed td:first-child { border-left: 4px solid #b2182b; }
+.stancematrix tr.sm-hardened td:first-child { border-left: 4px solid #2166ac; }
+.stancematrix tr.sm-softened td:first-child { border-left: 4px solid #92c5de; }
+.stancematrix tr.sm-became-known td:first-child,
+.stancematrix tr.sm-claims-added td:first-child { border-left: 4px solid #4d9221; }
+.stancematrix tr.sm-became-unknown td:first-child,
+.stancematrix tr.sm-claims-removed td:first-child { border-left: 4px solid #999; }
+.stancematrix .sm-summary { font-weight: bold; }
+"""
 
-    return to_html(diff, **options)
+
+def render_diff(
+    diff: MatrixDiff, *, kinds: Iterable[str] | None = None, stance_only: bool = False
+) -> str:
+    """Render *diff* as an HTML fragment: a summary paragraph, then a table per section.
+
+    See :meth:`MatrixDiff.to_text` for the options.
+    """
+    e = html_text
+    out = [
+        '<div class="stancematrix sm-diff">',
+        f"<style>{_DIFF_STYLE}</style>",
+        f'<p class="sm-summary">{e(diff.summary())}</p>',
+    ]
+    for table in tables(diff, kinds, stance_only):
+        out.append(f"<h3>{e(table.title)}</h3>")
+        out.append('<table class="sm-grid">')
+        out.append(
+            "<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in table.headers) + "</tr></thead>"
+        )
+        out.append("<tbody>")
+        for row, cells in zip(table.rows, table.cells, strict=True):
+            css = "sm-" + row.kind.replace(" ", "-")
+            body = "".join(f"<td>{e(c).replace(chr(10), '<br>')}</td>" for c in cells)
+            out.append(f'<tr class="{e(css)}">{body}</tr>')
+        out.append("</tbody>")
+        out.append("</table>")
+    out.append("</div>")
+    return "\n".join(out) + "\n"

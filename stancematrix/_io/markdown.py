@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, Unpack, overload
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
+from stancematrix._diff.report import tables
 from stancematrix._escape import markdown_cell, unescape_markdown_cell
 from stancematrix._io.layout import Layout, LayoutOptions, grid
 from stancematrix._io.source import Input, read_text
@@ -33,6 +34,7 @@ from stancematrix._store import Declarations, Problem, Problems, build, face
 from stancematrix.exceptions import ReadError, StanceMatrixError
 
 if TYPE_CHECKING:
+    from stancematrix._diff.matrixdiff import MatrixDiff
     from stancematrix._model import Position as _Position
 
 __all__ = ["EXTENSIONS", "NAME", "read", "render", "render_diff"]
@@ -373,8 +375,16 @@ def _located(
     return _error(str(problem.error), name, line, column, entry.key)
 
 
-def render_diff(diff: Any, **options: Any) -> str:
-    """Render a diff (see :meth:`MatrixDiff.to_markdown`)."""
-    from stancematrix._io.diffrender import to_markdown
+def render_diff(
+    diff: MatrixDiff, *, kinds: Iterable[str] | None = None, stance_only: bool = False
+) -> str:
+    """Render *diff* as Markdown: the summary in bold, then a pipe table per section.
 
-    return to_markdown(diff, **options)
+    See :meth:`MatrixDiff.to_text` for the options.
+    """
+    out = [f"**{markdown_cell(diff.summary())}**"]
+    for table in tables(diff, kinds, stance_only):
+        lines = [_row(table.headers), _delimiter(len(table.headers))]
+        lines += [_row([markdown_cell(c) for c in row]) for row in table.cells]
+        out += ["", f"### {table.title}", "", *lines]
+    return "\n".join(out) + "\n"

@@ -14,16 +14,18 @@ from __future__ import annotations
 import shutil
 import threading
 import unicodedata
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Final, Unpack
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Final, Unpack
 
 import tabulate as _tabulate
 
+from stancematrix._diff.report import tables
 from stancematrix._escape import terminal_text
 from stancematrix._io.layout import Layout, LayoutOptions, grid
 from stancematrix.exceptions import InvalidValueError
 
 if TYPE_CHECKING:
+    from stancematrix._diff.matrixdiff import MatrixDiff
     from stancematrix._matrix import StanceMatrix
 
 __all__ = ["EXTENSIONS", "NAME", "display_width", "render", "render_diff"]
@@ -178,8 +180,26 @@ def render(
             _tabulate.wcwidth, _tabulate.WIDE_CHARS_MODE = saved  # type: ignore[attr-defined]
 
 
-def render_diff(diff: Any, **options: Any) -> str:
-    """Render a diff (see :meth:`MatrixDiff.to_text`)."""
-    from stancematrix._io.diffrender import to_text
+def render_diff(
+    diff: MatrixDiff,
+    *,
+    kinds: Iterable[str] | None = None,
+    stance_only: bool = False,
+    tablefmt: str = "simple",
+) -> str:
+    """Render *diff* as a text report: the summary, then a table per section.
 
-    return to_text(diff, **options)
+    See :meth:`MatrixDiff.to_text` for the options.
+    """
+    out = [terminal_text(diff.summary())]
+    for table in tables(diff, kinds, stance_only):
+        drawn = _tabulate.tabulate(
+            [[terminal_text(c) for c in row] for row in table.cells],
+            headers=table.headers,
+            tablefmt=tablefmt,
+            disable_numparse=True,
+            maxcolwidths=[None] * (len(table.headers) - 2) + [48, 48],
+        )
+        count = sum(1 for r in table.rows if r.actor or r.issue)
+        out += ["", f"{table.title} ({count})", drawn]
+    return "\n".join(out) + "\n"

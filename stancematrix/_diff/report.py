@@ -1,8 +1,8 @@
-"""Renderers for :class:`~stancematrix.MatrixDiff`: text, Markdown, CSV and HTML.
+"""What a diff report shows, whatever the format: its rows, sections and CSV records.
 
-Every renderer shows the same sections in the same order — stance shifts, claims
-changed, removed and added, then actors, issues, sources, metadata and order changes —
-filtered by the same two options:
+Every format draws the same sections in the same order — stance shifts, claims changed,
+removed and added, then actors, issues, sources, metadata and order changes — filtered
+by the same two options:
 
 - ``kinds``: the kinds to show, by the names :meth:`MatrixDiff.counts` uses (``"claims
   added"``, ``"actors renamed"``, ``"reversed"`` …), or ``"added"``, ``"removed"``,
@@ -10,48 +10,77 @@ filtered by the same two options:
 - ``stance_only``: only stance shifts, and the changed claims whose stance moved.
 
 A claim is shown as ``stance (source, date)``; its text fields appear where they changed.
+The format modules (``stancematrix._io``) draw these as tables; nothing here knows a
+format.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Final, NamedTuple
 
-from tabulate import tabulate
-
-from stancematrix._diff.matrixdiff import orders
-from stancematrix._diff.values import CHANGE_KINDS
-from stancematrix._escape import html_text, markdown_cell, neutralise_formula, terminal_text
 from stancematrix._model import Position
 from stancematrix.exceptions import InvalidValueError
 
-if TYPE_CHECKING:
-    from stancematrix._diff.matrixdiff import MatrixDiff
+from .matrixdiff import orders
+from .values import CHANGE_KINDS
 
-__all__ = ["to_csv", "to_html", "to_markdown", "to_text"]
+if TYPE_CHECKING:
+    from .matrixdiff import MatrixDiff
+
+__all__ = ["CSV_HEADER", "Row", "Table", "check_kinds", "csv_records", "rows", "tables"]
 
 _GENERIC: Final = ("added", "removed", "changed", "renamed")
 _TEXT_FIELDS: Final = ("summary", "quote", "note")
 
 
-class _Row(NamedTuple):
-    """One change as every renderer sees it."""
+class Row(NamedTuple):
+    """One change as every format sees it.
 
-    section: str  # the section title
-    kind: str  # the count name (``"claims added"``, ``"reversed"`` …)
+    Attributes:
+        section: The title of the section it is shown in (``"Stance shifts"`` …).
+        kind: Its count name (``"claims added"``, ``"reversed"`` …).
+        actor: The actor key, where the change has one.
+        issue: The issue key (or the key of a changed issue or source).
+        what: The change in words: ``"reversed by 3"``, ``"stance, date"``, ``"added"`` …
+        old: What it was.
+        new: What it is.
+    """
+
+    section: str
+    kind: str
     actor: str
     issue: str
-    what: str  # the change in words: "reversed by 3", "stance, date", "added" …
+    what: str
     old: str
     new: str
+
+
+class Table(NamedTuple):
+    """One section of a report, laid out as a table.
+
+    Attributes:
+        title: The section's title.
+        rows: Its changes, one :class:`Row` each.
+        headers: The column headers (columns empty in every row and unnamed are left out).
+        cells: The cells of each row, under *headers*.
+    """
+
+    title: str
+    rows: list[Row]
+    headers: tuple[str, ...]
+    cells: list[list[str]]
 
 
 # -- the rows -----------------------------------------------------------------------------
 
 
-def _check_kinds(kinds: Iterable[str] | None) -> frozenset[str] | None:
+def check_kinds(kinds: Iterable[str] | None) -> frozenset[str] | None:
+    """The change kinds *kinds* chooses, with each generic kind spread over every part.
+
+    Raises:
+        InvalidValueError: If a kind is neither in :data:`CHANGE_KINDS` nor generic.
+    """
     if kinds is None:
         return None
     if isinstance(kinds, str):
@@ -81,14 +110,19 @@ def _moved(kind: str | None, size: float | None) -> str:
     return kind if size is None else f"{kind} by {size:g}"
 
 
-def _rows(diff: MatrixDiff, kinds: Iterable[str] | None, stance_only: bool) -> list[_Row]:
-    chosen = _check_kinds(kinds)
+def rows(diff: MatrixDiff, kinds: Iterable[str] | None, stance_only: bool) -> list[Row]:
+    """Every change of *diff* the options choose, section by section.
+
+    Raises:
+        InvalidValueError: If *kinds* names an unknown kind.
+    """
+    chosen = check_kinds(kinds)
 
     def wanted(kind: str) -> bool:
         return chosen is None or kind in chosen
 
-    rows: list[_Row] = [
-        _Row(
+    found: list[Row] = [
+        Row(
             "Stance shifts",
             shift.kind,
             shift.actor,
@@ -117,8 +151,8 @@ def _rows(diff: MatrixDiff, kinds: Iterable[str] | None, stance_only: bool) -> l
                 what = f"{what}: {moved}" if moved else what
             else:
                 what = "unpaired" if change.unpaired else ""
-            rows.append(
-                _Row(
+            found.append(
+                Row(
                     titles[change_kind],
                     f"claims {change_kind}",
                     change.actor,
@@ -128,8 +162,8 @@ def _rows(diff: MatrixDiff, kinds: Iterable[str] | None, stance_only: bool) -> l
                     _claim(change.new),
                 )
             )
-            rows.extend(
-                _Row(
+            found.extend(
+                Row(
                     titles[change_kind],
                     f"claims {change_kind}",
                     "",
@@ -146,7 +180,7 @@ def _rows(diff: MatrixDiff, kinds: Iterable[str] | None, stance_only: bool) -> l
                 )
             )
     if stance_only:
-        return rows
+        return found
     for title, part, entities in (
         ("Actors", "actors", diff.actors),
         ("Issues", "issues", diff.issues),
@@ -160,8 +194,8 @@ def _rows(diff: MatrixDiff, kinds: Iterable[str] | None, stance_only: bool) -> l
             what = entity.change
             if entity.fields:
                 what = f"{what}: {', '.join(entity.fields)}"
-            rows.append(
-                _Row(
+            found.append(
+                Row(
                     title,
                     kind,
                     entity.key if part == "actors" else "",
@@ -172,13 +206,13 @@ def _rows(diff: MatrixDiff, kinds: Iterable[str] | None, stance_only: bool) -> l
                 )
             )
     if wanted("metadata changed"):
-        rows.extend(
-            _Row("Metadata", "metadata changed", "", "", m.key, m.old or "", m.new or "")
+        found.extend(
+            Row("Metadata", "metadata changed", "", "", m.key, m.old or "", m.new or "")
             for m in diff.metadata
         )
     if chosen is None:
-        rows.extend(
-            _Row(
+        found.extend(
+            Row(
                 "Order",
                 "reordered",
                 "",
@@ -189,12 +223,12 @@ def _rows(diff: MatrixDiff, kinds: Iterable[str] | None, stance_only: bool) -> l
             )
             for part, old, new in orders(diff)
         )
-    return rows
+    return found
 
 
-def _sections(rows: list[_Row]) -> Iterator[tuple[str, list[_Row]]]:
-    seen: dict[str, list[_Row]] = {}
-    for row in rows:
+def _sections(found: list[Row]) -> Iterator[tuple[str, list[Row]]]:
+    seen: dict[str, list[Row]] = {}
+    for row in found:
         seen.setdefault(row.section, []).append(row)
     yield from seen.items()
 
@@ -202,113 +236,38 @@ def _sections(rows: list[_Row]) -> Iterator[tuple[str, list[_Row]]]:
 _HEADERS: Final = ("actor", "issue", "change", "old", "new")
 
 
-def _table_rows(rows: list[_Row], section: str) -> tuple[tuple[str, ...], list[list[str]]]:
+def _table(section: str, found: list[Row]) -> Table:
     headers = _HEADERS
     if section in ("Issues", "Sources"):
         headers = ("key", "", "change", "old", "new")
     if section in ("Metadata", "Order"):
         headers = ("", "", "key", "old", "new")
-    keep = [i for i, h in enumerate(headers) if h or any((r[2:][i]) for r in rows)]
+    keep = [i for i, h in enumerate(headers) if h or any((r[2:][i]) for r in found)]
     if section in ("Issues", "Sources"):
-        cells = [[r.issue, r.actor, r.what, r.old, r.new] for r in rows]
+        cells = [[r.issue, r.actor, r.what, r.old, r.new] for r in found]
     else:
-        cells = [[r.actor, r.issue, r.what, r.old, r.new] for r in rows]
-    return (
+        cells = [[r.actor, r.issue, r.what, r.old, r.new] for r in found]
+    return Table(
+        section,
+        found,
         tuple(headers[i] for i in keep if headers[i]),
         [[c[i] for i in keep if headers[i]] for c in cells],
     )
 
 
-# -- renderers ----------------------------------------------------------------------------
+def tables(diff: MatrixDiff, kinds: Iterable[str] | None, stance_only: bool) -> list[Table]:
+    """The report of *diff*: one table per section with a change, in order.
+
+    Raises:
+        InvalidValueError: If *kinds* names an unknown kind.
+    """
+    return [_table(section, found) for section, found in _sections(rows(diff, kinds, stance_only))]
 
 
-def to_text(
-    diff: MatrixDiff,
-    *,
-    kinds: Iterable[str] | None = None,
-    stance_only: bool = False,
-    tablefmt: str = "simple",
-) -> str:
-    """See :meth:`MatrixDiff.to_text`."""
-    rows = _rows(diff, kinds, stance_only)
-    out = [terminal_text(diff.summary())]
-    for section, items in _sections(rows):
-        headers, cells = _table_rows(items, section)
-        table = tabulate(
-            [[terminal_text(c) for c in row] for row in cells],
-            headers=headers,
-            tablefmt=tablefmt,
-            disable_numparse=True,
-            maxcolwidths=[None] * (len(headers) - 2) + [48, 48],
-        )
-        out += ["", f"{section} ({sum(1 for r in items if r.actor or r.issue)})", table]
-    return "\n".join(out) + "\n"
+# -- CSV records --------------------------------------------------------------------------
 
-
-def to_markdown(
-    diff: MatrixDiff, *, kinds: Iterable[str] | None = None, stance_only: bool = False
-) -> str:
-    """See :meth:`MatrixDiff.to_markdown`."""
-    rows = _rows(diff, kinds, stance_only)
-    out = [f"**{markdown_cell(diff.summary())}**"]
-    for section, items in _sections(rows):
-        headers, cells = _table_rows(items, section)
-        lines = [
-            "| " + " | ".join(headers) + " |",
-            "|" + "|".join("---" for _ in headers) + "|",
-        ]
-        lines += ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in cells]
-        out += ["", f"### {section}", "", *lines]
-    return "\n".join(out) + "\n"
-
-
-# The matrix HTML's look (its font, grid and ColorBrewer red/blue ends), with a marker
-# per kind of change.
-_STYLE: Final = """
-.stancematrix { font-family: system-ui, sans-serif; color: #222; }
-.stancematrix table.sm-grid { border-collapse: collapse; margin: 0.5em 0; }
-.stancematrix .sm-grid th, .stancematrix .sm-grid td {
-  border: 1px solid #ccc; padding: 0.35em 0.6em; vertical-align: top; max-width: 28em; }
-.stancematrix .sm-grid thead th { background: #eee; text-align: left; }
-.stancematrix tr.sm-reversed td:first-child { border-left: 4px solid #b2182b; }
-.stancematrix tr.sm-hardened td:first-child { border-left: 4px solid #2166ac; }
-.stancematrix tr.sm-softened td:first-child { border-left: 4px solid #92c5de; }
-.stancematrix tr.sm-became-known td:first-child,
-.stancematrix tr.sm-claims-added td:first-child { border-left: 4px solid #4d9221; }
-.stancematrix tr.sm-became-unknown td:first-child,
-.stancematrix tr.sm-claims-removed td:first-child { border-left: 4px solid #999; }
-.stancematrix .sm-summary { font-weight: bold; }
-"""
-
-
-def to_html(
-    diff: MatrixDiff, *, kinds: Iterable[str] | None = None, stance_only: bool = False
-) -> str:
-    """See :meth:`MatrixDiff.to_html`."""
-    rows = _rows(diff, kinds, stance_only)
-    e = html_text
-    out = [
-        '<div class="stancematrix sm-diff">',
-        f"<style>{_STYLE}</style>",
-        f'<p class="sm-summary">{e(diff.summary())}</p>',
-    ]
-    for section, items in _sections(rows):
-        headers, cells = _table_rows(items, section)
-        out.append(f"<h3>{e(section)}</h3>")
-        out.append('<table class="sm-grid">')
-        out.append("<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in headers) + "</tr></thead>")
-        out.append("<tbody>")
-        for row, cell in zip(items, cells, strict=True):
-            css = "sm-" + row.kind.replace(" ", "-")
-            body = "".join(f"<td>{e(c).replace(chr(10), '<br>')}</td>" for c in cell)
-            out.append(f'<tr class="{e(css)}">{body}</tr>')
-        out.append("</tbody>")
-        out.append("</table>")
-    out.append("</div>")
-    return "\n".join(out) + "\n"
-
-
-_CSV_HEADER: Final = (
+#: The columns of a diff as CSV: the record number, then a :func:`csv_records` row.
+CSV_HEADER: Final = (
     "record",
     "part",
     "change",
@@ -323,11 +282,18 @@ _CSV_HEADER: Final = (
 )
 
 
-def _csv_records(
-    diff: MatrixDiff, kinds: Iterable[str] | None, stance_only: bool
+def csv_records(
+    diff: MatrixDiff, *, kinds: Iterable[str] | None = None, stance_only: bool = False
 ) -> Iterator[list[tuple[str, ...]]]:
-    """Each change as the CSV rows of its fields."""
-    chosen = _check_kinds(kinds)
+    """Each change the options choose, as the CSV rows of its fields.
+
+    A row holds the :data:`CSV_HEADER` columns after ``record``; a change's rows share
+    one record number, which the writer adds.
+
+    Raises:
+        InvalidValueError: If *kinds* names an unknown kind.
+    """
+    chosen = check_kinds(kinds)
 
     def wanted(kind: str) -> bool:
         return chosen is None or kind in chosen
@@ -421,17 +387,3 @@ def _value(value: object) -> str:
     if isinstance(value, tuple):
         return "; ".join(str(v) for v in value)
     return str(value)
-
-
-def to_csv(
-    diff: MatrixDiff, *, kinds: Iterable[str] | None = None, stance_only: bool = False
-) -> str:
-    """See :meth:`MatrixDiff.to_csv`."""
-    buffer = io.StringIO()
-    # "\r\n" (RFC 4180) also makes the writer quote fields holding a lone "\r".
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(_CSV_HEADER)
-    for number, rows in enumerate(_csv_records(diff, kinds, stance_only), 1):
-        for row in rows:
-            writer.writerow([str(number), *(neutralise_formula(cell) for cell in row)])
-    return buffer.getvalue()
