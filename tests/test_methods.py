@@ -31,6 +31,11 @@ class TestRegistry:
         assert ("identical", "coincidence", "s-score", "kappa") == METHODS
         assert tuple(NAMES) == METHODS == methods.names()
 
+    def test_default_is_registered(self):
+        """The default method is a registered one, and the functions' default."""
+        assert methods.DEFAULT in METHODS
+        assert 0.5 == sm.agreement(two_actors(), "A", "B").score  # coincidence: (0 + 1) / 2
+
     def test_names_are_unique(self):
         """No two rows share a name, so a name picks exactly one way of scoring."""
         assert len(set(NAMES)) == len(NAMES)

@@ -115,7 +115,7 @@ def agreement(
     a: str,
     b: str,
     *,
-    method: str = "coincidence",
+    method: str = methods.DEFAULT,
     as_of: When = None,
     sources: Iterable[str] | None = None,
 ) -> Agreement:
@@ -156,7 +156,7 @@ def agreement(
 def agreement_matrix(
     m: StanceMatrix,
     *,
-    method: str = "coincidence",
+    method: str = methods.DEFAULT,
     actors: Iterable[str] | None = None,
     as_of: When = None,
     sources: Iterable[str] | None = None,
@@ -294,7 +294,7 @@ def blocs(
     *,
     threshold: float | None = None,
     k: int | None = None,
-    method: str = "coincidence",
+    method: str = methods.DEFAULT,
     actors: Iterable[str] | None = None,
     as_of: When = None,
     sources: Iterable[str] | None = None,

@@ -32,7 +32,7 @@ from stancematrix.exceptions import InvalidValueError
 if TYPE_CHECKING:
     from .bits import Bits
 
-__all__ = ["REGISTRY", "Method", "get", "linear", "names"]
+__all__ = ["DEFAULT", "REGISTRY", "Method", "get", "linear", "names"]
 
 #: Scores and n by pair (x, y) of positions in the actors scored.
 Found: TypeAlias = dict[tuple[int, int], tuple[float | None, int]]
@@ -227,6 +227,9 @@ REGISTRY: Final[tuple[Method, ...]] = (
     ),
 )
 """Every agreement method, in the order they are listed to users."""
+
+#: The method used when none is named.
+DEFAULT: Final = "coincidence"
 
 
 def names() -> tuple[str, ...]:
