@@ -18,11 +18,14 @@ from pathlib import Path
 from typing import Any, NoReturn, Protocol
 
 from ._datasets import dataset_names, load_dataset
+from ._datasets import get as get_dataset
 from ._escape import terminal_text
-from ._io.registry import FORMATS, by_extension, get, read, render
+from ._io.layout import CELLS
+from ._io.registry import by_extension, get, names, read, render
 from ._matrix import StanceMatrix
+from ._query import methods
 from ._scale import Scale
-from .exceptions import ReadError, StanceMatrixError
+from .exceptions import ReadError, StanceMatrixError, UnsupportedFormatError
 
 __all__ = ["main"]
 
@@ -120,13 +123,11 @@ def _error(message: str) -> None:
 
 
 def _cmd_datasets(args: argparse.Namespace) -> int:
-    for name in dataset_names():
-        matrix = load_dataset(name)
-        title = matrix.metadata.get("title", "")
-        print(f"{name}\t{title}")
-        citation = matrix.metadata.get("citation")
-        if citation:
-            print(f"\t{citation}")
+    for name in dataset_names():  # from the registry: no data is read
+        dataset = get_dataset(name)
+        print(f"{name}\t{dataset.title}")
+        if dataset.citation:
+            print(f"\t{dataset.citation}")
     return 0
 
 
@@ -154,15 +155,11 @@ def _check(path: str, input_format: str | None) -> tuple[StanceMatrix, list[Stan
     if path == "-" or not Path(path).exists() or path in dataset_names():
         return _load(path, input_format), []
     fmt = get(input_format, readable=True) if input_format else by_extension(path)
-    if fmt.name in _LENIENT:
+    if fmt.lenient:
         with _progress(path):
             matrix, problems = fmt.load().read(path, lenient=True)
         return matrix, list(problems)
     return _load(path, input_format), []
-
-
-# Formats whose readers can collect every problem (``lenient=True``) instead of stopping.
-_LENIENT = ("csv", "markdown")
 
 
 def _matrix_text(matrix: StanceMatrix, args: argparse.Namespace) -> str:
@@ -268,13 +265,8 @@ def _cmd_diff(args: argparse.Namespace) -> int:
             _load(args.old, args.input_format), _load(args.new, args.input_format), **options
         )
     kinds = {"kinds": args.kinds} if args.kinds else {}
-    renderers = {
-        "text": found.to_text,
-        "markdown": found.to_markdown,
-        "csv": found.to_csv,
-        "html": found.to_html,
-    }
-    text = found.to_json() if args.format == "json" else renderers[args.format](**kinds)
+    to_format = getattr(found, f"to_{args.format}")  # each diff format's own method
+    text = to_format() if args.format == "json" else to_format(**kinds)
     _write(text if text.endswith("\n") else text + "\n", args.output)
     return 1 if args.fail_if_diff and found else 0
 
@@ -313,12 +305,13 @@ _SCALES = {"five-point": Scale.five_point, "votes": Scale.votes}
 
 
 def _format_of(path: str) -> str:
-    name = path.lower().removesuffix(".gz")
-    for fmt in FORMATS:
-        if name.endswith(fmt.extensions):
-            return fmt.name
-    names = ", ".join(f.name for f in FORMATS)
-    raise _Usage(f"cannot tell the format of {path!r} from its extension; use --to ({names})")
+    try:
+        return by_extension(path, readable=False).name
+    except UnsupportedFormatError:
+        known = ", ".join(names())
+        raise _Usage(
+            f"cannot tell the format of {path!r} from its extension; use --to ({known})"
+        ) from None
 
 
 # -- the parser -----------------------------------------------------------------------------
@@ -355,10 +348,9 @@ def _source(parser: _Parser) -> None:
 
 
 def _input_format(parser: _Parser) -> None:
-    readable = [f.name for f in FORMATS if f.readable]
     parser.add_argument(
         "--input-format",
-        choices=readable,
+        choices=names(readable=True),
         help="format of the input (default: by file extension; json for '-')",
     )
 
@@ -369,7 +361,7 @@ def _layout(parser: _Parser) -> None:
     parser.add_argument("--as-of", metavar="DATE", help="show the snapshot at DATE")
     parser.add_argument(
         "--cell",
-        choices=["stance", "symbol", "summary", "both"],
+        choices=CELLS,
         default="stance",
         help="what each cell shows",
     )
@@ -381,9 +373,10 @@ def _layout(parser: _Parser) -> None:
 def _agreement_options(parser: _Parser) -> None:
     parser.add_argument(
         "--method",
-        choices=["identical", "coincidence", "s-score", "kappa"],
-        default="coincidence",
-        help="agreement measure",
+        choices=methods.names(),
+        default=methods.DEFAULT,
+        help="agreement measure: "
+        + "; ".join(f"{m.name}, {m.definition}" for m in methods.REGISTRY),
     )
     parser.add_argument("--actors", nargs="+", metavar="ACTOR", help="only these actors")
     parser.add_argument("--as-of", metavar="DATE", help="use the snapshot at DATE")
@@ -422,9 +415,7 @@ def build_parser() -> _Parser:
     )
     _source(show)
     _layout(show)
-    show.add_argument(
-        "--format", choices=[f.name for f in FORMATS], default="text", help="output format"
-    )
+    show.add_argument("--format", choices=names(), default="text", help="output format")
     show.add_argument("--tablefmt", default="simple_grid", help="tabulate table format (text)")
     show.add_argument(
         "--layout", choices=["long", "wide"], default="long", help="CSV layout (csv only)"
@@ -508,7 +499,7 @@ def build_parser() -> _Parser:
     diff.add_argument("--kinds", nargs="+", metavar="KIND", help="show only these change kinds")
     diff.add_argument(
         "--format",
-        choices=["text", "markdown", "csv", "json", "html"],
+        choices=names(kind="diff"),
         default="text",
         help="output format",
     )
@@ -538,9 +529,7 @@ def build_parser() -> _Parser:
     )
     convert.add_argument("input", metavar="IN", help="a file, '-' or a dataset name")
     convert.add_argument("output", metavar="OUT", help="the file to write, or '-'")
-    convert.add_argument(
-        "--to", choices=[f.name for f in FORMATS], help="output format (default: OUT's extension)"
-    )
+    convert.add_argument("--to", choices=names(), help="output format (default: OUT's extension)")
     _input_format(convert)
     for field in ("actor", "issue", "stance", "date", "source"):
         convert.add_argument(

@@ -9,6 +9,7 @@ from hypothesis import reject
 from hypothesis import strategies as st
 
 import stancematrix as sm
+from stancematrix._query.agreement import METHODS
 
 # Any text, including pipes, quotes, newlines, formula triggers and non-ASCII; text fields
 # are non-empty (the model rejects "").
@@ -172,8 +173,8 @@ def rich_matrices(draw: st.DrawFn, max_claims: int = 12) -> sm.StanceMatrix:
         reject()
 
 
-#: The agreement methods of :func:`stancematrix.agreement`.
-agreement_methods = st.sampled_from(["identical", "coincidence", "s-score", "kappa"])
+#: The agreement methods of :func:`stancematrix.agreement`, from their registry.
+agreement_methods = st.sampled_from(METHODS)
 
 
 @st.composite

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stancematrix as sm
+from stancematrix._query.agreement import METHODS
 from stancematrix._store import store_of
 from stancematrix.exceptions import DuplicateKeyError, InvalidValueError, UnknownActorError
 from stancematrix.results import Agreement
@@ -65,6 +66,7 @@ def reference(m: sm.StanceMatrix, a: str, b: str, method: str) -> tuple[float | 
     if method == "s-score":
         return 1 - 2 * sum(abs(x - y) for x, y in pairs) / (n * (high - low)), n
     # Cohen's weighted kappa, linear disagreement weights |x - y| / range.
+    assert "kappa" == method, f"no reference for the method {method!r}"
     observed = sum(abs(x - y) / (high - low) for x, y in pairs) / n
     if observed == 0:
         return 1.0, n
@@ -78,7 +80,7 @@ def reference(m: sm.StanceMatrix, a: str, b: str, method: str) -> tuple[float | 
 
 
 class TestAgreementOnUNGA:
-    @pytest.mark.parametrize("method", ["identical", "coincidence", "s-score", "kappa"])
+    @pytest.mark.parametrize("method", METHODS)
     def test_matches_plain_reference(self, method):
         """Every pair's score and n on the UNGA extract equal the plain computation."""
         m = unga_extract()
@@ -271,7 +273,7 @@ class TestNumpyPath:
         m = unga_extract()
         cells = _agreement.NUMPY_CELLS
         view_codes = list(range(len(m.actors)))
-        for method in ("identical", "coincidence", "s-score", "kappa"):
+        for method in METHODS:
             assert _agreement.numpy_scores(store_of(m), view_codes, method) is None  # too small
             try:
                 _agreement.NUMPY_CELLS = 0

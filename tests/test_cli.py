@@ -6,10 +6,18 @@ import subprocess
 import sys
 import time
 
+import attrs
 import pytest
 
 import stancematrix as sm
+from stancematrix import _cli
+from stancematrix import _datasets as datasets
 from stancematrix._cli import build_parser, main
+from stancematrix._datasets import unga
+from stancematrix._io.layout import CELLS
+from stancematrix._io.registry import names
+from stancematrix._query import methods
+from stancematrix._query.agreement import METHODS
 
 
 def run(*args, stdin=None):
@@ -269,6 +277,67 @@ class TestDocs:
         section = readme.split("## Command line", 1)[1].split("\n## ", 1)[0]
         for name in commands():
             assert f"stancematrix {name}" in section, name
+
+
+def option(command, flag):
+    """The action of one option of one subcommand."""
+    (action,) = (a for a in commands()[command]._actions if flag in a.option_strings)
+    return action
+
+
+class TestRegistries:
+    @pytest.mark.parametrize(
+        ("command", "flag", "expected"),
+        [
+            ("show", "--format", names()),
+            ("show", "--input-format", names(readable=True)),
+            ("show", "--cell", list(CELLS)),
+            ("convert", "--to", names()),
+            ("convert", "--input-format", names(readable=True)),
+            ("diff", "--format", names(kind="diff")),
+            ("validate", "--input-format", names(readable=True)),
+            ("agreement", "--method", list(METHODS)),
+            ("blocs", "--method", list(METHODS)),
+        ],
+    )
+    def test_choices_are_read_from_the_registries(self, command, flag, expected):
+        """Format, cell and method choices are the registries' rows, in their order."""
+        assert expected == list(option(command, flag).choices)
+
+    @pytest.mark.parametrize("command", ["agreement", "blocs"])
+    def test_method_help_defines_every_method(self, command):
+        """--method's help gives each registered method's one-line definition."""
+        text = option(command, "--method").help
+        for method in methods.REGISTRY:
+            assert f"{method.name}, {method.definition}" in text
+
+    @pytest.mark.parametrize("fmt", names(kind="diff"))
+    def test_every_diff_format(self, fmt, capsys):
+        """diff --format prints what the diff's own method for that format gives."""
+        assert 0 == main(
+            ["diff", "ukraine", "--from", "2025-03", "--to", "2025-07", "--format", fmt]
+        )
+        m = sm.load_dataset("ukraine")
+        expected = getattr(sm.diff(m.as_of("2025-03"), m.as_of("2025-07")), f"to_{fmt}")()
+        assert expected.rstrip("\n") + "\n" == capsys.readouterr().out
+
+    def test_datasets_reads_no_data(self, monkeypatch, capsys):
+        """`datasets` prints each registered name, title and citation without loading."""
+
+        def refuse(**options):
+            raise AssertionError("datasets loaded data")
+
+        rows = tuple(attrs.evolve(d, loader=refuse) for d in datasets.DATASETS)
+        monkeypatch.setattr(datasets, "DATASETS", rows)
+        monkeypatch.setattr(_cli, "load_dataset", refuse)
+        monkeypatch.setattr(unga, "package_data", refuse)
+        assert 0 == main(["datasets"])
+        expected = (
+            "ukraine\tPositions on the war in Ukraine, 2024–2025\n"
+            "unga\tUN General Assembly roll-call votes, 1946–2019\n"
+            f"\t{unga.CITATION}\n"
+        )
+        assert expected == capsys.readouterr().out
 
 
 class TestValidateEveryProblem:

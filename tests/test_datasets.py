@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 
 import stancematrix as sm
-from stancematrix.exceptions import UnknownDatasetError
+from stancematrix import _datasets as datasets
+from stancematrix._datasets import DATASETS
+from stancematrix.exceptions import InvalidValueError, UnknownDatasetError
 
 # Seed 001's two position tables, cell for cell: (row label, issue key, US cell, RU cell).
 SEED_001_TABLES = [
@@ -169,3 +171,41 @@ class TestUkraine:
         """Writing the dataset back gives a document that reads back equal."""
         m = sm.load_dataset("ukraine")
         assert m == sm.read_json(m.to_json())
+
+
+class TestRegistry:
+    @pytest.mark.parametrize("dataset", DATASETS, ids=[d.name for d in DATASETS])
+    def test_row_matches_metadata(self, dataset):
+        """Each row's title and citation are what the loaded matrix's metadata says, so
+        the listing cannot drift from the data."""
+        metadata = sm.load_dataset(dataset.name).metadata
+        assert metadata["title"] == dataset.title
+        assert metadata.get("citation") == dataset.citation
+
+    def test_names_are_the_registry(self):
+        """dataset_names() lists every row, sorted, each name once."""
+        names = [d.name for d in DATASETS]
+        assert tuple(sorted(names)) == sm.dataset_names()
+        assert len(set(names)) == len(names)
+
+    def test_get(self):
+        """get() finds a row by name and suggests close names for an unknown one."""
+        assert "unga" == datasets.get("unga").name
+        with pytest.raises(UnknownDatasetError, match="did you mean 'unga'"):
+            datasets.get("unag")
+
+    def test_one_row_is_all_it_takes(self, monkeypatch):
+        """A new row is listed and loaded with the options it accepts; others are refused."""
+        calls = []
+
+        def loader(**options):
+            calls.append(options)
+            return sm.load_dataset("ukraine")
+
+        extra = datasets.Dataset("extra", "Extra", None, loader, ("topics",))
+        monkeypatch.setattr(datasets, "DATASETS", (*DATASETS, extra))
+        assert "extra" in sm.dataset_names()
+        assert sm.load_dataset("extra", topics=["a", "b"]) is sm.load_dataset("ukraine")
+        assert [{"topics": ("a", "b")}] == calls
+        with pytest.raises(InvalidValueError, match="'extra' dataset cannot be narrowed by since"):
+            sm.load_dataset("extra", since="2020")

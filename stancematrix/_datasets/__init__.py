@@ -1,22 +1,80 @@
-"""Built-in datasets, shipped as package data."""
+"""Built-in datasets, shipped as package data and registered in one place.
+
+Each row of :data:`DATASETS` names a dataset, its title and citation (what the matrix's
+``metadata`` says; listing them reads no data), the function that loads it and the
+narrowing keywords it accepts. :func:`dataset_names`, :func:`load_dataset` and the
+``stancematrix datasets`` command read this table; nothing restates it.
+"""
 
 from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import resources
+from typing import Any, Final
+
+import attrs
 
 from stancematrix._dates import PartialDate
 from stancematrix._io.json import read_json
 from stancematrix._matrix import StanceMatrix
 from stancematrix.exceptions import InvalidValueError, UnknownDatasetError
 
-__all__ = ["dataset_names", "load_dataset"]
+from . import unga
 
-# name -> file in this package; each file carries its own title and citation in metadata.
-# JSON documents are read with read_json; "unga" is a compact vote file (see _unga.py).
-_FILES = {"ukraine": "ukraine.json", "unga": "unga/unga.bin"}
+__all__ = ["DATASETS", "Dataset", "dataset_names", "get", "load_dataset"]
+
+
+@attrs.frozen
+class Dataset:
+    """One built-in dataset.
+
+    Attributes:
+        name: What users call it (``load_dataset(name)``, a command's SOURCE).
+        title: The loaded matrix's ``metadata["title"]``.
+        citation: Its ``metadata["citation"]``, or None where it has none.
+        loader: Loads the matrix; takes the *options* as keywords (None where not given)
+            and may return the same object for the same arguments.
+        options: The narrowing keywords of :func:`load_dataset` it accepts.
+    """
+
+    name: str
+    title: str
+    citation: str | None
+    loader: Callable[..., StanceMatrix]
+    options: tuple[str, ...] = ()
+
+
+@functools.cache
+def _ukraine() -> StanceMatrix:
+    return read_json(resources.files(__name__).joinpath("ukraine.json").read_bytes())
+
+
+DATASETS: Final[tuple[Dataset, ...]] = (
+    Dataset("ukraine", "Positions on the war in Ukraine, 2024–2025", None, _ukraine),
+    # The vote matrix is only read when asked for; up to 8 narrowings stay cached.
+    Dataset(
+        "unga",
+        unga.TITLE,
+        unga.CITATION,
+        functools.lru_cache(maxsize=8)(unga.load),
+        ("since", "until", "topics"),
+    ),
+)
+"""Every built-in dataset, in the order they are listed."""
+
+
+def get(name: str) -> Dataset:
+    """The built-in dataset called *name*.
+
+    Raises:
+        UnknownDatasetError: If there is none; the error suggests close names.
+    """
+    for dataset in DATASETS:
+        if dataset.name == name:
+            return dataset
+    raise UnknownDatasetError(name, dataset_names())
 
 
 def dataset_names() -> tuple[str, ...]:
@@ -32,7 +90,7 @@ def dataset_names() -> tuple[str, ...]:
     hdl:1902.1/12379, as packaged in the R package unvotes by David Robinson (MIT licence).
     The matrix's ``metadata["citation"]`` and ``metadata["licence"]`` say so too.
     """
-    return tuple(sorted(_FILES))
+    return tuple(sorted(d.name for d in DATASETS))
 
 
 def load_dataset(
@@ -88,44 +146,19 @@ def load_dataset(
             *since*, a topic is unknown, or a narrowing argument is given for a dataset
             that takes none.
     """
-    if name == "unga":
-        key = _topics_key(topics)
-        return _load_unga(_date_key(since), _date_key(until), key)
-    if name not in _FILES:
-        raise UnknownDatasetError(name, _FILES)
-    for field, value in (("since", since), ("until", until), ("topics", topics)):
-        if value is not None:
-            raise InvalidValueError(field, value, f"the {name!r} dataset cannot be narrowed")
-    return _load_file(name)
+    dataset = get(name)
+    given = {"since": since, "until": until, "topics": topics}
+    for field, value in given.items():
+        if value is not None and field not in dataset.options:
+            by = f" by {field}" if dataset.options else ""
+            raise InvalidValueError(field, value, f"the {name!r} dataset cannot be narrowed{by}")
+    return dataset.loader(**{field: _cache_key(given[field]) for field in dataset.options})
 
 
-@functools.cache
-def _load_file(name: str) -> StanceMatrix:
-    data = resources.files(__name__).joinpath(_FILES[name]).read_bytes()
-    return read_json(data)
-
-
-def _date_key(
-    value: PartialDate | datetime.date | str | None,
-) -> PartialDate | datetime.date | str | None:
-    # A datetime.datetime is a date too; keep the calendar day so the cache key is stable.
-    if isinstance(value, datetime.datetime):
+def _cache_key(value: Any) -> Any:
+    """*value* as the loaders' caches can key it, meaning the same."""
+    if isinstance(value, datetime.datetime):  # a date too: keep the calendar day
         return value.date()
+    if isinstance(value, Iterable) and not isinstance(value, str):
+        return tuple(value)  # topics, given as a list, a set or a generator
     return value
-
-
-def _topics_key(topics: Iterable[str] | str | None) -> str | tuple[str, ...] | None:
-    if topics is None or isinstance(topics, str):
-        return topics
-    return tuple(topics)
-
-
-@functools.lru_cache(maxsize=8)
-def _load_unga(
-    since: PartialDate | datetime.date | str | None,
-    until: PartialDate | datetime.date | str | None,
-    topics: str | tuple[str, ...] | None,
-) -> StanceMatrix:
-    from . import unga as _unga  # the vote matrix is only read when asked for
-
-    return _unga.load(since, until, topics)

@@ -44,7 +44,7 @@ from stancematrix._scale import Scale
 from stancematrix._store import Declarations, Problem, face, from_columns
 from stancematrix.exceptions import InvalidValueError, ReadError
 
-__all__ = ["CITATION", "LICENCE", "load"]
+__all__ = ["CITATION", "LICENCE", "TITLE", "load"]
 
 MAGIC: Final = b"SMUNGA"
 FORMAT_VERSION: Final = 1
@@ -69,7 +69,7 @@ _SOURCE: Final = Source(
     publisher="Harvard Dataverse; packaged in the R package unvotes by David Robinson",
     document="https://hdl.handle.net/1902.1/12379",
 )
-_TITLE: Final = "UN General Assembly roll-call votes, 1946–2019"
+TITLE: Final = "UN General Assembly roll-call votes, 1946–2019"
 
 _SCALE: Final = Scale.votes()
 # byte code in the vote matrix -> stance code in the matrix (index into _SCALE.labels)
@@ -443,7 +443,7 @@ def matrix(
     issue = _gather(rows, [array("i", [n]).tobytes() for n in range(width)])
     start = _gather(rows, [array("i", [day]).tobytes() for day in dates])
     metadata = {
-        "title": _TITLE,
+        "title": TITLE,
         "description": (
             "Every recorded vote (yes, abstain, no) of every member state on every roll call "
             "of the UN General Assembly, 1946–2019. Actors are countries (key: ISO 3166-1 "

@@ -1,9 +1,10 @@
 """How often actors agree: pairwise agreement scores, the agreement matrix, and blocs.
 
 Each actor's stances are held as one Python integer per scale level with one bit per
-issue, so the number of issues on which actor *x* says level *s* and actor *y* says level
-*t* is ``(bits[x][s] & bits[y][t]).bit_count()``. Those counts (a contingency table per
-pair, or the weighted sums of it a method needs) give every method below.
+issue (:class:`~stancematrix._query.bits.Bits`), so the number of issues on which actor
+*x* says level *s* and actor *y* says level *t* is one AND and a bit count. Those counts (a
+contingency table per pair, or the weighted sums of it a method needs) give every method
+in :mod:`stancematrix._query.methods`; large matrices count them with numpy instead.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from stancematrix import _table
-from stancematrix._scale import Scale
-from stancematrix._shifts import side
 from stancematrix._store import Store, store_of
 from stancematrix._store import cells as cell_rule
 from stancematrix.exceptions import InvalidValueError
 
+from . import methods
+from .bits import Bits
 from .common import When, narrow
 
 if TYPE_CHECKING:
@@ -37,31 +38,8 @@ __all__ = [
     "blocs",
 ]
 
-#: The agreement methods, by name.
-METHODS: Final = ("identical", "coincidence", "s-score", "kappa")
-
-
-def _check_method(method: str) -> None:
-    if method not in METHODS:
-        raise InvalidValueError("method", method, f"expected one of {', '.join(METHODS)}")
-
-
-def weights(scale: Scale, method: str) -> list[list[float]]:
-    """The per-pair agreement weight of each (level, level) for a linear *method*.
-
-    ``identical``: 1 for the same level, else 0. ``coincidence`` (the UN voting-coincidence
-    index, generalised): 1 when both stances are on the same side of the neutral point (or
-    both on it), 0.5 when exactly one is on it, 0 when they are on opposite sides.
-    ``s-score``: ``1 - 2 * |x - y| / range``.
-    """
-    values = [level.value for level in scale.levels]
-    span = scale.maximum - scale.minimum
-    sides = [side(scale, v) for v in values]
-    if method == "identical":
-        return [[float(s == t) for t in range(len(values))] for s in range(len(values))]
-    if method == "coincidence":
-        return [[1.0 if a == b else 0.5 if a == 0 or b == 0 else 0.0 for b in sides] for a in sides]
-    return [[1 - 2 * abs(x - y) / span for y in values] for x in values]
+#: The agreement methods' names, in order (see :data:`stancematrix._query.methods.REGISTRY`).
+METHODS: Final = methods.names()
 
 
 @attrs.frozen
@@ -132,109 +110,12 @@ class AgreementMatrix:
         return _table.markdown(*self._table())
 
 
-class _Bits:
-    """Per actor and level, the set of issues (as int bits) where the actor says it."""
-
-    __slots__ = ("known", "levels", "width")
-
-    def __init__(self, store: Store, actors: Sequence[int]):
-        k = len(store.decl.scale.levels)
-        n_issues = len(store.decl.issues)
-        self.width = n_issues
-        # b"1" where a cell's byte (1 + stance code, 0 for no claim) is level s, else b"0";
-        # "no position reported" (code k) is no level, so it counts as nothing.
-        pick = [bytes(49 if b == s + 1 else 48 for b in range(256)) for s in range(k)]
-        rows: dict[int, bytes | bytearray] = {}
-        if store.cols.cells.dense is not None:  # the store's cached grid of cell stances
-            grid = cell_rule.stance_grid(store)
-            for a in actors:
-                rows[a] = grid[a * n_issues : (a + 1) * n_issues]
-        else:
-            stance = store.cols.stance
-            buffers = {a: bytearray(n_issues) for a in actors}
-            for a, i, n in zip(*cell_rule.chosen_rows(store), strict=True):
-                if a in buffers:
-                    buffers[a][i] = stance[n] + 1
-            rows.update(buffers)
-        self.levels: list[list[int]] = []
-        self.known: list[int] = []
-        for a in actors:
-            row = rows[a]
-            bits = [int(row.translate(table) or b"0", 2) for table in pick]
-            self.levels.append(bits)
-            known = 0
-            for b in bits:
-                known |= b
-            self.known.append(known)
-
-    def concat(self, x: int, levels: Sequence[int]) -> int:
-        """Actor *x*'s bits for each of *levels*, side by side in one integer."""
-        value = 0
-        for s in levels:
-            value = (value << self.width) | self.levels[x][s]
-        return value
-
-
-def _scores(
-    bits: _Bits, scale: Scale, method: str, pairs: Iterable[tuple[int, int]]
-) -> dict[tuple[int, int], tuple[float | None, int]]:
-    """The score and n for each pair (x, y) of positions in *bits*."""
-    k = len(scale.levels)
-    known = bits.known
-    out: dict[tuple[int, int], tuple[float | None, int]] = {}
-    if method == "kappa":
-        values = [level.value for level in scale.levels]
-        span = scale.maximum - scale.minimum
-        d = [[abs(x - y) / span for y in values] for x in values]
-        levels = bits.levels
-        for x, y in pairs:
-            bx, by = levels[x], levels[y]
-            table = [[(bx[s] & by[t]).bit_count() for t in range(k)] for s in range(k)]
-            n = sum(map(sum, table))
-            if n == 0:
-                out[x, y] = (None, 0)
-                continue
-            rows = [sum(r) for r in table]
-            cols = [sum(table[s][t] for s in range(k)) for t in range(k)]
-            observed = sum(d[s][t] * table[s][t] for s in range(k) for t in range(k))
-            if observed == 0:
-                out[x, y] = (1.0, n)
-                continue
-            expected = sum(d[s][t] * rows[s] * cols[t] for s in range(k) for t in range(k)) / n
-            out[x, y] = (1 - observed / expected, n)
-        return out
-    w = weights(scale, method)
-    # Σ w·T = base·n + Σ (w - base)·T: take the commonest weight as the base so that the
-    # fewest cells need counting, and count each group of equally weighted cells with one
-    # AND of side-by-side bitsets.
-    base, plan = _plan(w, k)
-    actors = range(len(known))
-    left = [[bits.concat(x, [s for s, _ in cells]) for x in actors] for _, cells in plan]
-    right = [[bits.concat(y, [t for _, t in cells]) for y in actors] for _, cells in plan]
-    factors = [f for f, _ in plan]
-    by_x: dict[int, list[int]] = {}
-    for x, y in pairs:
-        by_x.setdefault(x, []).append(y)
-    for x, ys in by_x.items():
-        kx = known[x]
-        ns = [(kx & known[y]).bit_count() for y in ys]
-        totals = [base * n for n in ns]
-        for f, lg, rg in zip(factors, left, right, strict=True):
-            lx = lg[x]
-            totals = [
-                total + f * (lx & rg[y]).bit_count() for total, y in zip(totals, ys, strict=True)
-            ]
-        for y, n, total in zip(ys, ns, totals, strict=True):
-            out[x, y] = (total / n, n) if n else (None, 0)
-    return out
-
-
 def agreement(
     m: StanceMatrix,
     a: str,
     b: str,
     *,
-    method: str = "coincidence",
+    method: str = methods.DEFAULT,
     as_of: When = None,
     sources: Iterable[str] | None = None,
 ) -> Agreement:
@@ -262,20 +143,20 @@ def agreement(
         InvalidValueError: If *method* is not one of the above, or *as_of* not a date.
         UnknownSourceError: If a source id is unknown.
     """
-    _check_method(method)
+    scorer = methods.get(method)
     actor_a, actor_b = m.actor(a), m.actor(b)
     view = store_of(narrow(m, as_of, sources))
     codes = [view.decl.actor_code(actor_a.key), view.decl.actor_code(actor_b.key)]
-    bits = _Bits(view, sorted(set(codes)))
+    bits = Bits(view, sorted(set(codes)))
     x, y = (0, 0) if codes[0] == codes[1] else (0, 1) if codes[0] < codes[1] else (1, 0)
-    score, n = _scores(bits, view.decl.scale, method, [(x, y)])[x, y]
+    score, n = scorer.bits(bits, view.decl.scale, [(x, y)])[x, y]
     return Agreement(actor_a.key, actor_b.key, method, score, n)
 
 
 def agreement_matrix(
     m: StanceMatrix,
     *,
-    method: str = "coincidence",
+    method: str = methods.DEFAULT,
     actors: Iterable[str] | None = None,
     as_of: When = None,
     sources: Iterable[str] | None = None,
@@ -284,7 +165,7 @@ def agreement_matrix(
 
     Args:
         m: The matrix.
-        method: ``"identical"``, ``"coincidence"``, ``"s-score"`` or ``"kappa"``.
+        method: A name from :data:`METHODS` (see :func:`agreement`).
         actors: Keys or aliases of the actors to include, in this order; all if None.
         as_of: Use the snapshot at this date.
         sources: Only these sources' claims count.
@@ -295,17 +176,17 @@ def agreement_matrix(
         InvalidValueError: If *method* is unknown or *as_of* is not a date.
         UnknownSourceError: If a source id is unknown.
     """
-    _check_method(method)
+    scorer = methods.get(method)
     codes = store_of(m).decl.codes("actor", actors)
     keys = [m.actors[c].key for c in codes]
     view = store_of(narrow(m, as_of, sources))
     fast = numpy_scores(view, codes, method) if USE_NUMPY else None
     if fast is not None:
         return AgreementMatrix(tuple(keys), method, *fast)
-    bits = _Bits(view, codes)
+    bits = Bits(view, codes)
     size = len(codes)
     pairs = [(x, y) for x in range(size) for y in range(x, size)]
-    found = _scores(bits, view.decl.scale, method, pairs)
+    found = scorer.bits(bits, view.decl.scale, pairs)
     scores = tuple(tuple(found[min(x, y), max(x, y)][0] for y in range(size)) for x in range(size))
     counts = tuple(tuple(found[min(x, y), max(x, y)][1] for y in range(size)) for x in range(size))
     return AgreementMatrix(tuple(keys), method, scores, counts)
@@ -326,8 +207,12 @@ def numpy_scores(
 
     None when numpy is not installed or the matrix is small. The counts are exact
     integers and the scores are computed from them with the same floating-point
-    operations, in the same order, as :func:`_scores`, so both paths give equal results.
+    operations, in the same order, as the method's bitset path, so both give equal results.
+
+    Raises:
+        InvalidValueError: If *method* is unknown.
     """
+    scorer = methods.get(method)
     n_issues = len(view.decl.issues)
     if len(codes) * n_issues < NUMPY_CELLS:
         return None
@@ -356,26 +241,7 @@ def numpy_scores(
     # table[x, y, s, t]: issues where actor x says level s and actor y level t.
     n = table.sum(axis=(2, 3))
     with np.errstate(divide="ignore", invalid="ignore"):
-        if method == "kappa":
-            values = [level.value for level in scale.levels]
-            span = scale.maximum - scale.minimum
-            d = [[abs(x - y) / span for y in values] for x in values]
-            rows, cols = table.sum(axis=3), table.sum(axis=2)
-            observed = np.zeros((size, size))
-            expected = np.zeros((size, size))
-            for s in range(k):
-                for t in range(k):
-                    observed = observed + d[s][t] * table[:, :, s, t]
-                    expected = expected + d[s][t] * rows[:, :, s] * cols[:, :, t]
-            score = np.where(observed == 0, 1.0, 1 - observed / (expected / n))
-        else:
-            w = weights(scale, method)
-            base, plan = _plan(w, k)
-            total = base * n.astype(np.float64)
-            for f, cells in plan:
-                count = sum(table[:, :, s, t] for s, t in cells)
-                total = total + f * count
-            score = total / n
+        score = scorer.fast(table, n, scale)
     upper = np.triu(np.ones((size, size), dtype=bool))
     score = np.where(upper, score, score.T)  # the bitset path mirrors x <= y too
     known = n > 0
@@ -384,17 +250,6 @@ def numpy_scores(
         for row, ok_row in zip(score.tolist(), known.tolist(), strict=True)
     )
     return scores, tuple(map(tuple, n.tolist()))
-
-
-def _plan(w: list[list[float]], k: int) -> tuple[float, list[tuple[float, list[tuple[int, int]]]]]:
-    """The base weight (the commonest) and the groups of cells with other weights."""
-    cells_by_weight: dict[float, list[tuple[int, int]]] = {}
-    for s in range(k):
-        for t in range(k):
-            cells_by_weight.setdefault(w[s][t], []).append((s, t))
-    base = max(sorted(cells_by_weight), key=lambda v: len(cells_by_weight[v]))
-    plan = [(v - base, cells) for v, cells in sorted(cells_by_weight.items()) if v != base]
-    return base, plan
 
 
 @attrs.frozen
@@ -439,7 +294,7 @@ def blocs(
     *,
     threshold: float | None = None,
     k: int | None = None,
-    method: str = "coincidence",
+    method: str = methods.DEFAULT,
     actors: Iterable[str] | None = None,
     as_of: When = None,
     sources: Iterable[str] | None = None,
