@@ -265,8 +265,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
             _load(args.old, args.input_format), _load(args.new, args.input_format), **options
         )
     kinds = {"kinds": args.kinds} if args.kinds else {}
-    to_format = getattr(found, f"to_{args.format}")  # each diff format's own method
-    text = to_format() if args.format == "json" else to_format(**kinds)
+    text = render(found, args.format, kind="diff", **kinds)
     _write(text if text.endswith("\n") else text + "\n", args.output)
     return 1 if args.fail_if_diff and found else 0
 
