@@ -6,7 +6,10 @@ columns, and every method resolves what the user typed, asks the engine, and wra
 answer. :class:`~stancematrix.Position` objects are made on demand.
 
 The output conveniences (``to_text()`` …) go through the format registry
-(:mod:`stancematrix._io.registry`); this module imports no renderer, query or reader.
+(:mod:`stancematrix._io.registry`), so this module imports no renderer or reader;
+timelines, shifts and ``changes()`` come from services that work on stores
+(:mod:`stancematrix._query.time`, :mod:`stancematrix._diff.compute`) and never import
+this module, so nothing here closes an import cycle.
 """
 
 from __future__ import annotations
