@@ -7,10 +7,13 @@ and works without it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal
 
-from stancematrix._io import csv as _csv
+from stancematrix._dates import PartialDate, Period
 from stancematrix._io.layout import Cell, Labels, grid
+from stancematrix._io.mapped import read_columns
+from stancematrix._io.schema import CLAIM, CLAIM_COLUMNS
 from stancematrix.exceptions import InvalidValueError
 
 if TYPE_CHECKING:
@@ -20,7 +23,10 @@ if TYPE_CHECKING:
 
 __all__ = ["from_dataframe", "to_dataframe"]
 
-_LONG = ("actor", "issue", "stance", "source", "date", "summary", "quote", "note")
+# The long layout's columns, in the order tables give a claim's fields, and the places of
+# those that hold a date (written as its text).
+_LONG = CLAIM_COLUMNS
+_DATES = frozenset(k for k, name in enumerate(_LONG) if name in CLAIM.of(PartialDate, Period))
 
 
 def _pandas() -> Any:
@@ -65,16 +71,11 @@ def to_dataframe(
     """
     pandas = _pandas()
     if layout == "long":
+        fields = attrgetter(*_LONG)
         rows = [
-            (
-                c.actor,
-                c.issue,
-                c.stance,
-                c.source,
-                None if c.date is None else str(c.date),
-                c.summary,
-                c.quote,
-                c.note,
+            tuple(
+                str(value) if k in _DATES and value is not None else value
+                for k, value in enumerate(fields(c))
             )
             for c in matrix
         ]
@@ -131,7 +132,7 @@ def from_dataframe(
         tuple(frame[column].astype(str).where(frame[column].notna(), ""))
         for column in frame.columns
     ]
-    return _csv.read_columns(
+    return read_columns(
         header,
         values,
         name="<dataframe>",
