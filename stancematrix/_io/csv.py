@@ -54,11 +54,11 @@ import io
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Final, Literal, overload
+from typing import Any, Final, Literal, Unpack, overload
 
 from stancematrix._dates import period_of
 from stancematrix._escape import neutralise_formula, restore_formula
-from stancematrix._io.layout import Cell, Labels, grid
+from stancematrix._io.layout import Layout, LayoutOptions, grid
 from stancematrix._io.mapped import MAPPED_FIELDS, ReadErrors, Table, field_limit, read_mapped
 from stancematrix._io.schema import CLAIM, CLAIM_COLUMNS, ENTRIES, LEVEL, Entry
 from stancematrix._io.source import Input, read_text
@@ -107,6 +107,8 @@ RECORDS: Final[dict[str, tuple[str, ...]]] = {
 _NUMERIC: Final = {("format", "value"), *((LEVEL.name, name) for name in LEVEL.of(float))}
 # A number as render writes it (JSON's grammar): no spaces, underscores, signs or words.
 _NUMBER: Final = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+# The options with a choice for a default: the long layout names them last, in this order.
+_CHOICES: Final = ("cell", "labels")
 
 
 # -- writing --------------------------------------------------------------------------------
@@ -176,20 +178,27 @@ def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
         ]
 
 
+def _refuse_layout(options: LayoutOptions) -> None:
+    """Refuse the first layout option not at its default: the long layout has no grid.
+
+    Options are checked in :class:`Layout`'s order, ``cell`` and ``labels`` (valid or not) last.
+    """
+    given: dict[str, Any] = dict(options)
+    choices = {name: given.pop(name) for name in _CHOICES if name in given}
+    changed = Layout(**given).changed()
+    default = Layout()
+    changed.update((k, v) for k, v in choices.items() if v != getattr(default, k))
+    if changed:
+        option = next(iter(changed))
+        raise InvalidValueError(option, changed[option], "is a wide-layout option")
+
+
 def render(
     matrix: StanceMatrix,
     *,
     layout: Literal["long", "wide"] = "long",
     spreadsheet_safe: bool = True,
-    transpose: bool = False,
-    actors: Sequence[str] | None = None,
-    issues: Sequence[str] | None = None,
-    cell: Cell = "stance",
-    as_of: Any = None,
-    labels: Labels = "name",
-    actor_labels: Mapping[str, str] | None = None,
-    issue_labels: Mapping[str, str] | None = None,
-    corner: str | None = None,
+    **options: Unpack[LayoutOptions],
 ) -> str:
     """Write *matrix* as CSV text (rows end in CRLF, as RFC 4180 says).
 
@@ -200,54 +209,26 @@ def render(
         spreadsheet_safe: Neutralise text cells a spreadsheet would run as formulas by
             prefixing ``'`` (undone by the long reader). On by default; see the module
             docs for why.
-        transpose: Rows are actors and columns issues (default: the reverse); wide layout only.
-        actors: Keys or aliases of the actors to show, in order (default: all).
-        issues: Keys or aliases of the issues to show, in order (default: all).
-        cell: What a cell shows: ``"stance"``, ``"symbol"``, ``"summary"`` or ``"both"``.
-        as_of: Show only the claims that hold on this date (see ``StanceMatrix.as_of``).
-        labels: Label actors and issues by ``"name"`` (names and titles) or ``"key"``.
-        actor_labels: Actor key or alias → header label, overriding *labels*.
-        issue_labels: Issue key or alias → row label, overriding *labels*.
-        corner: The top-left header (default ``"Issue"``, or ``"Actor"`` transposed).
+        **options: What the wide layout's grid shows: the fields of
+            :class:`~stancematrix._io.layout.Layout` (``transpose``, ``cell``,
+            ``labels`` …); the long layout takes none.
 
     Raises:
         InvalidValueError: If *layout* is not ``"long"`` or ``"wide"``, or a layout option
             is given with the long layout.
     """
+    unknown = [option for option in options if option not in LayoutOptions.__optional_keys__]
+    if unknown:  # as Python says it for a keyword the signature lacks
+        raise TypeError(f"render() got an unexpected keyword argument {unknown[0]!r}")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     if layout == "long":
-        given = {
-            "transpose": transpose,
-            "actors": actors,
-            "issues": issues,
-            "as_of": as_of,
-            "actor_labels": actor_labels,
-            "issue_labels": issue_labels,
-            "corner": corner,
-        }
-        for option, value in given.items():
-            if value not in (None, False):
-                raise InvalidValueError(option, value, "is a wide-layout option")
-        for option, value, default in (("cell", cell, "stance"), ("labels", labels, "name")):
-            if value != default:
-                raise InvalidValueError(option, value, "is a wide-layout option")
+        _refuse_layout(options)
         writer.writerows(_long_rows(matrix, spreadsheet_safe))
         return buffer.getvalue()
     if layout != "wide":
         raise InvalidValueError("layout", layout, "must be 'long' or 'wide'")
-    table = grid(
-        matrix,
-        transpose=transpose,
-        actors=actors,
-        issues=issues,
-        cell=cell,
-        as_of=as_of,
-        labels=labels,
-        actor_labels=actor_labels,
-        issue_labels=issue_labels,
-        corner=corner,
-    )
+    table = grid(matrix, Layout(**options))
     safe = neutralise_formula if spreadsheet_safe else str
     writer.writerow([safe(table.corner), *map(safe, table.column_labels)])
     text = table.text
