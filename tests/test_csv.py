@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 import stancematrix as sm
 from stancematrix._escape import FORMULA_TRIGGERS
-from stancematrix._io.csv import COLUMNS, _Table
+from stancematrix._io.csv import COLUMNS
+from stancematrix._io.mapped import Table
 from stancematrix.exceptions import InvalidValueError, ReadError
 from tests.strategies import hostile_texts, matrices, rich_matrices
 
@@ -464,7 +465,7 @@ class TestPlainSplit:
     def test_same_as_csv_module(self, table, final_newline):
         """Quote-free tables split by str.split read exactly as the csv module reads them."""
         text = "\n".join(",".join(row) for row in table) + ("\n" if final_newline else "")
-        parsed = _Table.parse(text, "<t>")
+        parsed = Table.parse(text, "<t>")
         got = [parsed.header, *(list(row) for row in zip(*parsed.columns, strict=True))]
         assert rows(text) == got
 

@@ -50,116 +50,68 @@ e.g. roll-call votes with ``columns={"actor": ("country_code", "country"), "issu
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import json
-import os
 import re
-import threading
-from array import array
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from itertools import repeat
-from typing import Any, Final, Literal, overload
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Final, Literal, Unpack, overload
 
-from stancematrix._dates import PartialDate, Period, encode, period_of
+from stancematrix._dates import period_of
 from stancematrix._escape import neutralise_formula, restore_formula
-from stancematrix._io.layout import Cell, Labels, grid
+from stancematrix._io.layout import Layout, LayoutOptions, grid
+from stancematrix._io.mapped import MAPPED_FIELDS, ReadErrors, Table, field_limit, read_mapped
+from stancematrix._io.schema import CLAIM, CLAIM_COLUMNS, ENTRIES, LEVEL, Entry
 from stancematrix._io.source import Input, read_text
 from stancematrix._matrix import StanceMatrix
-from stancematrix._model import Actor, Issue, Position, Source
-from stancematrix._scale import Level, Scale
-from stancematrix._store import (
-    NO_TEXT,
-    Declarations,
-    Problem,
-    Problems,
-    Text,
-    face,
-    from_columns,
-    store_of,
-)
+from stancematrix._model import Position, Source
+from stancematrix._scale import Scale
+from stancematrix._store import NO_TEXT, Declarations, Problem, Problems, face, store_of
 from stancematrix._store import build as build_store
 from stancematrix.exceptions import InvalidValueError, ReadError, StanceMatrixError
 
-__all__ = ["COLUMNS", "EXTENSIONS", "FORMAT_VERSION", "MAPPED_FIELDS", "NAME", "read", "render"]
+__all__ = [
+    "COLUMNS",
+    "EXTENSIONS",
+    "FORMAT_VERSION",
+    "MAPPED_FIELDS",
+    "NAME",
+    "RECORDS",
+    "RENAMED",
+    "read",
+    "render",
+]
 
 NAME: Final = "csv"
 EXTENSIONS: Final = (".csv",)
 FORMAT_VERSION: Final = 1
 
+# The header, in the order format version 1 fixes: the claim's columns first.
 COLUMNS: Final = (
     "record",
-    "actor",
-    "issue",
-    "stance",
-    "source",
-    "date",
-    "summary",
-    "quote",
-    "note",
-    "key",
-    "name",
-    "title",
-    "proposition",
-    "kind",
-    "aliases",
-    "parent",
-    "description",
-    "tags",
-    "author",
-    "publisher",
-    "document",
-    "published",
-    "label",
-    "value",
-    "symbol",
+    *CLAIM_COLUMNS,
+    *("key", "name", "title", "proposition", "kind", "aliases", "parent", "description"),
+    *("tags", "author", "publisher", "document", "published", "label", "value", "symbol"),
 )
 _INDEX: Final = {name: i for i, name in enumerate(COLUMNS)}
-_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+RENAMED: Final = {"id": "key"}
+"""The fields whose column is named otherwise: a source's id is its record's key."""
+
+RECORDS: Final[dict[str, tuple[str, ...]]] = {
     "format": ("key", "value"),
     "metadata": ("key", "value"),
     "scale": ("name", "label", "symbol"),
-    "level": ("label", "value", "symbol"),
-    "actor": ("key", "name", "kind", "aliases"),
-    "issue": (
-        "key",
-        "title",
-        "proposition",
-        "parent",
-        "description",
-        "aliases",
-        "date",
-        "tags",
-    ),
-    "source": ("key", "title", "author", "publisher", "document", "published"),
-    "claim": ("actor", "issue", "stance", "source", "date", "summary", "quote", "note"),
+    **{e.name: tuple(RENAMED.get(f, f) for f in e.fields) for e in (LEVEL, *ENTRIES)},
+    CLAIM.name: CLAIM_COLUMNS,
 }
-_NUMERIC: Final = {("level", "value"), ("format", "value")}
-_JSON_LISTS: Final = ("aliases", "tags")
+"""Each record, in the order the long layout writes them, and the columns it fills."""
+_NUMERIC: Final = {("format", "value"), *((LEVEL.name, name) for name in LEVEL.of(float))}
 # A number as render writes it (JSON's grammar): no spaces, underscores, signs or words.
 _NUMBER: Final = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
-
-MAPPED_FIELDS: Final = (
-    "actor",
-    "issue",
-    "stance",
-    "source",
-    "date",
-    "summary",
-    "quote",
-    "note",
-    "actor_name",
-    "issue_title",
-)
-"""The fields a column mapping may name."""
+# The options with a choice for a default: the long layout names them last, in this order.
+_CHOICES: Final = ("cell", "labels")
 
 
 # -- writing --------------------------------------------------------------------------------
-
-
-def _number(value: float) -> str:
-    return repr(value)
 
 
 def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
@@ -178,10 +130,13 @@ def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
         out[0] = record
         for name, value in fields.items():
             if (record, name) in _NUMERIC:
-                out[_INDEX[name]] = str(value)
+                out[_INDEX[name]] = repr(value)
             else:
                 out[_INDEX[name]] = text(value)
         return out
+
+    def entry_row(entry: Entry, value: object) -> list[str]:
+        return row(entry.name, **{RENAMED.get(f, f): getattr(value, f) for f in entry.fields})
 
     yield list(COLUMNS)
     yield row("format", key="spreadsheet-safe" if safe else "plain", value=FORMAT_VERSION)
@@ -190,32 +145,12 @@ def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
     scale = matrix.scale
     yield row("scale", name=scale.name, label=scale.unknown, symbol=scale.unknown_symbol)
     for level in scale.levels:
-        yield row("level", label=level.label, value=_number(level.value), symbol=level.symbol)
-    for actor in matrix.actors:
-        yield row("actor", key=actor.key, name=actor.name, kind=actor.kind, aliases=actor.aliases)
-    for issue in matrix.issues:
-        yield row(
-            "issue",
-            key=issue.key,
-            title=issue.title,
-            proposition=issue.proposition,
-            parent=issue.parent,
-            description=issue.description,
-            aliases=issue.aliases,
-            date=issue.date,
-            tags=issue.tags,
-        )
-    for source in matrix.sources:
-        yield row(
-            "source",
-            key=source.id,
-            title=source.title,
-            author=source.author,
-            publisher=source.publisher,
-            document=source.document,
-            published=source.published,
-        )
-    # Claims straight from the matrix's columns: no Position per claim.
+        yield entry_row(LEVEL, level)
+    entries: tuple[Sequence[object], ...] = (matrix.actors, matrix.issues, matrix.sources)
+    for entry, values in zip(ENTRIES, entries, strict=True):
+        for item in values:
+            yield entry_row(entry, item)
+    # Claims straight from the matrix's columns (in CLAIM_COLUMNS order): no Position each.
     actor_keys = [text(a.key) for a in matrix.actors]
     issue_keys = [text(i.key) for i in matrix.issues]
     source_ids = [text(s.id) for s in matrix.sources]
@@ -223,7 +158,7 @@ def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
     dates: dict[tuple[int, int], str] = {}
     cols = store_of(matrix).cols
     texts = cols.text
-    blank = [""] * (width - 9)
+    blank = [""] * (width - 1 - len(CLAIM_COLUMNS))
     for n, (a, i, st, src, start, end) in enumerate(zip(*cols.codes, strict=True)):
         date = dates.get((start, end))
         if date is None:
@@ -243,20 +178,27 @@ def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
         ]
 
 
+def _refuse_layout(options: LayoutOptions) -> None:
+    """Refuse the first layout option not at its default: the long layout has no grid.
+
+    Options are checked in :class:`Layout`'s order, ``cell`` and ``labels`` (valid or not) last.
+    """
+    given: dict[str, Any] = dict(options)
+    choices = {name: given.pop(name) for name in _CHOICES if name in given}
+    changed = Layout(**given).changed()
+    default = Layout()
+    changed.update((k, v) for k, v in choices.items() if v != getattr(default, k))
+    if changed:
+        option = next(iter(changed))
+        raise InvalidValueError(option, changed[option], "is a wide-layout option")
+
+
 def render(
     matrix: StanceMatrix,
     *,
     layout: Literal["long", "wide"] = "long",
     spreadsheet_safe: bool = True,
-    transpose: bool = False,
-    actors: Sequence[str] | None = None,
-    issues: Sequence[str] | None = None,
-    cell: Cell = "stance",
-    as_of: Any = None,
-    labels: Labels = "name",
-    actor_labels: Mapping[str, str] | None = None,
-    issue_labels: Mapping[str, str] | None = None,
-    corner: str | None = None,
+    **options: Unpack[LayoutOptions],
 ) -> str:
     """Write *matrix* as CSV text (rows end in CRLF, as RFC 4180 says).
 
@@ -267,54 +209,26 @@ def render(
         spreadsheet_safe: Neutralise text cells a spreadsheet would run as formulas by
             prefixing ``'`` (undone by the long reader). On by default; see the module
             docs for why.
-        transpose: Rows are actors and columns issues (default: the reverse); wide layout only.
-        actors: Keys or aliases of the actors to show, in order (default: all).
-        issues: Keys or aliases of the issues to show, in order (default: all).
-        cell: What a cell shows: ``"stance"``, ``"symbol"``, ``"summary"`` or ``"both"``.
-        as_of: Show only the claims that hold on this date (see ``StanceMatrix.as_of``).
-        labels: Label actors and issues by ``"name"`` (names and titles) or ``"key"``.
-        actor_labels: Actor key or alias → header label, overriding *labels*.
-        issue_labels: Issue key or alias → row label, overriding *labels*.
-        corner: The top-left header (default ``"Issue"``, or ``"Actor"`` transposed).
+        **options: What the wide layout's grid shows: the fields of
+            :class:`~stancematrix._io.layout.Layout` (``transpose``, ``cell``,
+            ``labels`` …); the long layout takes none.
 
     Raises:
         InvalidValueError: If *layout* is not ``"long"`` or ``"wide"``, or a layout option
             is given with the long layout.
     """
+    unknown = [option for option in options if option not in LayoutOptions.__optional_keys__]
+    if unknown:  # as Python says it for a keyword the signature lacks
+        raise TypeError(f"render() got an unexpected keyword argument {unknown[0]!r}")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     if layout == "long":
-        given = {
-            "transpose": transpose,
-            "actors": actors,
-            "issues": issues,
-            "as_of": as_of,
-            "actor_labels": actor_labels,
-            "issue_labels": issue_labels,
-            "corner": corner,
-        }
-        for option, value in given.items():
-            if value not in (None, False):
-                raise InvalidValueError(option, value, "is a wide-layout option")
-        for option, value, default in (("cell", cell, "stance"), ("labels", labels, "name")):
-            if value != default:
-                raise InvalidValueError(option, value, "is a wide-layout option")
+        _refuse_layout(options)
         writer.writerows(_long_rows(matrix, spreadsheet_safe))
         return buffer.getvalue()
     if layout != "wide":
         raise InvalidValueError("layout", layout, "must be 'long' or 'wide'")
-    table = grid(
-        matrix,
-        transpose=transpose,
-        actors=actors,
-        issues=issues,
-        cell=cell,
-        as_of=as_of,
-        labels=labels,
-        actor_labels=actor_labels,
-        issue_labels=issue_labels,
-        corner=corner,
-    )
+    table = grid(matrix, Layout(**options))
     safe = neutralise_formula if spreadsheet_safe else str
     writer.writerow([safe(table.corner), *map(safe, table.column_labels)])
     text = table.text
@@ -334,7 +248,6 @@ class _Rows:
     def __init__(self, text: str, name: str) -> None:
         self.name = name
         self.reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        self.line = 1
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         while True:
@@ -350,18 +263,7 @@ class _Rows:
             yield start, row
 
 
-class _Problems:
-    def __init__(self, name: str, lenient: bool) -> None:
-        self.name = name
-        self.errors: list[ReadError] | None = [] if lenient else None
-
-    def add(self, error: ReadError) -> None:
-        if self.errors is None:
-            raise error
-        self.errors.append(error)
-
-
-def _long(text: str, name: str, problems: _Problems) -> StanceMatrix:
+def _long(text: str, name: str, problems: ReadErrors) -> StanceMatrix:
     rows = iter(_Rows(text, name))
     first = next(rows, None)
     if first is None or first[1] != list(COLUMNS):
@@ -381,7 +283,7 @@ def _long(text: str, name: str, problems: _Problems) -> StanceMatrix:
             value=None if first is None else ",".join(header),
         )
     safe = True
-    records: dict[str, list[tuple[int, dict[str, str | None]]]] = {k: [] for k in _FIELDS}
+    records: dict[str, list[tuple[int, dict[str, str | None]]]] = {k: [] for k in RECORDS}
     seen_format = False
     for line, row in rows:
         try:
@@ -393,32 +295,13 @@ def _long(text: str, name: str, problems: _Problems) -> StanceMatrix:
             continue
         if not seen_format:
             if record != "format":
-                raise ReadError(
-                    "the first row must be the format record",
-                    source=name,
-                    line=line,
-                    column=1,
-                    field="record",
-                    value=record,
-                )
+                raise _at("the first row must be the format record", name, line, "record", record)
             if fields["value"] != str(FORMAT_VERSION):
-                raise ReadError(
-                    f"unsupported format version; this version reads {FORMAT_VERSION}",
-                    source=name,
-                    line=line,
-                    column=_INDEX["value"] + 1,
-                    field="value",
-                    value=fields["value"],
-                )
+                reason = f"unsupported format version; this version reads {FORMAT_VERSION}"
+                raise _at(reason, name, line, "value", fields["value"])
             if fields["key"] not in ("spreadsheet-safe", "plain"):
-                raise ReadError(
-                    "the format record's key must be 'spreadsheet-safe' or 'plain'",
-                    source=name,
-                    line=line,
-                    column=_INDEX["key"] + 1,
-                    field="key",
-                    value=fields["key"],
-                )
+                reason = "the format record's key must be 'spreadsheet-safe' or 'plain'"
+                raise _at(reason, name, line, "key", fields["key"])
             safe = fields["key"] == "spreadsheet-safe"
             seen_format = True
             continue
@@ -450,10 +333,10 @@ def _record(row: list[str], line: int, name: str, safe: bool) -> tuple[str, dict
             value=row,
         )
     record = row[0]
-    allowed = _FIELDS.get(record)
+    allowed = RECORDS.get(record)
     if allowed is None:
         raise _at(
-            f"unknown record {record!r} (expected one of {', '.join(_FIELDS)})",
+            f"unknown record {record!r} (expected one of {', '.join(RECORDS)})",
             name,
             line,
             "record",
@@ -470,7 +353,7 @@ def _record(row: list[str], line: int, name: str, safe: bool) -> tuple[str, dict
 
 
 def _assemble(
-    records: Mapping[str, list[tuple[int, dict[str, str | None]]]], name: str, problems: _Problems
+    records: Mapping[str, list[tuple[int, dict[str, str | None]]]], name: str, problems: ReadErrors
 ) -> StanceMatrix:
     def build(line: int, fields: Mapping[str, str | None], make: Any, **kwargs: Any) -> Any:
         try:
@@ -478,16 +361,18 @@ def _assemble(
         except StanceMatrixError as error:
             field = getattr(error, "field", "")
             attribute = field.rpartition(".")[2] if isinstance(field, str) else ""
-            column = {"id": "key", "levels": "label", "unknown": "label"}.get(attribute, attribute)
+            column = {**RENAMED, "levels": "label", "unknown": "label"}.get(attribute, attribute)
             column = column if column in fields else next(iter(fields))
             raise _at(str(error), name, line, column, fields.get(column)) from error
 
     def parse(line: int, fields: Mapping[str, str | None], field: str, kind: Any) -> Any:
         value = fields[field]
         if value is None:
-            return () if kind is list else None
+            return () if kind is tuple else None
+        if kind is str:
+            return value
         try:
-            if kind is list:
+            if kind is tuple:
                 items = json.loads(value)
                 if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
                     raise InvalidValueError(field, value, "must be a JSON list of strings")
@@ -526,17 +411,17 @@ def _assemble(
             continue
         metadata[key] = value
 
-    levels = collect(
-        "level",
-        lambda line, f: build(
-            line,
-            f,
-            Level,
-            label=f["label"],
-            value=parse(line, f, "value", float),
-            symbol=f["symbol"],
-        ),
-    )
+    def make(entry: Entry) -> Any:
+        def convert(line: int, f: Mapping[str, str | None]) -> Any:
+            kwargs = {
+                field: parse(line, f, RENAMED.get(field, field), entry.kinds[field])
+                for field in entry.fields
+            }
+            return build(line, f, entry.cls, **kwargs)
+
+        return convert
+
+    levels = collect(LEVEL.name, make(LEVEL))
     scales = records["scale"]
     scale: Scale | None = None
     if len(scales) > 1:
@@ -555,71 +440,17 @@ def _assemble(
     elif levels:
         raise _at("level records without a scale record", name, records["level"][0][0], "", "")
 
-    actors = collect(
-        "actor",
-        lambda line, f: build(
-            line,
-            f,
-            Actor,
-            key=f["key"],
-            name=f["name"],
-            kind=f["kind"],
-            aliases=parse(line, f, "aliases", list),
-        ),
-    )
-    issues = collect(
-        "issue",
-        lambda line, f: build(
-            line,
-            f,
-            Issue,
-            key=f["key"],
-            title=f["title"],
-            proposition=f["proposition"],
-            parent=f["parent"],
-            description=f["description"],
-            aliases=parse(line, f, "aliases", list),
-            date=parse(line, f, "date", PartialDate),
-            tags=parse(line, f, "tags", list),
-        ),
-    )
-    sources = collect(
-        "source",
-        lambda line, f: build(
-            line,
-            f,
-            Source,
-            id=f["key"],
-            title=f["title"],
-            author=f["author"],
-            publisher=f["publisher"],
-            document=f["document"],
-            published=parse(line, f, "published", PartialDate),
-        ),
-    )
+    actors, issues, sources = (collect(entry.name, make(entry)) for entry in ENTRIES)
+    claim = make(CLAIM)
     claims: list[Position] = []
     lines: list[tuple[int, dict[str, str | None]]] = []
     for line, fields in each("claim"):
         try:
-            claims.append(
-                build(
-                    line,
-                    fields,
-                    Position,
-                    actor=fields["actor"],
-                    issue=fields["issue"],
-                    stance=fields["stance"],
-                    source=fields["source"],
-                    summary=fields["summary"],
-                    quote=fields["quote"],
-                    date=parse(line, fields, "date", Period),
-                    note=fields["note"],
-                )
-            )
+            claims.append(claim(line, fields))
             lines.append((line, fields))
         except ReadError as error:
             problems.add(error)
-    parts = {"actors": records["actor"], "issues": records["issue"], "sources": records["source"]}
+    parts = {entry.part: records[entry.name] for entry in ENTRIES}
     try:
         decl = Declarations.declare(actors, issues, sources, scale, metadata)
     except Problem as located:
@@ -642,329 +473,6 @@ def _assemble(
         raise claim_error(located) from located.error
     for found in collected.found or []:
         problems.add(claim_error(found))
-    return face(StanceMatrix, store)
-
-
-# -- reading any table ----------------------------------------------------------------------
-
-
-def _columns(
-    header: list[str], columns: Mapping[str, str | Sequence[str]], name: str
-) -> dict[str, list[int]]:
-    index: dict[str, int] = {}
-    for i, column in enumerate(header):
-        if column in index:
-            raise ReadError(
-                f"column {column!r} appears twice in the header",
-                source=name,
-                line=1,
-                column=i + 1,
-                value=column,
-            )
-        index[column] = i
-    out: dict[str, list[int]] = {}
-    for field, given in columns.items():
-        if field not in MAPPED_FIELDS:
-            raise InvalidValueError(
-                "columns", field, f"must map fields among {', '.join(MAPPED_FIELDS)}"
-            )
-        names = [given] if isinstance(given, str) else list(given)
-        if not names:
-            raise InvalidValueError("columns", given, f"gives no column for {field!r}")
-        for column in names:
-            if column not in index:
-                raise ReadError(
-                    f"missing required column {column!r} (mapped to {field}); "
-                    f"the header has {', '.join(map(repr, header))}",
-                    source=name,
-                    line=1,
-                    field=column,
-                )
-        out[field] = [index[c] for c in names]
-    for field in ("actor", "issue", "stance"):
-        if field not in out:
-            raise InvalidValueError("columns", dict(columns), f"must map {field!r} to a column")
-    return out
-
-
-class _Table:
-    """A table's rows, column by column, with each row's line found only when needed."""
-
-    text: str | None
-    one_line_rows: bool
-    header: list[str]
-    width: int
-    ragged: list[int]
-    rows: list[list[str]]
-    columns: list[tuple[str, ...]]
-
-    def __init__(self, name: str, header: list[str], columns: list[tuple[str, ...]]) -> None:
-        """A table given column by column (rows are numbered as CSV lines, header first)."""
-        self.text = None
-        self.one_line_rows = False
-        self._starts: list[int] | None = None
-        self.name = name
-        self.header = header
-        self.width = len(header)
-        self.ragged = []
-        self.rows = []
-        self.columns = columns
-
-    @classmethod
-    def parse(cls, text: str, name: str) -> _Table:
-        """Parse CSV text."""
-        self = cls(name, [], [])
-        self.text = text
-        if self._split_plain(text):
-            return self
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        try:
-            self.header = next(reader, [])
-            rows = list(reader)
-        except csv.Error as error:
-            raise ReadError(f"malformed CSV: {error}", source=name, line=reader.line_num) from error
-        self.width = len(self.header)
-        if rows and rows[-1] == []:
-            rows.pop()
-        lengths = set(map(len, rows))
-        self.ragged = (
-            [k for k, n in enumerate(map(len, rows)) if n != self.width]
-            if lengths - {self.width}
-            else []
-        )
-        self.columns = list(zip(*rows, strict=False)) if not self.ragged else []
-        if not rows:
-            self.columns = [() for _ in self.header]
-        self.rows = rows if self.ragged else []  # the columns hold it all
-        return self
-
-    def _split_plain(self, text: str) -> bool:
-        """Split a table without quotes, CR or NUL by commas and newlines, in C.
-
-        Such text means to the csv module exactly what it means to ``str.split``. Returns
-        False (leaving the work to the csv module) unless every line has the header's
-        number of fields.
-        """
-        if '"' in text or "\r" in text or "\x00" in text:
-            return False
-        body = text[:-1] if text.endswith("\n") else text
-        lines = body.split("\n")
-        header = lines[0].split(",")
-        width = len(header)
-        if len(lines) < 2 or set(map(str.count, lines, repeat(","))) != {width - 1}:
-            return False
-        fields = body.replace("\n", ",").split(",")
-        self.header = header
-        self.width = width
-        self.columns = [tuple(fields[c + width :: width]) for c in range(width)]
-        self.one_line_rows = True
-        return True
-
-    def row(self, row: int) -> list[str]:
-        """Data row *row* (0-based) as read."""
-        if self.rows:
-            return self.rows[row]
-        return [column[row] for column in self.columns]
-
-    def line(self, row: int) -> int:
-        """The line data row *row* (0-based) starts on."""
-        if self.text is None or self.one_line_rows:
-            return row + 2
-        if self._starts is None:  # one pass, on the first error only
-            reader = csv.reader(io.StringIO(self.text, newline=""))
-            next(reader, None)
-            starts = [reader.line_num + 1]
-            starts.extend(reader.line_num + 1 for _ in reader)
-            self._starts = starts
-        return self._starts[min(row, len(self._starts) - 1)]
-
-    def error(self, reason: str, row: int, column: int | None, value: object) -> ReadError:
-        return ReadError(
-            reason,
-            source=self.name,
-            line=self.line(row),
-            column=None if column is None else column + 1,
-            field=None if column is None else self.header[column],
-            value=value,
-        )
-
-
-def _first(columns: list[tuple[str, ...]], indices: list[int]) -> tuple[str, ...]:
-    """Per row, the value of the first of *indices*' columns that is not empty."""
-    values = columns[indices[0]]
-    if len(indices) == 1 or "" not in values:
-        return values
-    merged = list(values)
-    k = -1
-    while True:
-        try:
-            k = merged.index("", k + 1)
-        except ValueError:
-            return tuple(merged)
-        for i in indices[1:]:
-            if columns[i][k]:
-                merged[k] = columns[i][k]
-                break
-
-
-def _mapped(
-    table: _Table,
-    name: str,
-    columns: Mapping[str, str | Sequence[str]],
-    scale: Scale,
-    stances: Mapping[str, str] | None,
-    cite: Source,
-    metadata: Mapping[str, str] | None,
-    problems: _Problems,
-) -> StanceMatrix:
-    where = _columns(table.header, columns, name)
-    bad: set[int] = set()
-    for k in table.ragged:
-        problems.add(
-            table.error(
-                f"ragged row: {len(table.rows[k])} fields where the header has {table.width}",
-                k,
-                None,
-                table.rows[k],
-            )
-        )
-        bad.add(k)
-    if table.ragged:  # lenient: carry on with the rows that fit
-        table.columns = list(zip(*(r for r in table.rows if len(r) == table.width), strict=True))
-        if not table.columns:
-            table.columns = [() for _ in table.header]
-        kept = [k for k in range(len(table.rows)) if k not in bad]
-    else:
-        kept = None
-    n = len(table.columns[0]) if table.columns else 0
-    cols = table.columns
-
-    def row_of(k: int) -> int:
-        return k if kept is None else kept[k]
-
-    cache: dict[str, tuple[str, ...]] = {}
-
-    def values(field: str) -> tuple[str, ...]:
-        if field not in cache:
-            cache[field] = _first(cols, where[field]) if field in where else ("",) * n
-        return cache[field]
-
-    drop: set[int] = set()
-
-    def codes(field: str, convert: Any, required: bool) -> tuple[array[int], list[Any]]:
-        column = values(field)
-        unique = dict.fromkeys(column)
-        decoded: dict[str, int] = {}
-        entries: list[Any] = []
-        failed: dict[str, str] = {}
-        for value in unique:
-            if not value:
-                if required:
-                    hint = ""
-                    if field == "actor":
-                        hint = "; map a fallback, e.g. columns={'actor': ('code', 'name')}"
-                    failed[value] = f"empty {field} value{hint}"
-                else:
-                    decoded[value] = len(entries)
-                    entries.append(None)
-                continue
-            try:
-                entry = convert(value)
-            except StanceMatrixError as error:
-                failed[value] = str(error)
-                continue
-            decoded[value] = len(entries)
-            entries.append(entry)
-        if failed:
-            for k, value in enumerate(column):
-                if value in failed:
-                    c = where.get(field, [0])[0]
-                    problems.add(table.error(failed[value], row_of(k), c, value))
-                    drop.add(k)
-            return array("i", (decoded.get(v, 0) for v in column)), entries
-        return array("i", list(map(decoded.__getitem__, column))), entries
-
-    def names(key: str, name: str) -> dict[str, str]:
-        if name not in where:
-            return {}
-        # Reversed, so the first row's name wins.
-        return dict(zip(reversed(values(key)), reversed(values(name)), strict=True))
-
-    actor_names = names("actor", "actor_name")
-    issue_titles = names("issue", "issue_title")
-    actor, actors = codes("actor", lambda v: Actor(v, actor_names.get(v) or v), True)
-    issue, issues = codes(
-        "issue", lambda v: Issue(v, issue_titles.get(v) or v, issue_titles.get(v) or v), True
-    )
-
-    def stance_code(value: str) -> int:
-        label = value if stances is None else stances.get(value, value)
-        return scale.code(label)
-
-    stance_index, stance_codes = codes("stance", stance_code, True)
-    stance = (
-        array("b", map(stance_codes.__getitem__, stance_index))
-        if stance_codes
-        else array("b", bytes(n))
-    )
-    if "source" in where:
-        source, sources = codes("source", lambda v: Source(v, v), True)
-    else:
-        source, sources = array("i", bytes(4 * n)), [cite]
-    if "date" in where:
-        date, periods = codes("date", Period.parse, False)
-        starts = [0 if p is None else encode(p.start) for p in periods]
-        ends = [0 if p is None else encode(p.end) for p in periods]
-        start = array("i", map(starts.__getitem__, date)) if periods else array("i", bytes(4 * n))
-        end = array("i", map(ends.__getitem__, date)) if periods else array("i", bytes(4 * n))
-    else:
-        start = array("i", bytes(4 * n))
-        end = array("i", bytes(4 * n))
-    text_columns = [values(f) for f in ("summary", "quote", "note")]
-    texts: dict[int, Text] = {}
-    if any(f in where for f in ("summary", "quote", "note")):
-        for k, (summary, quote, note) in enumerate(zip(*text_columns, strict=True)):
-            if summary or quote or note:
-                texts[k] = (summary or None, quote or None, note or None)
-    if drop:
-        keep = [k for k in range(n) if k not in drop]
-        actor, issue, stance, source, start, end = (
-            array(c.typecode, map(c.__getitem__, keep))
-            for c in (actor, issue, stance, source, start, end)
-        )
-        renumber = {old: new for new, old in enumerate(keep)}
-        texts = {renumber[k]: t for k, t in texts.items() if k in renumber}
-        kept_rows = [row_of(k) for k in keep]
-    else:
-        kept_rows = None
-
-    collected = Problems(collect=problems.errors is not None)
-
-    def row_error(located: Problem) -> ReadError:
-        k = located.index
-        row = kept_rows[k] if kept_rows is not None else row_of(k)
-        return table.error(str(located.error), row, None, table.row(row))
-
-    try:
-        decl = Declarations.declare(actors, issues, sources, scale, metadata)
-    except Problem as located:
-        raise ReadError(str(located.error), source=name, field=located.part) from located.error
-    try:
-        store = from_columns(
-            decl,
-            actor=actor,
-            issue=issue,
-            stance=stance,
-            source=source,
-            start=start,
-            end=end,
-            text=texts,
-            problems=collected,
-        )
-    except Problem as located:
-        raise row_error(located) from located.error
-    for found in collected.found or []:
-        problems.add(row_error(found))
     return face(StanceMatrix, store)
 
 
@@ -1035,16 +543,16 @@ def read(
         InvalidValueError: If *columns* maps an unknown field or misses a required one.
     """
     text, name = read_text(source, looks_like_text="")
-    problems = _Problems(name, lenient)
-    with _field_limit(len(text)):
+    problems = ReadErrors(name, lenient)
+    with field_limit(len(text)):
         if columns is None:
             for option, value in (("scale", scale), ("stances", stances), ("cite", cite)):
                 if value is not None:
                     raise InvalidValueError(option, value, "applies only with columns=")
             matrix = _long(text, name, problems)
         else:
-            matrix = _read_mapped(
-                lambda: _Table.parse(text, name),
+            matrix = read_mapped(
+                lambda: Table.parse(text, name),
                 name,
                 columns,
                 scale,
@@ -1056,91 +564,6 @@ def read(
     if lenient:
         return matrix, problems.errors or []
     return matrix
-
-
-_FIELD_LIMIT_LOCK = threading.Lock()
-_DEFAULT_FIELD_LIMIT: Final = 128 * 1024
-
-
-@contextmanager
-def _field_limit(size: int) -> Iterator[None]:
-    """Let the csv module read fields of up to *size* characters while reading.
-
-    The csv module refuses fields over ``csv.field_size_limit()`` (128 KiB by default),
-    which would make long text fields written by :func:`render` unreadable. No field is
-    longer than the text it is in, so for text longer than the default limit the limit is
-    raised to the text's length, under a lock, and put back afterwards.
-    """
-    if size <= _DEFAULT_FIELD_LIMIT and size <= csv.field_size_limit():
-        yield
-        return
-    with _FIELD_LIMIT_LOCK:
-        saved = csv.field_size_limit()
-        csv.field_size_limit(max(saved, size))
-        try:
-            yield
-        finally:
-            csv.field_size_limit(saved)
-
-
-def _read_mapped(
-    table: Callable[[], _Table],
-    name: str,
-    columns: Mapping[str, str | Sequence[str]],
-    scale: Scale | None,
-    stances: Mapping[str, str] | None,
-    cite: Source | str | None,
-    metadata: Mapping[str, str] | None,
-    problems: _Problems,
-) -> StanceMatrix:
-    if cite is None:
-        base = os.path.basename(name) or name
-        cite = Source(base, base)
-    elif isinstance(cite, str):
-        cite = Source(cite, cite)
-    was_enabled = gc.isenabled()
-    gc.disable()  # hundreds of thousands of small rows: collections would dominate
-    try:
-        return _mapped(
-            table(),
-            name,
-            columns,
-            Scale.five_point() if scale is None else scale,
-            stances,
-            cite,
-            metadata,
-            problems,
-        )
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def read_columns(
-    header: list[str],
-    values: list[tuple[str, ...]],
-    *,
-    name: str,
-    columns: Mapping[str, str | Sequence[str]],
-    scale: Scale | None = None,
-    stances: Mapping[str, str] | None = None,
-    cite: Source | str | None = None,
-    metadata: Mapping[str, str] | None = None,
-) -> StanceMatrix:
-    """Like :func:`read` with *columns*, for a table already split into string columns.
-
-    Row ``k`` of *values* is reported as line ``k + 2`` (as if a header came first).
-    """
-    return _read_mapped(
-        lambda: _Table(name, header, values),
-        name,
-        columns,
-        scale,
-        stances,
-        cite,
-        metadata,
-        _Problems(name, lenient=False),
-    )
 
 
 def render_diff(diff: Any, **options: Any) -> str:

@@ -7,10 +7,13 @@ and works without it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, Literal, Unpack
 
-from stancematrix._io import csv as _csv
-from stancematrix._io.layout import Cell, Labels, grid
+from stancematrix._dates import PartialDate, Period
+from stancematrix._io.layout import Layout, LayoutOptions, grid
+from stancematrix._io.mapped import read_columns
+from stancematrix._io.schema import CLAIM, CLAIM_COLUMNS
 from stancematrix.exceptions import InvalidValueError
 
 if TYPE_CHECKING:
@@ -20,7 +23,10 @@ if TYPE_CHECKING:
 
 __all__ = ["from_dataframe", "to_dataframe"]
 
-_LONG = ("actor", "issue", "stance", "source", "date", "summary", "quote", "note")
+# The long layout's columns, in the order tables give a claim's fields, and the places of
+# those that hold a date (written as its text).
+_LONG = CLAIM_COLUMNS
+_DATES = frozenset(k for k, name in enumerate(_LONG) if name in CLAIM.of(PartialDate, Period))
 
 
 def _pandas() -> Any:
@@ -37,12 +43,7 @@ def to_dataframe(
     matrix: StanceMatrix,
     *,
     layout: Literal["long", "wide"] = "long",
-    transpose: bool = False,
-    actors: Sequence[str] | None = None,
-    issues: Sequence[str] | None = None,
-    cell: Cell = "stance",
-    as_of: Any = None,
-    labels: Labels = "key",
+    **options: Unpack[LayoutOptions],
 ) -> Any:
     """*matrix* as a pandas DataFrame.
 
@@ -50,46 +51,34 @@ def to_dataframe(
         matrix: The matrix.
         layout: ``"long"``: one row per claim with the columns ``actor``, ``issue``,
             ``stance``, ``source``, ``date`` (text such as ``"2025-03"``), ``summary``,
-            ``quote`` and ``note`` (None where empty). ``"wide"``: the grid of the shared
-            layout options, indexed by issue (or actor, transposed), one column per actor.
-        transpose: Rows are actors and columns issues (default: the reverse); wide layout only.
-        actors: Keys or aliases of the actors to show, in order (default: all).
-        issues: Keys or aliases of the issues to show, in order (default: all).
-        cell: What a cell shows: ``"stance"``, ``"symbol"``, ``"summary"`` or ``"both"``.
-        as_of: Show only the claims that hold on this date (see ``StanceMatrix.as_of``).
-        labels: Label actors and issues by ``"key"`` (the default here) or ``"name"``.
+            ``quote`` and ``note`` (None where empty). ``"wide"``: the grid, indexed by
+            issue (or actor, transposed), one column per actor.
+        **options: What the wide layout's grid shows: the fields of
+            :class:`~stancematrix._io.layout.Layout`, except that ``labels`` defaults to
+            ``"key"`` here.
 
     Raises:
         ImportError: If pandas is not installed.
         InvalidValueError: If *layout* is not ``"long"`` or ``"wide"``.
     """
+    unknown = [option for option in options if option not in LayoutOptions.__optional_keys__]
+    if unknown:  # as Python says it for a keyword the signature lacks
+        raise TypeError(f"to_dataframe() got an unexpected keyword argument {unknown[0]!r}")
     pandas = _pandas()
     if layout == "long":
+        fields = attrgetter(*_LONG)
         rows = [
-            (
-                c.actor,
-                c.issue,
-                c.stance,
-                c.source,
-                None if c.date is None else str(c.date),
-                c.summary,
-                c.quote,
-                c.note,
+            tuple(
+                str(value) if k in _DATES and value is not None else value
+                for k, value in enumerate(fields(c))
             )
             for c in matrix
         ]
         return pandas.DataFrame.from_records(rows, columns=list(_LONG))
     if layout != "wide":
         raise InvalidValueError("layout", layout, "must be 'long' or 'wide'")
-    table = grid(
-        matrix,
-        transpose=transpose,
-        actors=actors,
-        issues=issues,
-        cell=cell,
-        as_of=as_of,
-        labels=labels,
-    )
+    options.setdefault("labels", "key")
+    table = grid(matrix, Layout(**options))
     frame = pandas.DataFrame(table.texts(), columns=table.column_labels, index=table.row_labels)
     frame.index.name = table.corner
     return frame
@@ -131,7 +120,7 @@ def from_dataframe(
         tuple(frame[column].astype(str).where(frame[column].notna(), ""))
         for column in frame.columns
     ]
-    return _csv.read_columns(
+    return read_columns(
         header,
         values,
         name="<dataframe>",

@@ -1,0 +1,466 @@
+"""Reading any table by a column mapping: each row one claim, its fields named by *columns*.
+
+What :func:`stancematrix.read_csv` does with ``columns=`` and
+:func:`stancematrix.from_dataframe` does with a DataFrame: the table's columns are mapped
+onto :data:`MAPPED_FIELDS` (a claim's fields, see :data:`schema.CLAIM_COLUMNS`, plus an
+actor's name and an issue's title), actors and issues are declared in order of first
+appearance, and the claims are built column by column by the engine.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import os
+import threading
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from itertools import repeat
+from typing import Any, Final
+
+from stancematrix._dates import Period, encode
+from stancematrix._io.schema import CLAIM_COLUMNS
+from stancematrix._matrix import StanceMatrix
+from stancematrix._model import Actor, Issue, Source
+from stancematrix._scale import Scale
+from stancematrix._store import Declarations, Problem, Problems, Text, face, from_columns
+from stancematrix.exceptions import InvalidValueError, ReadError, StanceMatrixError
+
+__all__ = ["MAPPED_FIELDS", "ReadErrors", "Table", "field_limit", "read_columns", "read_mapped"]
+
+MAPPED_FIELDS: Final = (*CLAIM_COLUMNS, "actor_name", "issue_title")
+"""The fields a column mapping may name."""
+
+
+class ReadErrors:
+    """A reader's :class:`ReadError` s: raised at once, or (lenient) collected in ``errors``."""
+
+    def __init__(self, name: str, lenient: bool) -> None:
+        self.name = name
+        self.errors: list[ReadError] | None = [] if lenient else None
+
+    def add(self, error: ReadError) -> None:
+        """Raise *error*, or collect it when lenient."""
+        if self.errors is None:
+            raise error
+        self.errors.append(error)
+
+
+def _columns(
+    header: list[str], columns: Mapping[str, str | Sequence[str]], name: str
+) -> dict[str, list[int]]:
+    index: dict[str, int] = {}
+    for i, column in enumerate(header):
+        if column in index:
+            raise ReadError(
+                f"column {column!r} appears twice in the header",
+                source=name,
+                line=1,
+                column=i + 1,
+                value=column,
+            )
+        index[column] = i
+    out: dict[str, list[int]] = {}
+    for field, given in columns.items():
+        if field not in MAPPED_FIELDS:
+            raise InvalidValueError(
+                "columns", field, f"must map fields among {', '.join(MAPPED_FIELDS)}"
+            )
+        names = [given] if isinstance(given, str) else list(given)
+        if not names:
+            raise InvalidValueError("columns", given, f"gives no column for {field!r}")
+        for column in names:
+            if column not in index:
+                raise ReadError(
+                    f"missing required column {column!r} (mapped to {field}); "
+                    f"the header has {', '.join(map(repr, header))}",
+                    source=name,
+                    line=1,
+                    field=column,
+                )
+        out[field] = [index[c] for c in names]
+    for field in ("actor", "issue", "stance"):
+        if field not in out:
+            raise InvalidValueError("columns", dict(columns), f"must map {field!r} to a column")
+    return out
+
+
+class Table:
+    """A table's rows, column by column, with each row's line found only when needed."""
+
+    text: str | None
+    one_line_rows: bool
+    header: list[str]
+    width: int
+    ragged: list[int]
+    rows: list[list[str]]
+    columns: list[tuple[str, ...]]
+
+    def __init__(self, name: str, header: list[str], columns: list[tuple[str, ...]]) -> None:
+        """A table given column by column (rows are numbered as CSV lines, header first)."""
+        self.text = None
+        self.one_line_rows = False
+        self._starts: list[int] | None = None
+        self.name = name
+        self.header = header
+        self.width = len(header)
+        self.ragged = []
+        self.rows = []
+        self.columns = columns
+
+    @classmethod
+    def parse(cls, text: str, name: str) -> Table:
+        """Parse CSV text."""
+        self = cls(name, [], [])
+        self.text = text
+        if self._split_plain(text):
+            return self
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            self.header = next(reader, [])
+            rows = list(reader)
+        except csv.Error as error:
+            raise ReadError(f"malformed CSV: {error}", source=name, line=reader.line_num) from error
+        self.width = len(self.header)
+        if rows and rows[-1] == []:
+            rows.pop()
+        lengths = set(map(len, rows))
+        self.ragged = (
+            [k for k, n in enumerate(map(len, rows)) if n != self.width]
+            if lengths - {self.width}
+            else []
+        )
+        self.columns = list(zip(*rows, strict=False)) if not self.ragged else []
+        if not rows:
+            self.columns = [() for _ in self.header]
+        self.rows = rows if self.ragged else []  # the columns hold it all
+        return self
+
+    def _split_plain(self, text: str) -> bool:
+        """Split a table without quotes, CR or NUL by commas and newlines, in C.
+
+        Such text means to the csv module exactly what it means to ``str.split``. Returns
+        False (leaving the work to the csv module) unless every line has the header's
+        number of fields.
+        """
+        if '"' in text or "\r" in text or "\x00" in text:
+            return False
+        body = text[:-1] if text.endswith("\n") else text
+        lines = body.split("\n")
+        header = lines[0].split(",")
+        width = len(header)
+        if len(lines) < 2 or set(map(str.count, lines, repeat(","))) != {width - 1}:
+            return False
+        fields = body.replace("\n", ",").split(",")
+        self.header = header
+        self.width = width
+        self.columns = [tuple(fields[c + width :: width]) for c in range(width)]
+        self.one_line_rows = True
+        return True
+
+    def row(self, row: int) -> list[str]:
+        """Data row *row* (0-based) as read."""
+        if self.rows:
+            return self.rows[row]
+        return [column[row] for column in self.columns]
+
+    def line(self, row: int) -> int:
+        """The line data row *row* (0-based) starts on."""
+        if self.text is None or self.one_line_rows:
+            return row + 2
+        if self._starts is None:  # one pass, on the first error only
+            reader = csv.reader(io.StringIO(self.text, newline=""))
+            next(reader, None)
+            starts = [reader.line_num + 1]
+            starts.extend(reader.line_num + 1 for _ in reader)
+            self._starts = starts
+        return self._starts[min(row, len(self._starts) - 1)]
+
+    def error(self, reason: str, row: int, column: int | None, value: object) -> ReadError:
+        """A :class:`ReadError` placed at data row *row* and (0-based) *column*."""
+        return ReadError(
+            reason,
+            source=self.name,
+            line=self.line(row),
+            column=None if column is None else column + 1,
+            field=None if column is None else self.header[column],
+            value=value,
+        )
+
+
+def _first(columns: list[tuple[str, ...]], indices: list[int]) -> tuple[str, ...]:
+    """Per row, the value of the first of *indices*' columns that is not empty."""
+    values = columns[indices[0]]
+    if len(indices) == 1 or "" not in values:
+        return values
+    merged = list(values)
+    k = -1
+    while True:
+        try:
+            k = merged.index("", k + 1)
+        except ValueError:
+            return tuple(merged)
+        for i in indices[1:]:
+            if columns[i][k]:
+                merged[k] = columns[i][k]
+                break
+
+
+def _mapped(
+    table: Table,
+    name: str,
+    columns: Mapping[str, str | Sequence[str]],
+    scale: Scale,
+    stances: Mapping[str, str] | None,
+    cite: Source,
+    metadata: Mapping[str, str] | None,
+    problems: ReadErrors,
+) -> StanceMatrix:
+    where = _columns(table.header, columns, name)
+    bad: set[int] = set()
+    for k in table.ragged:
+        problems.add(
+            table.error(
+                f"ragged row: {len(table.rows[k])} fields where the header has {table.width}",
+                k,
+                None,
+                table.rows[k],
+            )
+        )
+        bad.add(k)
+    if table.ragged:  # lenient: carry on with the rows that fit
+        table.columns = list(zip(*(r for r in table.rows if len(r) == table.width), strict=True))
+        if not table.columns:
+            table.columns = [() for _ in table.header]
+        kept = [k for k in range(len(table.rows)) if k not in bad]
+    else:
+        kept = None
+    n = len(table.columns[0]) if table.columns else 0
+    cols = table.columns
+
+    def row_of(k: int) -> int:
+        return k if kept is None else kept[k]
+
+    cache: dict[str, tuple[str, ...]] = {}
+
+    def values(field: str) -> tuple[str, ...]:
+        if field not in cache:
+            cache[field] = _first(cols, where[field]) if field in where else ("",) * n
+        return cache[field]
+
+    drop: set[int] = set()
+
+    def codes(field: str, convert: Any, required: bool) -> tuple[array[int], list[Any]]:
+        column = values(field)
+        unique = dict.fromkeys(column)
+        decoded: dict[str, int] = {}
+        entries: list[Any] = []
+        failed: dict[str, str] = {}
+        for value in unique:
+            if not value:
+                if required:
+                    hint = ""
+                    if field == "actor":
+                        hint = "; map a fallback, e.g. columns={'actor': ('code', 'name')}"
+                    failed[value] = f"empty {field} value{hint}"
+                else:
+                    decoded[value] = len(entries)
+                    entries.append(None)
+                continue
+            try:
+                entry = convert(value)
+            except StanceMatrixError as error:
+                failed[value] = str(error)
+                continue
+            decoded[value] = len(entries)
+            entries.append(entry)
+        if failed:
+            for k, value in enumerate(column):
+                if value in failed:
+                    c = where.get(field, [0])[0]
+                    problems.add(table.error(failed[value], row_of(k), c, value))
+                    drop.add(k)
+            return array("i", (decoded.get(v, 0) for v in column)), entries
+        return array("i", list(map(decoded.__getitem__, column))), entries
+
+    def names(key: str, name: str) -> dict[str, str]:
+        if name not in where:
+            return {}
+        # Reversed, so the first row's name wins.
+        return dict(zip(reversed(values(key)), reversed(values(name)), strict=True))
+
+    actor_names = names("actor", "actor_name")
+    issue_titles = names("issue", "issue_title")
+    actor, actors = codes("actor", lambda v: Actor(v, actor_names.get(v) or v), True)
+    issue, issues = codes(
+        "issue", lambda v: Issue(v, issue_titles.get(v) or v, issue_titles.get(v) or v), True
+    )
+
+    def stance_code(value: str) -> int:
+        label = value if stances is None else stances.get(value, value)
+        return scale.code(label)
+
+    stance_index, stance_codes = codes("stance", stance_code, True)
+    stance = (
+        array("b", map(stance_codes.__getitem__, stance_index))
+        if stance_codes
+        else array("b", bytes(n))
+    )
+    if "source" in where:
+        source, sources = codes("source", lambda v: Source(v, v), True)
+    else:
+        source, sources = array("i", bytes(4 * n)), [cite]
+    if "date" in where:
+        date, periods = codes("date", Period.parse, False)
+        starts = [0 if p is None else encode(p.start) for p in periods]
+        ends = [0 if p is None else encode(p.end) for p in periods]
+        start = array("i", map(starts.__getitem__, date)) if periods else array("i", bytes(4 * n))
+        end = array("i", map(ends.__getitem__, date)) if periods else array("i", bytes(4 * n))
+    else:
+        start = array("i", bytes(4 * n))
+        end = array("i", bytes(4 * n))
+    text_columns = [values(f) for f in ("summary", "quote", "note")]
+    texts: dict[int, Text] = {}
+    if any(f in where for f in ("summary", "quote", "note")):
+        for k, (summary, quote, note) in enumerate(zip(*text_columns, strict=True)):
+            if summary or quote or note:
+                texts[k] = (summary or None, quote or None, note or None)
+    if drop:
+        keep = [k for k in range(n) if k not in drop]
+        actor, issue, stance, source, start, end = (
+            array(c.typecode, map(c.__getitem__, keep))
+            for c in (actor, issue, stance, source, start, end)
+        )
+        renumber = {old: new for new, old in enumerate(keep)}
+        texts = {renumber[k]: t for k, t in texts.items() if k in renumber}
+        kept_rows = [row_of(k) for k in keep]
+    else:
+        kept_rows = None
+
+    collected = Problems(collect=problems.errors is not None)
+
+    def row_error(located: Problem) -> ReadError:
+        k = located.index
+        row = kept_rows[k] if kept_rows is not None else row_of(k)
+        return table.error(str(located.error), row, None, table.row(row))
+
+    try:
+        decl = Declarations.declare(actors, issues, sources, scale, metadata)
+    except Problem as located:
+        raise ReadError(str(located.error), source=name, field=located.part) from located.error
+    try:
+        store = from_columns(
+            decl,
+            actor=actor,
+            issue=issue,
+            stance=stance,
+            source=source,
+            start=start,
+            end=end,
+            text=texts,
+            problems=collected,
+        )
+    except Problem as located:
+        raise row_error(located) from located.error
+    for found in collected.found or []:
+        problems.add(row_error(found))
+    return face(StanceMatrix, store)
+
+
+_FIELD_LIMIT_LOCK = threading.Lock()
+_DEFAULT_FIELD_LIMIT: Final = 128 * 1024
+
+
+@contextmanager
+def field_limit(size: int) -> Iterator[None]:
+    """Let the csv module read fields of up to *size* characters while reading.
+
+    The csv module refuses fields over ``csv.field_size_limit()`` (128 KiB by default),
+    which would make long text fields written by :func:`render` unreadable. No field is
+    longer than the text it is in, so for text longer than the default limit the limit is
+    raised to the text's length, under a lock, and put back afterwards.
+    """
+    if size <= _DEFAULT_FIELD_LIMIT and size <= csv.field_size_limit():
+        yield
+        return
+    with _FIELD_LIMIT_LOCK:
+        saved = csv.field_size_limit()
+        csv.field_size_limit(max(saved, size))
+        try:
+            yield
+        finally:
+            csv.field_size_limit(saved)
+
+
+def read_mapped(
+    table: Callable[[], Table],
+    name: str,
+    columns: Mapping[str, str | Sequence[str]],
+    scale: Scale | None,
+    stances: Mapping[str, str] | None,
+    cite: Source | str | None,
+    metadata: Mapping[str, str] | None,
+    problems: ReadErrors,
+) -> StanceMatrix:
+    """The matrix of the table *table* makes, mapped by *columns* (see :func:`read_csv`).
+
+    Args:
+        table: Makes the table (it is made with the garbage collector paused).
+        name: The table's name in errors, and (its base name) the default *cite*.
+        columns: Field → column name or fallback chain of names.
+        scale: The stances' scale (default five-point).
+        stances: Cell value → stance label.
+        cite: The source claims cite without a ``source`` column.
+        metadata: The matrix's metadata.
+        problems: Where a row's problem goes (raised, or collected when lenient).
+    """
+    if cite is None:
+        base = os.path.basename(name) or name
+        cite = Source(base, base)
+    elif isinstance(cite, str):
+        cite = Source(cite, cite)
+    was_enabled = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small rows: collections would dominate
+    try:
+        return _mapped(
+            table(),
+            name,
+            columns,
+            Scale.five_point() if scale is None else scale,
+            stances,
+            cite,
+            metadata,
+            problems,
+        )
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def read_columns(
+    header: list[str],
+    values: list[tuple[str, ...]],
+    *,
+    name: str,
+    columns: Mapping[str, str | Sequence[str]],
+    scale: Scale | None = None,
+    stances: Mapping[str, str] | None = None,
+    cite: Source | str | None = None,
+    metadata: Mapping[str, str] | None = None,
+) -> StanceMatrix:
+    """Like :func:`stancematrix.read_csv` with *columns*, for a table split into string columns.
+
+    Row ``k`` of *values* is reported as line ``k + 2`` (as if a header came first).
+    """
+    return read_mapped(
+        lambda: Table(name, header, values),
+        name,
+        columns,
+        scale,
+        stances,
+        cite,
+        metadata,
+        ReadErrors(name, lenient=False),
+    )
