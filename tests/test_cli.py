@@ -407,3 +407,15 @@ class TestMessagesAreInert:
         out = capsys.readouterr().out
         assert "\x1b" not in out
         assert "red.json" in out
+
+
+class TestDiffJson:
+    def test_kinds_refused(self, capsys):
+        """The JSON diff holds every change: --kinds is refused, not silently ignored."""
+        args = ["diff", "ukraine", "--from", "2025-03", "--to", "2025-07", "--format", "json"]
+        assert 2 == main([*args, "--kinds", "reversed"])
+        assert "kinds: does not apply to the JSON diff" in capsys.readouterr().err
+        assert 0 == main(args)
+        assert sm.read_diff(capsys.readouterr().out) == sm.load_dataset("ukraine").changes(
+            "2025-03", "2025-07"
+        )

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 
 import stancematrix as sm
-from stancematrix._io.layout import grid
+from stancematrix._io.layout import Layout, grid
 from stancematrix.exceptions import InvalidValueError, UnknownActorError, UnknownIssueError
 from tests.strategies import matrices
 
@@ -99,3 +99,19 @@ class TestGrid:
             grid(ukraine, issues=["nothing"])
         with pytest.raises(InvalidValueError):
             grid(ukraine, as_of=2025)
+
+
+class TestLayoutValue:
+    @pytest.mark.parametrize("fmt", ["text", "markdown", "csv", "html"])
+    def test_unknown_option_named_alike(self, ukraine, fmt):
+        """Every grid renderer refuses an unknown keyword the same way, naming it."""
+        options = {"layout": "wide"} if fmt == "csv" else {}
+        with pytest.raises(
+            TypeError, match=r"render\(\) got an unexpected keyword argument 'colour'"
+        ):
+            sm.render(ukraine, fmt, colour="red", **options)
+
+    def test_changed_lists_what_differs(self):
+        """changed() names the options set away from their defaults, in field order."""
+        assert {"transpose": True, "cell": "both"} == Layout(cell="both", transpose=True).changed()
+        assert {} == Layout().changed()

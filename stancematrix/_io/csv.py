@@ -217,9 +217,7 @@ def render(
         InvalidValueError: If *layout* is not ``"long"`` or ``"wide"``, or a layout option
             is given with the long layout.
     """
-    unknown = [option for option in options if option not in LayoutOptions.__optional_keys__]
-    if unknown:  # as Python says it for a keyword the signature lacks
-        raise TypeError(f"render() got an unexpected keyword argument {unknown[0]!r}")
+    Layout.check(options, "render")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     if layout == "long":

@@ -117,7 +117,7 @@ def render(
         InvalidValueError: If a layout option is invalid (see
             :class:`~stancematrix._io.layout.Layout`).
     """
-    laid_out = grid(matrix, Layout(**layout))
+    laid_out = grid(matrix, Layout.of(layout))
     scale = matrix.scale
     values = [level.value for level in scale.levels]
     low, high, middle = scale.minimum, scale.maximum, scale.midpoint

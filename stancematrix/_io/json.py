@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from stancematrix._io.jsondiff import DIFF_FORMAT_VERSION, diff_to_json, read_diff
 from stancematrix._io.jsonreader import Reader, join, kind_of
@@ -35,6 +35,10 @@ from stancematrix._io.schema import CLAIM, ENTRIES, compact, scale_data
 from stancematrix._io.source import Input, read_text
 from stancematrix._matrix import StanceMatrix
 from stancematrix._store import Declarations, Problem, build, face
+from stancematrix.exceptions import InvalidValueError
+
+if TYPE_CHECKING:
+    from stancematrix._diff.matrixdiff import MatrixDiff
 
 __all__ = [
     "DIFF_FORMAT_VERSION",
@@ -148,4 +152,25 @@ def read_json(source: Input) -> StanceMatrix:
 #: The format's entry points, as the registry expects them.
 render = to_json
 read = read_json
-render_diff = diff_to_json
+
+
+def render_diff(
+    diff: MatrixDiff,
+    *,
+    indent: int | None = 2,
+    kinds: Iterable[str] | None = None,
+    stance_only: bool = False,
+) -> str:
+    """Write a diff as its versioned JSON document (see :meth:`MatrixDiff.to_json`).
+
+    The document is a patch and holds every change, so the reports' filters do not apply.
+
+    Raises:
+        InvalidValueError: If *kinds* or *stance_only* is given.
+    """
+    for option, value in (("kinds", kinds), ("stance_only", stance_only)):
+        if value not in (None, False):
+            raise InvalidValueError(
+                option, value, "does not apply to the JSON diff, which holds every change"
+            )
+    return diff_to_json(diff, indent=indent)

@@ -85,6 +85,29 @@ class Layout:
     issue_labels: Mapping[str, str] | None = None
     corner: str | None = None
 
+    @classmethod
+    def of(cls, options: Mapping[str, Any], function: str = "render") -> Layout:
+        """The layout of a renderer's ``**layout`` keywords.
+
+        Raises:
+            TypeError: For a keyword that is no layout option, worded as Python words it
+                for a keyword the signature of *function* lacks.
+            InvalidValueError: If *cell* or *labels* is not one of the choices.
+        """
+        cls.check(options, function)
+        return cls(**options)
+
+    @staticmethod
+    def check(options: Mapping[str, Any], function: str = "render") -> None:
+        """Refuse a keyword that is no layout option, as :meth:`of` does, building nothing.
+
+        Raises:
+            TypeError: For a keyword that is no layout option.
+        """
+        for name in options:
+            if name not in _FIELDS:
+                raise TypeError(f"{function}() got an unexpected keyword argument {name!r}")
+
     def changed(self) -> dict[str, Any]:
         """The options that differ from the defaults, by name."""
         default = Layout()
@@ -93,6 +116,9 @@ class Layout:
             for field in attrs.fields(Layout)
             if getattr(self, field.name) != getattr(default, field.name)
         }
+
+
+_FIELDS: Final = frozenset(field.name for field in attrs.fields(Layout))
 
 
 class LayoutOptions(TypedDict, total=False):

@@ -79,7 +79,7 @@ def render(
         InvalidValueError: If a layout option is invalid (see
             :class:`~stancematrix._io.layout.Layout`).
     """
-    laid_out = grid(matrix, Layout(**layout))
+    laid_out = grid(matrix, Layout.of(layout))
     cache: dict[str, str] = {}
 
     def escape(text: str) -> str:

@@ -61,9 +61,7 @@ def to_dataframe(
         ImportError: If pandas is not installed.
         InvalidValueError: If *layout* is not ``"long"`` or ``"wide"``.
     """
-    unknown = [option for option in options if option not in LayoutOptions.__optional_keys__]
-    if unknown:  # as Python says it for a keyword the signature lacks
-        raise TypeError(f"to_dataframe() got an unexpected keyword argument {unknown[0]!r}")
+    Layout.check(options, "to_dataframe")
     pandas = _pandas()
     if layout == "long":
         fields = attrgetter(*_LONG)

@@ -137,7 +137,7 @@ def render(
         InvalidValueError: If *tablefmt* is unknown, *width* is not a positive int, or
             a layout option is invalid (see :class:`~stancematrix._io.layout.Layout`).
     """
-    options = Layout(**layout)  # unknown or invalid layout options fail first
+    options = Layout.of(layout)  # unknown or invalid layout options fail first
     if tablefmt not in _tabulate.tabulate_formats:
         raise InvalidValueError(
             "tablefmt", tablefmt, f"must be one of {', '.join(_tabulate.tabulate_formats)}"
