@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -105,7 +106,7 @@ class TestLayoutValue:
     @pytest.mark.parametrize("fmt", ["text", "markdown", "csv", "html"])
     def test_unknown_option_named_alike(self, ukraine, fmt):
         """Every grid renderer refuses an unknown keyword the same way, naming it."""
-        options = {"layout": "wide"} if fmt == "csv" else {}
+        options: dict[str, Any] = {"layout": "wide"} if fmt == "csv" else {}
         with pytest.raises(
             TypeError, match=r"render\(\) got an unexpected keyword argument 'colour'"
         ):
