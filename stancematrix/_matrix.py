@@ -266,14 +266,20 @@ class StanceMatrix:
         """
         store = self._store
         decl = store.decl
-        dense = store.cols.cells.dense is not None
-        if as_of is None and dense and isinstance(actor, str) and isinstance(issue, str):
+        if as_of is None:
             # The common case in a handful of operations: exact keys and the grid of
-            # position() stances (made once, on first use). Anything else takes the
-            # general path, which also raises the errors.
-            a, i = decl.actor_keys.get(actor), decl.issue_keys.get(issue)
-            if a is not None and i is not None:
-                code = cells.stance_grid(store)[a * len(decl.issues) + i]
+            # position() stances (made once, on first use, for dense cell indexes).
+            # Anything else takes the general path, which also raises the errors.
+            grid = store.grid
+            if grid is None and store.cols.cells.dense is not None:
+                grid = cells.stance_grid(store)
+            try:
+                code = grid[  # type: ignore[index]
+                    decl.actor_keys[actor] * store.cols.cells.n_issues + decl.issue_keys[issue]
+                ]
+            except (KeyError, TypeError):
+                pass
+            else:
                 return decl.labels[code - 1] if code else None
         lo, hi = store.cols.cells.span(decl.actor_code(actor), decl.issue_code(issue))
         last = moment(as_of, "as_of")[1] if as_of is not None else END

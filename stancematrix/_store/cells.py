@@ -103,8 +103,8 @@ def stance_grid(store: Store) -> bytes:
     Made on first use and kept (a store never changes); meant for dense cell indexes,
     where it costs at most about four bytes per claim.
     """
-    if store._grid is not None:
-        return store._grid
+    if store.grid is not None:
+        return store.grid
     cols = store.cols
     n_issues = len(store.decl.issues)
     grid = bytearray(len(store.decl.actors) * n_issues)
@@ -125,5 +125,5 @@ def stance_grid(store: Store) -> bytes:
     else:
         for a, i, n in zip(actor, issue, rows, strict=True):
             grid[a * n_issues + i] = stance[n] + 1
-    store._grid = bytes(grid)
-    return store._grid
+    store.grid = bytes(grid)
+    return store.grid

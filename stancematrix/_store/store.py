@@ -26,18 +26,21 @@ class Store:
     Attributes:
         decl: The declarations.
         cols: The claims' columns and cell index.
+        grid: The stance grid of :func:`~stancematrix._store.cells.stance_grid` once it
+            has been made, else None (read it directly in hot loops; never set it).
     """
 
-    __slots__ = ("_grid", "_hash", "cols", "decl")
+    __slots__ = ("_hash", "cols", "decl", "grid")
 
     decl: Declarations
     cols: Columns
+    grid: bytes | None
 
     def __init__(self, decl: Declarations, cols: Columns) -> None:
         """Pair declarations with columns coded against them."""
         self.decl = decl
         self.cols = cols
-        self._grid: bytes | None = None
+        self.grid = None
         self._hash: int | None = None
 
     def __len__(self) -> int:
