@@ -238,6 +238,7 @@ def _canonical_order(
         store = Store(decl, Columns(actor, issue, stance, source, start, end, text, _NO_CELLS))
         return store.claim(k)
 
+    ordered: list[int] | None = None  # the sorted keys, when no text joins the order
     if text:
 
         def full(k: int) -> tuple[Any, ...]:
@@ -256,10 +257,10 @@ def _canonical_order(
             if full(previous) == full(current)
         ]
     else:
-        order = sorted(range(len(keys)), key=keys.__getitem__)
+        ordered = sorted(keys)
         repeats = []
-        if not all(keys[a] < keys[b] for a, b in itertools.pairwise(order)):
-            twice = {keys[a] for a, b in itertools.pairwise(order) if keys[a] == keys[b]}
+        if not all(map(operator.lt, ordered, islice(ordered, 1, None))):
+            twice = {a for a, b in itertools.pairwise(ordered) if a == b}
             seen: set[int] = set()
             for k, key in enumerate(keys):  # the later rows of each repeated claim
                 if key in twice:
@@ -268,20 +269,24 @@ def _canonical_order(
                     seen.add(key)
     for k in repeats:
         problems.add(Problem("claims", k, None, DuplicateClaimError(claim(k))))
+    if ordered is not None and not varying:
+        # Only actor, issue and stance vary (the common case, votes): the sorted keys,
+        # each once, decoded in C are the columns.
+        if repeats:
+            ordered = sorted(set(ordered))
+        n_labels, n_issues = len(decl.labels), len(decl.issues)
+        cells = list(map(operator.floordiv, ordered, repeat(n_labels)))
+        return _Decoded(
+            array("i", list(map(operator.floordiv, cells, repeat(n_issues)))),
+            array("i", list(map(operator.mod, cells, repeat(n_issues)))),
+            array("b", list(map(operator.mod, ordered, repeat(n_labels)))),
+        )
+    if ordered is not None:
+        order = sorted(range(len(keys)), key=keys.__getitem__)
     if repeats:
         dropped = set(repeats)
         order = [k for k in order if k not in dropped]
-    if text or varying:
-        return order
-    # Only actor, issue and stance vary: decode the sorted keys (the common case, votes).
-    n_labels, n_issues = len(decl.labels), len(decl.issues)
-    ordered = list(map(keys.__getitem__, order))
-    cells = list(map(operator.floordiv, ordered, repeat(n_labels)))
-    return _Decoded(
-        array("i", list(map(operator.floordiv, cells, repeat(n_issues)))),
-        array("i", list(map(operator.mod, cells, repeat(n_issues)))),
-        array("b", list(map(operator.mod, ordered, repeat(n_labels)))),
-    )
+    return order
 
 
 class _Decoded(NamedTuple):
