@@ -146,19 +146,25 @@ class StanceMatrix:
         return any(c == claim for c in self._store.claims(range(lo, hi)))
 
     def actor(self, name: str) -> Actor:
-        """The actor with key or alias *name* (case-insensitive).
+        """The actor *name* names: its key, an alias or its display name.
+
+        The exact key wins; then a key or alias in any case; then, ignoring case, accents,
+        punctuation and spacing, a key or alias and last the display name. Every method
+        that takes an actor resolves it this way.
 
         Raises:
-            UnknownActorError: If no actor has that key or alias; it suggests close ones.
+            UnknownActorError: If nothing matches; it suggests close keys, aliases or names.
+            AmbiguousNameError: If *name* is the display name of several actors.
         """
         decl = self._store.decl
         return decl.actors[decl.actor_code(name)]
 
     def issue(self, name: str) -> Issue:
-        """The issue with key or alias *name* (case-insensitive).
+        """The issue *name* names: its key, an alias or its title (resolved as :meth:`actor`).
 
         Raises:
-            UnknownIssueError: If no issue has that key or alias; it suggests close ones.
+            UnknownIssueError: If nothing matches; it suggests close keys, aliases or titles.
+            AmbiguousNameError: If *name* is the title of several issues.
         """
         decl = self._store.decl
         return decl.issues[decl.issue_code(name)]

@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Iterable
 
 __all__ = [
+    "AmbiguousNameError",
     "DuplicateClaimError",
     "DuplicateKeyError",
     "InvalidValueError",
@@ -99,6 +100,30 @@ class UnknownDatasetError(UnknownKeyError):
     """No built-in dataset has this name."""
 
     kind = "dataset"
+
+
+class AmbiguousNameError(UnknownKeyError):
+    """A display name or title that several actors or issues share; name one by key.
+
+    Attributes:
+        kind: ``"actor"`` or ``"issue"``.
+        key: The name that was given.
+        matches: The keys of the entries that carry it, in declared order.
+    """
+
+    def __init__(self, kind: str, name: str, matches: Iterable[str]) -> None:
+        self.kind = kind
+        self.matches: tuple[str, ...] = tuple(matches)
+        super().__init__(name, suggestions=self.matches)
+
+    def __str__(self) -> str:
+        label = "display name" if self.kind == "actor" else "title"
+        shown = ", ".join(repr(k) for k in self.matches[:5])
+        more = f", … ({len(self.matches) - 5} more)" if len(self.matches) > 5 else ""
+        return (
+            f"{self.key!r} is the {label} of {len(self.matches)} {self.kind}s "
+            f"({shown}{more}); name one by its key"
+        )
 
 
 class UnknownStanceError(StanceMatrixError, ValueError):

@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 import stancematrix as sm
 from stancematrix._store import Declarations, Problem, face, from_columns, store_of
+from stancematrix._store.declare import fold
 from stancematrix.exceptions import (
+    AmbiguousNameError,
     DuplicateClaimError,
     DuplicateKeyError,
     InvalidValueError,
@@ -219,6 +221,98 @@ class TestLookup:
         m = build(metadata={"title": "T"})
         with pytest.raises(TypeError):
             m.metadata["title"] = "changed"  # type: ignore[index, unused-ignore]
+
+
+class TestNamesPeopleType:
+    """Lookups by the names tables show, as people type them (issue 13, item 2)."""
+
+    @pytest.mark.parametrize("name", ["Russia", "russia", "RUSSIA", " Russia ", "Russia."])
+    def test_actor_by_display_name(self, name):
+        """An actor is found by its display name, ignoring case, spacing and punctuation."""
+        assert "RU" == build().actor(name).key
+
+    @pytest.mark.parametrize("name", ["Sanctions", "sanctions", "SANCTIONS"])
+    def test_issue_by_title(self, name):
+        """An issue is found by its title."""
+        assert "sanctions" == build().issue(name).key
+
+    def test_accents_ignored(self):
+        """Accents and typographic apostrophes do not matter, either way round."""
+        actors = [sm.Actor("CI", "Côte d’Ivoire"), sm.Actor("SN", "Senegal", aliases=["Sénégal"])]
+        m = sm.StanceMatrix.from_positions([], actors=actors, issues=ISSUES, sources=SOURCES)
+        assert "CI" == m.actor("cote d'ivoire").key
+        assert "CI" == m.actor("COTE D IVOIRE").key
+        assert "SN" == m.actor("senegal").key
+        assert "SN" == m.actor("Sènègal").key
+
+    def test_key_or_alias_wins_over_a_name(self):
+        """A key or alias is tried before display names, so it never becomes ambiguous."""
+        actors = [sm.Actor("EU", "European Union"), sm.Actor("X", "eu")]
+        m = sm.StanceMatrix.from_positions([], actors=actors, issues=ISSUES, sources=SOURCES)
+        assert "EU" == m.actor("eu").key
+        assert "X" == m.actor("X").key
+
+    def test_shared_title_is_ambiguous(self):
+        """A title several issues share is refused, listing their keys; a key still works."""
+        issues = [sm.Issue(k, "China representation", "Seat the PRC.") for k in ("1", "2", "3")]
+        m = sm.StanceMatrix.from_positions([], actors=ACTORS, issues=issues, sources=SOURCES)
+        with pytest.raises(AmbiguousNameError) as info:
+            m.issue("china representation")
+        assert ("1", "2", "3") == info.value.matches
+        assert isinstance(info.value, KeyError)
+        assert (
+            "'china representation' is the title of 3 issues ('1', '2', '3'); "
+            "name one by its key" == str(info.value)
+        )
+        assert "2" == m.issue("2").key
+
+    def test_near_miss_suggested(self):
+        """A misspelt name suggests the entry it is close to, as spelled."""
+        with pytest.raises(UnknownActorError) as info:
+            build().actor("Rusia")
+        assert ("Russia",) == info.value.suggestions
+        with pytest.raises(UnknownIssueError) as issue_info:
+            build().issue("Sanctons")
+        assert ("sanctions",) == issue_info.value.suggestions  # key and title fold alike
+
+    def test_exact_name_never_suggests_another(self):
+        """A name that is another entry's near miss resolves to its own entry."""
+        actors = [sm.Actor("EU", "European Union"), sm.Actor("EUR", "European countries")]
+        m = sm.StanceMatrix.from_positions([], actors=actors, issues=ISSUES, sources=SOURCES)
+        assert "EU" == m.actor("European Union").key
+        assert "EUR" == m.actor("european countries").key
+
+    def test_names_work_everywhere_a_key_does(self):
+        """select, claims, position and stance take names too."""
+        m = build()
+        assert ["RU"] == [a.key for a in m.select(actors=["Russia"]).actors]
+        assert 1 == len(m.claims("Russia", "Territory"))
+        assert "strongly oppose" == m.stance("Russia", "Territory")
+        assert "strongly oppose" == m.position("russia", "territory").stance
+
+    def test_select_names_one_actor_twice(self):
+        """A key and a name of the same actor in one selection is a duplicate."""
+        with pytest.raises(DuplicateKeyError):
+            build().select(actors=["RU", "Russia"])
+
+    @given(matrices())
+    def test_every_unique_name_finds_its_entry(self, m):
+        """A display name (title) no other entry shares, and no key or alias folds to, finds it."""
+        for entries, label, find in (
+            (m.actors, lambda e: e.name, m.actor),
+            (m.issues, lambda e: e.title, m.issue),
+        ):
+            labels = [fold(label(e)) for e in entries]
+            aliases = {fold(text) for e in entries for text in (e.key, *e.aliases)}
+            for entry in entries:
+                folded = fold(label(entry))
+                if folded and labels.count(folded) == 1 and folded not in aliases:
+                    assert entry.key == find(label(entry)).key
+
+    @given(st.text(max_size=30))
+    def test_fold_is_idempotent(self, text):
+        """Folding twice is folding once."""
+        assert fold(text) == fold(fold(text))
 
 
 class TestOrderAndEquality:

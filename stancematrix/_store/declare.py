@@ -2,19 +2,24 @@
 
 :class:`Declarations` holds the entries in declared order with the indexes that turn a
 key, an alias or a source id into the code the columns store, and the lookups every
-module uses to resolve what a user typed (case-insensitive keys and aliases, with
-suggestions when nothing matches).
+module uses to resolve what a user typed: a key, an alias, or the display name (actors)
+or title (issues) a table shows, in any case, with or without accents; suggestions when
+nothing matches.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 import types
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from stancematrix._model import Actor, Issue, Source
 from stancematrix._scale import Scale
 from stancematrix.exceptions import (
+    AmbiguousNameError,
     DuplicateKeyError,
     InvalidValueError,
     StanceMatrixError,
@@ -25,7 +30,7 @@ from stancematrix.exceptions import (
 
 from .problems import Problem, Problems
 
-__all__ = ["Declarations", "Kind", "unknown"]
+__all__ = ["Declarations", "Kind", "fold", "unknown"]
 
 #: The kinds of entry a name can refer to.
 Kind = Literal["actor", "issue", "source"]
@@ -84,8 +89,63 @@ def _freeze_metadata(metadata: Mapping[str, str] | None) -> Mapping[str, str]:
     return types.MappingProxyType(items)
 
 
-def _names(entries: Sequence[Actor | Issue]) -> list[str]:
-    return [name for entry in entries for name in (entry.key, *entry.aliases)]
+def fold(text: str) -> str:
+    """*text* as people may type it: case, accents, punctuation and spacing ignored.
+
+    ``fold("Côte d’Ivoire") == fold("cote d'ivoire") == "cote d ivoire"``.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+", bare.casefold()))
+
+
+class _Names:
+    """What a user may type for the entries of one part, folded (see :func:`fold`).
+
+    ``aliases`` holds keys and aliases, ``labels`` display names (actors) or titles
+    (issues); each maps a folded text to the codes of the entries that carry it, and
+    ``spelled`` maps it back to one original spelling (for suggestions).
+    """
+
+    __slots__ = ("aliases", "labels", "spelled")
+
+    def __init__(self, entries: Sequence[Actor | Issue]) -> None:
+        self.aliases: dict[str, list[int]] = {}
+        self.labels: dict[str, list[int]] = {}
+        self.spelled: dict[str, str] = {}
+        for code, entry in enumerate(entries):
+            label = entry.name if isinstance(entry, Actor) else entry.title
+            for index, texts in (
+                (self.aliases, (entry.key, *entry.aliases)),
+                (self.labels, (label,)),
+            ):
+                for text in texts:
+                    folded = fold(text)
+                    if not folded:
+                        continue
+                    codes = index.setdefault(folded, [])
+                    if code not in codes:
+                        codes.append(code)
+                    self.spelled.setdefault(folded, text)
+
+    def find(self, name: str) -> list[int]:
+        """The codes *name* folds to: by key or alias if any, else by display name."""
+        folded = fold(name)
+        return self.aliases.get(folded) or self.labels.get(folded) or []
+
+    def near(self, name: str, entries: Sequence[Actor | Issue]) -> list[str]:
+        """Up to three close matches of *name*, one per entry, best first, as spelled."""
+        pool = {**self.labels, **self.aliases}
+        close = difflib.get_close_matches(fold(name), list(pool), n=12, cutoff=0.6)
+        found: list[str] = []
+        seen: set[int] = set()
+        for folded in close:
+            codes = pool[folded]
+            if seen.issuperset(codes):
+                continue
+            seen.update(codes)
+            found.append(self.spelled[folded] if len(codes) == 1 else entries[codes[0]].key)
+        return found[:3]
 
 
 def unknown(
@@ -115,6 +175,8 @@ class Declarations:
     """
 
     __slots__ = (
+        "_actor_folded",
+        "_issue_folded",
         "actor_keys",
         "actor_names",
         "actors",
@@ -139,6 +201,8 @@ class Declarations:
     issue_keys: dict[str, int]
     issue_names: dict[str, int]
     source_keys: dict[str, int]
+    _actor_folded: _Names | None
+    _issue_folded: _Names | None
 
     @classmethod
     def declare(
@@ -163,6 +227,7 @@ class Declarations:
         """
         problems = Problems() if problems is None else problems
         self = object.__new__(cls)
+        self._actor_folded = self._issue_folded = None
         self.scale = Scale.five_point() if scale is None else scale
         if not isinstance(self.scale, Scale):
             raise Problem(
@@ -231,6 +296,8 @@ class Declarations:
         """
         new = object.__new__(Declarations)
         new.scale, new.labels, new.metadata = self.scale, self.labels, self.metadata
+        new._actor_folded = self._actor_folded if actors is None else None
+        new._issue_folded = self._issue_folded if issues is None else None
         if actors is None:
             new.actors, new.actor_keys, new.actor_names = (
                 self.actors,
@@ -257,20 +324,33 @@ class Declarations:
     # -- lookups ------------------------------------------------------------------------
 
     def actor_code(self, name: str) -> int:
-        """The code of the actor with key or alias *name* (exact key first, then any case).
+        """The code of the actor *name* names.
+
+        Tried in turn: the exact key; a key or alias in any case; then, ignoring case,
+        accents, punctuation and spacing, a key or alias, then the display name.
 
         Raises:
-            UnknownActorError: If no actor has that key or alias; it suggests close ones.
+            UnknownActorError: If nothing matches; it suggests close keys, aliases or names.
+            AmbiguousNameError: If the name is the display name of several actors.
         """
-        return _find(self.actor_keys, self.actor_names, self.actors, UnknownActorError, name)
+        if self._actor_folded is None:
+            self._actor_folded = _Names(self.actors)
+        return _find(
+            self.actor_keys, self.actor_names, self._actor_folded, self.actors, "actor", name
+        )
 
     def issue_code(self, name: str) -> int:
-        """The code of the issue with key or alias *name* (exact key first, then any case).
+        """The code of the issue *name* names (as :meth:`actor_code`, by title last).
 
         Raises:
-            UnknownIssueError: If no issue has that key or alias; it suggests close ones.
+            UnknownIssueError: If nothing matches; it suggests close keys, aliases or titles.
+            AmbiguousNameError: If the name is the title of several issues.
         """
-        return _find(self.issue_keys, self.issue_names, self.issues, UnknownIssueError, name)
+        if self._issue_folded is None:
+            self._issue_folded = _Names(self.issues)
+        return _find(
+            self.issue_keys, self.issue_names, self._issue_folded, self.issues, "issue", name
+        )
 
     def source_code(self, id: str) -> int:
         """The code of the source with this id (exact).
@@ -339,19 +419,26 @@ class Declarations:
 def _find(
     keys: Mapping[str, int],
     names: Mapping[str, int],
+    folded: _Names,
     entries: Sequence[Actor | Issue],
-    error: type[UnknownActorError | UnknownIssueError],
+    kind: Literal["actor", "issue"],
     name: str,
 ) -> int:
-    """The position of the entry with key *name*, else with that key or alias in any case."""
+    """The position of the entry *name* names (see :meth:`Declarations.actor_code`)."""
+    error = UnknownActorError if kind == "actor" else UnknownIssueError
     if not isinstance(name, str):
-        raise error(str(name), _names(entries))
+        raise error(str(name))
     i = keys.get(name)
     if i is None:
         i = names.get(name.casefold())
-    if i is None:
-        raise error(name, _names(entries))
-    return i
+    if i is not None:
+        return i
+    codes = folded.find(name)
+    if len(codes) == 1:
+        return codes[0]
+    if codes:
+        raise AmbiguousNameError(kind, name, [entries[c].key for c in codes])
+    raise error(name, suggestions=folded.near(name, entries))
 
 
 def recode(codes: Sequence[int], size: int) -> list[int]:
