@@ -7,7 +7,7 @@ import datetime
 import enum
 import functools
 import re
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 import attrs
 
@@ -15,6 +15,7 @@ from .exceptions import InvalidValueError
 
 __all__ = [
     "END",
+    "DateLike",
     "PartialDate",
     "Period",
     "Precision",
@@ -128,11 +129,31 @@ class PartialDate:
         return text
 
 
-def to_partial(value: PartialDate | datetime.date | str) -> PartialDate:
+#: What a date may be given as: a :class:`PartialDate`, a ``datetime.date`` (a datetime
+#: counts as its calendar day), an ``int`` year, or ``"YYYY"``, ``"YYYY-MM"``,
+#: ``"YYYY-MM-DD"``.
+DateLike: TypeAlias = PartialDate | datetime.date | int | str
+
+
+def to_partial(value: DateLike) -> PartialDate:
+    """*value* (see :data:`DateLike`) as a :class:`PartialDate`.
+
+    Raises:
+        InvalidValueError: If *value* is none of those, or names no real date.
+    """
     if isinstance(value, PartialDate):
         return value
+    if isinstance(value, datetime.datetime):
+        value = value.date()
     if isinstance(value, datetime.date):
         return PartialDate.from_date(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return PartialDate(value)
+        except InvalidValueError as error:
+            raise InvalidValueError("date", value, error.reason) from None
+    if not isinstance(value, str):
+        raise InvalidValueError("date", value, "expected a date, a year or YYYY[-MM[-DD]]")
     return PartialDate.parse(value)
 
 
@@ -144,7 +165,7 @@ def _check_order(instance: Period, attribute: Any, end: PartialDate | None) -> N
 
 
 def to_optional_partial(
-    value: PartialDate | datetime.date | str | None,
+    value: DateLike | None,
 ) -> PartialDate | None:
     return None if value is None else to_partial(value)
 
@@ -208,7 +229,7 @@ class Period:
         return f"{self.start}/{self.end}"
 
 
-def to_period(value: Period | PartialDate | datetime.date | str | None) -> Period | None:
+def to_period(value: Period | DateLike | None) -> Period | None:
     """Accept the forms a user writes a claim's date in."""
     if value is None or isinstance(value, Period):
         return value
@@ -248,7 +269,7 @@ def last_day_code(code: int) -> int:
     return code if date is None else day_code(date.last_day)
 
 
-def moment(value: PartialDate | datetime.date | str, field: str) -> tuple[int, int]:
+def moment(value: DateLike, field: str) -> tuple[int, int]:
     """The first and last day, encoded, that a user's "as of" or "since" date can mean.
 
     Raises:

@@ -14,12 +14,11 @@ this module, so nothing here closes an import cycle.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Unpack
 
 from . import _store
-from ._dates import END, PartialDate, last_day_code, moment
+from ._dates import END, DateLike, last_day_code, moment
 from ._diff.compute import DiffOptions, compare_stores
 from ._diff.matrixdiff import MatrixDiff
 from ._io import registry
@@ -30,7 +29,7 @@ from ._store import Declarations, Problem, Store, cells, slicing
 
 __all__ = ["StanceMatrix"]
 
-When = PartialDate | datetime.date | str
+When = DateLike
 
 
 class StanceMatrix:

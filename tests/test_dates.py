@@ -114,3 +114,40 @@ class TestPeriod:
     def test_hashable(self, value):
         """Equal periods hash alike."""
         assert hash(value) == hash(sm.Period.parse(str(value)))
+
+
+class TestDateLike:
+    """Everywhere a date is taken, a date, a datetime, an int year and the strings work."""
+
+    @pytest.mark.parametrize(
+        "value",
+        [2025, "2025", sm.PartialDate(2025)],
+    )
+    def test_year_forms(self, value):
+        """An int year means the year, as the string does."""
+        m = sm.load_dataset("ukraine")
+        assert m.as_of("2025") == m.as_of(value)
+        assert m.claims(since="2025") == m.claims(since=value)
+
+    def test_day_forms(self):
+        """A date and a datetime mean their calendar day."""
+        m = sm.load_dataset("ukraine")
+        day = datetime.date(2025, 3, 1)
+        assert m.as_of("2025-03-01") == m.as_of(day)
+        assert m.as_of(day) == m.as_of(datetime.datetime(2025, 3, 1, 23, 59))
+
+    def test_position_date_int(self):
+        """A claim's date may be an int year."""
+        claim = sm.Position("A", "i", "support", "s", date=2024)
+        assert sm.Period("2024") == claim.date
+
+    @pytest.mark.parametrize("value", [True, 2025.0, 0, 10_000, [2025]])
+    def test_not_dates(self, value):
+        """A bool, a float, a year out of range or a list is refused, naming the value."""
+        with pytest.raises(InvalidValueError) as info:
+            sm.load_dataset("ukraine").as_of(value)
+        assert value == info.value.value
+
+    def test_dataset_since_int(self):
+        """load_dataset("unga", since=2010) is the 2010 selection (the issue's reproducer)."""
+        assert sm.load_dataset("unga", since="2010") == sm.load_dataset("unga", since=2010)

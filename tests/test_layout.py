@@ -99,7 +99,9 @@ class TestGrid:
         with pytest.raises(UnknownIssueError):
             grid(ukraine, issues=["nothing"])
         with pytest.raises(InvalidValueError):
-            grid(ukraine, as_of=2025)
+            grid(ukraine, as_of=2025.0)  # type: ignore[arg-type]
+        with pytest.raises(InvalidValueError):
+            grid(ukraine, as_of=True)
 
 
 class TestLayoutValue:

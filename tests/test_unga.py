@@ -207,7 +207,9 @@ class TestNarrowing:
             ({"topics": []}, "topics"),
             ({"since": "2000", "until": "1999"}, "until"),
             ({"since": "1999-13"}, "since"),
-            ({"until": 1999}, "until"),
+            ({"until": 0}, "until"),
+            ({"until": True}, "until"),
+            ({"until": 1999.0}, "until"),
         ],
     )
     def test_bad_options(self, blob, options, field):
@@ -215,6 +217,12 @@ class TestNarrowing:
         with pytest.raises(InvalidValueError) as info:
             _unga.matrix(_unga.decode(blob), **options)
         assert field == info.value.field
+
+    def test_int_year_is_a_year(self, blob):
+        """An int year narrows as its string does (issue 13, item 8)."""
+        assert _unga.matrix(_unga.decode(blob), since="2010", until="2012") == _unga.matrix(
+            _unga.decode(blob), since=2010, until=2012
+        )
 
     def test_unknown_topic_lists_the_topics(self, blob):
         """The error for an unknown topic lists codes and labels."""

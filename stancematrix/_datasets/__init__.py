@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import attrs
 
-from stancematrix._dates import PartialDate
+from stancematrix._dates import DateLike
 from stancematrix._io.json import read_json
 from stancematrix._matrix import StanceMatrix
 from stancematrix.exceptions import InvalidValueError, UnknownDatasetError
@@ -96,8 +96,8 @@ def dataset_names() -> tuple[str, ...]:
 def load_dataset(
     name: str,
     *,
-    since: PartialDate | datetime.date | str | None = None,
-    until: PartialDate | datetime.date | str | None = None,
+    since: DateLike | None = None,
+    until: DateLike | None = None,
     topics: Iterable[str] | str | None = None,
 ) -> StanceMatrix:
     """Load a built-in dataset by name (see :func:`dataset_names`).

@@ -22,7 +22,6 @@ issue), so loading needs no sort: the columns are cut out of it with C-speed byt
 from __future__ import annotations
 
 import csv
-import datetime
 import functools
 import io
 import itertools
@@ -36,7 +35,7 @@ from typing import Any, Final
 
 import attrs
 
-from stancematrix._dates import PartialDate, to_partial
+from stancematrix._dates import DateLike, PartialDate, to_partial
 from stancematrix._io.source import Input, read_text
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Actor, Issue, Source
@@ -377,7 +376,7 @@ def decode(blob: bytes, source: str = "<bytes>") -> Data:
 
 # -- building the matrix ------------------------------------------------------------------
 
-_Day = PartialDate | datetime.date | str
+_Day = DateLike
 
 
 def _topic_codes(topics: Iterable[str] | str, known: Sequence[tuple[str, str]]) -> frozenset[str]:

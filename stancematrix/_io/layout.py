@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypedDict, Unp
 
 import attrs
 
-from stancematrix._dates import PartialDate
+from stancematrix._dates import DateLike, PartialDate
 from stancematrix._store import NO_TEXT, store_of
 from stancematrix.exceptions import InvalidValueError
 
@@ -236,10 +236,12 @@ class Grid:
         return [[text(span) for span in row] for row in self.spans]
 
 
-def _as_date(value: object) -> PartialDate | datetime.date | str:
-    if isinstance(value, PartialDate | datetime.date | str):
+def _as_date(value: object) -> DateLike:
+    if isinstance(value, PartialDate | datetime.date | int | str) and not isinstance(value, bool):
         return value
-    raise InvalidValueError("as_of", value, "must be a date, a PartialDate or 'YYYY[-MM[-DD]]'")
+    raise InvalidValueError(
+        "as_of", value, "must be a date, a PartialDate, a year or 'YYYY[-MM[-DD]]'"
+    )
 
 
 def _order(

@@ -8,11 +8,10 @@ A query's actor stance on an issue is the claim the cell shows
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeAlias
 
-from stancematrix._dates import PartialDate
+from stancematrix._dates import DateLike
 
 if TYPE_CHECKING:
     from stancematrix._matrix import StanceMatrix
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["When", "narrow"]
 
 #: A date a query may be asked as of.
-When: TypeAlias = PartialDate | datetime.date | str | None
+When: TypeAlias = DateLike | None
 
 
 def narrow(m: StanceMatrix, as_of: When, sources: Iterable[str] | None) -> StanceMatrix:
