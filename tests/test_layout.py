@@ -99,7 +99,7 @@ class TestGrid:
         with pytest.raises(UnknownIssueError):
             grid(ukraine, issues=["nothing"])
         with pytest.raises(InvalidValueError):
-            grid(ukraine, as_of=2025.0)  # type: ignore[arg-type]
+            grid(ukraine, as_of=2025.0)
         with pytest.raises(InvalidValueError):
             grid(ukraine, as_of=True)
 
