@@ -103,7 +103,11 @@ class TestStructure:
         page = Page(ukraine.to_html())
         for level in ukraine.scale.levels:
             assert f"{level.label} ({level.symbol})" in page.items
-        assert {"no position reported", "no claim", "claims disagree"} <= set(page.items)
+        assert {
+            "no position reported",
+            "no claim",
+            "claims disagree (one band per stance, in claim order)",
+        } <= set(page.items)
         assert 5 == sum(item.startswith("seed-00") for item in page.items)
 
     def test_colours(self):
@@ -115,6 +119,47 @@ class TestStructure:
         assert "background:#2166ac" in (support["style"] or "")
         assert unknown.get("style") is None
         assert "sm-none" in (unknown["class"] or "")
+
+    def test_disagreement_is_split_not_averaged(self):
+        """A cell whose claims disagree shows each stance's colour in a band, in claim order."""
+        m = sm.StanceMatrix.from_positions(
+            [
+                sm.Position("A", "I", "strongly support", "S", date="2025-01"),
+                sm.Position("A", "I", "strongly oppose", "T", date="2025-01"),
+            ],
+            actors=[sm.Actor("A", "Actor")],
+            issues=[sm.Issue("I", "Issue", "A proposition.")],
+            sources=[sm.Source("S", "One"), sm.Source("T", "Two")],
+        )
+        (cell,) = Page(m.to_html()).cells
+        style = cell["style"] or ""
+        assert "linear-gradient(90deg, #2166ac 0% 50%, #b2182b 50% 100%)" in style
+        assert "#f7f7f7" not in style  # the midpoint grey an average would give
+        assert "sm-mixed" in (cell["class"] or "")
+        assert "strongly support / strongly oppose" == cell["text"]
+
+    def test_split_cell_with_no_position(self):
+        """A claim reporting no position is a hatched band beside the others."""
+        m = sm.StanceMatrix.from_positions(
+            [
+                sm.Position("A", "I", "support", "S"),
+                sm.Position("A", "I", "no position reported", "T"),
+            ],
+            actors=[sm.Actor("A", "Actor")],
+            issues=[sm.Issue("I", "Issue", "A proposition.")],
+            sources=[sm.Source("S", "One"), sm.Source("T", "Two")],
+        )
+        (cell,) = Page(m.to_html()).cells
+        assert "linear-gradient(90deg, #8caed2 0% 50%, #ddd 50% 100%)" in (cell["style"] or "")
+
+    def test_article_conflicts_split(self, ukraine):
+        """Every cell of the article dataset with more than one stance is split, none grey."""
+        page = Page(ukraine.to_html())
+        mixed = [c for c in page.cells if " / " in (c.get("data-stance") or "")]
+        assert mixed
+        for cell in mixed:
+            bands = (cell["style"] or "").count("%,") + 1
+            assert len((cell["data-stance"] or "").split(" / ")) == bands
 
     def test_page_and_fragment(self, ukraine):
         """A page is a whole document; a fragment is one div with its own style."""

@@ -1,9 +1,11 @@
 """HTML: the matrix as a coloured grid, as a self-contained page or a fragment.
 
 Each cell is coloured on a diverging scale from the scale's lowest value (red) through
-its midpoint (light grey) to its highest (blue), by the mean value of the claims behind
-it; a cell whose claims disagree gets a dashed border, a cell whose claims report no
-position is hatched, and a cell without claims is left blank. Each cell's tooltip (its
+its midpoint (light grey) to its highest (blue), by the stance of the claims behind it. A
+cell whose claims disagree is split into one band per stance, in the order its claims
+are listed, and gets a dashed border (disagreement is shown, never averaged into a
+neutral grey); a cell whose claims report no position is hatched (a band of hatching in
+a split cell), and a cell without claims is left blank. Each cell's tooltip (its
 ``title``) lists every claim with its stance, summary, source and date. A legend and the
 numbered source list follow the grid. All text is escaped, nothing is fetched and there
 is no script: the page works offline and data cannot inject markup.
@@ -41,6 +43,8 @@ _STYLE: Final = """
 .stancematrix .sm-grid tbody th { background: #f6f6f6; text-align: left; }
 .stancematrix td.sm-cell { text-align: center; }
 .stancematrix td.sm-mixed { border: 2px dashed #555; }
+.stancematrix td.sm-mixed span.sm-text { background: rgba(255, 255, 255, 0.85);
+  color: #222; padding: 0 0.2em; }
 .stancematrix td.sm-none, .stancematrix .sm-swatch.sm-none {
   background: repeating-linear-gradient(45deg, #ddd 0 4px, #fff 4px 8px); color: #555;
   font-style: italic; }
@@ -68,6 +72,19 @@ def _colour(value: float, low: float, middle: float, high: float) -> tuple[str, 
     red, green, blue = _mix(t)
     text = "#fff" if abs(t) > 0.6 else "#222"
     return f"#{red:02x}{green:02x}{blue:02x}", text
+
+
+#: The hatching of "no position reported", as a band of a split cell.
+_HATCH: Final = "#ddd"
+
+
+def _bands(colours: Sequence[str]) -> str:
+    """A left-to-right gradient of equal, hard-edged bands, one per colour."""
+    n = len(colours)
+    stops = ", ".join(
+        f"{colour} {100 * k / n:g}% {100 * (k + 1) / n:g}%" for k, colour in enumerate(colours)
+    )
+    return f"linear-gradient(90deg, {stops})"
 
 
 def _source_line(source: Source) -> str:
@@ -152,19 +169,24 @@ def render(
             if not claims:
                 cells.append(f'<td class="sm-cell sm-empty"{data}></td>')
                 continue
-            codes = [scale.code(claim.stance) for claim in claims]
-            known = [values[code] for code in codes if code < len(values)]
+            codes = list(dict.fromkeys(scale.code(claim.stance) for claim in claims))
             classes = ["sm-cell"]
             style = ""
-            if not known:
+            shown = html_text(laid_out.text(span)).replace("\n", "<br>")
+            if len(codes) > 1:  # disagreement: one band per stance, never an average
+                classes.append("sm-mixed")
+                colours = [
+                    _colour(values[code], low, middle, high)[0] if code < len(values) else _HATCH
+                    for code in codes
+                ]
+                style = f' style="background:{_bands(colours)}"'
+                shown = f'<span class="sm-text">{shown}</span>'
+            elif codes[0] >= len(values):
                 classes.append("sm-none")
             else:
-                background, foreground = _colour(sum(known) / len(known), low, middle, high)
+                background, foreground = _colour(values[codes[0]], low, middle, high)
                 style = f' style="background:{background};color:{foreground}"'
-            if len(set(codes)) > 1:
-                classes.append("sm-mixed")
             stances = " / ".join(dict.fromkeys(claim.stance for claim in claims))
-            shown = html_text(laid_out.text(span)).replace("\n", "<br>")
             cells.append(
                 f'<td class="{" ".join(classes)}"{data} data-stance="{html_text(stances)}"'
                 f'{style} title="{html_text(_tooltip(claims, matrix))}">{shown}</td>'
@@ -179,11 +201,12 @@ def render(
             f'<li><span class="sm-swatch" style="background:{background}"></span>'
             f"{html_text(level.label)}{symbol}</li>"
         )
+    split = _bands([_colour(low, low, middle, high)[0], _colour(high, low, middle, high)[0]])
     legend.append(
         f'<li><span class="sm-swatch sm-none"></span>{html_text(scale.unknown)}</li>'
         '<li><span class="sm-swatch sm-empty"></span>no claim</li>'
-        '<li><span class="sm-swatch" style="border:2px dashed #555"></span>'
-        "claims disagree</li></ul>"
+        f'<li><span class="sm-swatch" style="border:2px dashed #555;background:{split}">'
+        "</span>claims disagree (one band per stance, in claim order)</li></ul>"
     )
     out.extend(legend)
     used = dict.fromkeys(
