@@ -14,8 +14,9 @@ this module, so nothing here closes an import cycle.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Unpack
+from typing import Any, Final, Unpack
 
 from . import _store
 from ._dates import END, DateLike, last_day_code, moment
@@ -30,6 +31,10 @@ from ._store import Declarations, Problem, Store, cells, slicing
 __all__ = ["StanceMatrix"]
 
 When = DateLike
+
+#: The most actors and issues a notebook shows of a matrix (``_repr_html_``).
+PREVIEW_ACTORS: Final = 12
+PREVIEW_ISSUES: Final = 30
 
 
 class StanceMatrix:
@@ -425,6 +430,27 @@ class StanceMatrix:
         Needs the optional ``pandas`` extra.
         """
         return registry.dataframes().to_dataframe(self, **options)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the HTML grid of the first actors and issues, and what was cut.
+
+        At most :data:`PREVIEW_ACTORS` actors and :data:`PREVIEW_ISSUES` issues are drawn,
+        so a matrix of the size of the UN votes displays at once; ``to_html()`` draws all.
+        """
+        decl = self._store.decl
+        head = f"<p><code>{html.escape(repr(self))}</code></p>"
+        if not decl.actors or not decl.issues:
+            return head
+        actors = [a.key for a in decl.actors[:PREVIEW_ACTORS]]
+        issues = [i.key for i in decl.issues[:PREVIEW_ISSUES]]
+        body = registry.render(self, "html", page=False, actors=actors, issues=issues)
+        if len(actors) < len(decl.actors) or len(issues) < len(decl.issues):
+            body += (
+                f"<p><em>Showing {len(actors)} of {len(decl.actors)} actors and "
+                f"{len(issues)} of {len(decl.issues)} issues: <code>select(...)</code> "
+                "narrows the matrix, <code>to_html()</code> draws it all.</em></p>\n"
+            )
+        return head + "\n" + body
 
     # -- value semantics ----------------------------------------------------------------
 

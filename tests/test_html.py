@@ -233,3 +233,47 @@ class TestSnapshot:
         m = sm.load_dataset("ukraine")
         for when in ("2024-06", "2025-01", "2025-07"):
             assert m.as_of(when).to_html() == m.to_html(as_of=when)
+
+
+def square(n_actors: int, n_issues: int) -> sm.StanceMatrix:
+    """Every actor supports every issue, from one source."""
+    actors = [sm.Actor(f"A{a}", f"Actor {a}") for a in range(n_actors)]
+    issues = [sm.Issue(f"I{i}", f"Issue {i}", "A proposition.") for i in range(n_issues)]
+    claims = [sm.Position(a.key, i.key, "support", "S") for a in actors for i in issues]
+    return sm.StanceMatrix.from_positions(
+        claims, actors=actors, issues=issues, sources=[sm.Source("S", "One")]
+    )
+
+
+class TestNotebook:
+    """Jupyter displays matrices and diffs through ``_repr_html_``."""
+
+    def test_small_matrix_whole(self, ukraine):
+        """A matrix within the preview size shows its whole grid under its repr."""
+        shown = ukraine._repr_html_()
+        assert shown.startswith("<p><code>&lt;StanceMatrix: 7 actors × 12 issues")
+        assert ukraine.to_html(page=False) in shown
+        assert "Showing" not in shown
+
+    def test_large_matrix_cut(self):
+        """A larger matrix shows the first 12 actors and 30 issues and says what was cut."""
+        page = Page(square(20, 40)._repr_html_())
+        assert ["Issue", *(f"Actor {a}" for a in range(12))] == page.headers[:13]
+        assert 12 * 30 == len(page.cells)
+        assert "Showing 12 of 20 actors and 30 of 40 issues" in square(20, 40)._repr_html_()
+
+    def test_empty_matrix(self):
+        """A matrix with no actors shows its repr alone."""
+        empty = sm.StanceMatrix.from_positions([], actors=[], issues=[], sources=[])
+        assert "<table" not in empty._repr_html_()
+        assert "0 actors × 0 issues" in empty._repr_html_()
+
+    def test_diff(self, ukraine):
+        """A diff shows its HTML report; past 500 changes, its summary and how to see all."""
+        small = sm.diff(ukraine.as_of("2025-03"), ukraine)
+        assert small.to_html() == small._repr_html_()
+        big = sm.diff(square(30, 20).select(issues=[]), square(30, 20))
+        shown = big._repr_html_()
+        assert "<table" not in shown
+        assert "620 changes" in shown  # 20 issues and 600 claims added
+        assert big.summary() in shown

@@ -8,9 +8,10 @@ pairing rule.
 
 from __future__ import annotations
 
+import html
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, NamedTuple, TypeAlias
+from typing import Any, Final, NamedTuple, TypeAlias
 
 from stancematrix._io import registry
 from stancematrix._scale import Scale
@@ -33,6 +34,10 @@ from .values import (
 )
 
 __all__ = ["Changes", "ClaimData", "MatrixDiff", "ShiftData", "changes", "make", "orders"]
+
+#: The most changes a notebook draws of a diff (``_repr_html_``); past it, the summary.
+PREVIEW_CHANGES: Final = 500
+_PARTS_COUNTED: Final = frozenset({"actors", "issues", "sources", "metadata", "claims", "cells"})
 
 #: A stance shift as plain data: the old and new claims stating the cell, its actor and issue.
 ShiftData: TypeAlias = tuple[Claim | None, Claim | None, str, str]
@@ -409,6 +414,20 @@ class MatrixDiff:
     def to_html(self, *, kinds: Iterable[str] | None = None, stance_only: bool = False) -> str:
         """An HTML fragment: a summary paragraph and a table per kind, text escaped."""
         return registry.render(self, "html", kind="diff", kinds=kinds, stance_only=stance_only)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: :meth:`to_html`, or only the summary past :data:`PREVIEW_CHANGES`."""
+        size = sum(  # the changes themselves; the shift kinds classify claim changes
+            n for kind, n in self.counts().items() if kind.split()[0] in _PARTS_COUNTED
+        )
+        if size <= PREVIEW_CHANGES:
+            return self.to_html()
+        return (
+            f"<p><strong>{html.escape(self.summary())}</strong></p>\n"
+            f"<p><em>{size} changes, more than a notebook shows at once: "
+            "<code>to_html()</code> draws them all, <code>to_html(stance_only=True)</code> "
+            "the stance shifts.</em></p>\n"
+        )
 
     # -- value semantics --------------------------------------------------------------
 
