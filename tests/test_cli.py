@@ -334,7 +334,7 @@ class TestRegistries:
         assert 0 == main(["datasets"])
         expected = (
             "ukraine\tPositions on the war in Ukraine, 2024–2025\n"
-            "unga\tUN General Assembly roll-call votes, 1946–2019\n"
+            "unga\tUN General Assembly roll-call votes, 1946–2020\n"
             f"\t{unga.CITATION}\n"
         )
         assert expected == capsys.readouterr().out

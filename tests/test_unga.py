@@ -463,3 +463,14 @@ class TestPackagedData:
         """An unknown name suggests the built-in datasets."""
         with pytest.raises(sm.exceptions.UnknownDatasetError, match="unga"):
             sm.load_dataset("ungaa")
+
+
+class TestDescribed:
+    """What the dataset says of itself matches its data."""
+
+    def test_title_spans_the_data(self):
+        """The title's years are the first and last roll call's (2020, not 2019: issue 13)."""
+        un = sm.load_dataset("unga")
+        years = sorted(i.date.year for i in un.issues if i.date is not None)
+        assert f"{years[0]}–{years[-1]}" in _unga.TITLE
+        assert f"{years[0]}–{years[-1]}" in un.metadata["description"]

@@ -84,7 +84,7 @@ def dataset_names() -> tuple[str, ...]:
     Ukraine, 2024–2025, encoded from five news analyses, each claim with a verbatim quote.
 
     ``"unga"``: every recorded vote (yes, abstain, no) of every member state on every roll
-    call of the UN General Assembly, 1946–2019: 870,109 votes of 200 countries on 6,203
+    call of the UN General Assembly, 1946–2020: 870,109 votes of 200 countries on 6,203
     roll calls. Source: Erik Voeten, "Data and Analyses of Voting in the UN General
     Assembly", Routledge Handbook of International Organization (2013), Harvard Dataverse
     hdl:1902.1/12379, as packaged in the R package unvotes by David Robinson (MIT licence).

@@ -1,4 +1,4 @@
-"""The UN General Assembly roll-call votes, 1946–2019: package data format, CSV reader, loader.
+"""The UN General Assembly roll-call votes, 1946–2020: package data format, CSV reader, loader.
 
 The data are Erik Voeten's UN General Assembly voting data as packaged in the R package
 ``unvotes`` (three CSV tables: votes, roll calls, roll-call topics). They are shipped as one
@@ -68,7 +68,7 @@ _SOURCE: Final = Source(
     publisher="Harvard Dataverse; packaged in the R package unvotes by David Robinson",
     document="https://hdl.handle.net/1902.1/12379",
 )
-TITLE: Final = "UN General Assembly roll-call votes, 1946–2019"
+TITLE: Final = "UN General Assembly roll-call votes, 1946–2020"
 
 _SCALE: Final = Scale.votes()
 # byte code in the vote matrix -> stance code in the matrix (index into _SCALE.labels)
@@ -445,7 +445,7 @@ def matrix(
         "title": TITLE,
         "description": (
             "Every recorded vote (yes, abstain, no) of every member state on every roll call "
-            "of the UN General Assembly, 1946–2019. Actors are countries (key: ISO 3166-1 "
+            "of the UN General Assembly, 1946–2020. Actors are countries (key: ISO 3166-1 "
             "alpha-2 code, or the country's name where the data give no code); issues are "
             "roll calls (key: rcid)."
         ),
