@@ -118,3 +118,40 @@ class TestLayoutValue:
         """changed() names the options set away from their defaults, in field order."""
         assert {"transpose": True, "cell": "both"} == Layout(cell="both", transpose=True).changed()
         assert {} == Layout().changed()
+
+
+class TestSharedNames:
+    """Rows and columns that share a name are told apart by their keys (issue 13, item 7)."""
+
+    def test_shared_titles_get_keys(self):
+        """Issues shown together with one title carry their keys; the others do not."""
+        issues = [
+            sm.Issue("239", "CHINA REPRESENTATION", "Seat the PRC."),
+            sm.Issue("323", "CHINA REPRESENTATION", "Seat the PRC."),
+            sm.Issue("5309", "Territorial integrity of Ukraine", "Affirm it."),
+        ]
+        m = sm.StanceMatrix.from_positions(
+            [sm.Position("US", i.key, "no", "S") for i in issues],
+            actors=[sm.Actor("US", "United States")],
+            issues=issues,
+            sources=[sm.Source("S", "Votes")],
+            scale=sm.Scale.votes(),
+        )
+        assert [
+            "CHINA REPRESENTATION (239)",
+            "CHINA REPRESENTATION (323)",
+            "Territorial integrity of Ukraine",
+        ] == grid(m).row_labels
+        assert ["CHINA REPRESENTATION", "Territorial integrity of Ukraine"] == grid(
+            m, issues=["323", "5309"]
+        ).row_labels
+
+    def test_given_labels_kept(self):
+        """A label the caller gives is used as given, even when it repeats."""
+        actors = [sm.Actor("A", "Same"), sm.Actor("B", "Same"), sm.Actor("C", "Other")]
+        m = sm.StanceMatrix.from_positions(
+            [], actors=actors, issues=[sm.Issue("I", "Issue", "P.")], sources=[]
+        )
+        assert ["Same (A)", "Same (B)", "Other"] == grid(m).column_labels
+        assert ["X", "X", "Other"] == grid(m, actor_labels={"A": "X", "B": "X"}).column_labels
+        assert ["A", "B", "C"] == grid(m, labels="key").column_labels

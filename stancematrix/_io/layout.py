@@ -14,6 +14,7 @@ stances and symbols joined by ``" / "``, summaries one per line. A cell with no 
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypedDict, Unpack
 
@@ -174,12 +175,12 @@ class Grid:
         self.issue_order = issue_order
         actors = [matrix.actors[a] for a in actor_order]
         issues = [matrix.issues[i] for i in issue_order]
-        actor_names = [
-            actor_labels.get(a.key, a.name if labels == "name" else a.key) for a in actors
-        ]
-        issue_names = [
-            issue_labels.get(i.key, i.title if labels == "name" else i.key) for i in issues
-        ]
+        actor_names = _distinct(
+            [(a.key, a.name if labels == "name" else a.key) for a in actors], actor_labels
+        )
+        issue_names = _distinct(
+            [(i.key, i.title if labels == "name" else i.key) for i in issues], issue_labels
+        )
         cells = self._store.cols.cells
         if transpose:
             self.corner = "Actor" if corner is None else corner
@@ -234,6 +235,23 @@ class Grid:
         """Every cell's text, row by row."""
         text = self.text
         return [[text(span) for span in row] for row in self.spans]
+
+
+def _distinct(labelled: list[tuple[str, str]], given: Mapping[str, str]) -> list[str]:
+    """Each entry's label: the one *given* for its key, else its own name.
+
+    Where entries shown together share a name, `` (key)`` is added to each (66 UN roll
+    calls are titled "CHINA REPRESENTATION"), so the rows can be told apart.
+    """
+    counts = Counter(label for key, label in labelled if key not in given)
+    return [
+        given[key]
+        if key in given
+        else f"{label} ({key})"
+        if counts[label] > 1 and label != key
+        else label
+        for key, label in labelled
+    ]
 
 
 def _as_date(value: object) -> DateLike:
