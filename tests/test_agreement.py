@@ -3,18 +3,28 @@ from __future__ import annotations
 import csv
 import itertools
 import math
+from fractions import Fraction
 
+import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from scipy.cluster.hierarchy import cut_tree, fcluster, linkage
+from scipy.spatial.distance import squareform
 
 import stancematrix as sm
 from stancematrix._query.agreement import METHODS
 from stancematrix._store import store_of
 from stancematrix.exceptions import DuplicateKeyError, InvalidValueError, UnknownActorError
-from stancematrix.results import Agreement
+from stancematrix.results import Agreement, LeftOut
 from tests.conftest import ROOT
-from tests.strategies import agreement_methods, matrices, partial_dates, wide_matrices
+from tests.strategies import (
+    agreement_methods,
+    linked_matrices,
+    matrices,
+    partial_dates,
+    wide_matrices,
+)
 
 EXTRACT = ROOT / "tests" / "data" / "unga_extract.csv"
 
@@ -205,6 +215,42 @@ class TestAgreementLaws:
             assert sm.agreement(snapshot, a, b, method=method) == got
 
 
+def scipy_blocs(m: sm.StanceMatrix, keys: list[str], method: str) -> tuple[np.ndarray, list[str]]:
+    """scipy's average linkage on 1 - score over *keys* (the oracle), and the keys."""
+    table = sm.agreement_matrix(m, method=method, actors=keys)
+    distances = np.array([[1 - (s if s is not None else 1) for s in row] for row in table.scores])
+    np.fill_diagonal(distances, 0)
+    return linkage(squareform(distances, checks=False), method="average"), keys
+
+
+def partition(keys: list[str], labels) -> set[frozenset[str]]:
+    """The groups of *keys* by cluster label."""
+    return {frozenset(k for k, x in zip(keys, labels, strict=True) if x == c) for c in set(labels)}
+
+
+def tie_before(m: sm.StanceMatrix, keys: list[str], method: str, merges: int) -> bool:
+    """Whether two pairs of groups are (nearly) equally close at one of the first merges.
+
+    Plain average linkage with exact fractions: where the closest pair is not unique,
+    scipy and blocs may legitimately merge differently.
+    """
+    table = sm.agreement_matrix(m, method=method, actors=keys)
+    d = [[1 - Fraction(s or 0) for s in row] for row in table.scores]
+    groups = [[x] for x in range(len(keys))]
+    for _ in range(merges):
+        between = sorted(
+            (sum(d[x][y] for x in g for y in h) / (len(g) * len(h)), p, q)
+            for p, g in enumerate(groups)
+            for q, h in enumerate(groups)
+            if p < q
+        )
+        if len(between) > 1 and between[1][0] - between[0][0] < Fraction(1, 10**9):
+            return True
+        _, p, q = between[0]
+        groups[p] += groups.pop(q)
+    return False
+
+
 class TestBlocs:
     def test_unga_extract_blocs_are_deterministic(self):
         """Two runs give the same groups; every actor is in exactly one group."""
@@ -213,6 +259,45 @@ class TestBlocs:
         assert first == sm.blocs(m, k=3)
         assert 3 == len(first.groups)
         assert sorted(a.key for a in m.actors) == sorted(itertools.chain(*first.groups))
+
+    def test_unga_k_3_gives_three_blocs_and_names_those_left_out(self):
+        """The issue's reproducer: exactly 3 blocs over the voters; non-voters listed."""
+        m = sm.load_dataset("unga").select(issues=["5309", "5310", "5311"])
+        result = sm.blocs(m, k=3)
+        assert 3 == len(result.groups)
+        roll_calls = ("5309", "5310", "5311")
+        voters = {a.key for a in m.actors if any(m.position(a.key, i) for i in roll_calls)}
+        assert sorted(voters) == sorted(itertools.chain(*result.groups))
+        left = {x.actor for x in result.left_out}
+        assert {a.key for a in m.actors} - voters == left
+        assert {"no claims"} == {x.reason for x in result.left_out}
+        assert "left out: CS (no claims)" in result.to_text()
+        assert "left out: CS (no claims)" in result.to_markdown()
+
+    def test_unga_k_3_equals_scipy_on_actors_sharing_every_issue(self):
+        """On the UNGA extract (every pair shares an issue), k=3 is scipy's cut."""
+        m = unga_extract()
+        keys = [a.key for a in m.actors]
+        z, _ = scipy_blocs(m, keys, "coincidence")
+        expected = partition(keys, cut_tree(z, n_clusters=3).ravel())
+        assert expected == {frozenset(g) for g in sm.blocs(m, k=3).groups}
+
+    def test_actors_with_only_no_position_are_left_out(self):
+        """An actor whose only claim is "no position reported" is left out, with why."""
+        m = sm.StanceMatrix.from_positions(
+            [
+                sm.Position("A", "q", "support", "s"),
+                sm.Position("B", "q", "support", "s"),
+                sm.Position("C", "q", "no position reported", "s"),
+            ],
+            actors=[sm.Actor(k, k) for k in "ABCD"],
+            issues=[sm.Issue("q", "q", "p")],
+            sources=[sm.Source("s", "s")],
+        )
+        result = sm.blocs(m, k=1)
+        assert (("A", "B"),) == result.groups
+        expected = (LeftOut("C", "no known stance"), LeftOut("D", "no claims"))
+        assert expected == result.left_out
 
     def test_threshold_merges_only_close_groups(self):
         """With a threshold, each merged group's cohesion is at least close to it."""
@@ -233,15 +318,97 @@ class TestBlocs:
         with pytest.raises(InvalidValueError):
             sm.blocs(m, k=0)
 
+    def test_neither_option_is_said_plainly(self):
+        """Calling blocs() with neither option says what to give, in words."""
+        with pytest.raises(InvalidValueError) as raised:
+            sm.blocs(sm.load_dataset("ukraine"))
+        expected = (
+            "blocs: give either threshold (the least average agreement within a bloc) "
+            "or k (the number of blocs) (got neither)"
+        )
+        assert expected == str(raised.value)
+
+    @pytest.mark.parametrize("threshold", [math.nan, math.inf, -math.inf, 1.5, -0.1, True, "0.5"])
+    def test_threshold_out_of_range_is_refused(self, threshold):
+        """A threshold that is not a number from the method's lowest score to 1 is refused."""
+        with pytest.raises(InvalidValueError, match="threshold"):
+            sm.blocs(sm.load_dataset("ukraine"), threshold=threshold)
+
+    def test_threshold_range_follows_the_method(self):
+        """s-score may take thresholds down to -1; kappa any number up to 1."""
+        m = sm.load_dataset("ukraine")
+        assert 1 == len(sm.blocs(m, threshold=-1, method="s-score").groups)
+        assert 1 == len(sm.blocs(m, threshold=-100, method="kappa").groups)
+
+    def test_k_above_the_actors_with_stances_is_refused(self):
+        """Asking for more blocs than actors with a known stance is an error."""
+        m = sm.load_dataset("unga").select(issues=["5309"])
+        with pytest.raises(InvalidValueError, match="actors have a known stance"):
+            sm.blocs(m, k=len(m.actors))
+
+    def test_groups_without_shared_issue_cannot_make_fewer_blocs(self):
+        """Two camps that share no issue cannot be one bloc: k=1 says so."""
+        m = sm.StanceMatrix.from_positions(
+            [sm.Position("A", "p", "support", "s"), sm.Position("B", "q", "support", "s")],
+            actors=[sm.Actor("A", "A"), sm.Actor("B", "B")],
+            issues=[sm.Issue("p", "p", "p"), sm.Issue("q", "q", "q")],
+            sources=[sm.Source("s", "s")],
+        )
+        assert (("A",), ("B",)) == sm.blocs(m, k=2).groups
+        with pytest.raises(InvalidValueError, match="2 groups that share no issue"):
+            sm.blocs(m, k=1)
+
     @settings(max_examples=100)
     @given(matrices(max_claims=20), st.integers(1, 4))
-    def test_k_groups_partition_the_actors(self, m, k):
-        """Blocs partition the actors; there are at least k groups (fewer merges if no
-        evidence links them) and at most the number of actors."""
-        result = sm.blocs(m, k=k)
+    def test_k_groups_partition_the_actors_with_stances(self, m, k):
+        """Blocs partition the actors with a known stance into exactly k groups (or refuse)."""
+        try:
+            result = sm.blocs(m, k=k)
+        except InvalidValueError:
+            return
         members = list(itertools.chain(*result.groups))
-        assert sorted(a.key for a in m.actors) == sorted(members)
-        assert min(k, len(m.actors)) <= len(result.groups) <= len(m.actors)
+        left = [x.actor for x in result.left_out]
+        assert sorted(a.key for a in m.actors) == sorted(members + left)
+        assert k == len(result.groups)
+
+    @settings(max_examples=200, deadline=None)
+    @given(linked_matrices(), agreement_methods, st.data())
+    def test_k_equals_scipy_average_linkage(self, m, method, data):
+        """blocs(k=K) is scipy's average linkage on 1 - score, cut into K groups."""
+        keys = [a.key for a in m.actors if any(m.position(a.key, i.key) for i in m.issues)]
+        known = [k for k in keys if m.scale.value(m.position(k, "i0").stance) is not None]
+        if not known:
+            return
+        k = data.draw(st.integers(1, len(known)))
+        result = sm.blocs(m, k=k, method=method)
+        assert k == len(result.groups)
+        assert known == [a for a in keys if a in set(itertools.chain(*result.groups))]
+        if len(known) == 1 or tie_before(m, known, method, len(known) - k):
+            event("tie: any closest pair may merge first")
+            return
+        z, _ = scipy_blocs(m, known, method)
+        expected = partition(known, cut_tree(z, n_clusters=k).ravel())
+        assert expected == {frozenset(g) for g in result.groups}
+
+    @settings(max_examples=200, deadline=None)
+    @given(linked_matrices(), agreement_methods, st.floats(0, 1))
+    def test_threshold_equals_scipy_distance_cut(self, m, method, threshold):
+        """blocs(threshold=t) is scipy's average linkage cut at distance 1 - t."""
+        known = [
+            a.key
+            for a in m.actors
+            if (p := m.position(a.key, "i0")) and m.scale.value(p.stance) is not None
+        ]
+        if len(known) < 2 or tie_before(m, known, method, len(known) - 1):
+            event("tie: any closest pair may merge first")
+            return
+        z, _ = scipy_blocs(m, known, method)
+        if any(abs(h - (1 - threshold)) < 1e-9 for h in z[:, 2]):
+            event("a merge at the threshold itself")
+            return
+        expected = partition(known, fcluster(z, 1 - threshold, criterion="distance"))
+        result = sm.blocs(m, threshold=threshold, method=method)
+        assert expected == {frozenset(g) for g in result.groups}
 
 
 class TestNumpyPath:

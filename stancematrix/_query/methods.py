@@ -56,21 +56,30 @@ class Method:
         definition: What the score means, in one line (help text and docs).
         bits: Its scores from bitsets.
         fast: Its scores from the numpy contingency table, equal to ``bits``'s.
+        lowest: The lowest score it can give (None if unbounded below); the range a
+            :func:`~stancematrix.blocs` threshold may take.
     """
 
     name: str
     definition: str
     bits: BitsScorer
     fast: FastScorer
+    lowest: float | None = None
 
 
-def linear(name: str, definition: str, weights: Callable[[Scale], Weights]) -> Method:
+def linear(
+    name: str,
+    definition: str,
+    weights: Callable[[Scale], Weights],
+    lowest: float | None = None,
+) -> Method:
     """The row of a method that averages a per-(level, level) weight over the issues."""
     return Method(
         name,
         definition,
         functools.partial(_linear_bits, weights),
         functools.partial(_linear_fast, weights),
+        lowest,
     )
 
 
@@ -208,16 +217,18 @@ def _kappa_fast(table: Array, n: Array, scale: Scale) -> Array:
 # -- the registry ---------------------------------------------------------------------------
 
 REGISTRY: Final[tuple[Method, ...]] = (
-    linear("identical", "the share of issues with the very same stance", _identical),
+    linear("identical", "the share of issues with the very same stance", _identical, 0.0),
     linear(
         "coincidence",
         "the UN voting-coincidence index: the same side 1, one neutral 0.5, opposed 0",
         _coincidence,
+        0.0,
     ),
     linear(
         "s-score",
         "1 - 2·|x - y| / range, averaged: 1 full agreement, -1 the opposite extremes",
         _s_score,
+        -1.0,
     ),
     Method(
         "kappa",
