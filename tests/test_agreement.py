@@ -215,6 +215,38 @@ class TestAgreementLaws:
             assert sm.agreement(snapshot, a, b, method=method) == got
 
 
+class TestLeftOut:
+    def test_agreement_matrix_names_actors_without_votes(self):
+        """The agreement matrix lists the actors whose scores are all None, and why."""
+        m = sm.load_dataset("unga").select(issues=["5309"], actors=["US", "RU", "CS"])
+        result = sm.agreement_matrix(m)
+        assert (LeftOut("CS", "no claims"),) == result.left_out
+        assert (None, None, None) == result.scores[2]
+        assert "left out: CS (no claims)" in result.to_text()
+        assert "left out: CS (no claims)" in result.to_markdown()
+
+    def test_nothing_left_out_is_not_mentioned(self):
+        """A matrix where every actor has a stance has no left_out line."""
+        result = sm.agreement_matrix(unga_extract())
+        assert () == result.left_out
+        assert "left out" not in result.to_text()
+
+    @settings(max_examples=100)
+    @given(st.one_of(matrices(max_claims=20), wide_matrices()), agreement_methods)
+    def test_left_out_are_the_actors_with_no_known_stance(self, m, method):
+        """left_out holds exactly the actors with no known stance, on both paths."""
+        expected = [
+            a.key
+            for a in m.actors
+            if not any(
+                (p := m.position(a.key, i.key)) and m.scale.value(p.stance) is not None
+                for i in m.issues
+            )
+        ]
+        result = sm.agreement_matrix(m, method=method)
+        assert expected == [x.actor for x in result.left_out]
+
+
 def scipy_blocs(m: sm.StanceMatrix, keys: list[str], method: str) -> tuple[np.ndarray, list[str]]:
     """scipy's average linkage on 1 - score over *keys* (the oracle), and the keys."""
     table = sm.agreement_matrix(m, method=method, actors=keys)

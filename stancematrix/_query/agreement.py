@@ -80,12 +80,15 @@ class AgreementMatrix:
         method: The method's name.
         scores: ``scores[i][j]`` is the agreement of actors *i* and *j* (None where n is 0).
         counts: ``counts[i][j]`` is the number of issues both have a known stance on.
+        left_out: The actors whose scores are all None because they have no known
+            stance, with why.
     """
 
     actors: tuple[str, ...]
     method: str
     scores: tuple[tuple[float | None, ...], ...]
     counts: tuple[tuple[int, ...], ...]
+    left_out: tuple[LeftOut, ...] = ()
 
     def get(self, a: str, b: str) -> Agreement:
         """The :class:`Agreement` of two actors, by key.
@@ -103,12 +106,16 @@ class AgreementMatrix:
         return ["", *self.actors], rows, f"agreement ({self.method})"
 
     def to_text(self) -> str:
-        """A plain-text grid of scores."""
-        return _table.text(*self._table())
+        """A plain-text grid of scores; then the actors left out, if any."""
+        note = left_out_note(self.left_out)
+        return _table.text(*self._table()) + (f"\n{note}" if note else "")
 
     def to_markdown(self) -> str:
-        """A Markdown grid of scores."""
-        return _table.markdown(*self._table())
+        """A Markdown grid of scores; then the actors left out, if any."""
+        note = left_out_note(self.left_out)
+        return _table.markdown(*self._table()) + (
+            f"\n\n{_table.markdown_cell(note)}" if note else ""
+        )
 
 
 def agreement(
@@ -180,17 +187,27 @@ def agreement_matrix(
     scorer = methods.get(method)
     codes = store_of(m).decl.codes("actor", actors)
     keys = [m.actors[c].key for c in codes]
-    view = store_of(narrow(m, as_of, sources))
+    narrowed = narrow(m, as_of, sources)
+    view = store_of(narrowed)
     fast = numpy_scores(view, codes, method) if USE_NUMPY else None
     if fast is not None:
-        return AgreementMatrix(tuple(keys), method, *fast)
-    bits = Bits(view, codes)
-    size = len(codes)
-    pairs = [(x, y) for x in range(size) for y in range(x, size)]
-    found = scorer.bits(bits, view.decl.scale, pairs)
-    scores = tuple(tuple(found[min(x, y), max(x, y)][0] for y in range(size)) for x in range(size))
-    counts = tuple(tuple(found[min(x, y), max(x, y)][1] for y in range(size)) for x in range(size))
-    return AgreementMatrix(tuple(keys), method, scores, counts)
+        scores, counts = fast
+    else:
+        bits = Bits(view, codes)
+        size = len(codes)
+        pairs = [(x, y) for x in range(size) for y in range(x, size)]
+        found = scorer.bits(bits, view.decl.scale, pairs)
+        scores = tuple(
+            tuple(found[min(x, y), max(x, y)][0] for y in range(size)) for x in range(size)
+        )
+        counts = tuple(
+            tuple(found[min(x, y), max(x, y)][1] for y in range(size)) for x in range(size)
+        )
+    # Narrowing keeps the actors and their codes; n of an actor with itself is how many
+    # issues it has a known stance on.
+    known = [counts[x][x] > 0 for x in range(len(codes))]
+    skipped = left_out(narrowed, codes, known)
+    return AgreementMatrix(tuple(keys), method, scores, counts, skipped)
 
 
 #: Use numpy for large agreement matrices when it is installed (the ``fast`` extra).
@@ -421,15 +438,13 @@ def blocs(
     limit = None if threshold is None else 1 - _check_threshold(threshold, scorer.lowest)
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
         raise InvalidValueError("k", k, "must be a positive integer")
-    codes = store_of(m).decl.codes("actor", actors)
-    view = narrow(m, as_of, sources)
-    skipped = left_out(view, codes)  # narrowing keeps the actors and their codes
-    gone = {x.actor for x in skipped}
-    keys = [m.actors[c].key for c in codes if m.actors[c].key not in gone]
-    if k is not None and k > len(keys):
-        raise InvalidValueError("k", k, f"only {len(keys)} actors have a known stance")
-    matrix = agreement_matrix(view, method=method, actors=keys)
-    members, stuck = _average_linkage(matrix.scores, k, limit)
+    matrix = agreement_matrix(m, method=method, actors=actors, as_of=as_of, sources=sources)
+    kept = [x for x in range(len(matrix.actors)) if matrix.counts[x][x] > 0]
+    if k is not None and k > len(kept):
+        raise InvalidValueError("k", k, f"only {len(kept)} actors have a known stance")
+    keys = [matrix.actors[x] for x in kept]
+    scores = tuple(tuple(matrix.scores[x][y] for y in kept) for x in kept)
+    members, stuck = _average_linkage(scores, k, limit)
     if stuck:
         raise InvalidValueError(
             "k",
@@ -441,12 +456,12 @@ def blocs(
     cohesion: list[float | None] = []
     for first in sorted(members):
         group = sorted(members[first])
-        groups.append(tuple(matrix.actors[x] for x in group))
+        groups.append(tuple(keys[x] for x in group))
         known = [
             score
             for i, x in enumerate(group)
             for y in group[i + 1 :]
-            if (score := matrix.scores[x][y]) is not None
+            if (score := scores[x][y]) is not None
         ]
         cohesion.append(sum(known) / len(known) if known else None)
-    return Blocs(method, threshold, k, tuple(groups), tuple(cohesion), skipped)
+    return Blocs(method, threshold, k, tuple(groups), tuple(cohesion), matrix.left_out)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeAlias
 import attrs
 
 from stancematrix._dates import PartialDate
-from stancematrix._store import cells, store_of
+from stancematrix._store import store_of
 
 if TYPE_CHECKING:
     from stancematrix._matrix import StanceMatrix
@@ -53,27 +53,24 @@ class LeftOut:
     reason: str
 
 
-def left_out(view: StanceMatrix, actor_codes: Sequence[int]) -> tuple[LeftOut, ...]:
-    """The named actors with no known stance in *view*, in the order named, with why.
+def left_out(
+    view: StanceMatrix, actor_codes: Sequence[int], known: Sequence[bool]
+) -> tuple[LeftOut, ...]:
+    """The actors of *actor_codes* whose *known* is False, in order, with why.
 
-    An actor without claims is ``"no claims"``; one whose claims all say "no position
+    *known* says, per actor named, whether it has a known stance in *view*. An actor
+    without claims in *view* is ``"no claims"``; one whose claims all say "no position
     reported" is ``"no known stance"``.
     """
     store = store_of(view)
-    k = len(store.decl.scale.levels)
-    stance = store.cols.stance
-    claimed: set[int] = set()
-    known: set[int] = set()
-    for a, _, n in zip(*cells.chosen_rows(store), strict=True):
-        claimed.add(a)
-        if stance[n] < k:
-            known.add(a)
+    span = store.cols.cells.actor_span
     actors = store.decl.actors
-    return tuple(
-        LeftOut(actors[a].key, "no known stance" if a in claimed else "no claims")
-        for a in actor_codes
-        if a not in known
-    )
+    out: list[LeftOut] = []
+    for a, ok in zip(actor_codes, known, strict=True):
+        if not ok:
+            lo, hi = span(a)
+            out.append(LeftOut(actors[a].key, "no known stance" if hi > lo else "no claims"))
+    return tuple(out)
 
 
 def left_out_note(found: Sequence[LeftOut]) -> str:
