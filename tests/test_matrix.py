@@ -510,7 +510,7 @@ class TestSelectDropEmpty:
     def test_drop_empty_must_be_a_bool(self):
         """drop_empty takes True or False only."""
         with pytest.raises(InvalidValueError, match="drop_empty"):
-            build().select(drop_empty="yes")  # type: ignore[arg-type]
+            build().select(drop_empty="yes")
 
     @given(matrices(), st.data())
     def test_same_claims_and_no_empty_entries(self, m, data):
