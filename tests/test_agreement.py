@@ -13,6 +13,7 @@ from scipy.cluster.hierarchy import cut_tree, fcluster, linkage
 from scipy.spatial.distance import squareform
 
 import stancematrix as sm
+from stancematrix._query import methods
 from stancematrix._query.agreement import METHODS
 from stancematrix._store import store_of
 from stancematrix.exceptions import DuplicateKeyError, InvalidValueError, UnknownActorError
@@ -44,11 +45,14 @@ def unga_extract() -> sm.StanceMatrix:
     )
 
 
-def reference(m: sm.StanceMatrix, a: str, b: str, method: str) -> tuple[float | None, int]:
+def reference(
+    m: sm.StanceMatrix, a: str, b: str, method: str, weights: dict[str, float] | None = None
+) -> tuple[float | None, int]:
     """The definitions, written out plainly over position() (no bitsets, no numpy)."""
     scale = m.scale
     values = [level.value for level in scale.levels]
     low, high = min(values), max(values)
+    span = high - low
     mid = (low + high) / 2
     pairs = []
     for issue in m.issues:
@@ -58,34 +62,46 @@ def reference(m: sm.StanceMatrix, a: str, b: str, method: str) -> tuple[float | 
         x, y = scale.value(pa.stance), scale.value(pb.stance)
         if x is None or y is None:
             continue
-        pairs.append((x, y))
+        pairs.append((x, y, 1.0 if weights is None else weights.get(issue.key, 1.0)))
+
+    def side(v: float) -> int:
+        return (v > mid) - (v < mid)
+
+    if method == "state-department":
+        pairs = [(x, y, w) for x, y, w in pairs if side(x) != 0 and side(y) != 0]
     n = len(pairs)
     if n == 0:
         return None, 0
+    total = sum(w for _, _, w in pairs)
+
+    def mean(f) -> float:
+        return float(sum(w * f(x, y) for x, y, w in pairs) / total)
+
     if method == "identical":
-        return sum(1 for x, y in pairs if x == y) / n, n
-    if method == "coincidence":
-        total = 0.0
-        for x, y in pairs:
-            sx, sy = (x > mid) - (x < mid), (y > mid) - (y < mid)
-            if sx == sy:
-                total += 1
-            elif sx == 0 or sy == 0:
-                total += 0.5
-        return total / n, n
+        return mean(lambda x, y: float(x == y)), n
+    if method == "agree":
+        return mean(lambda x, y: 1.0 if side(x) == side(y) else 0.5 * (0 in (side(x), side(y)))), n
+    if method == "state-department":
+        return mean(lambda x, y: float(side(x) == side(y))), n
     if method == "s-score":
-        return 1 - 2 * sum(abs(x - y) for x, y in pairs) / (n * (high - low)), n
-    # Cohen's weighted kappa, linear disagreement weights |x - y| / range.
-    assert "kappa" == method, f"no reference for the method {method!r}"
-    observed = sum(abs(x - y) / (high - low) for x, y in pairs) / n
+        return 1 - 2 * mean(lambda x, y: abs(x - y) / span), n
+    if method == "s-score-squared":
+        return 1 - 2 * mean(lambda x, y: ((x - y) / span) ** 2), n
+    # Chance-corrected: 1 - observed / expected disagreement.
+    power = 1 if method == "kappa" else 2
+    assert method in ("kappa", "kappa-squared", "pi"), f"no reference for {method!r}"
+
+    def d(u: float, v: float) -> float:
+        return (abs(u - v) / span) ** power
+
+    observed = mean(d)
     if observed == 0:
         return 1.0, n
-    xs = [x for x, _ in pairs]
-    ys = [y for _, y in pairs]
-    expected = 0.0
-    for u in values:
-        for v in values:
-            expected += (xs.count(u) / n) * (ys.count(v) / n) * abs(u - v) / (high - low)
+    px = {v: sum(w for x, _, w in pairs if x == v) / total for v in values}
+    py = {v: sum(w for _, y, w in pairs if y == v) / total for v in values}
+    if method == "pi":
+        px = py = {v: (px[v] + py[v]) / 2 for v in values}
+    expected = sum(px[u] * py[v] * d(u, v) for u in values for v in values)
     return 1 - observed / expected, n
 
 
@@ -107,14 +123,14 @@ class TestAgreementOnUNGA:
     def test_us_russia(self):
         """The US and Russia share the roll calls both voted on, counted once each."""
         m = unga_extract()
-        result = sm.agreement(m, "US", "RU", method="coincidence")
+        result = sm.agreement(m, "US", "RU", method="agree")
         both = [i.key for i in m.issues if m.position("US", i.key) and m.position("RU", i.key)]
         assert len(both) == result.n
         assert result.score is not None
         assert 0 < result.score < 1
 
     def test_abstain_is_half(self):
-        """Yes against abstain counts 0.5 in the coincidence index, yes against no 0."""
+        """Yes against abstain counts 0.5 in the agree index, yes against no 0."""
         m = sm.StanceMatrix.from_positions(
             [
                 sm.Position("A", "1", "yes", "s"),
@@ -130,7 +146,10 @@ class TestAgreementOnUNGA:
             sources=[sm.Source("s", "s")],
             scale=sm.Scale.votes(),
         )
-        assert Agreement("A", "B", "coincidence", 0.5, 3) == sm.agreement(m, "A", "B")
+        assert Agreement("A", "B", "agree", 0.5, 3) == sm.agreement(m, "A", "B")
+        # State Department: only issues 2 and 3 (both voted yes or no); they agree on 3.
+        expected = Agreement("A", "B", "state-department", 0.5, 2)
+        assert expected == sm.agreement(m, "A", "B", method="state-department")
         assert 1 / 3 == sm.agreement(m, "A", "B", method="identical").score
         # S-score: distances 1, 2, 0 over range 2: 1 - 2 * 3 / (3 * 2) = 0.
         assert 0.0 == sm.agreement(m, "A", "B", method="s-score").score
@@ -148,7 +167,7 @@ class TestAgreementOnUNGA:
             issues=[sm.Issue(k, k, "p") for k in "12"],
             sources=[sm.Source("s", "s")],
         )
-        assert Agreement("A", "B", "coincidence", 1.0, 1) == sm.agreement(m, "A", "B")
+        assert Agreement("A", "B", "agree", 1.0, 1) == sm.agreement(m, "A", "B")
 
     def test_bad_method_and_actor(self):
         """An unknown method or actor raises the library's errors."""
@@ -163,9 +182,9 @@ class TestAgreementOnUNGA:
     def test_text_and_markdown(self):
         """Results print as a line or a grid of scores."""
         m = sm.load_dataset("ukraine")
-        assert "US–RU coincidence: 0.250 (n=8)" == sm.agreement(m, "US", "RU").to_text()
+        assert "US–RU agree: 0.250 (n=8)" == sm.agreement(m, "US", "RU").to_text()
         grid = sm.agreement_matrix(m, actors=["US", "RU"]).to_markdown()
-        assert "| US | 1.000 | 0.250 |" in grid
+        assert "| US | 1.000 (n=12) | 0.250 (n=8) |" in grid
 
 
 class TestAgreementLaws:
@@ -175,7 +194,7 @@ class TestAgreementLaws:
         """Agreement is symmetric, in range, and 1 with oneself wherever one has a stance."""
         table = sm.agreement_matrix(m, method=method)
         size = len(table.actors)
-        low = -1 if method == "s-score" else 0
+        low = methods.get(method).lowest
         for x in range(size):
             for y in range(size):
                 assert table.counts[x][y] == table.counts[y][x]
@@ -184,7 +203,7 @@ class TestAgreementLaws:
                 if s is not None and t is not None:
                     assert s == pytest.approx(t, abs=1e-12)
                     assert s <= 1 + 1e-12
-                    if method != "kappa":
+                    if low is not None:
                         assert s >= low - 1e-12
             if table.counts[x][x]:
                 assert 1.0 == pytest.approx(table.scores[x][x])
@@ -213,6 +232,89 @@ class TestAgreementLaws:
         for a, b in itertools.product([x.key for x in m.actors], repeat=2):
             got = sm.agreement(m, a, b, method=method, as_of=when)
             assert sm.agreement(snapshot, a, b, method=method) == got
+
+
+SHARED_UNGA = ROOT.parent / "shared" / "data" / "unga"
+
+
+class TestIndicesFromTheLiterature:
+    def test_coincidence_is_the_deprecated_name_of_agree(self):
+        """method="coincidence" still scores, as "agree", with a DeprecationWarning."""
+        m = sm.load_dataset("ukraine")
+        with pytest.warns(DeprecationWarning, match="'agree'.*'state-department'"):
+            old = sm.agreement(m, "US", "RU", method="coincidence")
+        assert sm.agreement(m, "US", "RU", method="agree") == old
+        with pytest.warns(DeprecationWarning, match="now called .agree."):
+            grid = sm.agreement_matrix(m, method="coincidence")
+        assert sm.agreement_matrix(m, method="agree") == grid
+        assert "coincidence" not in METHODS
+
+    def test_state_department_us_russia_2010s(self):
+        """US–Russia 2010–2019: the State Department index is 0.317 over n = 676 votes."""
+        m = sm.load_dataset("unga", since="2010", until="2019")
+        result = sm.agreement(m, "US", "RU", method="state-department")
+        assert (0.317, 676) == (round(result.score or 0, 3), result.n)
+
+    def test_state_department_equals_pandas_on_the_shared_votes(self):
+        """An independent pandas computation from the raw UNGA files gives the same."""
+        pd = pytest.importorskip("pandas")
+        if not (SHARED_UNGA / "votes.csv.gz").exists():
+            pytest.skip("../shared/data/unga is not here")
+        votes = pd.read_csv(SHARED_UNGA / "votes.csv.gz", keep_default_na=False)
+        calls = pd.read_csv(SHARED_UNGA / "roll_calls.csv.gz", usecols=["rcid", "date"])
+        calls = calls[(calls.date >= "2010") & (calls.date < "2020")]
+        votes = votes[votes.rcid.isin(calls.rcid)]
+        wide = votes[votes.country_code.isin(["US", "RU"])].pivot(
+            index="rcid", columns="country_code", values="vote"
+        )
+        both = wide[wide.US.isin(["yes", "no"]) & wide.RU.isin(["yes", "no"])]
+        expected = (both.US == both.RU).mean()
+        m = sm.load_dataset("unga", since="2010", until="2019")
+        result = sm.agreement(m, "US", "RU", method="state-department")
+        assert (len(both), expected) == (result.n, pytest.approx(result.score, abs=1e-12))
+
+    def test_min_n_hides_scores_from_too_few_issues(self):
+        """With min_n, a pair counted on fewer issues scores None but keeps its n."""
+        m = sm.load_dataset("ukraine")
+        assert Agreement("US", "RU", "agree", None, 8) == sm.agreement(m, "US", "RU", min_n=9)
+        assert 0.25 == sm.agreement(m, "US", "RU", min_n=8).score
+        grid = sm.agreement_matrix(m, actors=["US", "RU"], min_n=9)
+        assert ((1.0, None), (None, None)) == grid.scores
+        assert ((12, 8), (8, 8)) == grid.counts
+        assert "— (n=8)" in grid.to_text()
+        with pytest.raises(InvalidValueError, match="min_n"):
+            sm.agreement(m, "US", "RU", min_n=0)
+
+    @pytest.mark.parametrize("method", ["kappa", "kappa-squared", "pi"])
+    def test_chance_corrected_is_one_when_the_chance_term_is_zero(self, method):
+        """Two actors who always say the same one stance: no chance term, κ = π = 1.0."""
+        m = sm.StanceMatrix.from_positions(
+            [sm.Position(a, i, "support", "s") for a in "AB" for i in "pq"],
+            actors=[sm.Actor("A", "A"), sm.Actor("B", "B")],
+            issues=[sm.Issue(k, k, "p") for k in "pq"],
+            sources=[sm.Source("s", "s")],
+        )
+        assert Agreement("A", "B", method, 1.0, 2) == sm.agreement(m, "A", "B", method=method)
+
+    def test_pi_pools_the_two_actors_stances(self):
+        """Scott's pi on a worked example: yes/no against always yes."""
+        m = sm.StanceMatrix.from_positions(
+            [
+                sm.Position("A", "1", "yes", "s"),
+                sm.Position("A", "2", "no", "s"),
+                sm.Position("B", "1", "yes", "s"),
+                sm.Position("B", "2", "yes", "s"),
+            ],
+            actors=[sm.Actor("A", "A"), sm.Actor("B", "B")],
+            issues=[sm.Issue(k, k, "p") for k in "12"],
+            sources=[sm.Source("s", "s")],
+            scale=sm.Scale.votes(),
+        )
+        # Observed: one yes/no of weight 1 in 2 issues = 0.5. Pooled: yes 3/4, no 1/4;
+        # expected = 2 · 3/4 · 1/4 · 1 = 0.375; pi = 1 - 0.5 / 0.375 = -1/3.
+        result = sm.agreement(m, "A", "B", method="pi")
+        assert 2 == result.n
+        assert -1 / 3 == pytest.approx(result.score)
 
 
 class TestLeftOut:
@@ -258,6 +360,12 @@ def scipy_blocs(m: sm.StanceMatrix, keys: list[str], method: str) -> tuple[np.nd
 def partition(keys: list[str], labels) -> set[frozenset[str]]:
     """The groups of *keys* by cluster label."""
     return {frozenset(k for k, x in zip(keys, labels, strict=True) if x == c) for c in set(labels)}
+
+
+def every_pair_scored(m: sm.StanceMatrix, keys: list[str], method: str) -> bool:
+    """Whether every pair of *keys* has a score (state-department counts fewer issues)."""
+    table = sm.agreement_matrix(m, method=method, actors=keys)
+    return all(s is not None for row in table.scores for s in row)
 
 
 def tie_before(m: sm.StanceMatrix, keys: list[str], method: str, merges: int) -> bool:
@@ -310,7 +418,7 @@ class TestBlocs:
         """On the UNGA extract (every pair shares an issue), k=3 is scipy's cut."""
         m = unga_extract()
         keys = [a.key for a in m.actors]
-        z, _ = scipy_blocs(m, keys, "coincidence")
+        z, _ = scipy_blocs(m, keys, "agree")
         expected = partition(keys, cut_tree(z, n_clusters=3).ravel())
         assert expected == {frozenset(g) for g in sm.blocs(m, k=3).groups}
 
@@ -409,7 +517,8 @@ class TestBlocs:
         """blocs(k=K) is scipy's average linkage on 1 - score, cut into K groups."""
         keys = [a.key for a in m.actors if any(m.position(a.key, i.key) for i in m.issues)]
         known = [k for k in keys if m.scale.value(m.position(k, "i0").stance) is not None]
-        if not known:
+        if not known or not every_pair_scored(m, known, method):
+            event("a pair without a score: scipy needs every distance")
             return
         k = data.draw(st.integers(1, len(known)))
         result = sm.blocs(m, k=k, method=method)
@@ -431,7 +540,10 @@ class TestBlocs:
             for a in m.actors
             if (p := m.position(a.key, "i0")) and m.scale.value(p.stance) is not None
         ]
-        if len(known) < 2 or tie_before(m, known, method, len(known) - 1):
+        if len(known) < 2 or not every_pair_scored(m, known, method):
+            event("a pair without a score: scipy needs every distance")
+            return
+        if tie_before(m, known, method, len(known) - 1):
             event("tie: any closest pair may merge first")
             return
         z, _ = scipy_blocs(m, known, method)

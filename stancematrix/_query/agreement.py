@@ -101,21 +101,34 @@ class AgreementMatrix:
 
     def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
         rows: list[list[str | float | None]] = [
-            [key, *row] for key, row in zip(self.actors, self.scores, strict=True)
+            [key, *(_with_n(score, n) for score, n in zip(scores, ns, strict=True))]
+            for key, scores, ns in zip(self.actors, self.scores, self.counts, strict=True)
         ]
-        return ["", *self.actors], rows, f"agreement ({self.method})"
+        return ["", *self.actors], rows, f"agreement ({self.method}; n: issues counted)"
 
     def to_text(self) -> str:
-        """A plain-text grid of scores; then the actors left out, if any."""
+        """A plain-text grid: each pair's score and n; then the actors left out, if any."""
         note = left_out_note(self.left_out)
         return _table.text(*self._table()) + (f"\n{note}" if note else "")
 
     def to_markdown(self) -> str:
-        """A Markdown grid of scores; then the actors left out, if any."""
+        """A Markdown grid like :meth:`to_text`; then the actors left out, if any."""
         note = left_out_note(self.left_out)
         return _table.markdown(*self._table()) + (
             f"\n\n{_table.markdown_cell(note)}" if note else ""
         )
+
+
+def _with_n(score: float | None, n: int) -> str:
+    """One cell of an agreement table: the score (— when there is none) and n."""
+    return f"{'—' if score is None else f'{score:.3f}'} (n={n})"
+
+
+def _check_min_n(min_n: object) -> int:
+    """*min_n*, or an error unless it is an integer of at least 1."""
+    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 1:
+        raise InvalidValueError("min_n", min_n, "must be an integer of at least 1")
+    return min_n
 
 
 def agreement(
@@ -126,6 +139,7 @@ def agreement(
     method: str = methods.DEFAULT,
     as_of: When = None,
     sources: Iterable[str] | None = None,
+    min_n: int = 1,
 ) -> Agreement:
     """How much actors *a* and *b* agree, over the issues both have a known stance on.
 
@@ -134,31 +148,48 @@ def agreement(
     either has no claim, or "no position reported", are left out — never counted as
     neutral; the result's ``n`` says how many issues count.
 
-    Methods, each averaged over the ``n`` issues:
+    The methods (each defined, with its formula and paper, in the README's "Agreement
+    methods"; ``x`` and ``y`` are the two stances' values, ``range`` the scale's):
 
     - ``"identical"``: the share of issues with the very same stance.
-    - ``"coincidence"``: the UN voting-coincidence index — identical 1, one side
-      abstaining (neutral) 0.5, opposed 0. On scales with more than one level per side,
-      two stances on the same side of neutral count as identical.
-    - ``"s-score"``: ``1 - 2 * Σ|x - y| / (n * range)`` over the stances' values, so 1 is
-      full agreement and -1 always the opposite extreme.
-    - ``"kappa"``: Cohen's weighted kappa with linear weights ``|x - y| / range``:
-      agreement beyond what the two actors' own stance frequencies would give by chance
-      (1 perfect, 0 chance, negative worse than chance; 1 whenever they never differ).
+    - ``"agree"`` (the default): Voeten's agree index — the same side of neutral 1, one
+      neutral (abstaining) 0.5, opposite sides 0.
+    - ``"state-department"``: the US State Department's voting coincidence — the share
+      on the same side, over only the issues where neither is neutral (``n`` counts
+      those).
+    - ``"s-score"`` / ``"s-score-squared"``: Signorino and Ritter's S,
+      ``1 - 2·mean(|x - y| / range)`` or ``1 - 2·mean(((x - y) / range)²)``.
+    - ``"kappa"`` / ``"kappa-squared"``: Cohen's weighted kappa with linear or squared
+      disagreement weights; ``"pi"``: Scott's pi (Häge 2011) with squared weights. Each
+      is ``1 - observed / expected`` disagreement, expected by chance from the actors'
+      own (kappa) or pooled (pi) stance frequencies; 1.0 whenever the actors never
+      differ, including when the chance term is 0.
+    - ``"coincidence"``: deprecated name of ``"agree"`` (a DeprecationWarning).
+
+    Args:
+        m: The matrix.
+        a: The first actor's key or alias.
+        b: The second actor's key or alias.
+        method: The method's name.
+        as_of: Use the snapshot at this date.
+        sources: Only these sources' claims count.
+        min_n: With fewer issues counted than this, the score is None (n is still given).
 
     Raises:
         UnknownActorError: If *a* or *b* is unknown.
-        InvalidValueError: If *method* is not one of the above, or *as_of* not a date.
+        InvalidValueError: If *method* is not one of the above, *as_of* not a date, or
+            *min_n* not an integer of at least 1.
         UnknownSourceError: If a source id is unknown.
     """
     scorer = methods.get(method)
+    min_n = _check_min_n(min_n)
     actor_a, actor_b = m.actor(a), m.actor(b)
     view = store_of(narrow(m, as_of, sources))
     codes = [view.decl.actor_code(actor_a.key), view.decl.actor_code(actor_b.key)]
     bits = Bits(view, sorted(set(codes)))
     x, y = (0, 0) if codes[0] == codes[1] else (0, 1) if codes[0] < codes[1] else (1, 0)
     score, n = scorer.bits(bits, view.decl.scale, [(x, y)])[x, y]
-    return Agreement(actor_a.key, actor_b.key, method, score, n)
+    return Agreement(actor_a.key, actor_b.key, scorer.name, score if n >= min_n else None, n)
 
 
 def agreement_matrix(
@@ -168,6 +199,7 @@ def agreement_matrix(
     actors: Iterable[str] | None = None,
     as_of: When = None,
     sources: Iterable[str] | None = None,
+    min_n: int = 1,
 ) -> AgreementMatrix:
     """The :func:`agreement` of every pair of actors (all, or the named ones).
 
@@ -177,14 +209,18 @@ def agreement_matrix(
         actors: Keys or aliases of the actors to include, in this order; all if None.
         as_of: Use the snapshot at this date.
         sources: Only these sources' claims count.
+        min_n: Pairs with fewer issues counted than this score None (n still given).
 
     Raises:
         UnknownActorError: If an actor is unknown.
         DuplicateKeyError: If an actor is named twice (directly or by alias).
-        InvalidValueError: If *method* is unknown or *as_of* is not a date.
+        InvalidValueError: If *method* is unknown, *as_of* is not a date, or *min_n* is
+            not an integer of at least 1.
         UnknownSourceError: If a source id is unknown.
     """
     scorer = methods.get(method)
+    min_n = _check_min_n(min_n)
+    method = scorer.name
     codes = store_of(m).decl.codes("actor", actors)
     keys = [m.actors[c].key for c in codes]
     narrowed = narrow(m, as_of, sources)
@@ -207,6 +243,11 @@ def agreement_matrix(
     # issues it has a known stance on.
     known = [counts[x][x] > 0 for x in range(len(codes))]
     skipped = left_out(narrowed, codes, known)
+    if min_n > 1:
+        scores = tuple(
+            tuple(s if n >= min_n else None for s, n in zip(row, ns, strict=True))
+            for row, ns in zip(scores, counts, strict=True)
+        )
     return AgreementMatrix(tuple(keys), method, scores, counts, skipped)
 
 
@@ -259,9 +300,11 @@ def numpy_scores(
     # table[x, y, s, t]: issues where actor x says level s and actor y level t.
     n = table.sum(axis=(2, 3))
     with np.errstate(divide="ignore", invalid="ignore"):
-        score = scorer.fast(table, n, scale)
+        found = scorer.fast(table, n, scale)
+    score, n = found if isinstance(found, tuple) else (found, n)
     upper = np.triu(np.ones((size, size), dtype=bool))
     score = np.where(upper, score, score.T)  # the bitset path mirrors x <= y too
+    n = np.where(upper, n, n.T)
     known = n > 0
     scores = tuple(
         tuple(v if ok else None for v, ok in zip(row, ok_row, strict=True))
@@ -396,6 +439,7 @@ def blocs(
     actors: Iterable[str] | None = None,
     as_of: When = None,
     sources: Iterable[str] | None = None,
+    min_n: int = 1,
 ) -> Blocs:
     """Group actors that agree: average-linkage clustering on the distance ``1 - score``.
 
@@ -423,6 +467,7 @@ def blocs(
         actors: The actors to group; all if None.
         as_of: Use the snapshot at this date.
         sources: Only these sources' claims count.
+        min_n: Pairs with fewer issues counted than this give no evidence.
 
     Raises:
         InvalidValueError: Unless exactly one of *threshold* and *k* is given; if
@@ -438,8 +483,18 @@ def blocs(
     limit = None if threshold is None else 1 - _check_threshold(threshold, scorer.lowest)
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
         raise InvalidValueError("k", k, "must be a positive integer")
-    matrix = agreement_matrix(m, method=method, actors=actors, as_of=as_of, sources=sources)
-    kept = [x for x in range(len(matrix.actors)) if matrix.counts[x][x] > 0]
+    method = scorer.name
+    matrix = agreement_matrix(
+        m, method=method, actors=actors, as_of=as_of, sources=sources, min_n=min_n
+    )
+    skipped = list(matrix.left_out)
+    gone = {x.actor for x in skipped}
+    kept: list[int] = []
+    for x, key in enumerate(matrix.actors):
+        if matrix.counts[x][x] > 0:
+            kept.append(x)
+        elif key not in gone:  # a known stance, but none the method counts
+            skipped.append(LeftOut(key, f"no issue the {method} method counts"))
     if k is not None and k > len(kept):
         raise InvalidValueError("k", k, f"only {len(kept)} actors have a known stance")
     keys = [matrix.actors[x] for x in kept]
@@ -464,4 +519,4 @@ def blocs(
             if (score := scores[x][y]) is not None
         ]
         cohesion.append(sum(known) / len(known) if known else None)
-    return Blocs(method, threshold, k, tuple(groups), tuple(cohesion), matrix.left_out)
+    return Blocs(method, threshold, k, tuple(groups), tuple(cohesion), tuple(skipped))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeAlias
 import attrs
 
 from stancematrix._dates import PartialDate
-from stancematrix._store import store_of
+from stancematrix._store import cells, store_of
 
 if TYPE_CHECKING:
     from stancematrix._matrix import StanceMatrix
@@ -56,20 +56,29 @@ class LeftOut:
 def left_out(
     view: StanceMatrix, actor_codes: Sequence[int], known: Sequence[bool]
 ) -> tuple[LeftOut, ...]:
-    """The actors of *actor_codes* whose *known* is False, in order, with why.
+    """The actors of *actor_codes* with no known stance in *view*, in order, with why.
 
-    *known* says, per actor named, whether it has a known stance in *view*. An actor
-    without claims in *view* is ``"no claims"``; one whose claims all say "no position
-    reported" is ``"no known stance"``.
+    *known* is True for each actor known to have a known stance (a False is checked
+    here). An actor without claims in *view* is ``"no claims"``; one whose cells all show
+    "no position reported" is ``"no known stance"``.
     """
     store = store_of(view)
-    span = store.cols.cells.actor_span
+    cell_index = store.cols.cells
+    stance = store.cols.stance
+    k = len(store.decl.scale.levels)
     actors = store.decl.actors
     out: list[LeftOut] = []
     for a, ok in zip(actor_codes, known, strict=True):
-        if not ok:
-            lo, hi = span(a)
-            out.append(LeftOut(actors[a].key, "no known stance" if hi > lo else "no claims"))
+        if ok:
+            continue
+        lo, hi = cell_index.actor_span(a)
+        if hi == lo:
+            out.append(LeftOut(actors[a].key, "no claims"))
+            continue
+        spans = [cell_index.span(a, i) for i in range(len(store.decl.issues))]
+        rows = [cells.chosen(store, lo, hi) for lo, hi in spans if hi > lo]
+        if all(stance[r] >= k for r in rows if r >= 0):
+            out.append(LeftOut(actors[a].key, "no known stance"))
     return tuple(out)
 
 
