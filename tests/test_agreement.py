@@ -16,7 +16,12 @@ import stancematrix as sm
 from stancematrix._query import methods
 from stancematrix._query.agreement import METHODS
 from stancematrix._store import store_of
-from stancematrix.exceptions import DuplicateKeyError, InvalidValueError, UnknownActorError
+from stancematrix.exceptions import (
+    DuplicateKeyError,
+    InvalidValueError,
+    UnknownActorError,
+    UnknownIssueError,
+)
 from stancematrix.results import Agreement, LeftOut
 from tests.conftest import ROOT
 from tests.strategies import (
@@ -315,6 +320,57 @@ class TestIndicesFromTheLiterature:
         result = sm.agreement(m, "A", "B", method="pi")
         assert 2 == result.n
         assert -1 / 3 == pytest.approx(result.score)
+
+
+class TestIssueWeights:
+    def test_a_double_weighted_issue_counts_twice(self):
+        """Weight 2 on the issue they agree on: (1 + 1 + 0) / 3, n still 2."""
+        m = sm.StanceMatrix.from_positions(
+            [
+                sm.Position("A", "1", "yes", "s"),
+                sm.Position("B", "1", "yes", "s"),
+                sm.Position("A", "2", "yes", "s"),
+                sm.Position("B", "2", "no", "s"),
+            ],
+            actors=[sm.Actor("A", "A"), sm.Actor("B", "B")],
+            issues=[sm.Issue(k, k, "p") for k in "12"],
+            sources=[sm.Source("s", "s")],
+            scale=sm.Scale.votes(),
+        )
+        assert 0.5 == sm.agreement(m, "A", "B").score
+        weighted = sm.agreement(m, "A", "B", weights={"1": 2})
+        assert (2 / 3, 2) == (weighted.score, weighted.n)
+        assert ((1.0, 2 / 3), (2 / 3, 1.0)) == sm.agreement_matrix(m, weights={"1": 2}).scores
+
+    @pytest.mark.parametrize("weight", [0, -1, 1.5, True, "2"])
+    def test_weights_are_positive_integers(self, weight):
+        """A weight that is not a positive integer is refused, naming the issue."""
+        m = sm.load_dataset("ukraine")
+        with pytest.raises(InvalidValueError, match="weights\\['sanctions'\\]"):
+            sm.agreement_matrix(m, weights={"sanctions": weight})
+
+    def test_unknown_issue_in_weights(self):
+        """A weight for an unknown issue is an UnknownIssueError."""
+        with pytest.raises(UnknownIssueError):
+            sm.agreement(sm.load_dataset("ukraine"), "US", "RU", weights={"nope": 2})
+
+    @settings(max_examples=100, deadline=None)
+    @given(matrices(max_claims=20), agreement_methods, st.data())
+    def test_weighted_scores_match_the_weighted_reference(self, m, method, data):
+        """Every method, weighted, equals the plain weighted definition; n is unweighted."""
+        weights = {
+            i.key: data.draw(st.integers(1, 3), label=f"weight of {i.key}") for i in m.issues
+        }
+        table = sm.agreement_matrix(m, method=method, weights=weights)
+        for a, b in itertools.product(table.actors, repeat=2):
+            expected_score, expected_n = reference(m, a, b, method, weights)
+            got = table.get(a, b)
+            assert expected_n == got.n
+            if expected_score is None:
+                assert got.score is None
+            else:
+                assert got.score == pytest.approx(expected_score, abs=1e-9)
+            assert got == sm.agreement(m, a, b, method=method, weights=weights)
 
 
 class TestLeftOut:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -124,6 +124,23 @@ def _with_n(score: float | None, n: int) -> str:
     return f"{'—' if score is None else f'{score:.3f}'} (n={n})"
 
 
+def _repeat(view: Store, weights: Mapping[str, int] | None) -> list[int] | None:
+    """Each issue's weight, in issue-code order (None when no weights are given).
+
+    Raises:
+        UnknownIssueError: If a key names no issue.
+        InvalidValueError: If a weight is not a positive integer.
+    """
+    if weights is None:
+        return None
+    repeat = [1] * len(view.decl.issues)
+    for key, weight in weights.items():
+        if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
+            raise InvalidValueError(f"weights[{key!r}]", weight, "must be a positive integer")
+        repeat[view.decl.issue_code(key)] = weight
+    return repeat
+
+
 def _check_min_n(min_n: object) -> int:
     """*min_n*, or an error unless it is an integer of at least 1."""
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 1:
@@ -140,6 +157,7 @@ def agreement(
     as_of: When = None,
     sources: Iterable[str] | None = None,
     min_n: int = 1,
+    weights: Mapping[str, int] | None = None,
 ) -> Agreement:
     """How much actors *a* and *b* agree, over the issues both have a known stance on.
 
@@ -174,6 +192,9 @@ def agreement(
         as_of: Use the snapshot at this date.
         sources: Only these sources' claims count.
         min_n: With fewer issues counted than this, the score is None (n is still given).
+        weights: Issue key or alias → a positive integer weight (default 1 each): an
+            issue of weight w counts as w issues in the score (and, for kappa and pi, in
+            the chance term); ``n`` still counts issues once.
 
     Raises:
         UnknownActorError: If *a* or *b* is unknown.
@@ -189,6 +210,10 @@ def agreement(
     bits = Bits(view, sorted(set(codes)))
     x, y = (0, 0) if codes[0] == codes[1] else (0, 1) if codes[0] < codes[1] else (1, 0)
     score, n = scorer.bits(bits, view.decl.scale, [(x, y)])[x, y]
+    repeat = _repeat(view, weights)
+    if repeat is not None:
+        weighted = Bits(view, sorted(set(codes)), repeat)
+        score = scorer.bits(weighted, view.decl.scale, [(x, y)])[x, y][0]
     return Agreement(actor_a.key, actor_b.key, scorer.name, score if n >= min_n else None, n)
 
 
@@ -200,6 +225,7 @@ def agreement_matrix(
     as_of: When = None,
     sources: Iterable[str] | None = None,
     min_n: int = 1,
+    weights: Mapping[str, int] | None = None,
 ) -> AgreementMatrix:
     """The :func:`agreement` of every pair of actors (all, or the named ones).
 
@@ -210,6 +236,7 @@ def agreement_matrix(
         as_of: Use the snapshot at this date.
         sources: Only these sources' claims count.
         min_n: Pairs with fewer issues counted than this score None (n still given).
+        weights: Issue weights (see :func:`agreement`).
 
     Raises:
         UnknownActorError: If an actor is unknown.
@@ -225,19 +252,24 @@ def agreement_matrix(
     keys = [m.actors[c].key for c in codes]
     narrowed = narrow(m, as_of, sources)
     view = store_of(narrowed)
-    fast = numpy_scores(view, codes, method) if USE_NUMPY else None
+    repeat = _repeat(view, weights)
+    fast = numpy_scores(view, codes, method) if USE_NUMPY and repeat is None else None
+    size = len(codes)
+    pairs = [(x, y) for x in range(size) for y in range(x, size)]
     if fast is not None:
         scores, counts = fast
     else:
-        bits = Bits(view, codes)
-        size = len(codes)
-        pairs = [(x, y) for x in range(size) for y in range(x, size)]
-        found = scorer.bits(bits, view.decl.scale, pairs)
+        found = scorer.bits(Bits(view, codes), view.decl.scale, pairs)
         scores = tuple(
             tuple(found[min(x, y), max(x, y)][0] for y in range(size)) for x in range(size)
         )
         counts = tuple(
             tuple(found[min(x, y), max(x, y)][1] for y in range(size)) for x in range(size)
+        )
+    if repeat is not None:  # the scores count each issue as often as its weight says
+        found = scorer.bits(Bits(view, codes, repeat), view.decl.scale, pairs)
+        scores = tuple(
+            tuple(found[min(x, y), max(x, y)][0] for y in range(size)) for x in range(size)
         )
     # Narrowing keeps the actors and their codes; n of an actor with itself is how many
     # issues it has a known stance on.
@@ -440,6 +472,7 @@ def blocs(
     as_of: When = None,
     sources: Iterable[str] | None = None,
     min_n: int = 1,
+    weights: Mapping[str, int] | None = None,
 ) -> Blocs:
     """Group actors that agree: average-linkage clustering on the distance ``1 - score``.
 
@@ -468,6 +501,7 @@ def blocs(
         as_of: Use the snapshot at this date.
         sources: Only these sources' claims count.
         min_n: Pairs with fewer issues counted than this give no evidence.
+        weights: Issue weights (see :func:`agreement`).
 
     Raises:
         InvalidValueError: Unless exactly one of *threshold* and *k* is given; if
@@ -485,7 +519,13 @@ def blocs(
         raise InvalidValueError("k", k, "must be a positive integer")
     method = scorer.name
     matrix = agreement_matrix(
-        m, method=method, actors=actors, as_of=as_of, sources=sources, min_n=min_n
+        m,
+        method=method,
+        actors=actors,
+        as_of=as_of,
+        sources=sources,
+        min_n=min_n,
+        weights=weights,
     )
     skipped = list(matrix.left_out)
     gone = {x.actor for x in skipped}
