@@ -495,6 +495,27 @@ class TestBlocs:
         expected = (LeftOut("C", "no known stance"), LeftOut("D", "no claims"))
         assert expected == result.left_out
 
+    def test_actors_the_method_cannot_count_are_left_out(self):
+        """Under state-department, an actor who only abstained is left out, with why."""
+        m = sm.StanceMatrix.from_positions(
+            [
+                sm.Position("A", "q", "abstain", "s"),
+                sm.Position("B", "q", "yes", "s"),
+                sm.Position("C", "q", "yes", "s"),
+            ],
+            actors=[sm.Actor(k, k) for k in "ABCD"],
+            issues=[sm.Issue("q", "q", "p")],
+            sources=[sm.Source("s", "s")],
+            scale=sm.Scale.votes(),
+        )
+        result = sm.blocs(m, k=1, method="state-department")
+        assert (("B", "C"),) == result.groups
+        expected = (
+            LeftOut("A", "no issue the state-department method counts"),
+            LeftOut("D", "no claims"),
+        )
+        assert expected == result.left_out
+
     def test_threshold_merges_only_close_groups(self):
         """With a threshold, each merged group's cohesion is at least close to it."""
         m = sm.load_dataset("ukraine")

@@ -559,4 +559,6 @@ def blocs(
             if (score := scores[x][y]) is not None
         ]
         cohesion.append(sum(known) / len(known) if known else None)
+    order = {key: x for x, key in enumerate(matrix.actors)}
+    skipped.sort(key=lambda x: order[x.actor])
     return Blocs(method, threshold, k, tuple(groups), tuple(cohesion), tuple(skipped))
