@@ -169,9 +169,7 @@ def main(argv: list[str]) -> int:
     from stancematrix._query import agreement as _agreement
 
     def fresh() -> None:  # a copy without the cached grid
-        sm.agreement_matrix(
-            face(m, Store(store_of(m).decl, store_of(m).cols)), method="coincidence"
-        )
+        sm.agreement_matrix(face(m, Store(store_of(m).decl, store_of(m).cols)), method="agree")
 
     def fresh_bitsets() -> None:
         _agreement.USE_NUMPY = False
@@ -183,7 +181,7 @@ def main(argv: list[str]) -> int:
     def cached_bitsets() -> None:
         _agreement.USE_NUMPY = False
         try:
-            sm.agreement_matrix(m, method="coincidence")
+            sm.agreement_matrix(m, method="agree")
         finally:
             _agreement.USE_NUMPY = True
 

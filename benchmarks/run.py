@@ -692,12 +692,12 @@ def bench_agreement(m: sm.StanceMatrix, counts: Sequence[int], repeat: int) -> l
         if agreement is None:
             result.note = "sm.agreement_matrix not available"
         elif np is not None:
-            result.extra["cross_check"] = cross_check(agreement(sub, method="coincidence"), sub)
+            result.extra["cross_check"] = cross_check(agreement(sub, method="agree"), sub)
         if np is not None:
             result.peer = "numpy one-hot matmul incl. building"
         # BLAS threads make numpy noisy on a shared machine: take the best of more runs.
         result.stancematrix, result.peer_time = race(
-            None if agreement is None else lambda: agreement(sub, method="coincidence"),  # noqa: B023
+            None if agreement is None else lambda: agreement(sub, method="agree"),  # noqa: B023
             None if np is None else lambda: numpy_coincidence(sub),  # noqa: B023
             max(repeat, 5),
         )

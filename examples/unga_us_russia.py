@@ -12,7 +12,7 @@ from tabulate import tabulate
 import stancematrix as sm
 
 PAIR = ("US", "RU")
-METHODS = ("identical", "coincidence", "s-score", "kappa")
+METHODS = ("identical", "agree", "state-department", "s-score", "kappa")
 
 
 def main() -> int:

@@ -27,6 +27,7 @@ from ._model import Actor, Issue, Position, Source
 from ._query.time import Shifts, Timeline, shifts, timeline
 from ._scale import Scale
 from ._store import Declarations, Problem, Store, cells, slicing
+from .exceptions import InvalidValueError
 
 __all__ = ["StanceMatrix"]
 
@@ -319,6 +320,8 @@ class StanceMatrix:
         actors: Iterable[str] | None = None,
         issues: Iterable[str] | None = None,
         sources: Iterable[str] | None = None,
+        *,
+        drop_empty: bool = False,
     ) -> StanceMatrix:
         """The sub-matrix of the named actors, issues and sources, in the order given.
 
@@ -329,12 +332,21 @@ class StanceMatrix:
                 parent is kept; otherwise the link is dropped from the sub-matrix.
             sources: Ids of the sources to keep, in rank order; all if None. Claims
                 citing other sources are left out.
+            drop_empty: Also leave out the actors and issues left without any claim
+                (a claim of "no position reported" counts as a claim), e.g. those of
+                other editions after selecting one source. Sources are kept as named.
 
         Raises:
             UnknownActorError, UnknownIssueError, UnknownSourceError: If a name is unknown.
             DuplicateKeyError: If a name is given twice (directly or by alias).
+            InvalidValueError: If *drop_empty* is not a bool.
+
+        .. versionchanged:: Unreleased *drop_empty*.
         """
-        return self._wrap(slicing.select(self._store, actors, issues, sources))
+        if not isinstance(drop_empty, bool):
+            raise InvalidValueError("drop_empty", drop_empty, "must be True or False")
+        store = slicing.select(self._store, actors, issues, sources)
+        return self._wrap(slicing.drop_empty(store) if drop_empty else store)
 
     # -- time ---------------------------------------------------------------------------
 

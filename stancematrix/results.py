@@ -11,6 +11,7 @@ Each prints with ``to_text()`` and ``to_markdown()``. They are made by
 """
 
 from ._query.agreement import Agreement, AgreementMatrix, Blocs
+from ._query.common import LeftOut
 from ._query.compare import Comparison, ComparisonRow
 from ._query.structure import (
     Conflict,
@@ -35,6 +36,7 @@ __all__ = [
     "IssuePolarization",
     "IssueRow",
     "IssueStances",
+    "LeftOut",
     "Polarization",
     "Shift",
     "Shifts",

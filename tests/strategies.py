@@ -316,3 +316,34 @@ def wide_matrices(draw: st.DrawFn) -> sm.StanceMatrix:
         issues=[sm.Issue(k, k, "p") for k in keys],
         sources=[sm.Source("s", "s"), sm.Source("t", "t")],
     )
+
+
+@st.composite
+def linked_matrices(draw: st.DrawFn) -> sm.StanceMatrix:
+    """Five-point matrices where every actor with a stance states one on the first issue.
+
+    So every pair of actors with a known stance shares an issue (their agreement is
+    defined); some actors have no claims at all, some only "no position reported".
+    """
+    n_actors = draw(st.integers(2, 9))
+    n_issues = draw(st.integers(1, 7))
+    stances = st.sampled_from([level.label for level in sm.Scale.five_point().levels])
+    claims: list[sm.Position] = []
+    for a in range(n_actors):
+        kind = draw(st.sampled_from(["stance", "stance", "stance", "none", "unknown"]))
+        if kind == "none":
+            continue
+        if kind == "unknown":
+            claims.append(sm.Position(f"a{a}", "i0", "no position reported", "s"))
+            continue
+        claims.append(sm.Position(f"a{a}", "i0", draw(stances), "s"))
+        for i in range(1, n_issues):
+            stance = draw(st.none() | stances)
+            if stance is not None:
+                claims.append(sm.Position(f"a{a}", f"i{i}", stance, "s"))
+    return sm.StanceMatrix.from_positions(
+        claims,
+        actors=[sm.Actor(f"a{a}", f"actor {a}") for a in range(n_actors)],
+        issues=[sm.Issue(f"i{i}", f"issue {i}", "p") for i in range(n_issues)],
+        sources=[sm.Source("s", "s")],
+    )

@@ -571,6 +571,56 @@ class TestSelect:
         assert s == rebuild(s, list(s))
 
 
+class TestSelectDropEmpty:
+    def test_unga_roll_calls_drop_the_states_that_did_not_vote(self):
+        """drop_empty=True leaves out the 13 states with no vote on 5309–5311."""
+        m = sm.load_dataset("unga").select(issues=["5309", "5310", "5311"])
+        assert 200 == len(m.actors)
+        dropped = m.select(drop_empty=True)
+        assert 187 == len(dropped.actors)
+        assert list(m) == list(dropped)
+        assert "CS" not in {a.key for a in dropped.actors}
+
+    def test_one_edition_keeps_only_its_actors_and_issues(self):
+        """Selecting one source with drop_empty keeps only what that source speaks about."""
+        m = sm.StanceMatrix.from_positions(
+            [
+                sm.Position("A", "p", "support", "old"),
+                sm.Position("B", "q", "oppose", "old"),
+                sm.Position("C", "q", "support", "new"),
+                sm.Position("A", "r", "no position reported", "new"),
+            ],
+            actors=[sm.Actor(k, k) for k in "ABC"],
+            issues=[sm.Issue(k, k, "p") for k in "pqr"],
+            sources=[sm.Source("old", "old"), sm.Source("new", "new")],
+        )
+        new = m.select(sources=["new"], drop_empty=True)
+        assert (["A", "C"], ["q", "r"]) == (
+            [a.key for a in new.actors],
+            [i.key for i in new.issues],
+        )
+        assert 3 == len(m.select(sources=["new"]).actors)
+
+    def test_drop_empty_must_be_a_bool(self):
+        """drop_empty takes True or False only."""
+        with pytest.raises(InvalidValueError, match="drop_empty"):
+            build().select(drop_empty="yes")
+
+    @given(matrices(), st.data())
+    def test_same_claims_and_no_empty_entries(self, m, data):
+        """drop_empty keeps every claim, and exactly the actors and issues with claims."""
+        sources = data.draw(st.lists(st.sampled_from([s.id for s in m.sources]), unique=True))
+        plain = m.select(sources=sources)
+        dropped = m.select(sources=sources, drop_empty=True)
+        assert list(plain) == list(dropped)
+        assert [a for a in plain.actors if any(c.actor == a.key for c in plain)] == list(
+            dropped.actors
+        )
+        assert [i.key for i in plain.issues if any(c.issue == i.key for c in plain)] == [
+            i.key for i in dropped.issues
+        ]
+
+
 class TestAsOf:
     def test_latest_claim_by_then(self):
         """As of a date, each cell shows its latest visible claims."""

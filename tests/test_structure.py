@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import stancematrix as sm
 from stancematrix.exceptions import DuplicateKeyError, InvalidValueError
+from stancematrix.results import LeftOut
 from tests.strategies import matrices, partial_dates
 
 
@@ -120,6 +121,18 @@ class TestCoverage:
         cells = len(m.actors) * len(m.issues)
         assert cells - len(result.missing) == pytest.approx(result.share * cells)
 
+    def test_names_actors_and_issues_with_nothing_known(self):
+        """Coverage names the actors and issues with no known stance, and says so."""
+        m = sm.load_dataset("unga").select(issues=["5309", "5310", "5311"])
+        result = sm.coverage(m)
+        assert 13 == len(result.empty_actors)
+        assert "CS" in result.empty_actors
+        assert () == result.empty_issues
+        assert "no known stance at all: actors CS, TW" in result.to_text()
+        assert "no known stance at all: actors CS, TW" in result.to_markdown()
+        assert 1.0 > result.share
+        assert () == sm.coverage(m.select(drop_empty=True)).empty_actors
+
 
 class TestPolarization:
     def test_ukraine(self, ukraine):
@@ -147,6 +160,24 @@ class TestPolarization:
                 assert 0 <= row.spread <= 1 + 1e-9
         spreads = [r.spread for r in result if r.spread is not None]
         assert sorted(spreads, reverse=True) == spreads
+
+    def test_left_out_actors_are_named(self):
+        """Actors with no known stance count on no issue; the result names them and why."""
+        m = sm.StanceMatrix.from_positions(
+            [
+                sm.Position("A", "q", "support", "s"),
+                sm.Position("B", "q", "no position reported", "s"),
+            ],
+            actors=[sm.Actor(k, k) for k in "ABC"],
+            issues=[sm.Issue("q", "q", "p")],
+            sources=[sm.Source("s", "s")],
+        )
+        result = sm.polarization(m)
+        expected = (LeftOut("B", "no known stance"), LeftOut("C", "no claims"))
+        assert expected == result.left_out
+        assert "left out: B (no known stance), C (no claims)" in result.to_text()
+        assert "left out: B (no known stance), C (no claims)" in result.to_markdown()
+        assert () == sm.polarization(m, actors=["A"]).left_out
 
 
 class TestCommonGroundAndDeadlocks:

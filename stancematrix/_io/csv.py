@@ -522,7 +522,8 @@ def read(
             "country")}``). An empty actor, issue or stance with no fallback left is an
             error, never a guess. Actors and issues are declared in order of first
             appearance; an actor's name is its ``actor_name`` (else its key), an issue's
-            title and proposition its ``issue_title`` (else its key).
+            title and proposition its ``issue_title`` (else its key). Two different
+            non-empty names (or titles) for one key are an error naming both lines.
         scale: The scale of mapped stances (default :meth:`Scale.five_point`).
         stances: Cell value → stance label, for values that are not labels themselves
             (``{"Y": "yes", "N": "no"}``).

@@ -4,7 +4,9 @@ What :func:`stancematrix.read_csv` does with ``columns=`` and
 :func:`stancematrix.from_dataframe` does with a DataFrame: the table's columns are mapped
 onto :data:`MAPPED_FIELDS` (a claim's fields, see :data:`schema.CLAIM_COLUMNS`, plus an
 actor's name and an issue's title), actors and issues are declared in order of first
-appearance, and the claims are built column by column by the engine.
+appearance, and the claims are built column by column by the engine. An actor's name and
+an issue's title are the first non-empty value in its rows; a different one is reported
+with both rows' lines, never dropped silently.
 """
 
 from __future__ import annotations
@@ -208,6 +210,46 @@ def _first(columns: list[tuple[str, ...]], indices: list[int]) -> tuple[str, ...
                 break
 
 
+def _conflicts(
+    table: Table,
+    cols: list[tuple[str, ...]],
+    indices: list[int],
+    keys: tuple[str, ...],
+    given: tuple[str, ...],
+    clash: set[str],
+    what: str,
+    row_of: Callable[[int], int],
+    problems: ReadErrors,
+) -> None:
+    """Report each row whose *what* field differs from the first row's for its key.
+
+    Each error is placed at the conflicting row and names the first row's line too; when
+    lenient, the first value is kept.
+    """
+    first: dict[str, int] = {}
+    for k, (key, value) in enumerate(zip(keys, given, strict=True)):
+        if key not in clash or not value:
+            continue
+        if key not in first:
+            first[key] = k
+            continue
+        kept = given[first[key]]
+        if value == kept:
+            continue
+        column = next(i for i in indices if cols[i][k])
+        there, here = table.line(row_of(first[key])), table.line(row_of(k))
+        problems.add(
+            table.error(
+                f"conflicting {table.header[column]} for {what} {key!r}: {kept!r} at "
+                f"{table.name}:{there}, {value!r} at {table.name}:{here}; an {what} has one "
+                f"{'name' if what == 'actor' else 'title'}",
+                row_of(k),
+                column,
+                value,
+            )
+        )
+
+
 def _mapped(
     table: Table,
     name: str,
@@ -285,14 +327,27 @@ def _mapped(
             return array("i", (decoded.get(v, 0) for v in column)), entries
         return array("i", list(map(decoded.__getitem__, column))), entries
 
-    def names(key: str, name: str) -> dict[str, str]:
+    def names(key: str, name: str, what: str) -> dict[str, str]:
+        """Per key, the first non-empty *name* value; a different later one is a conflict."""
         if name not in where:
             return {}
-        # Reversed, so the first row's name wins.
-        return dict(zip(reversed(values(key)), reversed(values(name)), strict=True))
+        keys, given = values(key), values(name)
+        out: dict[str, str] = {}
+        clash: set[str] = set()
+        for key_value, value in dict.fromkeys(zip(keys, given, strict=True)):  # unique pairs
+            if not value:
+                continue
+            if key_value not in out:
+                out[key_value] = value
+            elif out[key_value] != value:
+                clash.add(key_value)
+        if clash:
+            _conflicts(table, cols, where[name], keys, given, clash, what, row_of, problems)
+        return out
 
-    actor_names = names("actor", "actor_name")
-    issue_titles = names("issue", "issue_title")
+    actor_names = names("actor", "actor_name", "actor")
+    issue_titles = names("issue", "issue_title", "issue")
+
     actor, actors = codes("actor", lambda v: Actor(v, actor_names.get(v) or v), True)
     issue, issues = codes(
         "issue", lambda v: Issue(v, issue_titles.get(v) or v, issue_titles.get(v) or v), True

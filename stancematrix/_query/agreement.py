@@ -10,8 +10,9 @@ in :mod:`stancematrix._query.methods`; large matrices count them with numpy inst
 from __future__ import annotations
 
 import heapq
+import math
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -23,7 +24,7 @@ from stancematrix.exceptions import InvalidValueError
 
 from . import methods
 from .bits import Bits
-from .common import When, narrow
+from .common import LeftOut, When, left_out, left_out_note, narrow
 
 if TYPE_CHECKING:
     from stancematrix._matrix import StanceMatrix
@@ -79,12 +80,15 @@ class AgreementMatrix:
         method: The method's name.
         scores: ``scores[i][j]`` is the agreement of actors *i* and *j* (None where n is 0).
         counts: ``counts[i][j]`` is the number of issues both have a known stance on.
+        left_out: The actors whose scores are all None because they have no known
+            stance, with why.
     """
 
     actors: tuple[str, ...]
     method: str
     scores: tuple[tuple[float | None, ...], ...]
     counts: tuple[tuple[int, ...], ...]
+    left_out: tuple[LeftOut, ...] = ()
 
     def get(self, a: str, b: str) -> Agreement:
         """The :class:`Agreement` of two actors, by key.
@@ -97,17 +101,51 @@ class AgreementMatrix:
 
     def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
         rows: list[list[str | float | None]] = [
-            [key, *row] for key, row in zip(self.actors, self.scores, strict=True)
+            [key, *(_with_n(score, n) for score, n in zip(scores, ns, strict=True))]
+            for key, scores, ns in zip(self.actors, self.scores, self.counts, strict=True)
         ]
-        return ["", *self.actors], rows, f"agreement ({self.method})"
+        return ["", *self.actors], rows, f"agreement ({self.method}; n: issues counted)"
 
     def to_text(self) -> str:
-        """A plain-text grid of scores."""
-        return _table.text(*self._table())
+        """A plain-text grid: each pair's score and n; then the actors left out, if any."""
+        note = left_out_note(self.left_out)
+        return _table.text(*self._table()) + (f"\n{note}" if note else "")
 
     def to_markdown(self) -> str:
-        """A Markdown grid of scores."""
-        return _table.markdown(*self._table())
+        """A Markdown grid like :meth:`to_text`; then the actors left out, if any."""
+        note = left_out_note(self.left_out)
+        return _table.markdown(*self._table()) + (
+            f"\n\n{_table.markdown_cell(note)}" if note else ""
+        )
+
+
+def _with_n(score: float | None, n: int) -> str:
+    """One cell of an agreement table: the score (— when there is none) and n."""
+    return f"{'—' if score is None else f'{score:.3f}'} (n={n})"
+
+
+def _repeat(view: Store, weights: Mapping[str, int] | None) -> list[int] | None:
+    """Each issue's weight, in issue-code order (None when no weights are given).
+
+    Raises:
+        UnknownIssueError: If a key names no issue.
+        InvalidValueError: If a weight is not a positive integer.
+    """
+    if weights is None:
+        return None
+    repeat = [1] * len(view.decl.issues)
+    for key, weight in weights.items():
+        if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
+            raise InvalidValueError(f"weights[{key!r}]", weight, "must be a positive integer")
+        repeat[view.decl.issue_code(key)] = weight
+    return repeat
+
+
+def _check_min_n(min_n: object) -> int:
+    """*min_n*, or an error unless it is an integer of at least 1."""
+    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 1:
+        raise InvalidValueError("min_n", min_n, "must be an integer of at least 1")
+    return min_n
 
 
 def agreement(
@@ -118,6 +156,8 @@ def agreement(
     method: str = methods.DEFAULT,
     as_of: When = None,
     sources: Iterable[str] | None = None,
+    min_n: int = 1,
+    weights: Mapping[str, int] | None = None,
 ) -> Agreement:
     """How much actors *a* and *b* agree, over the issues both have a known stance on.
 
@@ -126,31 +166,55 @@ def agreement(
     either has no claim, or "no position reported", are left out — never counted as
     neutral; the result's ``n`` says how many issues count.
 
-    Methods, each averaged over the ``n`` issues:
+    The methods (each defined, with its formula and paper, in the README's "Agreement
+    methods"; ``x`` and ``y`` are the two stances' values, ``range`` the scale's):
 
     - ``"identical"``: the share of issues with the very same stance.
-    - ``"coincidence"``: the UN voting-coincidence index — identical 1, one side
-      abstaining (neutral) 0.5, opposed 0. On scales with more than one level per side,
-      two stances on the same side of neutral count as identical.
-    - ``"s-score"``: ``1 - 2 * Σ|x - y| / (n * range)`` over the stances' values, so 1 is
-      full agreement and -1 always the opposite extreme.
-    - ``"kappa"``: Cohen's weighted kappa with linear weights ``|x - y| / range``:
-      agreement beyond what the two actors' own stance frequencies would give by chance
-      (1 perfect, 0 chance, negative worse than chance; 1 whenever they never differ).
+    - ``"agree"`` (the default): Voeten's agree index — the same side of neutral 1, one
+      neutral (abstaining) 0.5, opposite sides 0.
+    - ``"state-department"``: the US State Department's voting coincidence — the share
+      on the same side, over only the issues where neither is neutral (``n`` counts
+      those).
+    - ``"s-score"`` / ``"s-score-squared"``: Signorino and Ritter's S,
+      ``1 - 2·mean(|x - y| / range)`` or ``1 - 2·mean(((x - y) / range)²)``.
+    - ``"kappa"`` / ``"kappa-squared"``: Cohen's weighted kappa with linear or squared
+      disagreement weights; ``"pi"``: Scott's pi (Häge 2011) with squared weights. Each
+      is ``1 - observed / expected`` disagreement, expected by chance from the actors'
+      own (kappa) or pooled (pi) stance frequencies; 1.0 whenever the actors never
+      differ, including when the chance term is 0.
+    - ``"coincidence"``: deprecated name of ``"agree"`` (a DeprecationWarning).
+
+    Args:
+        m: The matrix.
+        a: The first actor's key or alias.
+        b: The second actor's key or alias.
+        method: The method's name.
+        as_of: Use the snapshot at this date.
+        sources: Only these sources' claims count.
+        min_n: With fewer issues counted than this, the score is None (n is still given).
+        weights: Issue key or alias → a positive integer weight (default 1 each): an
+            issue of weight w counts as w issues in the score (and, for kappa and pi, in
+            the chance term); ``n`` still counts issues once.
 
     Raises:
         UnknownActorError: If *a* or *b* is unknown.
-        InvalidValueError: If *method* is not one of the above, or *as_of* not a date.
+        InvalidValueError: If *method* is not one of the above, *as_of* not a date, or
+            *min_n* not an integer of at least 1.
         UnknownSourceError: If a source id is unknown.
     """
     scorer = methods.get(method)
+    min_n = _check_min_n(min_n)
     actor_a, actor_b = m.actor(a), m.actor(b)
     view = store_of(narrow(m, as_of, sources))
     codes = [view.decl.actor_code(actor_a.key), view.decl.actor_code(actor_b.key)]
     bits = Bits(view, sorted(set(codes)))
     x, y = (0, 0) if codes[0] == codes[1] else (0, 1) if codes[0] < codes[1] else (1, 0)
     score, n = scorer.bits(bits, view.decl.scale, [(x, y)])[x, y]
-    return Agreement(actor_a.key, actor_b.key, method, score, n)
+    repeat = _repeat(view, weights)
+    if repeat is not None:
+        weighted = Bits(view, sorted(set(codes)), repeat)
+        score = scorer.bits(weighted, view.decl.scale, [(x, y)])[x, y][0]
+    return Agreement(actor_a.key, actor_b.key, scorer.name, score if n >= min_n else None, n)
 
 
 def agreement_matrix(
@@ -160,6 +224,8 @@ def agreement_matrix(
     actors: Iterable[str] | None = None,
     as_of: When = None,
     sources: Iterable[str] | None = None,
+    min_n: int = 1,
+    weights: Mapping[str, int] | None = None,
 ) -> AgreementMatrix:
     """The :func:`agreement` of every pair of actors (all, or the named ones).
 
@@ -169,27 +235,52 @@ def agreement_matrix(
         actors: Keys or aliases of the actors to include, in this order; all if None.
         as_of: Use the snapshot at this date.
         sources: Only these sources' claims count.
+        min_n: Pairs with fewer issues counted than this score None (n still given).
+        weights: Issue weights (see :func:`agreement`).
 
     Raises:
         UnknownActorError: If an actor is unknown.
         DuplicateKeyError: If an actor is named twice (directly or by alias).
-        InvalidValueError: If *method* is unknown or *as_of* is not a date.
+        InvalidValueError: If *method* is unknown, *as_of* is not a date, or *min_n* is
+            not an integer of at least 1.
         UnknownSourceError: If a source id is unknown.
     """
     scorer = methods.get(method)
+    min_n = _check_min_n(min_n)
+    method = scorer.name
     codes = store_of(m).decl.codes("actor", actors)
     keys = [m.actors[c].key for c in codes]
-    view = store_of(narrow(m, as_of, sources))
-    fast = numpy_scores(view, codes, method) if USE_NUMPY else None
-    if fast is not None:
-        return AgreementMatrix(tuple(keys), method, *fast)
-    bits = Bits(view, codes)
+    narrowed = narrow(m, as_of, sources)
+    view = store_of(narrowed)
+    repeat = _repeat(view, weights)
+    fast = numpy_scores(view, codes, method) if USE_NUMPY and repeat is None else None
     size = len(codes)
     pairs = [(x, y) for x in range(size) for y in range(x, size)]
-    found = scorer.bits(bits, view.decl.scale, pairs)
-    scores = tuple(tuple(found[min(x, y), max(x, y)][0] for y in range(size)) for x in range(size))
-    counts = tuple(tuple(found[min(x, y), max(x, y)][1] for y in range(size)) for x in range(size))
-    return AgreementMatrix(tuple(keys), method, scores, counts)
+    if fast is not None:
+        scores, counts = fast
+    else:
+        found = scorer.bits(Bits(view, codes), view.decl.scale, pairs)
+        scores = tuple(
+            tuple(found[min(x, y), max(x, y)][0] for y in range(size)) for x in range(size)
+        )
+        counts = tuple(
+            tuple(found[min(x, y), max(x, y)][1] for y in range(size)) for x in range(size)
+        )
+    if repeat is not None:  # the scores count each issue as often as its weight says
+        found = scorer.bits(Bits(view, codes, repeat), view.decl.scale, pairs)
+        scores = tuple(
+            tuple(found[min(x, y), max(x, y)][0] for y in range(size)) for x in range(size)
+        )
+    # Narrowing keeps the actors and their codes; n of an actor with itself is how many
+    # issues it has a known stance on.
+    known = [counts[x][x] > 0 for x in range(len(codes))]
+    skipped = left_out(narrowed, codes, known)
+    if min_n > 1:
+        scores = tuple(
+            tuple(s if n >= min_n else None for s, n in zip(row, ns, strict=True))
+            for row, ns in zip(scores, counts, strict=True)
+        )
+    return AgreementMatrix(tuple(keys), method, scores, counts, skipped)
 
 
 #: Use numpy for large agreement matrices when it is installed (the ``fast`` extra).
@@ -241,9 +332,11 @@ def numpy_scores(
     # table[x, y, s, t]: issues where actor x says level s and actor y level t.
     n = table.sum(axis=(2, 3))
     with np.errstate(divide="ignore", invalid="ignore"):
-        score = scorer.fast(table, n, scale)
+        found = scorer.fast(table, n, scale)
+    score, n = found if isinstance(found, tuple) else (found, n)
     upper = np.triu(np.ones((size, size), dtype=bool))
     score = np.where(upper, score, score.T)  # the bitset path mirrors x <= y too
+    n = np.where(upper, n, n.T)
     known = n > 0
     scores = tuple(
         tuple(v if ok else None for v, ok in zip(row, ok_row, strict=True))
@@ -260,10 +353,12 @@ class Blocs:
         method: The agreement method clustered on.
         threshold: The least average agreement within a merged group, if given.
         k: The number of groups asked for, if given.
-        groups: Each group's actor keys in the matrix's order; groups ordered by their
-            first member.
+        groups: Each group's actor keys in the order the actors were given; groups
+            ordered by their first member.
         cohesion: Each group's average pairwise agreement (None for a single actor or
             when no pair in it shares an issue).
+        left_out: The actors that are in no group because they have no known stance,
+            with why.
     """
 
     method: str
@@ -271,6 +366,7 @@ class Blocs:
     k: int | None
     groups: tuple[tuple[str, ...], ...]
     cohesion: tuple[float | None, ...]
+    left_out: tuple[LeftOut, ...] = ()
 
     def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
         rows: list[list[str | float | None]] = [
@@ -281,12 +377,89 @@ class Blocs:
         return ["bloc", "size", "cohesion", "members"], rows, f"blocs ({self.method}, {rule})"
 
     def to_text(self) -> str:
-        """A plain-text table, one bloc per line."""
-        return _table.text(*self._table())
+        """A plain-text table, one bloc per line; then the actors left out, if any."""
+        note = left_out_note(self.left_out)
+        return _table.text(*self._table()) + (f"\n{note}" if note else "")
 
     def to_markdown(self) -> str:
-        """A Markdown table, one bloc per row."""
-        return _table.markdown(*self._table())
+        """A Markdown table, one bloc per row; then the actors left out, if any."""
+        note = left_out_note(self.left_out)
+        return _table.markdown(*self._table()) + (
+            f"\n\n{_table.markdown_cell(note)}" if note else ""
+        )
+
+
+def _refuse_options(threshold: object, k: object) -> InvalidValueError:
+    """The error for blocs() called with both or neither of threshold and k."""
+    error = InvalidValueError("blocs", (threshold, k), "give threshold or k")
+    given = "neither" if threshold is None else f"both: threshold={threshold!r}, k={k!r}"
+    error.args = (
+        "blocs: give either threshold (the least average agreement within a bloc) or k "
+        f"(the number of blocs) (got {given})",
+    )
+    return error
+
+
+def _check_threshold(threshold: object, lowest: float | None) -> float:
+    """*threshold* as a float, or an error unless it is a number in the method's range."""
+    low = "any number" if lowest is None else f"a number from {lowest:g}"
+    reason = f"must be {low} up to 1 (the least average agreement within a bloc)"
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+        raise InvalidValueError("threshold", threshold, reason)
+    value = float(threshold)
+    if not math.isfinite(value) or value > 1 or (lowest is not None and value < lowest):
+        raise InvalidValueError("threshold", threshold, reason)
+    return value
+
+
+def _average_linkage(
+    scores: Grid, k: int | None, limit: float | None
+) -> tuple[dict[int, list[int]], int]:
+    """Merge groups by average linkage on distances ``1 - score``; the groups left.
+
+    Merges the closest pair of groups (the smallest mean distance over their members'
+    pairs that share an issue; equal to 12 decimal places is a tie, won by the pair whose
+    first members come first) until *k* groups remain or the closest pair is farther
+    than *limit*. Returns the groups by first member, and how many groups were left
+    when no pair with evidence remained (0 if evidence never ran out).
+    """
+    size = len(scores)
+    members: dict[int, list[int]] = {x: [x] for x in range(size)}
+    total: dict[tuple[int, int], float] = {}
+    count: dict[tuple[int, int], int] = {}
+    heap: list[tuple[float, int, int, int, int]] = []
+    version = [0] * size
+    for x in range(size):
+        for y in range(x + 1, size):
+            score = scores[x][y]
+            if score is not None:
+                total[x, y], count[x, y] = 1 - score, 1
+                heap.append((round(1 - score, 12), x, y, 0, 0))
+    heapq.heapify(heap)
+    cut = None if limit is None else round(limit, 12)
+    while k is None or len(members) > k:
+        if not heap:
+            return members, 0 if k is None else len(members)
+        distance, x, y, vx, vy = heapq.heappop(heap)
+        if x not in members or y not in members or (vx, vy) != (version[x], version[y]):
+            continue
+        if cut is not None and distance > cut:
+            break
+        members[x].extend(members.pop(y))
+        version[x] += 1
+        total.pop((x, y), None)
+        count.pop((x, y), None)
+        for c in members:
+            if c == x:
+                continue
+            xc, yc = (min(x, c), max(x, c)), (min(y, c), max(y, c))
+            s = total.pop(xc, 0.0) + total.pop(yc, 0.0)
+            n = count.pop(xc, 0) + count.pop(yc, 0)
+            if n:
+                total[xc], count[xc] = s, n
+                entry = (round(s / n, 12), xc[0], xc[1], version[xc[0]], version[xc[1]])
+                heapq.heappush(heap, entry)
+    return members, 0
 
 
 def blocs(
@@ -298,76 +471,94 @@ def blocs(
     actors: Iterable[str] | None = None,
     as_of: When = None,
     sources: Iterable[str] | None = None,
+    min_n: int = 1,
+    weights: Mapping[str, int] | None = None,
 ) -> Blocs:
-    """Group actors that agree, by average-linkage clustering of the agreement matrix.
+    """Group actors that agree: average-linkage clustering on the distance ``1 - score``.
 
-    Starting from one group per actor, the two groups with the highest average pairwise
-    agreement (over the pairs that share an issue) merge, again and again: while that
-    average is at least *threshold*, or until *k* groups are left. Ties go to the groups
-    whose first members come first in the matrix, so the result is deterministic. Pairs
-    that share no issue give no evidence; groups with no such pair never merge.
+    Only actors with a known stance are grouped; the others are listed in the result's
+    ``left_out`` with why. Starting from one group per actor, the two closest groups
+    merge, again and again. The distance between two groups is the mean of ``1 - score``
+    over the pairs of their members that share an issue (UPGMA; when every pair shares an
+    issue, this is exactly scipy's ``linkage(method="average")`` on ``1 - score``). Pairs
+    that share no issue give no evidence either way.
+
+    - With *k*, merging stops when *k* groups are left: there are exactly *k* blocs.
+    - With *threshold*, merging stops before the closest pair is farther than
+      ``1 - threshold``: every merge joined groups whose average agreement was at least
+      *threshold* (scipy's ``fcluster(..., 1 - threshold, criterion="distance")``).
+
+    Distances equal to 12 decimal places are ties; a tie goes to the pair of groups whose
+    first members come first (in the order of *actors*, or the matrix's), so the result
+    is deterministic.
 
     Args:
         m: The matrix.
-        threshold: Merge while the best average agreement is at least this.
-        k: Merge until this many groups remain (fewer merges if evidence runs out).
+        threshold: The least average agreement at which groups still merge.
+        k: The number of blocs to make.
         method: The agreement method (see :func:`agreement`).
         actors: The actors to group; all if None.
         as_of: Use the snapshot at this date.
         sources: Only these sources' claims count.
+        min_n: Pairs with fewer issues counted than this give no evidence.
+        weights: Issue weights (see :func:`agreement`).
 
     Raises:
-        InvalidValueError: Unless exactly one of *threshold* and *k* is given, or if *k*
-            is below 1, or *method* is unknown.
+        InvalidValueError: Unless exactly one of *threshold* and *k* is given; if
+            *threshold* is not a number in the method's range (up to 1); if *k* is not a
+            positive integer, exceeds the number of actors with a known stance, or is
+            below the number of groups of them that share no issue with one another; if
+            *method* is unknown.
         UnknownActorError, DuplicateKeyError: If an actor is unknown or named twice.
     """
     if (threshold is None) == (k is None):
-        raise InvalidValueError("blocs", (threshold, k), "give exactly one of threshold and k")
-    if k is not None and (not isinstance(k, int) or k < 1):
+        raise _refuse_options(threshold, k)
+    scorer = methods.get(method)
+    limit = None if threshold is None else 1 - _check_threshold(threshold, scorer.lowest)
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
         raise InvalidValueError("k", k, "must be a positive integer")
-    matrix = agreement_matrix(m, method=method, actors=actors, as_of=as_of, sources=sources)
-    size = len(matrix.actors)
-    members: dict[int, list[int]] = {x: [x] for x in range(size)}
-    total: dict[tuple[int, int], float] = {}
-    count: dict[tuple[int, int], int] = {}
-    heap: list[tuple[float, int, int, int, int]] = []
-    version = [0] * size
-    for x in range(size):
-        for y in range(x + 1, size):
-            score = matrix.scores[x][y]
-            if score is not None:
-                total[x, y], count[x, y] = score, 1
-                heap.append((-score, x, y, 0, 0))
-    heapq.heapify(heap)
-    while heap and (k is None or len(members) > k):
-        negative, x, y, vx, vy = heapq.heappop(heap)
-        if x not in members or y not in members or (vx, vy) != (version[x], version[y]):
-            continue
-        if threshold is not None and -negative < threshold:
-            break
-        members[x].extend(members.pop(y))
-        version[x] += 1
-        total.pop((x, y), None)
-        count.pop((x, y), None)
-        for c in members:
-            if c == x:
-                continue
-            s = total.pop((min(x, c), max(x, c)), 0.0) + total.pop((min(y, c), max(y, c)), 0.0)
-            n = count.pop((min(x, c), max(x, c)), 0) + count.pop((min(y, c), max(y, c)), 0)
-            if n:
-                key = (min(x, c), max(x, c))
-                total[key], count[key] = s, n
-                heapq.heappush(heap, (-s / n, key[0], key[1], version[key[0]], version[key[1]]))
+    method = scorer.name
+    matrix = agreement_matrix(
+        m,
+        method=method,
+        actors=actors,
+        as_of=as_of,
+        sources=sources,
+        min_n=min_n,
+        weights=weights,
+    )
+    skipped = list(matrix.left_out)
+    gone = {x.actor for x in skipped}
+    kept: list[int] = []
+    for x, key in enumerate(matrix.actors):
+        if matrix.counts[x][x] > 0:
+            kept.append(x)
+        elif key not in gone:  # a known stance, but none the method counts
+            skipped.append(LeftOut(key, f"no issue the {method} method counts"))
+    if k is not None and k > len(kept):
+        raise InvalidValueError("k", k, f"only {len(kept)} actors have a known stance")
+    keys = [matrix.actors[x] for x in kept]
+    scores = tuple(tuple(matrix.scores[x][y] for y in kept) for x in kept)
+    members, stuck = _average_linkage(scores, k, limit)
+    if stuck:
+        raise InvalidValueError(
+            "k",
+            k,
+            f"the actors fall into {stuck} groups that share no issue with one another; "
+            f"ask for at least {stuck} blocs",
+        )
     groups: list[tuple[str, ...]] = []
     cohesion: list[float | None] = []
     for first in sorted(members):
         group = sorted(members[first])
-        groups.append(tuple(matrix.actors[x] for x in group))
+        groups.append(tuple(keys[x] for x in group))
         known = [
             score
             for i, x in enumerate(group)
             for y in group[i + 1 :]
-            if (score := matrix.scores[x][y]) is not None
+            if (score := scores[x][y]) is not None
         ]
         cohesion.append(sum(known) / len(known) if known else None)
-    return Blocs(method, threshold, k, tuple(groups), tuple(cohesion))
+    order = {key: x for x, key in enumerate(matrix.actors)}
+    skipped.sort(key=lambda x: order[x.actor])
+    return Blocs(method, threshold, k, tuple(groups), tuple(cohesion), tuple(skipped))

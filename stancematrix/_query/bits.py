@@ -27,10 +27,15 @@ class Bits:
 
     __slots__ = ("known", "levels", "width")
 
-    def __init__(self, store: Store, actors: Sequence[int]):
+    def __init__(self, store: Store, actors: Sequence[int], repeat: Sequence[int] | None = None):
+        """The bitsets of *actors*; with *repeat*, issue *i* takes ``repeat[i]`` bits.
+
+        Repeating an issue's bit counts it that many times in every contingency table:
+        integer issue weights.
+        """
         k = len(store.decl.scale.levels)
         n_issues = len(store.decl.issues)
-        self.width = n_issues
+        self.width = n_issues if repeat is None else sum(repeat)
         # b"1" where a cell's byte (1 + stance code, 0 for no claim) is level s, else b"0";
         # "no position reported" (code k) is no level, so it counts as nothing.
         pick = [bytes(49 if b == s + 1 else 48 for b in range(256)) for s in range(k)]
@@ -48,8 +53,11 @@ class Bits:
             rows.update(buffers)
         self.levels: list[list[int]] = []
         self.known: list[int] = []
+        spread = None if repeat is None else [i for i, r in enumerate(repeat) for _ in range(r)]
         for a in actors:
             row = rows[a]
+            if spread is not None:
+                row = bytes(map(row.__getitem__, spread))
             bits = [int(row.translate(table) or b"0", 2) for table in pick]
             self.levels.append(bits)
             known = 0

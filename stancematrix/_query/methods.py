@@ -11,8 +11,9 @@ scores on both paths :mod:`stancematrix._query.agreement` takes:
   ``fast`` extra), for large matrices. It must give exactly the ``bits`` path's floats:
   the same operations on the same exact counts, in the same order.
 
-Most methods are *linear*: the mean, over the issues, of a weight per (level, level);
-:func:`linear` makes their row from that weight function. Kappa has its own functions.
+Most methods are *linear*: the mean, over the issues (or those a mask counts), of a weight
+per (level, level); :func:`linear` makes their row from that weight function. Kappa and
+pi (chance-corrected) are made by :func:`chance_corrected`.
 Everything that lists or picks methods — :func:`stancematrix.agreement` and its
 siblings, the command line, the tests — reads this table; nothing restates it.
 """
@@ -20,6 +21,7 @@ siblings, the command line, the tests — reads this table; nothing restates it.
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
@@ -32,7 +34,16 @@ from stancematrix.exceptions import InvalidValueError
 if TYPE_CHECKING:
     from .bits import Bits
 
-__all__ = ["DEFAULT", "REGISTRY", "Method", "get", "linear", "names"]
+__all__ = [
+    "DEFAULT",
+    "DEPRECATED",
+    "REGISTRY",
+    "Method",
+    "chance_corrected",
+    "get",
+    "linear",
+    "names",
+]
 
 #: Scores and n by pair (x, y) of positions in the actors scored.
 Found: TypeAlias = dict[tuple[int, int], tuple[float | None, int]]
@@ -43,8 +54,9 @@ Array: TypeAlias = Any
 #: The bitset path: the score and n of each pair.
 BitsScorer: TypeAlias = Callable[["Bits", Scale, Iterable[tuple[int, int]]], Found]
 #: The numpy path: from ``table[x, y, s, t]`` and ``n[x, y]``, every pair's score (nan or
-#: anything where n is 0: those scores are dropped).
-FastScorer: TypeAlias = Callable[[Array, Array, Scale], Array]
+#: anything where n is 0: those scores are dropped), or the scores and the n each counts
+#: (for methods that count only some issues).
+FastScorer: TypeAlias = Callable[[Array, Array, Scale], Array | tuple[Array, Array]]
 
 
 @attrs.frozen
@@ -56,21 +68,35 @@ class Method:
         definition: What the score means, in one line (help text and docs).
         bits: Its scores from bitsets.
         fast: Its scores from the numpy contingency table, equal to ``bits``'s.
+        lowest: The lowest score it can give (None if unbounded below); the range a
+            :func:`~stancematrix.blocs` threshold may take.
     """
 
     name: str
     definition: str
     bits: BitsScorer
     fast: FastScorer
+    lowest: float | None = None
 
 
-def linear(name: str, definition: str, weights: Callable[[Scale], Weights]) -> Method:
-    """The row of a method that averages a per-(level, level) weight over the issues."""
+def linear(
+    name: str,
+    definition: str,
+    weights: Callable[[Scale], Weights],
+    lowest: float | None = None,
+    counted: Callable[[Scale], Weights] | None = None,
+) -> Method:
+    """The row of a method that averages a per-(level, level) weight over the issues.
+
+    With *counted* (1 for the pairs of levels an issue counts with, 0 for those it is
+    left out with), the mean is over the counted issues only, and ``n`` is their number.
+    """
     return Method(
         name,
         definition,
-        functools.partial(_linear_bits, weights),
-        functools.partial(_linear_fast, weights),
+        functools.partial(_linear_bits, weights, counted),
+        functools.partial(_linear_fast, weights, counted),
+        lowest,
     )
 
 
@@ -83,8 +109,8 @@ def _identical(scale: Scale) -> Weights:
     return [[float(s == t) for t in range(k)] for s in range(k)]
 
 
-def _coincidence(scale: Scale) -> Weights:
-    """The UN voting-coincidence index, generalised.
+def _agree(scale: Scale) -> Weights:
+    """Voeten's "agree" index, generalised.
 
     1 on the same side of the neutral point (or both on it), 0.5 when exactly one is on
     it, 0 on opposite sides.
@@ -93,11 +119,30 @@ def _coincidence(scale: Scale) -> Weights:
     return [[1.0 if a == b else 0.5 if a == 0 or b == 0 else 0.0 for b in sides] for a in sides]
 
 
+def _same_side(scale: Scale) -> Weights:
+    """1 when both are on the same side of the neutral point (neither on it), else 0."""
+    sides = [side(scale, level.value) for level in scale.levels]
+    return [[float(a == b != 0) for b in sides] for a in sides]
+
+
+def _both_sided(scale: Scale) -> Weights:
+    """1 when neither is on the neutral point (both voted yes or no), else 0."""
+    sides = [side(scale, level.value) for level in scale.levels]
+    return [[float(a != 0 and b != 0) for b in sides] for a in sides]
+
+
 def _s_score(scale: Scale) -> Weights:
     """``1 - 2 * |x - y| / range`` over the levels' values."""
     values = [level.value for level in scale.levels]
     span = scale.maximum - scale.minimum
     return [[1 - 2 * abs(x - y) / span for y in values] for x in values]
+
+
+def _s_score_squared(scale: Scale) -> Weights:
+    """``1 - 2 * ((x - y) / range)²`` over the levels' values."""
+    values = [level.value for level in scale.levels]
+    span = scale.maximum - scale.minimum
+    return [[1 - 2 * ((x - y) / span) ** 2 for y in values] for x in values]
 
 
 def _plan(w: Weights, k: int) -> tuple[float, list[tuple[float, list[tuple[int, int]]]]]:
@@ -111,25 +156,20 @@ def _plan(w: Weights, k: int) -> tuple[float, list[tuple[float, list[tuple[int, 
     return base, plan
 
 
-def _linear_bits(
-    weights: Callable[[Scale], Weights],
-    bits: Bits,
-    scale: Scale,
-    pairs: Iterable[tuple[int, int]],
-) -> Found:
+def _totals(
+    w: Weights, bits: Bits, k: int, by_x: dict[int, list[int]]
+) -> dict[tuple[int, int], tuple[float, int]]:
+    """Per pair: Σ w[s][t]·T[s][t] over its contingency table T, and Σ T (its n)."""
     known = bits.known
-    out: Found = {}
     # Σ w·T = base·n + Σ (w - base)·T: take the commonest weight as the base so that the
     # fewest cells need counting, and count each group of equally weighted cells with one
     # AND of side-by-side bitsets.
-    base, plan = _plan(weights(scale), len(scale.levels))
+    base, plan = _plan(w, k)
     actors = range(len(known))
     left = [[bits.concat(x, [s for s, _ in cells]) for x in actors] for _, cells in plan]
     right = [[bits.concat(y, [t for _, t in cells]) for y in actors] for _, cells in plan]
     factors = [f for f, _ in plan]
-    by_x: dict[int, list[int]] = {}
-    for x, y in pairs:
-        by_x.setdefault(x, []).append(y)
+    out: dict[tuple[int, int], tuple[float, int]] = {}
     for x, ys in by_x.items():
         kx = known[x]
         ns = [(kx & known[y]).bit_count() for y in ys]
@@ -140,36 +180,77 @@ def _linear_bits(
                 total + f * (lx & rg[y]).bit_count() for total, y in zip(totals, ys, strict=True)
             ]
         for y, n, total in zip(ys, ns, totals, strict=True):
-            out[x, y] = (total / n, n) if n else (None, 0)
+            out[x, y] = (total, n)
     return out
 
 
-def _linear_fast(
-    weights: Callable[[Scale], Weights], table: Array, n: Array, scale: Scale
-) -> Array:
+def _linear_bits(
+    weights: Callable[[Scale], Weights],
+    counted: Callable[[Scale], Weights] | None,
+    bits: Bits,
+    scale: Scale,
+    pairs: Iterable[tuple[int, int]],
+) -> Found:
+    k = len(scale.levels)
+    by_x: dict[int, list[int]] = {}
+    for x, y in pairs:
+        by_x.setdefault(x, []).append(y)
+    totals = _totals(weights(scale), bits, k, by_x)
+    ns = None if counted is None else _totals(counted(scale), bits, k, by_x)
+    out: Found = {}
+    for pair, (total, n) in totals.items():
+        if ns is not None:
+            n = int(ns[pair][0])
+        out[pair] = (total / n, n) if n else (None, 0)
+    return out
+
+
+def _weighted(w: Weights, table: Array, n: Array) -> Array:
+    """Σ w[s][t]·table[:, :, s, t], by the same plan (and float operations) as :func:`_totals`."""
     import numpy as np
 
-    base, plan = _plan(weights(scale), len(scale.levels))
+    base, plan = _plan(w, len(w))
     total = base * n.astype(np.float64)
     for f, cells in plan:
         count = sum(table[:, :, s, t] for s, t in cells)
         total = total + f * count
-    return total / n
+    return total
 
 
-# -- kappa ----------------------------------------------------------------------------------
+def _linear_fast(
+    weights: Callable[[Scale], Weights],
+    counted: Callable[[Scale], Weights] | None,
+    table: Array,
+    n: Array,
+    scale: Scale,
+) -> Array | tuple[Array, Array]:
+    total = _weighted(weights(scale), table, n)
+    if counted is None:
+        return total / n
+    used = _weighted(counted(scale), table, n).astype(n.dtype)
+    return total / used, used
 
 
-def _distances(scale: Scale) -> Weights:
-    """Kappa's linear disagreement weights ``|x - y| / range``."""
+# -- chance-corrected: kappa and pi ---------------------------------------------------------
+
+
+def _distances(scale: Scale, power: int) -> Weights:
+    """Disagreement weights ``(|x - y| / range) ** power``."""
     values = [level.value for level in scale.levels]
     span = scale.maximum - scale.minimum
-    return [[abs(x - y) / span for y in values] for x in values]
+    return [[(abs(x - y) / span) ** power for y in values] for x in values]
 
 
-def _kappa_bits(bits: Bits, scale: Scale, pairs: Iterable[tuple[int, int]]) -> Found:
+def _chance_bits(
+    power: int, pooled: bool, bits: Bits, scale: Scale, pairs: Iterable[tuple[int, int]]
+) -> Found:
+    """Scores ``1 - observed / expected`` disagreement (1.0 when they never differ).
+
+    Expected disagreement comes from each actor's own stance frequencies (Cohen's kappa)
+    or, when *pooled*, from both actors' frequencies pooled (Scott's pi).
+    """
     k = len(scale.levels)
-    d = _distances(scale)
+    d = _distances(scale, power)
     levels = bits.levels
     out: Found = {}
     for x, y in pairs:
@@ -185,51 +266,100 @@ def _kappa_bits(bits: Bits, scale: Scale, pairs: Iterable[tuple[int, int]]) -> F
         if observed == 0:
             out[x, y] = (1.0, n)
             continue
-        expected = sum(d[s][t] * rows[s] * cols[t] for s in range(k) for t in range(k)) / n
+        if pooled:
+            both = [rows[s] + cols[s] for s in range(k)]
+            expected = sum(d[s][t] * both[s] * both[t] for s in range(k) for t in range(k)) / (
+                4 * n
+            )
+        else:
+            expected = sum(d[s][t] * rows[s] * cols[t] for s in range(k) for t in range(k)) / n
         out[x, y] = (1 - observed / expected, n)
     return out
 
 
-def _kappa_fast(table: Array, n: Array, scale: Scale) -> Array:
+def _chance_fast(power: int, pooled: bool, table: Array, n: Array, scale: Scale) -> Array:
     import numpy as np
 
     k, size = len(scale.levels), len(n)
-    d = _distances(scale)
+    d = _distances(scale, power)
     rows, cols = table.sum(axis=3), table.sum(axis=2)
+    if pooled:
+        rows = cols = rows + cols
     observed = np.zeros((size, size))
     expected = np.zeros((size, size))
     for s in range(k):
         for t in range(k):
             observed = observed + d[s][t] * table[:, :, s, t]
             expected = expected + d[s][t] * rows[:, :, s] * cols[:, :, t]
-    return np.where(observed == 0, 1.0, 1 - observed / (expected / n))
+    return np.where(observed == 0, 1.0, 1 - observed / (expected / (4 * n if pooled else n)))
+
+
+def chance_corrected(name: str, definition: str, power: int, pooled: bool) -> Method:
+    """The row of a kappa (*pooled* False) or pi (True) with ``|x - y| ** power`` weights."""
+    return Method(
+        name,
+        definition,
+        functools.partial(_chance_bits, power, pooled),
+        functools.partial(_chance_fast, power, pooled),
+    )
 
 
 # -- the registry ---------------------------------------------------------------------------
 
 REGISTRY: Final[tuple[Method, ...]] = (
-    linear("identical", "the share of issues with the very same stance", _identical),
+    linear("identical", "the share of issues with the very same stance", _identical, 0.0),
     linear(
-        "coincidence",
-        "the UN voting-coincidence index: the same side 1, one neutral 0.5, opposed 0",
-        _coincidence,
+        "agree",
+        "Voeten's agree index: the same side 1, one neutral (abstaining) 0.5, opposed 0",
+        _agree,
+        0.0,
+    ),
+    linear(
+        "state-department",
+        "the US State Department's voting coincidence: the share on the same side, over "
+        "the issues where neither is neutral (n counts only those)",
+        _same_side,
+        0.0,
+        _both_sided,
     ),
     linear(
         "s-score",
         "1 - 2·|x - y| / range, averaged: 1 full agreement, -1 the opposite extremes",
         _s_score,
+        -1.0,
     ),
-    Method(
+    linear(
+        "s-score-squared",
+        "1 - 2·((x - y) / range)², averaged (Signorino and Ritter's S with squared distances)",
+        _s_score_squared,
+        -1.0,
+    ),
+    chance_corrected(
         "kappa",
         "Cohen's weighted kappa (linear weights): agreement beyond chance, 1 perfect, 0 chance",
-        _kappa_bits,
-        _kappa_fast,
+        1,
+        pooled=False,
+    ),
+    chance_corrected(
+        "kappa-squared",
+        "Cohen's weighted kappa with squared weights (fpsim's default)",
+        2,
+        pooled=False,
+    ),
+    chance_corrected(
+        "pi",
+        "Scott's pi (Häge 2011), squared weights: chance from both actors' pooled stances",
+        2,
+        pooled=True,
     ),
 )
 """Every agreement method, in the order they are listed to users."""
 
 #: The method used when none is named.
-DEFAULT: Final = "coincidence"
+DEFAULT: Final = "agree"
+
+#: Old names still accepted for one release, with a DeprecationWarning: old → new.
+DEPRECATED: Final = {"coincidence": "agree"}
 
 
 def names() -> tuple[str, ...]:
@@ -243,6 +373,16 @@ def get(name: str) -> Method:
     Raises:
         InvalidValueError: If no method has that name; the message lists those that exist.
     """
+    if name in DEPRECATED:
+        new = DEPRECATED[name]
+        warnings.warn(
+            f"the agreement method {name!r} is now called {new!r} (Voeten's agree index); "
+            f"{name!r} will be removed in the next release. For the US State Department's "
+            "voting coincidence (yes and no votes only), use 'state-department'.",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        name = new
     for method in REGISTRY:
         if method.name == name:
             return method

@@ -23,7 +23,7 @@ from stancematrix._shifts import side
 from stancematrix._store import cells, store_of
 from stancematrix.exceptions import InvalidValueError
 
-from .common import When, narrow
+from .common import LeftOut, When, left_out, left_out_note, narrow
 
 if TYPE_CHECKING:
     from stancematrix._matrix import StanceMatrix
@@ -98,10 +98,13 @@ class Polarization:
         levels: The scale's level labels (the order of each row's counts).
         rows: One row per issue; issues with no known stance come last; ties keep the
             matrix's issue order.
+        left_out: The actors asked about that count on no issue because they have no
+            known stance, with why.
     """
 
     levels: tuple[str, ...]
     rows: tuple[IssuePolarization, ...]
+    left_out: tuple[LeftOut, ...] = ()
 
     def __iter__(self) -> Iterator[IssuePolarization]:
         return iter(self.rows)
@@ -113,12 +116,18 @@ class Polarization:
         return ["issue", "n", *self.levels, "mean", "spread"], rows, "polarization"
 
     def to_text(self) -> str:
-        """A plain-text table, one issue per line."""
-        return _table.text(*self._table())
+        """A plain-text table, one issue per line; then the actors left out, if any."""
+        return _with_note(_table.text(*self._table()), left_out_note(self.left_out), "")
 
     def to_markdown(self) -> str:
-        """A Markdown table, one issue per row."""
-        return _table.markdown(*self._table())
+        """A Markdown table, one issue per row; then the actors left out, if any."""
+        note = left_out_note(self.left_out)
+        return _with_note(_table.markdown(*self._table()), _table.markdown_cell(note), "\n")
+
+
+def _with_note(table: str, note: str, gap: str) -> str:
+    """*table*, then *note* on its own line (after *gap*) unless it is empty."""
+    return f"{table}\n{gap}{note}" if note else table
 
 
 def polarization(
@@ -144,7 +153,10 @@ def polarization(
     half = (scale.maximum - scale.minimum) / 2
     levels = tuple(level.label for level in scale.levels)
     index = {label: n for n, label in enumerate(levels)}
-    grid = _grid(view, _actor_codes(view, actors))
+    codes = _actor_codes(view, actors)
+    grid = _grid(view, codes)
+    counted = {a for stances in grid.values() for a in stances}
+    skipped = left_out(view, codes, [a in counted for a in codes])
     rows: list[IssuePolarization] = []
     for i, issue in enumerate(view.issues):
         cells = list(grid.get(i, {}).values())
@@ -163,7 +175,7 @@ def polarization(
             )
         )
     rows.sort(key=lambda r: (r.spread is None, -(r.spread or 0.0)))
-    return Polarization(levels, tuple(rows))
+    return Polarization(levels, tuple(rows), skipped)
 
 
 # -- common ground and deadlocks -----------------------------------------------------------
@@ -443,9 +455,32 @@ class Coverage:
 
     @property
     def share(self) -> float:
-        """The share of cells with a known stance (0 for a matrix without cells)."""
+        """The share of cells with a known stance (0 for a matrix without cells).
+
+        Actors and issues with no known stance at all count too; see
+        :attr:`empty_actors` and :attr:`empty_issues`, and
+        ``select(..., drop_empty=True)`` to leave out those without claims.
+        """
         cells = len(self.actors) * len(self.issues)
         return sum(map(sum, self.known)) / cells if cells else 0.0
+
+    @property
+    def empty_actors(self) -> tuple[str, ...]:
+        """The actors with no known stance on any issue, in the matrix's order."""
+        return tuple(a for a, row in zip(self.actors, self.known, strict=True) if not any(row))
+
+    @property
+    def empty_issues(self) -> tuple[str, ...]:
+        """The issues on which no actor has a known stance, in the matrix's order."""
+        return tuple(i for n, i in enumerate(self.issues) if not any(row[n] for row in self.known))
+
+    def _note(self) -> str:
+        parts = [
+            f"{what} {', '.join(keys)}"
+            for what, keys in (("actors", self.empty_actors), ("issues", self.empty_issues))
+            if keys
+        ]
+        return "no known stance at all: " + "; ".join(parts) if parts else ""
 
     def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
         rows: list[list[str | float | None]] = []
@@ -460,12 +495,16 @@ class Coverage:
         return ["", *self.issues], rows, title
 
     def to_text(self) -> str:
-        """A plain-text grid: ``claims/sources`` per cell, ``?`` where no stance is known."""
-        return _table.text(*self._table())
+        """A plain-text grid: ``claims/sources`` per cell, ``?`` where no stance is known.
+
+        Then a line naming the actors and issues with no known stance at all, if any.
+        """
+        return _with_note(_table.text(*self._table()), self._note(), "")
 
     def to_markdown(self) -> str:
         """A Markdown grid like :meth:`to_text`."""
-        return _table.markdown(*self._table())
+        note = _table.markdown_cell(self._note()) if self._note() else ""
+        return _with_note(_table.markdown(*self._table()), note, "\n")
 
 
 def coverage(

@@ -22,7 +22,7 @@ from .columns import CellIndex, Columns, Text, offsets_after_runs
 from .declare import Declarations, recode
 from .store import Store
 
-__all__ = ["as_of", "keep", "select", "take"]
+__all__ = ["as_of", "drop_empty", "keep", "select", "take"]
 
 
 def as_of(store: Store, last: int) -> Store:
@@ -133,6 +133,19 @@ def select(
         ),
         maps=(a_map, i_map, s_map),
         canonical=s_codes == sorted(s_codes),
+    )
+
+
+def drop_empty(store: Store) -> Store:
+    """*store* without the actors and issues that have no claims (the rest in order)."""
+    decl, cols = store.decl, store.cols
+    actors, issues = set(cols.actor), set(cols.issue)
+    if len(actors) == len(decl.actors) and len(issues) == len(decl.issues):
+        return store
+    return select(
+        store,
+        [a.key for n, a in enumerate(decl.actors) if n in actors],
+        [i.key for n, i in enumerate(decl.issues) if n in issues],
     )
 
 
