@@ -36,6 +36,54 @@ class TestToDataFrame:
         assert "strongly oppose" == frame.loc["territory", "RU"]
 
 
+class TestNumericFrames:
+    """Numeric DataFrames for analysis (issue 13, item 6)."""
+
+    def test_wide_values(self, ukraine):
+        """values="value" holds the scale value of the stance each cell shows, NaN if none."""
+        frame = ukraine.to_dataframe(layout="wide", values="value")
+        assert "float64" == str(frame.dtypes.iloc[0])
+        for issue in ukraine.issues:
+            for actor in ukraine.actors:
+                label = ukraine.stance(actor.key, issue.key)
+                expected = None if label is None else ukraine.scale.value(label)
+                got = frame.loc[issue.key, actor.key]
+                assert (expected is None and got != got) or expected == got
+
+    @given(matrices())
+    def test_wide_values_follow_the_cell_rule(self, m):
+        """Every cell's value is position()'s stance's value, as of a date and transposed."""
+        frame = m.to_dataframe(layout="wide", values="value", as_of="2025-06", transpose=True)
+        for actor in m.actors:
+            for issue in m.issues:
+                claim = m.position(actor.key, issue.key, as_of="2025-06")
+                value = None if claim is None else m.scale.value(claim.stance)
+                got = frame.loc[actor.key, issue.key]
+                assert (value is None and got != got) or value == got
+
+    def test_values_checked(self, ukraine):
+        """An unknown values= or values="value" with the long layout is refused."""
+        with pytest.raises(sm.exceptions.InvalidValueError, match="values"):
+            ukraine.to_dataframe(layout="wide", values="number")
+        with pytest.raises(sm.exceptions.InvalidValueError, match="layout='wide'"):
+            ukraine.to_dataframe(values="value")
+
+    def test_agreement_frame(self, ukraine):
+        """An agreement matrix gives its scores (NaN where none) or its n as DataFrames."""
+        result = sm.agreement_matrix(ukraine)
+        scores, counts = result.to_dataframe(), result.to_dataframe("n")
+        assert list(result.actors) == list(scores.index) == list(scores.columns)
+        for i, a in enumerate(result.actors):
+            for j, b in enumerate(result.actors):
+                score = result.scores[i][j]
+                got = scores.loc[a, b]
+                assert (score is None and got != got) or score == got
+                assert result.counts[i][j] == counts.loc[a, b]
+        assert "int64" == str(counts.dtypes.iloc[0])
+        with pytest.raises(sm.exceptions.InvalidValueError, match="'score' or 'n'"):
+            result.to_dataframe("both")  # type: ignore[arg-type]
+
+
 class TestFromDataFrame:
     @settings(max_examples=30)
     @given(matrices(min_claims=1))

@@ -11,7 +11,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from stancematrix._dates import PartialDate, Period
-from stancematrix._io.layout import Layout, LayoutOptions, grid
+from stancematrix._io.layout import Grid, Layout, LayoutOptions, grid
 from stancematrix._io.mapped import read_columns
 from stancematrix._io.schema import CLAIM, CLAIM_COLUMNS
 from stancematrix.exceptions import InvalidValueError
@@ -19,9 +19,10 @@ from stancematrix.exceptions import InvalidValueError
 if TYPE_CHECKING:
     from stancematrix._matrix import StanceMatrix
     from stancematrix._model import Source
+    from stancematrix._query.agreement import AgreementMatrix
     from stancematrix._scale import Scale
 
-__all__ = ["from_dataframe", "to_dataframe"]
+__all__ = ["agreement_frame", "from_dataframe", "to_dataframe"]
 
 # The long layout's columns, in the order tables give a claim's fields, and the places of
 # those that hold a date (written as its text).
@@ -43,6 +44,7 @@ def to_dataframe(
     matrix: StanceMatrix,
     *,
     layout: Literal["long", "wide"] = "long",
+    values: Literal["text", "value"] = "text",
     **options: Unpack[LayoutOptions],
 ) -> Any:
     """*matrix* as a pandas DataFrame.
@@ -53,15 +55,24 @@ def to_dataframe(
             ``stance``, ``source``, ``date`` (text such as ``"2025-03"``), ``summary``,
             ``quote`` and ``note`` (None where empty). ``"wide"``: the grid, indexed by
             issue (or actor, transposed), one column per actor.
+        values: What the wide layout's cells hold: ``"text"``, the text the grid shows
+            (strings, ``cell=`` chooses which); ``"value"``, the scale value of the
+            stance each cell shows (the claim :meth:`StanceMatrix.position` picks, as of
+            ``as_of``) as a float, NaN where there is no claim or no position.
         **options: What the wide layout's grid shows: the fields of
             :class:`~stancematrix._io.layout.Layout`, except that ``labels`` defaults to
             ``"key"`` here.
 
     Raises:
         ImportError: If pandas is not installed.
-        InvalidValueError: If *layout* is not ``"long"`` or ``"wide"``.
+        InvalidValueError: If *layout* is not ``"long"`` or ``"wide"``, or *values* is
+            not ``"text"`` or ``"value"`` (or ``"value"`` with the long layout).
     """
     Layout.check(options, "to_dataframe")
+    if values not in ("text", "value"):
+        raise InvalidValueError("values", values, "must be 'text' or 'value'")
+    if values == "value" and layout != "wide":
+        raise InvalidValueError("values", values, "'value' is for layout='wide'")
     pandas = _pandas()
     if layout == "long":
         fields = attrgetter(*_LONG)
@@ -77,8 +88,42 @@ def to_dataframe(
         raise InvalidValueError("layout", layout, "must be 'long' or 'wide'")
     options.setdefault("labels", "key")
     table = grid(matrix, Layout(**options))
-    frame = pandas.DataFrame(table.texts(), columns=table.column_labels, index=table.row_labels)
+    cells: list[list[Any]] = (
+        table.texts() if values == "text" else _values(matrix, table, options.get("as_of"))
+    )
+    frame = pandas.DataFrame(cells, columns=table.column_labels, index=table.row_labels)
     frame.index.name = table.corner
+    return frame
+
+
+def _values(matrix: StanceMatrix, table: Grid, as_of: Any) -> list[list[float]]:
+    """The scale value of the stance each cell of *table* shows as of *as_of*; NaN if none."""
+    scale = matrix.scale
+    value = {label: float("nan") for label in scale.labels}
+    value.update((level.label, float(level.value)) for level in scale.levels)
+    actors = [matrix.actors[a].key for a in table.actor_order]
+    issues = [matrix.issues[i].key for i in table.issue_order]
+
+    def one(actor: str, issue: str) -> float:
+        label = matrix.stance(actor, issue, as_of)
+        return float("nan") if label is None else value[label]
+
+    if table.transpose:
+        return [[one(a, i) for i in issues] for a in actors]
+    return [[one(a, i) for a in actors] for i in issues]
+
+
+def agreement_frame(result: AgreementMatrix, values: Literal["score", "n"]) -> Any:
+    """*result* as a numeric DataFrame (see :meth:`AgreementMatrix.to_dataframe`)."""
+    if values not in ("score", "n"):
+        raise InvalidValueError("values", values, "must be 'score' or 'n'")
+    pandas = _pandas()
+    if values == "n":
+        cells: Any = [list(row) for row in result.counts]
+    else:
+        cells = [[float("nan") if s is None else s for s in row] for row in result.scores]
+    frame = pandas.DataFrame(cells, index=list(result.actors), columns=list(result.actors))
+    frame.index.name = "actor"
     return frame
 
 

@@ -13,11 +13,12 @@ import heapq
 import math
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
 from stancematrix import _table
+from stancematrix._io import registry
 from stancematrix._store import Store, store_of
 from stancematrix._store import cells as cell_rule
 from stancematrix.exceptions import InvalidValueError
@@ -110,6 +111,19 @@ class AgreementMatrix:
         """A plain-text grid: each pair's score and n; then the actors left out, if any."""
         note = left_out_note(self.left_out)
         return _table.text(*self._table()) + (f"\n{note}" if note else "")
+
+    def to_dataframe(self, values: Literal["score", "n"] = "score") -> Any:
+        """The grid as a numeric pandas DataFrame indexed by actor key both ways.
+
+        Args:
+            values: ``"score"``: the scores as floats (NaN where a pair has none);
+                ``"n"``: the number of issues each pair was counted on (ints).
+
+        Raises:
+            ImportError: If pandas is not installed (the ``pandas`` extra).
+            InvalidValueError: If *values* is neither.
+        """
+        return registry.dataframes().agreement_frame(self, values)
 
     def to_markdown(self) -> str:
         """A Markdown grid like :meth:`to_text`; then the actors left out, if any."""
