@@ -1,0 +1,420 @@
+"""The command line's failure modes, file safety and terminal output (issues 17 and 18)."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import gzip
+import os
+import re
+import resource
+import signal
+import stat
+import subprocess
+import sys
+import tty
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import stancematrix as sm
+from stancematrix import _cli
+from stancematrix._cli import build_parser, main
+from stancematrix._cliio import for_terminal
+from stancematrix._io.registry import FORMATS, names
+from tests.strategies import matrix_pairs
+
+LONG_NAME = "a" * 256 + ".json"
+
+# What a terminal obeys: C0 controls but tab and newline, a CR not ending a CRLF, DEL,
+# C1 controls, bidirectional overrides and isolates.
+OBEYED = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+# ESC sequences (colour, OSC 52 clipboard, OSC 8 link), a C1 CSI, NEL, a lone CR, a backspace.
+HOSTILE = (
+    "\x1b[31mred\x1b]52;c;aGVsbG8=\x07\x1b]8;;https://evil.example\x1b\\link"
+    "\x1b]8;;\x1b\\\x9b2J\x85\rover\x08"
+)
+
+
+def run(*args, env=None, **options):
+    """Run python -m stancematrix, capturing bytes (so nothing is translated)."""
+    if "stdout" not in options and "stderr" not in options:
+        options["capture_output"] = True
+    return subprocess.run(
+        [sys.executable, "-m", "stancematrix", *args],
+        check=False,
+        env=None if env is None else {**os.environ, **env},
+        **options,
+    )
+
+
+def shell(script, *args):
+    """Run python -m stancematrix ARGS under a shell redirection SCRIPT ("$@" is the command)."""
+    return subprocess.run(
+        ["sh", "-c", script, "sh", sys.executable, "-m", "stancematrix", *args],
+        capture_output=True,
+        check=False,
+    )
+
+
+def one_line_error(result, *needles):
+    """The run failed with status 2 and one line on stderr, naming each needle."""
+    err = result.stderr.decode("utf-8", "replace")
+    assert 2 == result.returncode, err
+    assert 1 == len(err.splitlines()), err
+    assert err.startswith("stancematrix: error: "), err
+    for needle in needles:
+        assert needle in err
+
+
+def hostile(stance="support", summary=HOSTILE):
+    """A matrix with escape sequences and C1 controls in every text field."""
+    return sm.StanceMatrix.from_positions(
+        [sm.Position("A" + HOSTILE, "i" + HOSTILE, stance, "s" + HOSTILE, summary=summary)],
+        actors=[sm.Actor("A" + HOSTILE, "Actor " + HOSTILE)],
+        issues=[sm.Issue("i" + HOSTILE, "Issue " + HOSTILE, "Proposition " + HOSTILE)],
+        sources=[sm.Source("s" + HOSTILE, "Source " + HOSTILE)],
+        metadata={"title": HOSTILE},
+    )
+
+
+@pytest.fixture
+def article_json(tmp_path):
+    path = tmp_path / "ukraine.json"
+    path.write_text(sm.load_dataset("ukraine").to_json(), encoding="utf-8")
+    return path
+
+
+class TestOverwriting:
+    def test_existing_file_is_kept_without_force(self, tmp_path, capsys):
+        """-o onto an existing file is refused, and the file is left as it was."""
+        out = tmp_path / "m.json"
+        out.write_text("keep me", encoding="utf-8")
+        assert 2 == main(["show", "--format", "json", "-o", str(out)])
+        assert "keep me" == out.read_text(encoding="utf-8")
+        assert f"{out}: already exists; use --force to replace it" in capsys.readouterr().err
+
+    def test_force_replaces_and_keeps_the_permissions(self, tmp_path):
+        """--force replaces an existing file, which keeps its own permission bits."""
+        out = tmp_path / "m.json"
+        out.write_text("old", encoding="utf-8")
+        out.chmod(0o640)
+        assert 0 == main(["show", "--format", "json", "-o", str(out), "--force"])
+        assert sm.load_dataset("ukraine") == sm.read_json(out)
+        assert 0o640 == stat.S_IMODE(out.stat().st_mode)
+
+    def test_new_file_gets_the_umask_permissions(self, tmp_path):
+        """A new file is created 0o666 less the umask, not the temporary file's 0o600."""
+        out = tmp_path / "m.csv"
+        umask = os.umask(0o022)
+        try:
+            assert 0 == main(["show", "--format", "csv", "-o", str(out)])
+        finally:
+            os.umask(umask)
+        assert 0o644 == stat.S_IMODE(out.stat().st_mode)
+
+    def test_convert_onto_its_input_is_refused(self, article_json):
+        """`convert data.json data.json` leaves the input alone without --force."""
+        before = article_json.read_bytes()
+        result = run("convert", str(article_json), str(article_json))
+        one_line_error(result, "already exists; use --force")
+        assert before == article_json.read_bytes()
+
+    @pytest.mark.parametrize("force", [[], ["--force"]])
+    def test_symbolic_link_is_refused(self, tmp_path, force, capsys):
+        """-o never writes through a symbolic link, even with --force."""
+        target = tmp_path / "secret.txt"
+        target.write_text("secret", encoding="utf-8")
+        link = tmp_path / "m.json"
+        link.symlink_to(target)
+        assert 2 == main(["show", "--format", "json", "-o", str(link), *force])
+        assert "secret" == target.read_text(encoding="utf-8")
+        assert link.is_symlink()
+        assert f"{link}: is a symbolic link" in capsys.readouterr().err
+
+    def test_dangling_symbolic_link_is_refused(self, tmp_path):
+        """A link to a file that does not exist yet is not followed either."""
+        link = tmp_path / "m.json"
+        link.symlink_to(tmp_path / "elsewhere.json")
+        assert 2 == main(["convert", "ukraine", str(link)])
+        assert not (tmp_path / "elsewhere.json").exists()
+
+    def test_force_does_not_replace_a_device(self, tmp_path, capsys):
+        """Only regular files are replaced: --force onto /dev/null is refused."""
+        assert 2 == main(["show", "-o", os.devnull, "--force"])
+        assert f"{os.devnull}: is not a regular file" in capsys.readouterr().err
+
+    def test_force_is_documented(self):
+        """--force is in the help of every command with an output file, and in the README."""
+        from tests.conftest import ROOT
+
+        for name in ("show", "compare", "diff", "convert"):
+            assert "--force" in _cli_help(name)
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        assert "--force" in readme.split("## Command line", 1)[1].split("\n## ", 1)[0]
+
+
+def _cli_help(command):
+    """The --help text of one subcommand."""
+    parser = build_parser()
+    (action,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return action.choices[command].format_help()
+
+
+def _full_disk():
+    """In the child: files may grow to 4 KB, and going further fails with EFBIG."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+class TestAtomicWrites:
+    def test_full_disk_leaves_no_partial_file(self, article_json, tmp_path):
+        """A write that fails half-way leaves no file and no temporary file behind."""
+        out = tmp_path / "m.csv"
+        result = run("convert", str(article_json), str(out), preexec_fn=_full_disk)
+        one_line_error(result, str(out), os.strerror(errno.EFBIG))
+        assert ["ukraine.json"] == sorted(os.listdir(tmp_path))
+
+    def test_full_disk_with_force_keeps_the_input(self, article_json, tmp_path):
+        """`convert data.json data.json --force` on a full disk leaves the input whole."""
+        before = article_json.read_bytes()
+        result = run(
+            "convert", str(article_json), str(article_json), "--force", preexec_fn=_full_disk
+        )
+        one_line_error(result, str(article_json))
+        assert before == article_json.read_bytes()
+        assert ["ukraine.json"] == sorted(os.listdir(tmp_path))
+
+    def test_force_onto_the_input_converts_it(self, article_json):
+        """With room to write, --force converts a file in place (read first, then renamed)."""
+        assert 0 == main(["convert", str(article_json), str(article_json), "--force"])
+        assert sm.load_dataset("ukraine") == sm.read_json(article_json)
+
+
+class TestCompressedOutput:
+    @pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.name)
+    def test_gz_name_is_gzip(self, fmt, tmp_path):
+        """`convert in out.<ext>.gz` writes gzip holding what the format renders."""
+        out = tmp_path / f"m{fmt.extensions[0]}.gz"
+        assert 0 == main(["convert", "ukraine", str(out)])
+        text = sm.render(sm.load_dataset("ukraine"), fmt.name)
+        assert text.rstrip("\n") + "\n" == gzip.decompress(out.read_bytes()).decode("utf-8")
+        if fmt.readable:  # and reading it looks through the compression
+            plain = tmp_path / f"m{fmt.extensions[0]}"
+            plain.write_text(text, encoding="utf-8")
+            stances = [[(c.actor, c.issue, c.stance) for c in sm.read(f)] for f in (plain, out)]
+            assert stances[0] == stances[1]
+
+    def test_show_output_gz_is_gzip(self, tmp_path):
+        """-o with a .gz name compresses show's output too."""
+        out = tmp_path / "m.csv.gz"
+        assert 0 == main(["show", "--format", "csv", "-o", str(out)])
+        assert sm.load_dataset("ukraine") == sm.read_csv(out)
+
+    def test_same_text_same_bytes(self, tmp_path):
+        """The gzip header carries no time, so the same data gives the same file."""
+        first, second = tmp_path / "a.json.gz", tmp_path / "b.json.gz"
+        assert 0 == main(["convert", "ukraine", str(first)])
+        assert 0 == main(["convert", "ukraine", str(second)])
+        assert first.read_bytes() == second.read_bytes()
+
+
+class TestFailureModes:
+    def test_output_is_a_directory(self, tmp_path):
+        """-o a directory: one line, status 2."""
+        one_line_error(run("show", "-o", str(tmp_path)), f"{tmp_path}: is a directory")
+
+    def test_output_in_a_missing_folder(self, tmp_path):
+        """-o in a folder that does not exist: one line, status 2, nothing created."""
+        out = tmp_path / "nope" / "m.txt"
+        one_line_error(run("show", "-o", str(out)), str(out), "No such file or directory")
+        assert not (tmp_path / "nope").exists()
+
+    def test_full_standard_output(self):
+        """Writing to /dev/full: one line naming the reason, status 2."""
+        with open("/dev/full", "wb") as full:
+            result = run("show", stdout=full, stderr=subprocess.PIPE)
+        one_line_error(result, "cannot write to standard output: No space left on device")
+
+    def test_closed_standard_output(self):
+        """With standard output closed: one line, status 2."""
+        one_line_error(shell('exec "$@" >&-', "show"), "standard output is closed")
+
+    def test_closed_standard_input(self):
+        """Reading '-' with standard input closed: one line, status 2."""
+        one_line_error(shell('exec "$@" <&-', "show", "-"), "standard input is closed")
+
+    def test_closed_standard_error(self):
+        """With standard error closed the message is lost, not written to standard output."""
+        result = shell('exec "$@" 2>&-', "show", "nope.json")
+        assert 2 == result.returncode
+        assert b"" == result.stdout
+
+    def test_long_file_name_as_source(self):
+        """A 256-byte SOURCE name: one line with the system's reason, status 2."""
+        one_line_error(run("show", LONG_NAME), "File name too long")
+
+    def test_long_file_name_as_output(self, tmp_path):
+        """A 256-byte -o name: one line, status 2."""
+        one_line_error(run("show", "-o", str(tmp_path / LONG_NAME)), "File name too long")
+
+    def test_ascii_standard_output_fails_before_writing(self):
+        """PYTHONIOENCODING=ascii with non-ASCII data: one line, status 2, nothing written."""
+        result = run("show", "--format", "json", env={"PYTHONIOENCODING": "ascii"})
+        one_line_error(result, "encoding (ascii) cannot hold", "PYTHONIOENCODING")
+        assert b"" == result.stdout
+
+    def test_ascii_with_replace_is_honoured(self):
+        """PYTHONIOENCODING=ascii:replace asks for replacement, and gets it."""
+        result = run("show", "--format", "json", env={"PYTHONIOENCODING": "ascii:replace"})
+        assert 0 == result.returncode
+        expected = sm.load_dataset("ukraine").to_json().encode("ascii", "replace")
+        assert expected.rstrip(b"\n") + b"\n" == result.stdout
+
+    @pytest.mark.parametrize("valid", [True, False])
+    def test_closed_pipe_is_not_success(self, tmp_path, valid):
+        """A pipe closed by its reader ends validate quietly with status 2, never 0."""
+        text = sm.load_dataset("ukraine").to_json() if valid else "{"
+        files = []
+        for n in range(30):
+            path = tmp_path / f"f{n}.json"
+            path.write_text(text, encoding="utf-8")
+            files.append(str(path))
+        read, write = os.pipe()
+        os.close(read)  # the reader has gone before the first line
+        try:
+            result = run("validate", *files, stdout=write, stderr=subprocess.PIPE)
+        finally:
+            os.close(write)
+        assert 2 == result.returncode
+        assert b"" == result.stderr
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """Two hostile matrices as JSON files, old and new."""
+    folder = tmp_path_factory.mktemp("hostile")
+    old, new = folder / "old.json", folder / "new.json"
+    old.write_text(hostile("oppose", "was " + HOSTILE).to_json(), encoding="utf-8")
+    new.write_text(hostile().to_json(), encoding="utf-8")
+    return str(old), str(new)
+
+
+class TestTerminalControls:
+    @staticmethod
+    def on_terminal(*args):
+        """Run with standard output a pseudo-terminal (raw: no translation); its bytes."""
+        primary, secondary = os.openpty()
+        tty.setraw(secondary)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "stancematrix", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=secondary,
+            stderr=subprocess.PIPE,
+        )
+        os.close(secondary)
+        out = bytearray()
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # EIO: the other side is closed
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.close(primary)
+        err = process.stderr.read()
+        process.stderr.close()
+        assert 0 == process.wait(), err
+        return out.decode("utf-8")
+
+    @pytest.mark.parametrize("fmt", names())
+    def test_show_every_format(self, files, fmt):
+        """show writes no control sequence to a terminal, in any format."""
+        args = ["--cell", "summary"] if fmt in ("text", "markdown", "html") else []
+        out = self.on_terminal("show", files[1], "--format", fmt, *args)
+        assert [] == OBEYED.findall(out)
+        assert "52;c;aGVsbG8=" in out  # the OSC 52 sequence shows as text
+
+    @pytest.mark.parametrize("fmt", names(kind="diff"))
+    def test_diff_every_format(self, files, fmt):
+        """diff writes no control sequence to a terminal, in any format."""
+        out = self.on_terminal("diff", *files, "--format", fmt)
+        assert [] == OBEYED.findall(out)
+
+    def test_validate_hostile_file_name(self, tmp_path):
+        """validate's ok line shows a hostile file name inertly on a terminal."""
+        path = tmp_path / "\x1b]8;;https:\\evil.example\x07\x9bok.json"
+        path.write_text(sm.load_dataset("ukraine").to_json(), encoding="utf-8")
+        out = self.on_terminal("validate", str(path))
+        assert [] == OBEYED.findall(out)
+        assert "ok.json: ok: 7 actors" in out
+
+    def test_validate_ok_line_is_inert_when_piped(self, tmp_path, capsys):
+        """validate's lines are messages: inert on a pipe too, like its problem lines."""
+        path = tmp_path / "\x1b[2Jok.json"
+        path.write_text(sm.load_dataset("ukraine").to_json(), encoding="utf-8")
+        assert 0 == main(["validate", str(path)])
+        assert "\x1b" not in capsys.readouterr().out
+
+    @pytest.mark.parametrize("fmt", names())
+    def test_piped_output_is_byte_exact(self, files, fmt):
+        """Off a terminal the data is untouched: what the library renders, byte for byte."""
+        result = run("show", files[1], "--format", fmt)
+        assert 0 == result.returncode
+        options = {"tablefmt": "simple_grid"} if fmt == "text" else {}  # the CLI's default
+        text = sm.render(sm.read_json(files[1]), fmt, **options)
+        assert (text.rstrip("\n") + "\n").encode("utf-8") == result.stdout
+
+    def test_files_are_byte_exact(self, files, tmp_path):
+        """-o writes the data untouched, even when standard output is a terminal."""
+        out = tmp_path / "m.csv"
+        assert "" == self.on_terminal("show", files[1], "--format", "csv", "-o", str(out))
+        assert sm.render(sm.read_json(files[1]), "csv").encode("utf-8") == out.read_bytes()
+
+    def test_progress_message_is_inert(self, monkeypatch, capsys):
+        """The progress message shows a hostile file name inertly."""
+        import time
+
+        monkeypatch.setattr(_cli, "PROGRESS_AFTER", 0.01)
+        with _cli._progress("\x1b]52;c;aGVsbG8=\x07x.csv"):
+            time.sleep(0.2)
+        err = capsys.readouterr().err
+        assert "\x1b" not in err
+        assert "x.csv" in err
+
+    def test_usage_errors_are_inert(self):
+        """A hostile argument echoed in a usage error is shown, not obeyed."""
+        result = run("show", "--format", "\x1b]52;c;aGVsbG8=\x07")
+        assert 2 == result.returncode
+        assert b"\x1b" not in result.stderr
+
+    @given(st.text())
+    def test_for_terminal_leaves_nothing_obeyed(self, text):
+        """for_terminal's output has no control a terminal obeys; plain text is unchanged."""
+        shown = for_terminal(text)
+        assert [] == OBEYED.findall(shown)
+        if not OBEYED.search(text):
+            assert text == shown
+
+
+class TestFailIfDiff:
+    def test_reorder_only_status_agrees_with_the_summary(self, tmp_path):
+        """A reorder-only diff: the exit status and the printed summary tell the same."""
+        m = sm.load_dataset("ukraine")
+        reordered = m.select(actors=[a.key for a in reversed(m.actors)])
+        old, new = tmp_path / "old.json", tmp_path / "new.json"
+        old.write_text(m.to_json(), encoding="utf-8")
+        new.write_text(reordered.to_json(), encoding="utf-8")
+        result = run("diff", str(old), str(new), "--fail-if-diff")
+        summary = result.stdout.decode("utf-8").splitlines()[0]
+        assert (summary != "no changes") == (1 == result.returncode), summary
+        assert result.returncode in (0, 1)
+
+    @given(matrix_pairs())
+    def test_status_is_the_summary_test(self, pair):
+        """--fail-if-diff fails exactly when the summary is not "no changes"."""
+        found = sm.diff(*pair)
+        assert (found.summary() != "no changes") == _cli._changed(found)
