@@ -23,6 +23,7 @@ link or anything but a regular file is never written to.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import os
 import re
@@ -188,7 +189,7 @@ def write_stdout(text: str) -> None:
             stream.flush()
         else:
             stream.flush()
-            buffer.write(data)
+            _write_all(buffer, data)
             buffer.flush()
     except BrokenPipeError:
         _silence(stream)
@@ -198,6 +199,16 @@ def write_stdout(text: str) -> None:
     except OSError as error:
         _silence(stream)
         raise OutputError(f"cannot write to standard output: {error.strerror or error}") from None
+
+
+def _write_all(buffer: Any, data: bytes) -> None:
+    """Write all of *data*: unbuffered (``python -u``), a write may take only part."""
+    view = memoryview(data)
+    while view:
+        written = buffer.write(view)
+        if written is None:  # a non-blocking descriptor that is full
+            raise BlockingIOError(errno.EAGAIN, "standard output would block")
+        view = view[written:]
 
 
 def _silence(stream: TextIO) -> None:

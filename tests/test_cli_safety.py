@@ -13,6 +13,7 @@ import stat
 import subprocess
 import sys
 import tty
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -302,6 +303,36 @@ def files(tmp_path_factory):
     return str(old), str(new)
 
 
+class TestClosedPipe:
+    @pytest.mark.parametrize("unbuffered", ["", "1"])
+    def test_reader_leaving_mid_output(self, tmp_path, unbuffered):
+        """`show big.json | head -c1`: status 2 and no traceback, buffered or not (-u)."""
+        big = tmp_path / "big.json"
+        claim = sm.Position("A", "i", "support", "s", summary="x" * 1_000_000)
+        big.write_text(
+            sm.StanceMatrix.from_positions(
+                [claim],
+                actors=[sm.Actor("A", "A")],
+                issues=[sm.Issue("i", "I", "P")],
+                sources=[sm.Source("s", "S")],
+            ).to_json(),
+            encoding="utf-8",
+        )
+        env = {**os.environ, "PYTHONUNBUFFERED": unbuffered}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "stancematrix", "show", str(big), "--format", "json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        assert process.stdout is not None
+        assert b"{" == process.stdout.read(1)
+        process.stdout.close()
+        _, err = process.communicate()
+        assert 2 == process.returncode
+        assert b"" == err
+
+
 class TestTerminalControls:
     @staticmethod
     def on_terminal(*args):
@@ -325,9 +356,8 @@ class TestTerminalControls:
                 break
             out += chunk
         os.close(primary)
-        err = process.stderr.read()
-        process.stderr.close()
-        assert 0 == process.wait(), err
+        _, err = process.communicate()
+        assert 0 == process.returncode, err
         return out.decode("utf-8")
 
     @pytest.mark.parametrize("fmt", names())
@@ -364,7 +394,7 @@ class TestTerminalControls:
         """Off a terminal the data is untouched: what the library renders, byte for byte."""
         result = run("show", files[1], "--format", fmt)
         assert 0 == result.returncode
-        options = {"tablefmt": "simple_grid"} if fmt == "text" else {}  # the CLI's default
+        options: dict[str, Any] = {"tablefmt": "simple_grid"} if fmt == "text" else {}
         text = sm.render(sm.read_json(files[1]), fmt, **options)
         assert (text.rstrip("\n") + "\n").encode("utf-8") == result.stdout
 
