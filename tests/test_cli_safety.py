@@ -12,7 +12,9 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import tty
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +24,7 @@ from hypothesis import strategies as st
 import stancematrix as sm
 from stancematrix import _cli
 from stancematrix._cli import build_parser, main
-from stancematrix._cliio import for_terminal
+from stancematrix._cliio import for_terminal, write_file
 from stancematrix._io.registry import FORMATS, names
 from tests.strategies import matrix_pairs
 
@@ -192,6 +194,18 @@ class TestAtomicWrites:
         """With room to write, --force converts a file in place (read first, then renamed)."""
         assert 0 == main(["convert", str(article_json), str(article_json), "--force"])
         assert sm.load_dataset("ukraine") == sm.read_json(article_json)
+
+
+class TestWriteFile:
+    @given(st.text(), st.booleans())
+    def test_round_trip(self, text, compressed):
+        """write_file then reading the file (decompressed for .gz) gives the text back."""
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "out.txt" + (".gz" if compressed else ""))
+            write_file(path, text)
+            data = Path(path).read_bytes()
+            assert text == (gzip.decompress(data) if compressed else data).decode("utf-8")
+            assert ["out.txt" + (".gz" if compressed else "")] == os.listdir(folder)
 
 
 class TestCompressedOutput:
