@@ -117,13 +117,14 @@ def exists(path: str) -> bool:
     """Whether *path* names something.
 
     A name the system refuses (too long …) counts as existing, so that reading it
-    reports the system's reason rather than "no such file".
+    reports the system's reason rather than "no such file"; a name with a NUL character,
+    which no file can have, does not.
     """
     try:
         os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, ValueError):
         return False
-    except (OSError, ValueError):
+    except OSError:
         return True
     return True
 

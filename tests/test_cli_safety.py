@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import gzip
+import io
 import os
 import re
 import resource
@@ -22,9 +23,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import stancematrix as sm
-from stancematrix import _cli
+from stancematrix import _cli, _cliio
 from stancematrix._cli import build_parser, main
-from stancematrix._cliio import for_terminal, write_file
+from stancematrix._cliio import OutputError, check_target, for_terminal, write_file
 from stancematrix._io.registry import FORMATS, names
 from tests.strategies import matrix_pairs
 
@@ -462,3 +463,220 @@ class TestFailIfDiff:
         """--fail-if-diff fails exactly when the summary is not "no changes"."""
         found = sm.diff(*pair)
         assert (found.summary() != "no changes") == _cli._changed(found)
+
+
+class FakeBuffer:
+    """A binary standard output: takes *step* bytes a write, or raises *error*."""
+
+    def __init__(self, error=None, step=None):
+        self.data = bytearray()
+        self.error = error
+        self.step = step
+
+    def write(self, data):
+        if self.error is not None:
+            raise self.error
+        taken = bytes(data[: self.step or len(data)])
+        self.data += taken
+        return len(taken) if self.step != 0 else None
+
+    def flush(self):
+        pass
+
+
+class FakeStdout:
+    """A text standard output over a FakeBuffer, a terminal or not."""
+
+    errors = "strict"
+
+    def __init__(self, buffer, tty=False, encoding="utf-8"):
+        self.buffer = buffer
+        self.tty = tty
+        self.encoding = encoding
+
+    def isatty(self):
+        return self.tty
+
+    def fileno(self):
+        raise io.UnsupportedOperation("fileno")
+
+    def flush(self):
+        pass
+
+
+class TestStreamsInProcess:
+    def test_closed_stdout(self, monkeypatch, capsys):
+        """No standard output at all: one line, status 2."""
+        monkeypatch.setattr(sys, "stdout", None)
+        assert 2 == main(["datasets"])
+        assert "standard output is closed" in capsys.readouterr().err
+
+    def test_stdout_closed_in_process(self, monkeypatch, capsys):
+        """A standard output closed by someone in the process: one line, status 2."""
+        closed = io.TextIOWrapper(io.BytesIO())
+        closed.close()
+        monkeypatch.setattr(sys, "stdout", closed)
+        assert 2 == main(["datasets"])
+        assert "standard output is closed" in capsys.readouterr().err
+
+    @pytest.mark.parametrize(
+        ("error", "message"),
+        [
+            (OSError(errno.ENOSPC, "No space left on device"), "No space left on device"),
+            (BlockingIOError(errno.EAGAIN, "would block"), "would block"),
+        ],
+    )
+    def test_write_errors(self, monkeypatch, capsys, error, message):
+        """A failing write to standard output: one line naming the reason, status 2."""
+        monkeypatch.setattr(sys, "stdout", FakeStdout(FakeBuffer(error)))
+        assert 2 == main(["datasets"])
+        assert f"cannot write to standard output: {message}" in capsys.readouterr().err
+
+    def test_full_non_blocking_stdout(self, monkeypatch, capsys):
+        """A non-blocking standard output that takes nothing: one line, status 2."""
+        monkeypatch.setattr(sys, "stdout", FakeStdout(FakeBuffer(step=0)))
+        assert 2 == main(["datasets"])
+        assert "standard output would block" in capsys.readouterr().err
+
+    def test_broken_pipe_is_quiet(self, monkeypatch, capsys):
+        """A pipe closed by its reader: status 2, nothing on standard error."""
+        monkeypatch.setattr(sys, "stdout", FakeStdout(FakeBuffer(BrokenPipeError())))
+        assert 2 == main(["datasets"])
+        assert "" == capsys.readouterr().err
+
+    def test_partial_writes_are_completed(self, monkeypatch):
+        """An unbuffered standard output taking a few bytes a write still gets everything."""
+        buffer = FakeBuffer(step=7)
+        monkeypatch.setattr(sys, "stdout", FakeStdout(buffer))
+        assert 0 == main(["show", "--format", "json"])
+        expected = sm.load_dataset("ukraine").to_json()
+        assert expected.rstrip("\n") + "\n" == buffer.data.decode("utf-8")
+
+    def test_terminal_output_is_inert(self, monkeypatch):
+        """On a terminal, controls show as stand-ins; newline, tab and CRLF stay."""
+        buffer = FakeBuffer()
+        monkeypatch.setattr(sys, "stdout", FakeStdout(buffer, tty=True))
+        _cliio.write_stdout("a\x1b[2Jb\tc\r\nd\re\x9b\n")
+        assert "a\u241b[2Jb\tc\r\nd\u240de<U+009B>\n" == buffer.data.decode("utf-8")
+
+    def test_text_only_stdout(self, monkeypatch):
+        """A text-only standard output (no binary buffer) is written as text."""
+        out = io.StringIO()
+        monkeypatch.setattr(sys, "stdout", out)
+        assert 0 == main(["datasets"])
+        assert out.getvalue().startswith("ukraine\t")
+
+    def test_unencodable_stdout(self, monkeypatch, capsys):
+        """An encoding that cannot hold the data: one line, nothing written."""
+        buffer = FakeBuffer()
+        monkeypatch.setattr(sys, "stdout", FakeStdout(buffer, encoding="ascii"))
+        assert 2 == main(["datasets"])
+        assert "encoding (ascii) cannot hold '–' (U+2013)" in capsys.readouterr().err
+        assert b"" == bytes(buffer.data)
+
+    def test_closed_stdin(self, monkeypatch, capsys):
+        """Reading '-' with no standard input: one line, status 2."""
+        monkeypatch.setattr(sys, "stdin", None)
+        assert 2 == main(["show", "-"])
+        assert "-: standard input is closed" in capsys.readouterr().err
+
+    def test_unreadable_stdin(self, monkeypatch, capsys):
+        """Standard input that cannot be read (a directory …): one line, status 2."""
+
+        class Unreadable:
+            class buffer:
+                @staticmethod
+                def read():
+                    raise IsADirectoryError(errno.EISDIR, "Is a directory")
+
+        monkeypatch.setattr(sys, "stdin", Unreadable())
+        assert 2 == main(["show", "-"])
+        assert "cannot read standard input: Is a directory" in capsys.readouterr().err
+
+    def test_closed_stderr(self, monkeypatch, capsys):
+        """No standard error: errors and usage errors are lost, not sent to standard output."""
+        monkeypatch.setattr(sys, "stderr", None)
+        assert 2 == main(["show", "nope.json"])
+        with pytest.raises(SystemExit) as exit:
+            main(["show", "--format", "nope"])
+        assert 2 == exit.value.code
+        with _cli._progress("slow.csv"):
+            pass
+        assert "" == capsys.readouterr().out
+
+    def test_nul_in_a_source_name(self, capsys):
+        """A name no file can have is 'no such file', not a traceback."""
+        assert 2 == main(["show", "a\x00b.json"])
+        assert "no such file" in capsys.readouterr().err
+
+    def test_unnamed_system_error(self, monkeypatch, capsys):
+        """An OSError no one named becomes one line with its reason, status 2."""
+
+        def fail(name):
+            raise OSError(errno.EIO, "Input/output error")
+
+        monkeypatch.setattr(_cli, "get_dataset", fail)
+        assert 2 == main(["datasets"])
+        assert "stancematrix: error: Input/output error\n" == capsys.readouterr().err
+
+
+class TestWriteFileFailures:
+    def test_failure_mid_write_keeps_the_old_file(self, tmp_path, monkeypatch):
+        """A failing write (a full disk) leaves the old file and no temporary file."""
+        out = tmp_path / "m.json"
+        out.write_text("old", encoding="utf-8")
+
+        def full(fd):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr("stancematrix._cliio.os.fsync", full)
+        with pytest.raises(OutputError, match=r"m\.json: cannot write: No space left"):
+            write_file(str(out), "new", force=True)
+        assert "old" == out.read_text(encoding="utf-8")
+        assert ["m.json"] == os.listdir(tmp_path)
+
+    def test_interrupted_write_leaves_no_temporary_file(self, tmp_path, monkeypatch):
+        """Ctrl-C during a write removes the temporary file and goes on."""
+
+        def interrupt(fd):
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr("stancematrix._cliio.os.fsync", interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            write_file(str(tmp_path / "m.json"), "new")
+        assert [] == os.listdir(tmp_path)
+
+    def test_file_appearing_meanwhile_is_kept(self, tmp_path, monkeypatch):
+        """A file created between the check and the rename is not replaced."""
+        out = tmp_path / "m.json"
+
+        def race(source, target):
+            out.write_text("theirs", encoding="utf-8")
+            raise FileExistsError(errno.EEXIST, "File exists")
+
+        monkeypatch.setattr("stancematrix._cliio.os.link", race)
+        with pytest.raises(OutputError, match="already exists"):
+            write_file(str(out), "ours")
+        assert "theirs" == out.read_text(encoding="utf-8")
+        assert ["m.json"] == os.listdir(tmp_path)
+
+    def test_without_hard_links(self, tmp_path, monkeypatch):
+        """Where hard links are not supported the file is renamed into place."""
+
+        def unsupported(source, target):
+            raise PermissionError(errno.EPERM, "Operation not permitted")
+
+        monkeypatch.setattr("stancematrix._cliio.os.link", unsupported)
+        write_file(str(tmp_path / "m.json"), "data")
+        assert "data" == (tmp_path / "m.json").read_text(encoding="utf-8")
+        assert ["m.json"] == os.listdir(tmp_path)
+
+    def test_missing_folder(self, tmp_path):
+        """A folder that does not exist is named in the error."""
+        with pytest.raises(OutputError, match="No such file or directory"):
+            write_file(str(tmp_path / "nope" / "m.json"), "data")
+
+    def test_long_name(self, tmp_path):
+        """A name the system refuses is an OutputError with its reason."""
+        with pytest.raises(OutputError, match="File name too long"):
+            check_target(str(tmp_path / LONG_NAME), force=False)
