@@ -16,7 +16,8 @@ Standard input (:func:`read_stdin`) and standard error (:func:`say`) fail polite
 
 Files (:func:`write_file`): written to a temporary file in the same folder and renamed
 into place, so a full disk or a crash never leaves a truncated file (nor truncates the
-input when it is also the output); gzip-compressed when the name ends in ``.gz``; an
+input when it is also the output; a killed process may leave a ``.stancematrix-*.tmp``
+file beside it); gzip-compressed when the name ends in ``.gz``; an
 existing file is replaced only when asked (``--force``), and a directory, a symbolic
 link or anything but a regular file is never written to.
 """
