@@ -1,22 +1,33 @@
 """The ``stancematrix`` command line: parse arguments, call the library, print.
 
 Exit status: 0 when all went well, 1 when a command found differences or validation
-problems, 2 for usage and read errors. Results go to standard output, messages to
-standard error; a library error becomes one line (``--debug`` shows the traceback).
+problems, 2 for usage, read and write errors. Results go to standard output, messages to
+standard error; an error becomes one line (``--debug`` shows the traceback), and a closed
+pipe ends the command quietly with status 2. See :mod:`stancematrix._cliio` for how
+output is written (safely to files, inertly to terminals).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, NoReturn, Protocol
+from typing import TYPE_CHECKING, Any, NoReturn
 
+from ._cliio import (
+    OutputError,
+    PipeClosed,
+    check_target,
+    exists,
+    read_stdin,
+    report_error,
+    say,
+    write,
+    write_stdout,
+)
 from ._datasets import dataset_names, load_dataset
 from ._datasets import get as get_dataset
 from ._escape import terminal_text
@@ -26,6 +37,9 @@ from ._matrix import StanceMatrix
 from ._query import methods
 from ._scale import Scale
 from .exceptions import ReadError, StanceMatrixError, UnsupportedFormatError
+
+if TYPE_CHECKING:
+    from ._diff.matrixdiff import MatrixDiff
 
 __all__ = ["main"]
 
@@ -42,17 +56,9 @@ class _Usage(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-class _Terminal(Protocol):
-    def isatty(self) -> bool: ...
-
-
-def _colour(stream: _Terminal) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
-    return "NO_COLOR" not in os.environ and stream.isatty()
+        if sys.stderr is not None:
+            self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {terminal_text(message)}\n")
 
 
 @contextmanager
@@ -60,10 +66,11 @@ def _progress(what: str) -> Iterator[None]:
     """Say on standard error what is being read, if it takes more than a second."""
     started = time.monotonic()
     shown = threading.Event()
+    what = terminal_text(what)
 
     def show() -> None:
         shown.set()
-        print(f"{PROG}: reading {what} …", file=sys.stderr, flush=True)
+        say(f"{PROG}: reading {what} …")
 
     timer = threading.Timer(PROGRESS_AFTER, show)
     timer.daemon = True
@@ -73,11 +80,7 @@ def _progress(what: str) -> Iterator[None]:
     finally:
         timer.cancel()
         if shown.is_set():
-            print(
-                f"{PROG}: read {what} in {time.monotonic() - started:.1f} s",
-                file=sys.stderr,
-                flush=True,
-            )
+            say(f"{PROG}: read {what} in {time.monotonic() - started:.1f} s")
 
 
 def _load(source: str | None, input_format: str | None = None, **options: Any) -> StanceMatrix:
@@ -86,11 +89,11 @@ def _load(source: str | None, input_format: str | None = None, **options: Any) -
         source = DEFAULT_DATASET
     if source == "-":
         with _progress("standard input"):
-            return _read(sys.stdin.buffer.read(), input_format or "json", options)
-    if source in dataset_names() and not Path(source).exists():
+            return _read(read_stdin(), input_format or "json", options)
+    if source in dataset_names() and not exists(source):
         with _progress(f"dataset {source!r}"):
             return load_dataset(source)
-    if not Path(source).exists():
+    if not exists(source):
         names = ", ".join(dataset_names())
         raise ReadError(f"no such file, and not a built-in dataset ({names})", source=source)
     with _progress(source):
@@ -104,19 +107,10 @@ def _read(source: str | bytes, input_format: str | None, options: dict[str, Any]
     return matrix
 
 
-def _write(text: str, output: str | None) -> None:
-    if output is None or output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    Path(output).write_text(text, encoding="utf-8", newline="")
-
-
-def _error(message: str) -> None:
-    prefix = f"{PROG}: error:"
-    if _colour(sys.stderr):
-        prefix = f"\x1b[31m{prefix}\x1b[0m"
-    print(f"{prefix} {terminal_text(message)}", file=sys.stderr)
+def _write(text: str, args: argparse.Namespace) -> None:
+    """Write a command's whole output, ending in a newline, where ``--output`` says."""
+    text = text if text.endswith("\n") else text + "\n"
+    write(text, args.output, force=args.force)
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -125,9 +119,9 @@ def _error(message: str) -> None:
 def _cmd_datasets(args: argparse.Namespace) -> int:
     for name in dataset_names():  # from the registry: no data is read
         dataset = get_dataset(name)
-        print(f"{name}\t{dataset.title}")
+        write_stdout(f"{name}\t{dataset.title}\n")
         if dataset.citation:
-            print(f"\t{dataset.citation}")
+            write_stdout(f"\t{dataset.citation}\n")
     return 0
 
 
@@ -139,20 +133,20 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         except StanceMatrixError as error:
             matrix, problems = None, [error]
         for problem in problems:
-            print(terminal_text(str(problem)))
+            write_stdout(terminal_text(str(problem)) + "\n")
         if problems or matrix is None:
             failed += 1
             continue
-        print(
-            f"{path}: ok: {len(matrix.actors)} actors, {len(matrix.issues)} issues, "
-            f"{len(matrix)} claims, {len(matrix.sources)} sources"
+        write_stdout(
+            f"{terminal_text(path)}: ok: {len(matrix.actors)} actors, "
+            f"{len(matrix.issues)} issues, {len(matrix)} claims, {len(matrix.sources)} sources\n"
         )
     return 1 if failed else 0
 
 
 def _check(path: str, input_format: str | None) -> tuple[StanceMatrix, list[StanceMatrixError]]:
     """Read *path*, collecting every problem where the format's reader can go on."""
-    if path == "-" or not Path(path).exists() or path in dataset_names():
+    if path == "-" or not exists(path) or path in dataset_names():
         return _load(path, input_format), []
     fmt = get(input_format, readable=True) if input_format else by_extension(path)
     if fmt.lenient:
@@ -186,19 +180,17 @@ def _matrix_text(matrix: StanceMatrix, args: argparse.Namespace) -> str:
         options["tablefmt"] = args.tablefmt
     if args.format == "csv":
         options["layout"] = args.layout
-    text = render(matrix, args.format, **options)
-    return text if text.endswith("\n") else text + "\n"
+    return render(matrix, args.format, **options)
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
     matrix = _load(args.source, args.input_format)
-    _write(_matrix_text(matrix, args), args.output)
+    _write(_matrix_text(matrix, args), args)
     return 0
 
 
 def _result(result: Any, args: argparse.Namespace) -> int:
-    text = result.to_markdown() if args.format == "markdown" else result.to_text()
-    _write(text if text.endswith("\n") else text + "\n", args.output)
+    _write(result.to_markdown() if args.format == "markdown" else result.to_text(), args)
     return 0
 
 
@@ -265,9 +257,17 @@ def _cmd_diff(args: argparse.Namespace) -> int:
             _load(args.old, args.input_format), _load(args.new, args.input_format), **options
         )
     kinds = {"kinds": args.kinds} if args.kinds else {}
-    text = render(found, args.format, kind="diff", **kinds)
-    _write(text if text.endswith("\n") else text + "\n", args.output)
-    return 1 if args.fail_if_diff and found else 0
+    _write(render(found, args.format, kind="diff", **kinds), args)
+    return 1 if args.fail_if_diff and _changed(found) else 0
+
+
+def _changed(found: MatrixDiff) -> bool:
+    """Whether *found* has changes: the test its printed summary makes.
+
+    ``summary()`` says "no changes" exactly when every count is zero; ``--fail-if-diff``
+    asks the same question, so the status and the printed summary cannot disagree.
+    """
+    return any(found.counts().values())
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
@@ -295,8 +295,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         if args.output == "-":
             raise _Usage("writing to standard output needs --to FORMAT")
         target = _format_of(args.output)
-    text = render(matrix, target)
-    _write(text if text.endswith("\n") else text + "\n", args.output)
+    _write(render(matrix, target), args)
     return 0
 
 
@@ -390,7 +389,19 @@ def _result_options(parser: _Parser) -> None:
 
 def _output(parser: _Parser) -> None:
     parser.add_argument(
-        "-o", "--output", metavar="FILE", help="write here instead of standard output"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write here instead of standard output (gzip-compressed if FILE ends in .gz)",
+    )
+    _force(parser)
+
+
+def _force(parser: _Parser) -> None:
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the output file if it exists (never a directory or a symbolic link)",
     )
 
 
@@ -527,7 +538,12 @@ def build_parser() -> _Parser:
         "--issue-col rcid --stance-col vote --scale votes",
     )
     convert.add_argument("input", metavar="IN", help="a file, '-' or a dataset name")
-    convert.add_argument("output", metavar="OUT", help="the file to write, or '-'")
+    convert.add_argument(
+        "output",
+        metavar="OUT",
+        help="the file to write (gzip-compressed if it ends in .gz), or '-'",
+    )
+    _force(convert)
     convert.add_argument("--to", choices=names(), help="output format (default: OUT's extension)")
     _input_format(convert)
     for field in ("actor", "issue", "stance", "date", "source"):
@@ -564,13 +580,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        output = getattr(args, "output", None)
+        if output is not None and output != "-":  # before any work: refuse early
+            check_target(output, force=args.force)
         status: int = args.run(args)
-    except (StanceMatrixError, _Usage) as error:
+    except PipeClosed:  # e.g. piped into `head`: not all was delivered, so not a success
+        return 2
+    except (StanceMatrixError, _Usage, OutputError, OSError) as error:
         if args.debug:
             raise
-        _error(str(error))
+        report_error(PROG, error)
         return 2
-    except BrokenPipeError:  # e.g. piped into `head`
-        sys.stderr.close()
-        return 0
     return status

@@ -366,7 +366,7 @@ class TestTerminal:
 
     def test_colour_only_on_a_tty_without_no_color(self, monkeypatch):
         """Colour needs a terminal and no NO_COLOR in the environment."""
-        from stancematrix._cli import _colour
+        from stancematrix._cliio import colour as _colour
 
         monkeypatch.delenv("NO_COLOR", raising=False)
         assert _colour(self.FakeTTY())
