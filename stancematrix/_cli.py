@@ -13,6 +13,7 @@ import argparse
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -371,7 +372,7 @@ def _layout(parser: _Parser) -> None:
 def _agreement_options(parser: _Parser) -> None:
     parser.add_argument(
         "--method",
-        choices=methods.names(),
+        choices=[*methods.names(), *methods.DEPRECATED],
         default=methods.DEFAULT,
         help="agreement measure: "
         + "; ".join(f"{m.name}, {m.definition}" for m in methods.REGISTRY),
@@ -583,7 +584,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         output = getattr(args, "output", None)
         if output is not None and output != "-":  # before any work: refuse early
             check_target(output, force=args.force)
-        status: int = args.run(args)
+        with warnings.catch_warnings(record=True) as caught:  # e.g. a renamed method
+            warnings.simplefilter("always", DeprecationWarning)
+            status: int = args.run(args)
+        for warning in caught:
+            print(f"stancematrix: note: {warning.message}", file=sys.stderr)
     except PipeClosed:  # e.g. piped into `head`: not all was delivered, so not a success
         return 2
     except (StanceMatrixError, _Usage, OutputError, OSError) as error:

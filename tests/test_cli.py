@@ -196,6 +196,15 @@ class TestQueries:
         assert 0 == main(["blocs", "--k", "2"])
         assert sm.blocs(m, k=2).to_text().rstrip("\n") + "\n" == capsys.readouterr().out
 
+    def test_renamed_method_works_with_a_note(self, capsys):
+        """A deprecated method name still runs, as its new name, and says so on stderr."""
+        m = sm.load_dataset("ukraine")
+        assert 0 == main(["agreement", "--method", "coincidence", "--pair", "US", "RU"])
+        out, err = capsys.readouterr()
+        assert sm.agreement(m, "US", "RU", method="agree").to_text() + "\n" == out
+        assert err.startswith("stancematrix: note: the agreement method 'coincidence'")
+        assert 1 == err.count("\n")
+
     def test_unknown_method_is_a_usage_error(self):
         """A method that does not exist is refused by the parser (status 2)."""
         result = run("agreement", "--method", "cosine")
