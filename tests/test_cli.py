@@ -305,12 +305,15 @@ class TestRegistries:
             ("convert", "--input-format", names(readable=True)),
             ("diff", "--format", names(kind="diff")),
             ("validate", "--input-format", names(readable=True)),
-            ("agreement", "--method", list(METHODS)),
-            ("blocs", "--method", list(METHODS)),
+            ("agreement", "--method", [*METHODS, *methods.DEPRECATED]),
+            ("blocs", "--method", [*METHODS, *methods.DEPRECATED]),
         ],
     )
     def test_choices_are_read_from_the_registries(self, command, flag, expected):
-        """Format, cell and method choices are the registries' rows, in their order."""
+        """Format, cell and method choices are the registries' rows, in their order.
+
+        Methods add the deprecated names still accepted (see methods.DEPRECATED).
+        """
         assert expected == list(option(command, flag).choices)
 
     @pytest.mark.parametrize("command", ["agreement", "blocs"])
