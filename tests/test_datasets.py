@@ -116,10 +116,10 @@ class TestUkraine:
 
     @pytest.mark.parametrize("table", [0, 1])
     def test_seed_001_tables_cell_for_cell(self, ukraine, table):
-        """Each cell of seed 001's tables is the one seed-001 claim in its cell, verbatim."""
+        """Each cell of seed 001's tables is the one ukraine-strategy claim in its cell, verbatim."""
         for _, issue, us, ru in SEED_001_TABLES[table]:
             for actor, cell in (("US", us), ("RU", ru)):
-                claims = ukraine.claims(actor, issue, source="seed-001")
+                claims = ukraine.claims(actor, issue, source="ukraine-strategy")
                 assert [cell] == [c.summary for c in claims]
                 assert cell == claims[0].quote
 
@@ -142,23 +142,24 @@ class TestUkraine:
         """Every seed contributes claims."""
         counts = {s.id: len(ukraine.claims(source=s.id)) for s in ukraine.sources}
         assert all(n > 0 for n in counts.values())
-        assert {"seed-000", "seed-001", "seed-002", "seed-003", "seed-004"} == set(counts)
+        assert {"complex-terrain", "ukraine-strategy", "us-russia-relations", "putin-pivot", "second-term-pivot"} == set(counts)
 
     def test_territory_conflict_kept(self, ukraine):
         """Seed 001's US support for Ukraine's territory and seeds 002/004's acknowledgement
         of Russian control are both kept."""
         stances = {(c.source, c.stance) for c in ukraine.claims("US", "territory")}
-        assert ("seed-001", "support") in stances
-        assert ("seed-002", "oppose") in stances
-        assert ("seed-004", "oppose") in stances
+        assert ("ukraine-strategy", "support") in stances
+        assert ("us-russia-relations", "oppose") in stances
+        assert ("second-term-pivot", "oppose") in stances
 
     def test_sanctions_shift_dated(self, ukraine):
-        """Seed 004's US move on sanctions: easing early in 2025, oil and secondary
-        sanctions by mid-2025."""
-        claims = ukraine.claims("US", "sanctions", source="seed-004")
+        """The second-term article's US move on sanctions: easing in the first months of the
+        term (2025-01 up to 2025-07), oil and secondary sanctions by 2025-07, with no
+        boundary the text does not give."""
+        claims = ukraine.claims("US", "sanctions", source="second-term-pivot")
         by_stance = {c.stance: c.date for c in claims}
-        assert sm.Period("2025-01", "2025-03") == by_stance["oppose"]
-        assert sm.Period("2025-04", "2025-07") == by_stance["strongly support"]
+        assert sm.Period("2025-01", "2025-07") == by_stance["oppose"]
+        assert sm.Period("2025-07") == by_stance["strongly support"]
 
     def test_loaded_through_the_public_reader(self):
         """The packaged file is an ordinary JSON document the public reader accepts."""

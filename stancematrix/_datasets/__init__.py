@@ -52,7 +52,7 @@ def _ukraine() -> StanceMatrix:
 
 
 DATASETS: Final[tuple[Dataset, ...]] = (
-    Dataset("ukraine", "Positions on the war in Ukraine, 2024–2025", None, _ukraine),
+    Dataset("ukraine", "Positions on the war in Ukraine, 2014–2025", None, _ukraine),
     # The vote matrix is only read when asked for; up to 8 narrowings stay cached.
     Dataset(
         "unga",
