@@ -429,7 +429,10 @@ class TestTimeDiff:
             some(sanctions.old).stance,
             some(sanctions.new).stance,
         )
-        assert ("second-term-pivot", "second-term-pivot") == (some(sanctions.old).source, some(sanctions.new).source)
+        assert ("second-term-pivot", "second-term-pivot") == (
+            some(sanctions.old).source,
+            some(sanctions.new).source,
+        )
         aid = shifts["US", "military-aid"]
         assert ("hardened", 1, "complex-terrain", "second-term-pivot") == (
             aid.kind,

@@ -104,7 +104,9 @@ class TestStructure:
         for level in ukraine.scale.levels:
             assert f"{level.label} ({level.symbol})" in page.items
         assert {"no position reported", "no claim", "claims disagree"} <= set(page.items)
-        assert 5 == sum(item.startswith(tuple(s.id for s in ukraine.sources)) for item in page.items)
+        assert 5 == sum(
+            item.startswith(tuple(s.id for s in ukraine.sources)) for item in page.items
+        )
 
     def test_colours(self):
         """Oppose and support are coloured apart; no position is hatched, not coloured."""

@@ -94,7 +94,9 @@ class TestRender:
 
     def test_golden_citations(self, ukraine):
         """Citations add footnote markers and a numbered source list."""
-        m = ukraine.select(actors=["US"], issues=["energy", "ceasefire"], sources=["ukraine-strategy"])
+        m = ukraine.select(
+            actors=["US"], issues=["energy", "ceasefire"], sources=["ukraine-strategy"]
+        )
         source = m.source("ukraine-strategy")
         expected = (
             "| Issue | United States |\n"
@@ -118,7 +120,9 @@ class TestRender:
         rows = SEED_001_TABLES[table]
         corner, us, ru = SEED_001_HEADERS[table]
         m = ukraine.select(
-            actors=["US", "RU"], issues=[issue for _, issue, _, _ in rows], sources=["ukraine-strategy"]
+            actors=["US", "RU"],
+            issues=[issue for _, issue, _, _ in rows],
+            sources=["ukraine-strategy"],
         )
         out = m.to_markdown(
             cell="summary",
@@ -152,7 +156,9 @@ class TestRender:
 class TestRead:
     def test_seed_001(self, seed_documents):
         """Seed 001's text gives its two tables' 12 cells as claims with no position."""
-        m = sm.read_markdown(seed_documents[SEED_001], actors=SEED_001_ACTORS, cite="ukraine-strategy")
+        m = sm.read_markdown(
+            seed_documents[SEED_001], actors=SEED_001_ACTORS, cite="ukraine-strategy"
+        )
         cells = sorted(c.summary or "" for c in m)
         expected = sorted(cell for table in SEED_001_TABLES for _, _, *cs in table for cell in cs)
         assert 12 == len(expected)

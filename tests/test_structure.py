@@ -35,7 +35,10 @@ class TestConflicts:
         and both quotes are given."""
         territory = [c for c in sm.conflicts(ukraine) if (c.actor, c.issue) == ("US", "territory")]
         pairs = {(c.first.source, c.second.source) for c in territory}
-        assert {("ukraine-strategy", "us-russia-relations"), ("ukraine-strategy", "second-term-pivot")} == pairs
+        assert {
+            ("ukraine-strategy", "us-russia-relations"),
+            ("ukraine-strategy", "second-term-pivot"),
+        } == pairs
         for c in territory:
             assert c.first.quote is not None
             assert c.second.quote is not None
