@@ -216,7 +216,8 @@ class TestCodingsReadAgainstTheText:
         """The US and Russia are no longer 'same' on territory: opposed by the position
         tables, and by the latest claims a US concession against Russia's strongest stance."""
         latest = sm.compare(ukraine, "US", "RU").row("territory")
-        assert latest.a is not None and latest.b is not None
+        assert latest.a is not None
+        assert latest.b is not None
         assert ("oppose", "strongly oppose", 1, "close") == (
             latest.a.stance,
             latest.b.stance,
