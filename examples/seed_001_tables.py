@@ -1,7 +1,7 @@
-"""Reprint seed 001's two position tables from the dataset, cell for cell.
+"""Reprint the two position tables of the ``ukraine-strategy`` article, cell for cell.
 
-Each cell is the summary of the one seed-001 claim for that actor and issue, so the output
-matches the article's tables: the dataset keeps the article's own wording. With the
+Each cell is the summary of the one ``ukraine-strategy`` claim for that actor and issue, so
+the output matches the article's tables: the dataset keeps the article's own wording. With the
 article's labels, ``to_markdown`` gives back its table lines exactly.
 """
 
@@ -32,7 +32,7 @@ TABLES = [
 def main() -> int:
     matrix = sm.load_dataset("ukraine")
     for (corner, us, ru), rows in TABLES:
-        table = matrix.select(actors=["US", "RU"], issues=list(rows), sources=["seed-001"])
+        table = matrix.select(actors=["US", "RU"], issues=list(rows), sources=["ukraine-strategy"])
         print(
             table.to_markdown(
                 cell="summary", corner=corner, actor_labels={"US": us, "RU": ru}, issue_labels=rows

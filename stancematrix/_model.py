@@ -117,7 +117,7 @@ class Source:
     """A document claims come from.
 
     Attributes:
-        id: Stable identifier claims cite, e.g. ``"seed-001"``.
+        id: Stable identifier claims cite, e.g. ``"ukraine-strategy"``.
         title: The headline as the document gives it.
         author: Author, where named.
         publisher: Publisher, where named.

@@ -75,7 +75,7 @@ class TestValidate:
         path = tmp_path / "m.json"
         path.write_text(sm.load_dataset("ukraine").to_json(), encoding="utf-8")
         assert 0 == main(["validate", str(path)])
-        assert f"{path}: ok: 7 actors, 12 issues, 70 claims, 5 sources\n" == capsys.readouterr().out
+        assert f"{path}: ok: 7 actors, 12 issues, 66 claims, 5 sources\n" == capsys.readouterr().out
 
     def test_problems_are_located_and_exit_1(self, tmp_path, capsys):
         """Every bad file is reported with file:line:column and the status is 1."""
@@ -345,7 +345,7 @@ class TestRegistries:
         monkeypatch.setattr(unga, "package_data", refuse)
         assert 0 == main(["datasets"])
         expected = (
-            "ukraine\tPositions on the war in Ukraine, 2024–2025\n"
+            "ukraine\tPositions on the war in Ukraine, 2014–2025\n"
             "unga\tUN General Assembly roll-call votes, 1946–2020\n"
             f"\t{unga.CITATION}\n"
         )

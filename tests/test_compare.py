@@ -22,7 +22,7 @@ class TestCompare:
     def test_seed_001_gaps(self, ukraine):
         """By seed 001's tables, the US and Russia are opposed on territory, NATO and
         sanctions, and the rows come largest gap first."""
-        result = sm.compare(ukraine, "US", "RU", sources=["seed-001"])
+        result = sm.compare(ukraine, "US", "RU", sources=["ukraine-strategy"])
         territory = result.row("territory")
         assert ("support", "strongly oppose", 3, "opposed") == (
             territory.a.stance if territory.a else None,
@@ -81,7 +81,7 @@ class TestCompare:
 
     def test_printing(self, ukraine):
         """A comparison prints as a table with both stances, summaries, gap and relation."""
-        text = sm.compare(ukraine, "US", "RU", sources=["seed-001"]).to_text()
+        text = sm.compare(ukraine, "US", "RU", sources=["ukraine-strategy"]).to_text()
         assert text.splitlines()[0] == "United States vs Russia: 6 issues where both are known"
         assert "Claims Crimea as integral part of Russia; backs separatists in Donbas" in text
         markdown = sm.compare(ukraine, "US", "RU").to_markdown()
@@ -171,16 +171,17 @@ class TestStance:
 
 class TestTimeline:
     def test_us_sanctions(self, ukraine):
-        """Seed 004's move from easing sanctions to oil sanctions is a reversal of size 3."""
+        """The second-term article's move from easing sanctions to oil sanctions is a reversal
+        of size 3."""
         timeline = ukraine.timeline("US", "sanctions")
         assert list(ukraine.claims("US", "sanctions")) == list(timeline.claims)
-        (shift,) = [s for s in timeline.shifts if s.after.source == "seed-004"]
+        (shift,) = [s for s in timeline.shifts if s.after.source == "second-term-pivot"]
         assert ("reversed", 3) == (shift.kind, shift.size)
         assert ("oppose", "easing American sanctions") == (
             shift.before.stance,
             shift.before.summary,
         )
-        assert ("strongly support", "2025-04/2025-07") == (
+        assert ("strongly support", "2025-07") == (
             shift.after.stance,
             str(shift.after.date),
         )

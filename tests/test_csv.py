@@ -79,8 +79,8 @@ class TestLongRoundTrip:
 
 class TestGolden:
     def test_long(self, ukraine):
-        """The long layout of one seed-001 cell pair, row for row."""
-        m = ukraine.select(actors=["US"], issues=["energy"], sources=["seed-001"])
+        """The long layout of one ukraine-strategy cell pair, row for row."""
+        m = ukraine.select(actors=["US"], issues=["energy"], sources=["ukraine-strategy"])
         expected = [
             list(COLUMNS),
             ["format", *[""] * 8, "spreadsheet-safe", *[""] * 13, "1", ""],
@@ -95,7 +95,7 @@ class TestGolden:
             "actor": "US",
             "issue": "energy",
             "stance": "support",
-            "source": "seed-001",
+            "source": "ukraine-strategy",
             "summary": "Aims to reduce European dependence on Russian gas",
         }.items() <= claim.items()
         level = dict(zip(COLUMNS, got[5], strict=True))
@@ -109,7 +109,7 @@ class TestGolden:
     def test_wide(self, ukraine):
         """The wide layout is the issue × actor grid."""
         m = ukraine.select(
-            actors=["US", "RU"], issues=["territory", "energy"], sources=["seed-001"]
+            actors=["US", "RU"], issues=["territory", "energy"], sources=["ukraine-strategy"]
         )
         expected = (
             "Issue,United States,Russia\r\n"
@@ -120,7 +120,7 @@ class TestGolden:
 
     def test_wide_summary_transposed(self, ukraine):
         """Wide layout options: transposed, keys, summaries."""
-        m = ukraine.select(actors=["US", "RU"], issues=["energy"], sources=["seed-001"])
+        m = ukraine.select(actors=["US", "RU"], issues=["energy"], sources=["ukraine-strategy"])
         expected = (
             "Actor,energy\r\n"
             "US,Aims to reduce European dependence on Russian gas\r\n"
@@ -161,7 +161,7 @@ class TestSpreadsheetSafety:
 
 class TestLongErrors:
     def lines(self, ukraine: sm.StanceMatrix) -> list[str]:
-        m = ukraine.select(actors=["US"], issues=["energy"], sources=["seed-001"])
+        m = ukraine.select(actors=["US"], issues=["energy"], sources=["ukraine-strategy"])
         return m.to_csv().split("\r\n")
 
     def test_not_long(self):
@@ -204,7 +204,7 @@ class TestLongErrors:
     def test_invalid_date(self, ukraine):
         """An invalid date names its line and column."""
         lines = self.lines(ukraine)
-        lines[-2] = lines[-2].replace("seed-001,,", "seed-001,2025-13,", 1)
+        lines[-2] = lines[-2].replace("ukraine-strategy,,", "ukraine-strategy,2025-13,", 1)
         with pytest.raises(ReadError, match="2025-13") as info:
             sm.read_csv("\r\n".join(lines))
         assert (len(lines) - 1, COLUMNS.index("date") + 1) == (info.value.line, info.value.column)

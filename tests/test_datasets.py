@@ -116,10 +116,10 @@ class TestUkraine:
 
     @pytest.mark.parametrize("table", [0, 1])
     def test_seed_001_tables_cell_for_cell(self, ukraine, table):
-        """Each cell of seed 001's tables is the one seed-001 claim in its cell, verbatim."""
+        """Each cell of the ukraine-strategy tables is the one claim of that source in its cell."""
         for _, issue, us, ru in SEED_001_TABLES[table]:
             for actor, cell in (("US", us), ("RU", ru)):
-                claims = ukraine.claims(actor, issue, source="seed-001")
+                claims = ukraine.claims(actor, issue, source="ukraine-strategy")
                 assert [cell] == [c.summary for c in claims]
                 assert cell == claims[0].quote
 
@@ -142,23 +142,30 @@ class TestUkraine:
         """Every seed contributes claims."""
         counts = {s.id: len(ukraine.claims(source=s.id)) for s in ukraine.sources}
         assert all(n > 0 for n in counts.values())
-        assert {"seed-000", "seed-001", "seed-002", "seed-003", "seed-004"} == set(counts)
+        assert {
+            "complex-terrain",
+            "ukraine-strategy",
+            "us-russia-relations",
+            "putin-pivot",
+            "second-term-pivot",
+        } == set(counts)
 
     def test_territory_conflict_kept(self, ukraine):
         """Seed 001's US support for Ukraine's territory and seeds 002/004's acknowledgement
         of Russian control are both kept."""
         stances = {(c.source, c.stance) for c in ukraine.claims("US", "territory")}
-        assert ("seed-001", "support") in stances
-        assert ("seed-002", "oppose") in stances
-        assert ("seed-004", "oppose") in stances
+        assert ("ukraine-strategy", "support") in stances
+        assert ("us-russia-relations", "oppose") in stances
+        assert ("second-term-pivot", "oppose") in stances
 
     def test_sanctions_shift_dated(self, ukraine):
-        """Seed 004's US move on sanctions: easing early in 2025, oil and secondary
-        sanctions by mid-2025."""
-        claims = ukraine.claims("US", "sanctions", source="seed-004")
+        """The second-term article's US move on sanctions: easing in the first months of the
+        term (2025-01 up to 2025-07), oil and secondary sanctions by 2025-07, with no
+        boundary the text does not give."""
+        claims = ukraine.claims("US", "sanctions", source="second-term-pivot")
         by_stance = {c.stance: c.date for c in claims}
-        assert sm.Period("2025-01", "2025-03") == by_stance["oppose"]
-        assert sm.Period("2025-04", "2025-07") == by_stance["strongly support"]
+        assert sm.Period("2025-01", "2025-07") == by_stance["oppose"]
+        assert sm.Period("2025-07") == by_stance["strongly support"]
 
     def test_loaded_through_the_public_reader(self):
         """The packaged file is an ordinary JSON document the public reader accepts."""
@@ -171,6 +178,195 @@ class TestUkraine:
         """Writing the dataset back gives a document that reads back equal."""
         m = sm.load_dataset("ukraine")
         assert m == sm.read_json(m.to_json())
+
+
+class TestCodingsReadAgainstTheText:
+    """Issue 16: each coding the articles do not support is fixed, and the queries say so."""
+
+    def test_expanded_territorial_demands(self, ukraine):
+        """Russia's 'expanded territorial demands' are 'strongly oppose', like its annexation
+        claims, so shifts() shows no Russian softening on territory."""
+        (claim,) = ukraine.claims("RU", "territory", source="second-term-pivot")
+        assert "strongly oppose" == claim.stance
+        assert "expanded territorial demands" in claim.quote
+        assert [] == [s for s in ukraine.shifts() if (s.actor, s.issue) == ("RU", "territory")]
+
+    def test_patriot_halt_is_not_opposition(self, ukraine):
+        """The halt over depleted US stocks is not coded as opposing military aid, so no
+        source disagrees with another on US military aid."""
+        assert all("halted" not in (c.quote or "") for c in ukraine.claims("US", "military-aid"))
+        assert {"support", "strongly support"} == {
+            c.stance for c in ukraine.claims("US", "military-aid")
+        }
+        assert [] == [c for c in sm.conflicts(ukraine) if c.issue == "military-aid"]
+
+    def test_crimea_as_russian_territory(self, ukraine):
+        """'Calls for recognizing Crimea as Russian territory' negates the sovereignty
+        proposition, which names Crimea: 'strongly oppose', with the reason in the note."""
+        (claim,) = ukraine.claims("RU", "sovereignty", source="ukraine-strategy")
+        assert "strongly oppose" == claim.stance
+        assert "names Crimea" in (claim.note or "")
+
+    def test_eu_forecast_is_no_position(self, ukraine):
+        """A forecast that 'some of its members may oppose' an agreement is no EU position."""
+        assert () == ukraine.claims("EU")
+        assert None is ukraine.stance("EU", "security-guarantees")
+
+    def test_compare_us_ru_on_territory(self, ukraine):
+        """The US and Russia are no longer 'same' on territory: opposed by the position
+        tables, and by the latest claims a US concession against Russia's strongest stance."""
+        latest = sm.compare(ukraine, "US", "RU").row("territory")
+        assert latest.a is not None
+        assert latest.b is not None
+        assert ("oppose", "strongly oppose", 1, "close") == (
+            latest.a.stance,
+            latest.b.stance,
+            latest.gap,
+            latest.relation,
+        )
+        tables = sm.compare(ukraine, "US", "RU", sources=["ukraine-strategy"]).row("territory")
+        assert "opposed" == tables.relation
+
+    def test_no_hardening_from_the_2019_call(self, ukraine):
+        """The alleged 2019 act is not a dated US position: US military aid hardens by one
+        step, from the 2018 lethal aid to the second-term packages."""
+        assert all(c.date != sm.Period("2019-07") for c in ukraine.claims("US"))
+        (shift,) = [s for s in ukraine.shifts() if (s.actor, s.issue) == ("US", "military-aid")]
+        assert ("hardened", 1, sm.Period("2018"), sm.Period("2025-07")) == (
+            shift.kind,
+            shift.size,
+            shift.before.date,
+            shift.after.date,
+        )
+
+    def test_shifts(self, ukraine):
+        """The dataset's shifts are the ones the articles tell, and nothing more."""
+        expected = [
+            ("US", "territory", "reversed", 2),
+            ("US", "sanctions", "reversed", 3),
+            ("US", "military-aid", "hardened", 1),
+            ("US", "us-russia-reset", "hardened", 1),
+            ("US", "us-russia-reset", "reversed", 3),
+        ]
+        assert expected == [(s.actor, s.issue, s.kind, s.size) for s in ukraine.shifts()]
+
+    def test_conflict_count(self, ukraine):
+        """14 conflicts remain (21 before the fixes); the position tables' US support on
+        territory against the Trump-plan and second-term articles is one of them."""
+        found = sm.conflicts(ukraine)
+        assert 14 == len(found)
+        territory = {(c.first.source, c.second.source) for c in found if c.issue == "territory"}
+        assert {
+            ("ukraine-strategy", "us-russia-relations"),
+            ("ukraine-strategy", "second-term-pivot"),
+        } == territory
+
+
+class TestArguableCodings:
+    """Issue 16: each arguable coding is decided, with the reason in the claim's note."""
+
+    def test_sovereignty_is_no_reversal(self, ukraine):
+        """'Defender of Ukraine's sovereignty' says nothing about Crimea: the report that
+        Trump considered recognising the annexation is coded on territory, so there is no
+        US reversal on sovereignty."""
+        claims = ukraine.claims("US", "sovereignty", source="second-term-pivot")
+        assert ["support"] == [c.stance for c in claims]
+        assert "says nothing about Crimea" in (claims[0].note or "")
+        moved = ukraine.claims("US", "territory", source="second-term-pivot")
+        assert any("annexation of Crimea" in (c.quote or "") for c in moved)
+        assert [] == [s for s in ukraine.shifts() if s.issue == "sovereignty"]
+
+    def test_russia_on_ukraine_in_nato(self, ukraine):
+        """The table cell stays the one claim; its note cites the article's direct
+        statement of Russia's non-alignment demand."""
+        (claim,) = ukraine.claims("RU", "ukraine-nato", source="ukraine-strategy")
+        assert "strongly oppose" == claim.stance
+        assert "non-alignment with Western institutions" in (claim.note or "")
+
+    def test_security_guarantees_without_formal_commitments(self, ukraine):
+        """Ruling out formal commitments is kept as 'oppose' to firm guarantees, and the
+        note says why not 'neutral'."""
+        (claim,) = ukraine.claims("US", "security-guarantees")
+        assert "oppose" == claim.stance
+        assert "not ‘neutral’" in (claim.note or "")
+
+    def test_settlement_is_not_rapprochement(self, ukraine):
+        """A settlement that 'acknowledges Russian interests' is not coded as US-Russia
+        rapprochement."""
+        assert () == ukraine.claims("US", "us-russia-reset", source="ukraine-strategy")
+
+    def test_aid_packages_coded_alike(self, ukraine):
+        """'A robust military aid package' and 'expanded military aid packages' get one
+        stance."""
+        robust = ukraine.claims("US", "military-aid", source="ukraine-strategy")
+        expanded = [
+            c
+            for c in ukraine.claims("US", "military-aid", source="second-term-pivot")
+            if "expanded" in (c.quote or "")
+        ]
+        assert ["strongly support"] == [c.stance for c in robust]
+        assert ["strongly support"] == [c.stance for c in expanded]
+
+    def test_divided_europe_keeps_both_sides(self, ukraine):
+        """European countries 'divided between supporters and opponents' keep one claim for
+        each side, and the notes say the cell is mixed."""
+        claims = ukraine.claims("EUROPE", "peace-plan")
+        assert ["oppose", "support"] == sorted(c.stance for c in claims)
+        assert "mixed" in (claims[0].note or "")
+
+    def test_every_changed_claim_says_why(self, ukraine):
+        """Every claim of the second-term article and every recoded claim has a note."""
+        assert all(c.note for c in ukraine.claims(source="second-term-pivot"))
+
+
+class TestDatesAsPreciseAsTheText:
+    """Issue 16: the second-term article names no year and no month boundary."""
+
+    def test_no_invented_boundary(self, ukraine):
+        """Its claims are dated 2025-01/2025-07 (before the shift) or 2025-07 (after), and
+        none ends in March or starts in April."""
+        dates = {str(c.date) for c in ukraine.claims(source="second-term-pivot")}
+        assert {"2025-01/2025-07", "2025-07"} == dates
+
+    def test_world_knowledge_recorded(self, ukraine):
+        """Each note records the world knowledge the date rests on."""
+        for claim in ukraine.claims(source="second-term-pivot"):
+            assert "2025-01-20" in (claim.note or ""), claim
+
+    def test_order_kept(self, ukraine):
+        """As of 2025-03 the early stances hold; as of 2025-07 the later ones do."""
+        assert "oppose" == ukraine.stance("US", "sanctions", as_of="2025-03")
+        assert "strongly support" == ukraine.stance("US", "sanctions", as_of="2025-07")
+        assert "strongly support" == ukraine.stance("US", "us-russia-reset", as_of="2025-03")
+        assert "oppose" == ukraine.stance("US", "us-russia-reset", as_of="2025-07")
+
+
+class TestSourceKeys:
+    """Issue 13 item 4: the sources are named for their articles."""
+
+    def test_readable_keys(self, ukraine):
+        """Each source's key is a slug of its article, in the articles' order."""
+        assert [
+            "complex-terrain",
+            "ukraine-strategy",
+            "us-russia-relations",
+            "putin-pivot",
+            "second-term-pivot",
+        ] == [s.id for s in ukraine.sources]
+
+    def test_description_names_the_articles(self, ukraine):
+        """The description names each article by title and key, not by seed number."""
+        description = ukraine.metadata["description"]
+        assert "seed" not in description.lower()
+        for source in ukraine.sources:
+            assert source.id in description
+            assert source.title in description
+
+    def test_title_spans_the_claims(self, ukraine):
+        """The title's years are those of the claims' dates (2014 to 2025)."""
+        years = {d.year for c in ukraine if c.date for d in (c.date.first_day, c.date.last_day)}
+        assert "Positions on the war in Ukraine, 2014–2025" == ukraine.metadata["title"]
+        assert (2014, 2025) == (min(years), max(years))
 
 
 class TestRegistry:

@@ -417,8 +417,9 @@ class TestTimeDiff:
         assert {"US"} == {s.actor for s in expected.shifts}
 
     def test_us_shift_in_2025(self):
-        """Early- to mid-2025, the US reversed on sanctions and hardened on military aid,
-        each shown with the source on both sides."""
+        """Early- to mid-2025, the US reversed on sanctions and hardened by one step on
+        military aid (from its 2018 lethal aid, not from the alleged 2019 act), each shown
+        with the source on both sides."""
         m = sm.load_dataset("ukraine")
         shifts = {(s.actor, s.issue): s for s in m.changes("2025-03", "2025-07").shifts}
         sanctions = shifts["US", "sanctions"]
@@ -428,9 +429,12 @@ class TestTimeDiff:
             some(sanctions.old).stance,
             some(sanctions.new).stance,
         )
-        assert ("seed-004", "seed-004") == (some(sanctions.old).source, some(sanctions.new).source)
+        assert ("second-term-pivot", "second-term-pivot") == (
+            some(sanctions.old).source,
+            some(sanctions.new).source,
+        )
         aid = shifts["US", "military-aid"]
-        assert ("hardened", 2, "seed-000", "seed-004") == (
+        assert ("hardened", 1, "complex-terrain", "second-term-pivot") == (
             aid.kind,
             aid.size,
             some(aid.old).source,

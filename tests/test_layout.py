@@ -42,12 +42,12 @@ class TestGrid:
             "oppose — easing American sanctions"
             == grid(s, as_of="2025-02", cell="both").texts()[0][0]
         )
-        assert "strongly support" == grid(s, as_of=datetime.date(2025, 5, 1)).texts()[0][0]
+        assert "strongly support" == grid(s, as_of=datetime.date(2025, 7, 1)).texts()[0][0]
         assert grid(s.as_of("2025-02")).texts() == grid(s, as_of="2025-02").texts()
 
     def test_cell_modes(self, ukraine):
         """A cell shows the stance, the symbol, the summary or both."""
-        s = ukraine.select(actors=["RU"], issues=["energy"], sources=["seed-001"])
+        s = ukraine.select(actors=["RU"], issues=["energy"], sources=["ukraine-strategy"])
         assert [["oppose"]] == grid(s).texts()
         assert [["-"]] == grid(s, cell="symbol").texts()
         assert [["Uses energy exports as geopolitical leverage"]] == grid(s, cell="summary").texts()

@@ -72,7 +72,7 @@ class TestRender:
             """\
             | Issue | United States | Russia |
             |---|---|---|
-            | Territorial integrity | support / oppose | strongly oppose / oppose |
+            | Territorial integrity | support / oppose | strongly oppose |
             | Energy | support | oppose |
             | Ceasefire | support / strongly support | oppose |
             """
@@ -87,22 +87,24 @@ class TestRender:
             | Actor | territory | energy | ceasefire |
             |---|---|---|---|
             | US | + / - | + | + / ++ |
-            | RU | -- / - | - | - |
+            | RU | -- | - | - |
             """
         )
         assert expected == m.to_markdown(cell="symbol", transpose=True, labels="key")
 
     def test_golden_citations(self, ukraine):
         """Citations add footnote markers and a numbered source list."""
-        m = ukraine.select(actors=["US"], issues=["energy", "ceasefire"], sources=["seed-001"])
-        source = m.source("seed-001")
+        m = ukraine.select(
+            actors=["US"], issues=["energy", "ceasefire"], sources=["ukraine-strategy"]
+        )
+        source = m.source("ukraine-strategy")
         expected = (
             "| Issue | United States |\n"
             "|---|---|\n"
             "| Energy | support — Aims to reduce European dependence on Russian gas[^1] |\n"
             "| Ceasefire |  |\n"
             "\n"
-            f"[^1]: seed-001: {source.title} — 001\\_c0d855e066a24974.txt\n"
+            f"[^1]: ukraine-strategy: {source.title} — 001\\_c0d855e066a24974.txt\n"
         )
         assert expected == m.to_markdown(cell="both", citations=True)
 
@@ -114,11 +116,13 @@ class TestRender:
 
     @pytest.mark.parametrize("table", [0, 1])
     def test_seed_001_reproduced(self, ukraine, seed_documents, table):
-        """The dataset's seed-001 summaries render as seed 001's tables, line for line."""
+        """The dataset's ukraine-strategy summaries render as seed 001's tables, line for line."""
         rows = SEED_001_TABLES[table]
         corner, us, ru = SEED_001_HEADERS[table]
         m = ukraine.select(
-            actors=["US", "RU"], issues=[issue for _, issue, _, _ in rows], sources=["seed-001"]
+            actors=["US", "RU"],
+            issues=[issue for _, issue, _, _ in rows],
+            sources=["ukraine-strategy"],
         )
         out = m.to_markdown(
             cell="summary",
@@ -152,14 +156,16 @@ class TestRender:
 class TestRead:
     def test_seed_001(self, seed_documents):
         """Seed 001's text gives its two tables' 12 cells as claims with no position."""
-        m = sm.read_markdown(seed_documents[SEED_001], actors=SEED_001_ACTORS, cite="seed-001")
+        m = sm.read_markdown(
+            seed_documents[SEED_001], actors=SEED_001_ACTORS, cite="ukraine-strategy"
+        )
         cells = sorted(c.summary or "" for c in m)
         expected = sorted(cell for table in SEED_001_TABLES for _, _, *cs in table for cell in cs)
         assert 12 == len(expected)
         assert expected == cells
         assert {"no position reported"} == {c.stance for c in m}
         assert ["US", "RU"] == [a.key for a in m.actors]
-        assert ["seed-001"] == [s.id for s in m.sources]
+        assert ["ukraine-strategy"] == [s.id for s in m.sources]
 
     def test_issue_mapping_and_stances(self, seed_documents):
         """Row labels map to issue keys; cell text maps to stances."""

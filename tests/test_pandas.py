@@ -28,7 +28,7 @@ class TestToDataFrame:
     def test_wide(self, ukraine):
         """The wide frame is the grid, indexed by issue key, one column per actor key."""
         m = ukraine.select(
-            actors=["US", "RU"], issues=["territory", "energy"], sources=["seed-001"]
+            actors=["US", "RU"], issues=["territory", "energy"], sources=["ukraine-strategy"]
         )
         frame = m.to_dataframe(layout="wide")
         assert ["US", "RU"] == list(frame.columns)

@@ -36,7 +36,10 @@ class TestConflicts:
         and both quotes are given."""
         territory = [c for c in sm.conflicts(ukraine) if (c.actor, c.issue) == ("US", "territory")]
         pairs = {(c.first.source, c.second.source) for c in territory}
-        assert {("seed-001", "seed-002"), ("seed-001", "seed-004")} == pairs
+        assert {
+            ("ukraine-strategy", "us-russia-relations"),
+            ("ukraine-strategy", "second-term-pivot"),
+        } == pairs
         for c in territory:
             assert c.first.quote is not None
             assert c.second.quote is not None
@@ -90,7 +93,7 @@ class TestConflicts:
     def test_as_of_on_the_dataset(self, ukraine):
         """As of 2014 only undated claims and 2014's remain; seed 004's 2025 claim is gone."""
         sources = {c.second.source for c in sm.conflicts(ukraine, as_of="2014")}
-        assert "seed-004" not in sources
+        assert "second-term-pivot" not in sources
 
 
 class TestCoverage:

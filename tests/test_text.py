@@ -41,8 +41,8 @@ class TestGolden:
         expected = dedent(
             """\
             Issue                  United States               Russia
-            ---------------------  --------------------------  ------------------------
-            Territorial integrity  support / oppose            strongly oppose / oppose
+            ---------------------  --------------------------  ---------------
+            Territorial integrity  support / oppose            strongly oppose
             Energy                 support                     oppose
             Ceasefire              support / strongly support  oppose"""
         )

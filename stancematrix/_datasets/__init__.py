@@ -52,7 +52,7 @@ def _ukraine() -> StanceMatrix:
 
 
 DATASETS: Final[tuple[Dataset, ...]] = (
-    Dataset("ukraine", "Positions on the war in Ukraine, 2024–2025", None, _ukraine),
+    Dataset("ukraine", "Positions on the war in Ukraine, 2014–2025", None, _ukraine),
     # The vote matrix is only read when asked for; up to 8 narrowings stay cached.
     Dataset(
         "unga",
@@ -80,8 +80,9 @@ def get(name: str) -> Dataset:
 def dataset_names() -> tuple[str, ...]:
     """The names :func:`load_dataset` accepts, sorted.
 
-    ``"ukraine"``: US, Russian, Ukrainian, EU, NATO and other positions on the war in
-    Ukraine, 2024–2025, encoded from five news analyses, each claim with a verbatim quote.
+    ``"ukraine"``: US, Russian, Ukrainian, NATO and European positions on the war in
+    Ukraine, 2014–2025, encoded from five news analyses, each claim with a verbatim quote;
+    each source's key names its article (``"second-term-pivot"``, ``"putin-pivot"`` …).
 
     ``"unga"``: every recorded vote (yes, abstain, no) of every member state on every roll
     call of the UN General Assembly, 1946–2020: 870,109 votes of 200 countries on 6,203
