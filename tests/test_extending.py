@@ -95,8 +95,10 @@ class TestAnAgreementMethod:
         grid = sm.agreement_matrix(m, method="always")
         assert {1.0} == {s for row in grid.scores for s in row if s is not None}
         everyone = tuple(a.key for a in m.actors if m.claims(a.key))
-        # The EU has no claim in the dataset (no article reports an EU position): alone.
-        assert (everyone, ("EU",)) == sm.blocs(m, method="always", threshold=1.0).groups
+        # The EU has no claim in the dataset (no article reports an EU position): left out.
+        blocs = sm.blocs(m, method="always", threshold=1.0)
+        assert (everyone,) == blocs.groups
+        assert ["EU"] == [left.actor for left in blocs.left_out]
 
     def test_numpy_path(self, always, monkeypatch):
         """The fast path scores it exactly as the bitset path does."""
