@@ -15,6 +15,7 @@ import pytest
 import stancematrix as sm
 from stancematrix._io.csv import COLUMNS
 from stancematrix.exceptions import ReadError
+from tests.timing import BOUND, timed
 
 VOTES = {"actor": "who", "issue": "what", "stance": "how"}
 
@@ -418,3 +419,19 @@ class TestLargeAndCompressed:
         data = bytearray(gzip.compress(SAMPLE.to_csv().encode()))
         data[len(data) // 2] ^= 0xFF
         assert "gzip" in read_error(bytes(data)).reason
+
+
+class TestHangs:
+    def test_many_duplicate_claims_lenient(self):
+        """Lenient reading of 4,000 repeated claim rows collects each in one pass."""
+        text = join(LINES[:-1] + [LINES[CLAIM]] * 4_000 + [""])
+        took, (m, problems) = timed(lambda: sm.read_csv(text, lenient=True))
+        assert (True, 1, 4_000) == (took < BOUND, len(m), len(problems))
+
+    def test_many_duplicate_mapped_rows_lenient(self):
+        """Lenient reading of 4,000 repeated mapped rows collects each in one pass."""
+        text = "who,what,how\n" + "A,1,yes\n" * 4_001
+        took, (m, problems) = timed(
+            lambda: sm.read_csv(text, columns=VOTES, scale=sm.Scale.votes(), lenient=True)
+        )
+        assert (True, 1, 4_000) == (took < BOUND, len(m), len(problems))

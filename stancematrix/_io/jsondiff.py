@@ -135,8 +135,6 @@ def read_diff(source: Input) -> MatrixDiff:
 class _DiffReader(Reader):
     """Checks a diff document's shape, reporting errors with path, line and column."""
 
-    located = False  # as the diff reader always has: json's line and column, int()'s error
-
     def read_diff(self) -> MatrixDiff:
         root = self.parse()
         root = self.obj(root, "", ("format_version", "type", "scale"), _DIFF_TOP)
