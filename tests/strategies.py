@@ -17,6 +17,8 @@ texts = st.text(min_size=1, max_size=40)
 optional_texts = st.none() | texts
 # Keys and labels: non-empty, no surrounding whitespace.
 names = st.text(min_size=1, max_size=12).map(str.strip).filter(bool)
+# Metadata keys and values: any string, "" and surrounding whitespace included.
+metadata_texts = st.sampled_from(["", " ", "=1"]) | st.text(max_size=20)
 
 
 @st.composite
@@ -87,7 +89,7 @@ def matrices(draw: st.DrawFn, min_claims: int = 0, max_claims: int = 12) -> sm.S
         note=optional_texts,
     )
     claims = draw(st.lists(claim, min_size=min_claims, max_size=max_claims, unique=True))
-    metadata = draw(st.dictionaries(names, texts, max_size=2))
+    metadata = draw(st.dictionaries(metadata_texts, metadata_texts, max_size=2))
     return sm.StanceMatrix.from_positions(
         claims, actors=actors, issues=issues, sources=sources, scale=scale, metadata=metadata
     )
