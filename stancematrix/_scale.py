@@ -13,10 +13,37 @@ from .exceptions import InvalidValueError, UnknownStanceError
 __all__ = ["Level", "Scale"]
 
 
+def lone_surrogate(value: str) -> int | None:
+    """The index of the first lone surrogate in *value*, or None if it has none.
+
+    A lone surrogate (such as U+D800) is half of a UTF-16 pair, not a character: no UTF-8
+    document can hold it, so text holding one could be read but never written.
+    """
+    if value.isascii():
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return error.start
+    return None
+
+
+def refuse_surrogate(name: str, value: str) -> None:
+    """Raise :class:`InvalidValueError` for field *name* if *value* holds a lone surrogate."""
+    at = lone_surrogate(value)
+    if at is not None:
+        raise InvalidValueError(
+            name,
+            value,
+            f"\\u{ord(value[at]):04x} at character {at + 1} is a lone surrogate, not a character",
+        )
+
+
 def check_text(instance: object, attribute: Any, value: Any) -> None:
     name = f"{type(instance).__name__}.{attribute.name}"
     if not isinstance(value, str):
         raise InvalidValueError(name, value, "must be a string")
+    refuse_surrogate(name, value)
     if not value.strip() or value != value.strip():
         raise InvalidValueError(
             name, value, "must be non-empty without leading or trailing whitespace"

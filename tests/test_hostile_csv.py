@@ -435,3 +435,23 @@ class TestHangs:
             lambda: sm.read_csv(text, columns=VOTES, scale=sm.Scale.votes(), lenient=True)
         )
         assert (True, 1, 4_000) == (took < BOUND, len(m), len(problems))
+
+
+class TestLoneSurrogates:
+    def test_long_layout(self):
+        """A lone surrogate in CSV text is a ReadError at its line and column."""
+        error = read_error(edited(CLAIM, "Cuts gas imports", "Cuts \ud800"))
+        assert (CLAIM + 1, "\\ud800 is a lone surrogate, not a character") == (
+            error.line,
+            error.reason,
+        )
+
+    def test_mapped(self):
+        """A mapped table's lone surrogate is a ReadError at its line and column."""
+        with pytest.raises(ReadError, match="lone surrogate") as info:
+            sm.read_csv(
+                "who,what,how,why\nA,1,yes,a\ud800\n",
+                columns={**VOTES, "summary": "why"},
+                scale=sm.Scale.votes(),
+            )
+        assert (2, 10) == (info.value.line, info.value.column)

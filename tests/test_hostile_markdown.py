@@ -265,3 +265,11 @@ class TestHangs:
         text = "| Issue | A |\n|---|---|\n" + "| i | x |\n" * 4_000
         took, (m, problems) = timed(lambda: sm.read_markdown(text, lenient=True))
         assert (True, 1, 3_999) == (took < BOUND, len(m), len(problems))
+
+
+class TestLoneSurrogates:
+    def test_refused_at_its_place(self):
+        """A lone surrogate in Markdown text is a ReadError at its line and column."""
+        error = read_error("| Issue | A |\n|---|---|\n| i | x\udc00 |\n")
+        assert ("<string>", 3, 8) == (error.source, error.line, error.column)
+        assert "lone surrogate" in error.reason

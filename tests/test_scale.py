@@ -114,4 +114,4 @@ class TestLevelBound:
         scores = [sm.agreement(m, "B", "C", method=name).score for name in names()]
         spread = [x for row in sm.polarization(m) for x in (row.mean, row.spread)]
         assert "<table" in m.to_html()
-        assert all(math.isfinite(x) for x in [*scores, *spread])
+        assert all(x is not None and math.isfinite(x) for x in [*scores, *spread])
