@@ -515,7 +515,9 @@ def read(
 
     Args:
         source: A path, an open file, bytes or the CSV text (gzip is recognised, so
-            ``votes.csv.gz`` reads as it is).
+            ``votes.csv.gz`` reads as it is). A ``str`` is the text itself when it holds
+            a line break, otherwise a file name: pass a :class:`pathlib.Path` for a file,
+            and bytes or :class:`io.StringIO` for text that may be a single line.
         columns: Field → column name, for ``actor``, ``issue`` and ``stance`` (required)
             and ``source``, ``date``, ``summary``, ``quote``, ``note``, ``actor_name``
             and ``issue_title``. A sequence of names is a fallback chain: a row takes the

@@ -238,7 +238,9 @@ def read(
     """Read the claims in a document's pipe tables (see the module docs).
 
     Args:
-        source: A path, an open file, bytes (gzip is recognised) or the Markdown text.
+        source: A path, an open file, bytes (gzip is recognised) or the Markdown text (a
+            ``str`` holding a line break or starting with ``|`` or ``#``; any other
+            ``str`` is a file name).
         actors: Header label → actor key. Without it every header is an actor key; with
             it, columns whose header is not in it are left out, as are tables none of
             whose headers are in it.

@@ -21,8 +21,13 @@ _GZIP_MAGIC = b"\x1f\x8b"
 def read_text(source: Input, *, looks_like_text: str) -> tuple[str, str]:
     """Return ``(text, name)`` for *source*.
 
-    A ``str`` is taken as the data itself when it contains a newline or starts (after
-    whitespace) with one of the characters in *looks_like_text*; otherwise as a path.
+    A ``str`` is taken as the data itself when it contains a line break (LF or CR) or
+    starts (after whitespace) with one of the characters in *looks_like_text*; otherwise
+    as a path, as it always has been. So text that may be one line (untrusted input,
+    say) should be passed as bytes or :class:`io.StringIO`, and a file as a
+    :class:`pathlib.Path`; either way, error messages show at most a short prefix of any
+    value (:func:`stancematrix.exceptions.shown`), so a file opened by mistake does not
+    have its content echoed whole.
     Bytes and files may be gzip-compressed; text is decoded as UTF-8, and a leading
     byte-order mark is dropped.
 
