@@ -332,7 +332,7 @@ def live_links(markdown: str) -> list[str]:
     if it is installed, else what the GFM autolink pattern finds in the source (as
     cmark-gfm, it sees ``https\\://`` and ``www\\.`` as no link)."""
     try:
-        import cmarkgfm  # type: ignore[import-not-found,unused-ignore]
+        import cmarkgfm  # type: ignore[import-not-found,import-untyped,unused-ignore]
     except ImportError:
         return [found[0] for found in GFM_AUTOLINK.finditer(markdown)]
     return re.findall(r"<a\b[^>]*>", cmarkgfm.github_flavored_markdown_to_html(markdown))
