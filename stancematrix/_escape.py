@@ -3,7 +3,8 @@
 Each helper makes untrusted text safe for one kind of output and is as small as that
 output allows. The names are stable: other renderers import them.
 
-- :func:`markdown_cell` / :func:`unescape_markdown_cell`: text inside a GFM pipe-table cell.
+- :func:`markdown_cell` / :func:`unescape_markdown_cell`: text inside a GFM pipe-table cell;
+  :func:`markdown_paragraph`: the same text on a line of its own.
 - :func:`html_text`: text in HTML element content or a quoted attribute value.
 - :func:`terminal_text`: text for a terminal, with control characters made visible.
 - :func:`neutralise_formula` / :func:`restore_formula`: spreadsheet formula triggers.
@@ -19,6 +20,7 @@ __all__ = [
     "FORMULA_TRIGGERS",
     "html_text",
     "markdown_cell",
+    "markdown_paragraph",
     "neutralise_formula",
     "restore_formula",
     "terminal_text",
@@ -40,6 +42,27 @@ _MARKDOWN_TOKEN = re.compile(
 )
 
 
+# What GFM's autolink extension turns into a live link, and how each is defused: a URL
+# scheme's "://" (and mailto:/xmpp:) gets its colon escaped, "www." its dot, each in a
+# text node of its own that the extension never scans; an e-mail address's "@" gets an
+# invisible U+2060 WORD JOINER after it (not a domain character), because GFM rejoins
+# escaped characters with their neighbours before it looks for addresses.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<=mailto)(:)|(?<=xmpp)(:)|(www)(\.)")
+_JOINER: Final = "\u2060"
+_AT = re.compile("(?<=[A-Za-z0-9._+-])@(?:(" + _JOINER + ")|(?=[A-Za-z0-9]))")
+# Block syntax a line of text must not start: an ATX heading, a bullet or ordered list
+# item, or a thematic break made of dashes (``*`` and ``_`` are escaped everywhere).
+_BLOCK_START = re.compile(
+    r"(#{1,6}|[-+])(?=[ \t]|$)|(-)(?=[ \t]*-[ \t]*-)|[0-9]{1,9}([.)])(?=[ \t]|$)"
+)
+
+
+def _defuse_autolinks(out: str) -> str:
+    out = _AUTOLINK.sub(lambda m: m[4] + "\\." if m[4] else "\\:", out)
+    # The data's own joiner after "@" is written as a reference, so reading drops only ours.
+    return _AT.sub(lambda m: "@&#8288;" if m[1] else "@" + _JOINER, out)
+
+
 def markdown_cell(text: str) -> str:
     """Escape *text* so it is exactly one GFM pipe-table cell's inline text.
 
@@ -50,8 +73,15 @@ def markdown_cell(text: str) -> str:
     and carriage return, which CommonMark cannot carry (and which could drive a terminal
     showing the file), become U+FFFD. A CommonMark/GFM parser shows the cell as *text*
     with just that replacement, and :func:`unescape_markdown_cell` gives it back.
+
+    Nothing in *text* becomes a link under GFM's autolink extension (GitHub's): the
+    colon of ``scheme://``, ``mailto:`` and ``xmpp:`` and the dot of ``www.`` are
+    backslash-escaped, and an ``@`` between address characters gets an invisible
+    U+2060 WORD JOINER (a parser shows it; :func:`unescape_markdown_cell` drops it).
+    For text that starts a line outside a table, use :func:`markdown_paragraph`.
     """
     out = _MARKDOWN_SPECIAL.sub(r"\\\1", _MARKDOWN_CONTROL.sub("\ufffd", text))
+    out = _defuse_autolinks(out)
     out = out.replace("\r", "&#13;").replace("\n", "<br>")
     if out[:1].isspace() or out[-1:].isspace():
         stripped = out.strip()
@@ -65,6 +95,20 @@ def markdown_cell(text: str) -> str:
             + "".join(f"&#{ord(c)};" for c in trail)
         )
     return out
+
+
+def markdown_paragraph(text: str) -> str:
+    """Escape *text* as :func:`markdown_cell` does, for a line of its own (a title).
+
+    A leading ``#``, ``-``, ``+`` or ``1.`` that would start a heading, list item or
+    thematic break is backslash-escaped too, so the line is one paragraph of *text*.
+    """
+    out = markdown_cell(text)
+    found = _BLOCK_START.match(out)
+    if found is None:
+        return out
+    at = found.start(3) if found[3] else 0
+    return out[:at] + "\\" + out[at:]
 
 
 def unescape_markdown_cell(cell: str) -> str:
@@ -81,7 +125,7 @@ def unescape_markdown_cell(cell: str) -> str:
             return html.unescape(match[2])
         return "\n"
 
-    return _MARKDOWN_TOKEN.sub(replace, cell)
+    return _MARKDOWN_TOKEN.sub(replace, cell.replace("@" + _JOINER, "@"))
 
 
 # -- HTML -----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from ._dates import PartialDate, Period, to_optional_partial, to_period
-from ._scale import check_text
+from ._scale import check_text, refuse_surrogate
 from .exceptions import InvalidValueError
 
 __all__ = ["Actor", "Issue", "Position", "Source"]
@@ -23,6 +23,7 @@ def _check_optional_text(instance: object, attribute: Any, value: Any) -> None:
         raise InvalidValueError(name, value, "must be a string or None")
     if not value:
         raise InvalidValueError(name, value, "must be None rather than empty")
+    refuse_surrogate(name, value)
 
 
 def _to_aliases(value: Iterable[str]) -> tuple[str, ...]:
@@ -39,6 +40,7 @@ def _check_aliases(instance: Actor | Issue, attribute: Any, aliases: tuple[str, 
             raise InvalidValueError(
                 owner, alias, "must be non-empty strings without surrounding whitespace"
             )
+        refuse_surrogate(owner, alias)
         if alias.casefold() in seen:
             raise InvalidValueError(
                 owner, alias, f"repeats the key or another alias of {instance.key!r}"
@@ -52,6 +54,7 @@ def _check_tags(instance: Issue, attribute: Any, tags: tuple[str, ...]) -> None:
             raise InvalidValueError(
                 "Issue.tags", tag, "must be non-empty strings without surrounding whitespace"
             )
+        refuse_surrogate("Issue.tags", tag)
     if len(set(tags)) != len(tags):
         raise InvalidValueError("Issue.tags", tags, "must not repeat a tag")
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -14,24 +13,56 @@ from .exceptions import InvalidValueError, UnknownStanceError
 __all__ = ["Level", "Scale"]
 
 
+def lone_surrogate(value: str) -> int | None:
+    """The index of the first lone surrogate in *value*, or None if it has none.
+
+    A lone surrogate (such as U+D800) is half of a UTF-16 pair, not a character: no UTF-8
+    document can hold it, so text holding one could be read but never written.
+    """
+    if value.isascii():
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return error.start
+    return None
+
+
+def refuse_surrogate(name: str, value: str) -> None:
+    """Raise :class:`InvalidValueError` for field *name* if *value* holds a lone surrogate."""
+    at = lone_surrogate(value)
+    if at is not None:
+        raise InvalidValueError(
+            name,
+            value,
+            f"\\u{ord(value[at]):04x} at character {at + 1} is a lone surrogate, not a character",
+        )
+
+
 def check_text(instance: object, attribute: Any, value: Any) -> None:
     name = f"{type(instance).__name__}.{attribute.name}"
     if not isinstance(value, str):
         raise InvalidValueError(name, value, "must be a string")
+    refuse_surrogate(name, value)
     if not value.strip() or value != value.strip():
         raise InvalidValueError(
             name, value, "must be non-empty without leading or trailing whitespace"
         )
 
 
-_LARGEST = sys.float_info.max
+#: The largest magnitude a level's value may have. Agreement, polarization and the
+#: renderers square, subtract and scale level values; bounding them keeps every result
+#: finite and exact enough to compare.
+LEVEL_BOUND: Final = 1_000_000
 
 
 def _check_number(instance: object, attribute: Any, value: Any) -> None:
-    # Rejects bool, NaN, ±inf and integers too large for floating-point arithmetic.
-    if type(value) not in (int, float) or not -_LARGEST <= value <= _LARGEST:
+    # Rejects bool, NaN, ±inf and values beyond ±LEVEL_BOUND (ints of any size included).
+    if type(value) not in (int, float) or not -LEVEL_BOUND <= value <= LEVEL_BOUND:
         raise InvalidValueError(
-            f"{type(instance).__name__}.{attribute.name}", value, "must be a finite number"
+            f"{type(instance).__name__}.{attribute.name}",
+            value,
+            f"must be a finite number from -{LEVEL_BOUND:,} to {LEVEL_BOUND:,}",
         )
 
 
@@ -45,6 +76,11 @@ class Level:
     """One point on a scale: a label, its value, and an optional compact symbol.
 
     Example: ``Level("support", 1, "+")``.
+
+    Raises:
+        InvalidValueError: If *value* is not a finite ``int`` or ``float`` from
+            -1,000,000 to 1,000,000 (the bound keeps agreement, polarization and the
+            renderers' arithmetic finite), or a label or symbol is empty or padded.
     """
 
     label: str = attrs.field(validator=check_text)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ._escape import markdown_cell as _escape_markdown
-from ._escape import terminal_text
+from ._escape import markdown_cell as _escape_cell
+from ._escape import markdown_paragraph, terminal_text
 
 __all__ = ["markdown", "markdown_cell", "text"]
 
@@ -26,8 +26,12 @@ def _plain(value: Cell) -> str:
 
 
 def markdown_cell(value: Cell) -> str:
-    """One value as the text of one Markdown table cell (or paragraph), escaped."""
-    return _escape_markdown(_plain(value))
+    """One value as a Markdown paragraph (a result's one line) or table cell, escaped.
+
+    Safe on a line of its own: a leading ``#``, ``-``, ``+`` or ``1.`` cannot start a
+    heading or list (:func:`stancematrix._escape.markdown_paragraph`).
+    """
+    return markdown_paragraph(_plain(value))
 
 
 def text(headers: Sequence[str], rows: Sequence[Sequence[Cell]], title: str = "") -> str:
@@ -48,8 +52,8 @@ def markdown(headers: Sequence[str], rows: Sequence[Sequence[Cell]], title: str 
     from tabulate import tabulate
 
     body = tabulate(
-        [[markdown_cell(v) for v in row] for row in rows],
-        headers=[markdown_cell(h) for h in headers],
+        [[_escape_cell(_plain(v)) for v in row] for row in rows],
+        headers=[_escape_cell(h) for h in headers],
         tablefmt="github",
         disable_numparse=True,
     )

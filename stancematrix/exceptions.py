@@ -29,6 +29,21 @@ __all__ = [
 ]
 
 
+#: The most characters of a value's ``repr`` an error message shows.
+SHOWN: int = 60
+
+
+def shown(value: object) -> str:
+    """*value*'s ``repr`` for an error message, cut to :data:`SHOWN` characters.
+
+    Messages never echo more than a short prefix of a value: the value may be long, or
+    be the first line of a file nobody meant to show. The whole value stays on the
+    error's attributes.
+    """
+    text = repr(value)
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+
+
 class StanceMatrixError(Exception):
     """Base class of every error raised by stancematrix."""
 
@@ -46,7 +61,7 @@ class InvalidValueError(StanceMatrixError, ValueError):
         self.field = field
         self.value = value
         self.reason = reason
-        super().__init__(f"{field}: {reason} (got {value!r})")
+        super().__init__(f"{field}: {reason} (got {shown(value)})")
 
 
 class UnknownKeyError(StanceMatrixError, KeyError):
@@ -72,7 +87,7 @@ class UnknownKeyError(StanceMatrixError, KeyError):
         super().__init__(key)
 
     def __str__(self) -> str:
-        message = f"unknown {self.kind} {self.key!r}"
+        message = f"unknown {self.kind} {shown(self.key)}"
         if self.suggestions:
             message += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
         return message
@@ -140,7 +155,7 @@ class UnknownStanceError(StanceMatrixError, ValueError):
         self.scale = scale
         self.labels = tuple(labels)
         known = ", ".join(repr(label) for label in self.labels)
-        super().__init__(f"stance {stance!r} is not on the {scale!r} scale ({known})")
+        super().__init__(f"stance {shown(stance)} is not on the {scale!r} scale ({known})")
 
 
 class DuplicateKeyError(StanceMatrixError, ValueError):
@@ -157,7 +172,7 @@ class DuplicateKeyError(StanceMatrixError, ValueError):
         self.key = key
         self.owners = tuple(owners)
         who = " and ".join(repr(o) for o in self.owners)
-        super().__init__(f"{kind} key or alias {key!r} is claimed by {who}")
+        super().__init__(f"{kind} key or alias {shown(key)} is claimed by {who}")
 
 
 class DuplicateClaimError(StanceMatrixError, ValueError):
@@ -169,7 +184,7 @@ class DuplicateClaimError(StanceMatrixError, ValueError):
 
     def __init__(self, claim: object) -> None:
         self.claim = claim
-        super().__init__(f"duplicate claim: {claim!r}")
+        super().__init__(f"duplicate claim: {shown(claim)}")
 
 
 class ReadError(StanceMatrixError, ValueError):
@@ -222,7 +237,9 @@ class UnsupportedFormatError(StanceMatrixError, ValueError):
         self.format = format
         self.formats = tuple(formats)
         what = "readable format" if reading else "format"
-        super().__init__(f"unsupported {what} {format!r}; choose one of {', '.join(self.formats)}")
+        super().__init__(
+            f"unsupported {what} {shown(format)}; choose one of {', '.join(self.formats)}"
+        )
 
 
 class PatchConflictError(StanceMatrixError, ValueError):

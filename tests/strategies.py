@@ -17,6 +17,8 @@ texts = st.text(min_size=1, max_size=40)
 optional_texts = st.none() | texts
 # Keys and labels: non-empty, no surrounding whitespace.
 names = st.text(min_size=1, max_size=12).map(str.strip).filter(bool)
+# Metadata keys and values: any string, "" and surrounding whitespace included.
+metadata_texts = st.sampled_from(["", " ", "=1"]) | st.text(max_size=20)
 
 
 @st.composite
@@ -87,7 +89,7 @@ def matrices(draw: st.DrawFn, min_claims: int = 0, max_claims: int = 12) -> sm.S
         note=optional_texts,
     )
     claims = draw(st.lists(claim, min_size=min_claims, max_size=max_claims, unique=True))
-    metadata = draw(st.dictionaries(names, texts, max_size=2))
+    metadata = draw(st.dictionaries(metadata_texts, metadata_texts, max_size=2))
     return sm.StanceMatrix.from_positions(
         claims, actors=actors, issues=issues, sources=sources, scale=scale, metadata=metadata
     )
@@ -262,6 +264,53 @@ def matrix_pairs(draw: st.DrawFn, max_claims: int = 12) -> tuple[sm.StanceMatrix
     if draw(st.booleans()):
         old, new = new, old
     return old, new
+
+
+def _variant(draw: st.DrawFn, text: str | None) -> str | None:
+    """*text* as a loose diff option would still see it, or different wording."""
+    how = draw(st.sampled_from(["upper", "lower", "space", "reword", "none"]))
+    if how == "none" or text is None:
+        return draw(optional_texts) if how == "reword" else text
+    if how == "space":
+        return " " + text.replace(" ", "  ") + " "
+    if how == "reword":
+        return draw(texts)
+    changed = text.upper() if how == "upper" else text.lower()
+    return changed or text
+
+
+@st.composite
+def loose_pairs(draw: st.DrawFn) -> tuple[sm.StanceMatrix, sm.StanceMatrix]:
+    """Pairs from :func:`matrix_pairs` whose new side also gains or swaps in claims that
+    differ from an old claim in its cell only in case, whitespace or wording: what
+    ``stance_only``, ``ignore_case`` and ``ignore_whitespace`` see as unchanged."""
+    old, new = draw(matrix_pairs())
+    actors, issues = {a.key for a in new.actors}, {i.key for i in new.issues}
+    sources = {s.id for s in new.sources}
+    claims = list(new)
+    for claim in old:
+        if claim.actor not in actors or claim.issue not in issues or claim.source not in sources:
+            continue
+        if not draw(st.integers(0, 2)):
+            continue
+        twin = attrs.evolve(
+            claim,
+            summary=_variant(draw, claim.summary),
+            quote=_variant(draw, claim.quote),
+            note=_variant(draw, claim.note),
+        )
+        if draw(st.booleans()) and claim in claims:
+            claims.remove(claim)  # the twin replaces the claim instead of joining it
+        claims.append(twin)
+    new = sm.StanceMatrix.from_positions(
+        list(dict.fromkeys(claims)),
+        actors=new.actors,
+        issues=new.issues,
+        sources=new.sources,
+        scale=new.scale,
+        metadata=new.metadata,
+    )
+    return (new, old) if draw(st.booleans()) else (old, new)
 
 
 @st.composite

@@ -57,6 +57,16 @@ class TestLongRoundTrip:
         """The shared matrices() strategy round-trips too."""
         assert matrix == sm.read_csv(matrix.to_csv())
 
+    @pytest.mark.parametrize("safe", [True, False])
+    def test_empty_metadata(self, safe):
+        """Empty metadata keys and values read back as "" (not refused as missing)."""
+        matrix = sm.StanceMatrix.from_positions(
+            [], actors=[], issues=[], sources=[], metadata={"": "", "k": "", " ": "=1"}
+        )
+        assert {"": "", "k": "", " ": "=1"} == sm.read_csv(
+            matrix.to_csv(spreadsheet_safe=safe)
+        ).metadata
+
     @given(hostile_texts, hostile_texts)
     def test_hostile_text(self, summary, note):
         """Pipes, quotes, newlines, formula triggers and escapes survive exactly."""

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 
 import stancematrix as sm
@@ -64,3 +66,49 @@ class TestDocumented:
         readme = (ROOT / "README.md").read_text(encoding="utf-8")
         section = readme.split("## Errors\n", 1)[1].split("\n## ", 1)[0]
         assert f"`{name}`" in section
+
+
+SECRET = "TOKEN=" + "s3cr3t" * 50  # a long first line nobody meant to show
+
+
+class TestShortPrefix:
+    @pytest.mark.parametrize(
+        "make",
+        [
+            lambda: sm.Actor("A", " " + SECRET),
+            lambda: sm.Level(SECRET + " ", 1),
+            lambda: sm.Scale.five_point().code(SECRET),
+            lambda: sm.load_dataset("ukraine").actor(SECRET),
+            lambda: sm.render(sm.load_dataset("ukraine"), SECRET),
+        ],
+    )
+    def test_messages_show_a_prefix(self, make):
+        """An error message shows at most 60 characters of a long value."""
+        with pytest.raises(sm.StanceMatrixError) as info:
+            make()
+        assert SECRET[:100] not in str(info.value)
+        assert len(str(info.value)) < 400
+
+    def test_whole_value_kept(self):
+        """The error's value attribute keeps the whole value."""
+        with pytest.raises(exceptions.InvalidValueError) as info:
+            sm.Actor("A", " " + SECRET)
+        assert " " + SECRET == info.value.value
+
+    @pytest.mark.parametrize("read", [sm.read_csv, sm.read_json, sm.read_diff])
+    def test_one_line_str_names_a_file(self, tmp_path, monkeypatch, read):
+        """A one-line str is a file name; reading a file by mistake never echoes it whole."""
+        (tmp_path / "secret.env").write_text(SECRET + "\n" + SECRET + "\n")
+        monkeypatch.chdir(tmp_path)
+        with pytest.raises(exceptions.ReadError) as info:
+            read("secret.env")
+        assert ("secret.env", False) == (info.value.source, SECRET[:61] in str(info.value))
+
+    @pytest.mark.parametrize("wrap", [str.encode, io.StringIO])
+    def test_one_line_text_as_bytes_or_stream_is_data(self, tmp_path, monkeypatch, wrap):
+        """One line of text passed as bytes or a stream is data, never opened as a file."""
+        (tmp_path / "secret.env").write_text(SECRET + "\n")
+        monkeypatch.chdir(tmp_path)
+        with pytest.raises(exceptions.ReadError) as info:
+            sm.read_csv(wrap("secret.env"))
+        assert "secret.env" != info.value.source

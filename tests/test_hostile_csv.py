@@ -15,6 +15,7 @@ import pytest
 import stancematrix as sm
 from stancematrix._io.csv import COLUMNS
 from stancematrix.exceptions import ReadError
+from tests.timing import BOUND, timed
 
 VOTES = {"actor": "who", "issue": "what", "stance": "how"}
 
@@ -418,3 +419,39 @@ class TestLargeAndCompressed:
         data = bytearray(gzip.compress(SAMPLE.to_csv().encode()))
         data[len(data) // 2] ^= 0xFF
         assert "gzip" in read_error(bytes(data)).reason
+
+
+class TestHangs:
+    def test_many_duplicate_claims_lenient(self):
+        """Lenient reading of 4,000 repeated claim rows collects each in one pass."""
+        text = join(LINES[:-1] + [LINES[CLAIM]] * 4_000 + [""])
+        took, (m, problems) = timed(lambda: sm.read_csv(text, lenient=True))
+        assert (True, 1, 4_000) == (took < BOUND, len(m), len(problems))
+
+    def test_many_duplicate_mapped_rows_lenient(self):
+        """Lenient reading of 4,000 repeated mapped rows collects each in one pass."""
+        text = "who,what,how\n" + "A,1,yes\n" * 4_001
+        took, (m, problems) = timed(
+            lambda: sm.read_csv(text, columns=VOTES, scale=sm.Scale.votes(), lenient=True)
+        )
+        assert (True, 1, 4_000) == (took < BOUND, len(m), len(problems))
+
+
+class TestLoneSurrogates:
+    def test_long_layout(self):
+        """A lone surrogate in CSV text is a ReadError at its line and column."""
+        error = read_error(edited(CLAIM, "Cuts gas imports", "Cuts \ud800"))
+        assert (CLAIM + 1, "\\ud800 is a lone surrogate, not a character") == (
+            error.line,
+            error.reason,
+        )
+
+    def test_mapped(self):
+        """A mapped table's lone surrogate is a ReadError at its line and column."""
+        with pytest.raises(ReadError, match="lone surrogate") as info:
+            sm.read_csv(
+                "who,what,how,why\nA,1,yes,a\ud800\n",
+                columns={**VOTES, "summary": "why"},
+                scale=sm.Scale.votes(),
+            )
+        assert (2, 10) == (info.value.line, info.value.column)

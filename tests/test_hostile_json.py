@@ -19,6 +19,7 @@ import pytest
 import stancematrix as sm
 from stancematrix.exceptions import ReadError
 from tests.test_json import SMALL
+from tests.timing import BOUND, timed
 
 # SMALL's layout: line 1 "{", actors at lines 4-5, issue line 7, source line 8, claims
 # at lines 10 and 11, each object starting in column 5 (the issue in column 14, the
@@ -316,3 +317,27 @@ class TestLargeAndCompressed:
         path.write_bytes(data[: int(len(data) * keep) if isinstance(keep, float) else keep])
         error = read_error(path)
         assert (str(path), True) == (error.source, "gzip" in error.reason)
+
+
+class TestHangs:
+    def test_long_number_among_long_numbers(self):
+        """One 4,301-digit integer after 500 of 4,300 digits is refused quickly, located."""
+        text = "[" + ",".join(["9" * 4_300] * 500) + ",\n" + "9" * 4_301 + "]"
+        took, error = timed(lambda: read_error(text))
+        assert (True, 2, 1) == (took < BOUND, error.line, error.column)
+
+
+class TestReadDiffNumbersAndLineEnds:
+    def test_long_number_is_a_read_error(self):
+        """A diff document with a 5,000-digit integer is a located ReadError."""
+        with pytest.raises(ReadError, match="more than 4300 digits") as info:
+            sm.read_diff('{"format_version":\n' + "9" * 5_000 + "}")
+        assert (2, 1) == (info.value.line, info.value.column)
+
+    @pytest.mark.parametrize("end", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+    def test_syntax_error_location(self, end: str):
+        """A diff's syntax error is located the same way with any line ends."""
+        text = '{\n  "format_version": 1,\n  "type": "stancematrix diff",,\n}'.replace("\n", end)
+        with pytest.raises(ReadError) as info:
+            sm.read_diff(text)
+        assert (3, 31) == (info.value.line, info.value.column)

@@ -15,6 +15,7 @@ import pytest
 
 import stancematrix as sm
 from stancematrix.exceptions import ReadError
+from tests.timing import BOUND, timed
 
 markdown_it = pytest.importorskip("markdown_it")
 
@@ -246,3 +247,29 @@ class TestLargeAndCompressed:
         path.write_bytes(data[: int(len(data) * keep) if isinstance(keep, float) else keep])
         error = read_error(path)
         assert (str(path), True) == (error.source, "gzip" in error.reason)
+
+
+class TestHangs:
+    def test_spaces_under_a_header(self):
+        """A long run of spaces under a table header is read at once, not backtracked."""
+        took, m = timed(lambda: sm.read_markdown("|a|b|\n" + " " * 20_000 + "x\n"))
+        assert (True, 0) == (took < BOUND, len(m))
+
+    def test_padded_delimiter_row_still_a_table(self):
+        """A delimiter row with spaces around it still starts a table."""
+        m = sm.read_markdown("| Issue | A |\n   |  ---  |  ---  |   \n| i | x |\n")
+        assert [("A", "i", "x")] == cells(m)
+
+    def test_many_duplicates_lenient(self):
+        """Lenient reading of 4,000 duplicate rows collects 3,999 problems in one pass."""
+        text = "| Issue | A |\n|---|---|\n" + "| i | x |\n" * 4_000
+        took, (m, problems) = timed(lambda: sm.read_markdown(text, lenient=True))
+        assert (True, 1, 3_999) == (took < BOUND, len(m), len(problems))
+
+
+class TestLoneSurrogates:
+    def test_refused_at_its_place(self):
+        """A lone surrogate in Markdown text is a ReadError at its line and column."""
+        error = read_error("| Issue | A |\n|---|---|\n| i | x\udc00 |\n")
+        assert ("<string>", 3, 8) == (error.source, error.line, error.column)
+        assert "lone surrogate" in error.reason

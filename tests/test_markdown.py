@@ -11,7 +11,7 @@ import stancematrix as sm
 from stancematrix.exceptions import ReadError
 from tests.strategies import hostile_texts, matrices, names
 from tests.test_datasets import SEED_001_TABLES, pipe_tables
-from tests.test_escape import MARKDOWN_CONTROL, markdown_shows
+from tests.test_escape import MARKDOWN_CONTROL, gfm_shows
 
 markdown_it = pytest.importorskip("markdown_it")
 
@@ -140,7 +140,7 @@ class TestRender:
         m = one_cell_matrix(summary, actor_name.strip() or "x")
         cells = parsed_cells(m.to_markdown(cell="summary"))
         expected = [["Issue", actor_name.strip() or "x"], ["Issue", summary]]
-        assert [[markdown_shows(c) for c in row] for row in expected] == cells
+        assert [[gfm_shows(c) for c in row] for row in expected] == cells
 
     def test_html_stays_text(self):
         """Raw HTML in a cell is shown as text, not passed through."""

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import stancematrix as sm
 from stancematrix.exceptions import InvalidValueError
@@ -79,3 +81,50 @@ class TestPosition:
         b = sm.Position("US", "sanctions", "support", "s1", quote="q", date=sm.Period("2025"))
         assert a == b
         assert hash(a) == hash(b)
+
+
+# Text holding half a UTF-16 surrogate pair: valid in a Python str, never in UTF-8.
+_ANY_CODE_POINT = st.text(st.characters(codec=None, exclude_categories=()), min_size=1)
+
+
+class TestLoneSurrogates:
+    @pytest.mark.parametrize(
+        ("make", "field"),
+        [
+            (lambda t: sm.Actor("A", t), "Actor.name"),
+            (lambda t: sm.Actor(t, "A"), "Actor.key"),
+            (lambda t: sm.Actor("A", "A", aliases=[t]), "Actor.aliases"),
+            (lambda t: sm.Issue("i", "I", "P", tags=[t]), "Issue.tags"),
+            (lambda t: sm.Issue("i", "I", "P", description=t), "Issue.description"),
+            (lambda t: sm.Source("s", "S", author=t), "Source.author"),
+            (lambda t: sm.Position("A", "i", "support", "s", summary=t), "Position.summary"),
+            (lambda t: sm.Level(t, 1), "Level.label"),
+            (
+                lambda t: sm.StanceMatrix.from_positions(
+                    [], actors=[], issues=[], sources=[], metadata={"k": t}
+                ),
+                "metadata",
+            ),
+        ],
+    )
+    def test_refused(self, make, field):
+        """Every text field refuses a lone surrogate, naming the field and the code point."""
+        with pytest.raises(InvalidValueError, match=r"\\ud800 at character 2 is a lone") as info:
+            make("a\ud800")
+        assert field == info.value.field
+
+    @given(_ANY_CODE_POINT)
+    def test_accepted_text_encodes(self, text):
+        """Text a claim accepts always writes as UTF-8 JSON; anything else is refused."""
+        try:
+            claim = sm.Position("A", "i", "support", "s", summary=text)
+        except InvalidValueError:
+            assert any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+            return
+        m = sm.StanceMatrix.from_positions(
+            [claim],
+            actors=[sm.Actor("A", "A")],
+            issues=[sm.Issue("i", "I", "P")],
+            sources=[sm.Source("s", "S")],
+        )
+        assert text == sm.read_json(m.to_json().encode("utf-8")).claims()[0].summary

@@ -24,6 +24,7 @@ from stancematrix._escape import FORMULA_TRIGGERS
 from stancematrix._io.csv import COLUMNS
 from stancematrix._io.layout import grid
 from tests.strategies import hostile_matrices, hostile_texts, rich_matrices
+from tests.test_escape import gfm_shows, markdown_shows
 
 markdown_it = pytest.importorskip("markdown_it")
 
@@ -31,8 +32,6 @@ markdown_it = pytest.importorskip("markdown_it")
 # the bidirectional overrides and isolates.
 TERMINAL_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # What CommonMark cannot carry: control characters other than tab, LF, FF and CR.
-MARKDOWN_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-
 # Every lossless writer/reader pair: (name, write, read).
 LOSSLESS: list[tuple[str, Callable[[sm.StanceMatrix], str], Callable[..., sm.StanceMatrix]]] = [
     ("json", sm.StanceMatrix.to_json, sm.read_json),
@@ -105,7 +104,7 @@ class TestMarkdown:
         """After a GFM parse, every header and cell is exactly the intended text."""
         out = matrix.to_markdown(cell=cell, transpose=transpose)
         expected = [
-            [MARKDOWN_CONTROL.sub("\ufffd", text) for text in row]
+            [gfm_shows(text) for text in row]
             for row in expected_grid(matrix, cell=cell, transpose=transpose)
         ]
         assert expected == markdown_table(out)
@@ -301,3 +300,93 @@ class TestTerminal:
         except sm.StanceMatrixError:
             return  # matrices on different scales are not compared
         assert TERMINAL_CONTROL.search(out) is None
+
+
+# Links and addresses GFM's autolink extension (GitHub's) would make live.
+LINKY = st.sampled_from(
+    [
+        "https://evil.example/x",
+        "HTTP://evil.example",
+        "ftp://files.example/a",
+        "www.evil.example",
+        "WWW.evil.example/path",
+        "victim@evil.example",
+        "a.b+c_d-e@mail.evil.example",
+        "mailto:x@evil.example",
+        "xmpp:x@evil.example/r",
+        "see (www.evil.example)",
+    ]
+)
+linky_texts = st.tuples(hostile_texts, LINKY, hostile_texts).map(lambda t: f"{t[0]} {t[1]} {t[2]}")
+
+# GFM's extended autolinks, for when cmark-gfm is not installed: www., a scheme's "://",
+# mailto:/xmpp: and bare e-mail addresses, as the spec's autolink extension defines them.
+GFM_AUTOLINK = re.compile(
+    r"(?i)(?:^|[\s*_~(])www\.[a-z0-9_-]|(?:https?|ftp)://[a-z0-9_-]|(?:mailto|xmpp):"
+    r"[a-z0-9.+_-]+@|[a-z0-9.+_-]@[a-z0-9_-]+\.[a-z0-9_-]"
+)
+
+
+def live_links(markdown: str) -> list[str]:
+    """The links a GFM renderer makes of *markdown*: cmark-gfm's (GitHub's own parser)
+    if it is installed, else what the GFM autolink pattern finds in the source (as
+    cmark-gfm, it sees ``https\\://`` and ``www\\.`` as no link)."""
+    try:
+        import cmarkgfm  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    except ImportError:
+        return [found[0] for found in GFM_AUTOLINK.finditer(markdown)]
+    return re.findall(r"<a\b[^>]*>", cmarkgfm.github_flavored_markdown_to_html(markdown))
+
+
+class TestAutolinks:
+    @settings(max_examples=60)
+    @given(text=linky_texts)
+    def test_matrix_markdown_has_no_live_link(self, text):
+        """URLs and e-mail addresses in any field are text on GitHub, not links."""
+        m = sm.StanceMatrix.from_positions(
+            [sm.Position("A", "I", "support", "S", summary=text, quote=text)],
+            actors=[sm.Actor("A", text.strip() or "x")],
+            issues=[sm.Issue("I", text.strip() or "x", "p")],
+            sources=[sm.Source("S", text.strip() or "x", document=text)],
+        )
+        for out in (m.to_markdown(cell="summary", citations=True), m.to_markdown()):
+            assert [] == live_links(out)
+        other = sm.StanceMatrix.from_positions([], actors=m.actors, issues=m.issues, sources=[])
+        assert [] == live_links(sm.diff(m, other).to_markdown())
+        assert [] == live_links(sm.conflicts(m).to_markdown())
+
+    @settings(max_examples=60)
+    @given(text=linky_texts)
+    def test_links_read_back(self, text):
+        """The defused links read back from Markdown as the text written."""
+        m = sm.StanceMatrix.from_positions(
+            [sm.Position("A", "I", "support", "S", summary=text)],
+            actors=[sm.Actor("A", "A")],
+            issues=[sm.Issue("I", "I", "p")],
+            sources=[sm.Source("S", "S")],
+        )
+        back = sm.read_markdown(m.to_markdown(cell="summary", labels="key"))
+        assert markdown_shows(text) == back.claims()[0].summary
+
+    def test_unescaped_link_would_be_live(self):
+        """The check sees a link where there is one (so an empty result means something)."""
+        assert 3 == len(
+            live_links("| a |\n|---|\n| https://x.example www.y.example a@b.example |\n")
+        )
+
+
+class TestResultTitles:
+    @pytest.mark.parametrize("name", ["# Heading", "- item", "+ item", "1. first", "---"])
+    def test_names_never_start_a_block(self, name):
+        """An actor named like Markdown block syntax stays text in results' lines."""
+        m = sm.StanceMatrix.from_positions(
+            [sm.Position(k, "i", "support", "s") for k in (name, "B")],
+            actors=[sm.Actor(name, name), sm.Actor("B", "B")],
+            issues=[sm.Issue("i", "I", "p")],
+            sources=[sm.Source("s", "S")],
+        )
+        compared, agreed = sm.compare(m, name, "B"), sm.agreement(m, name, "B")
+        for out in (compared.to_markdown(), agreed.to_markdown()):
+            html = markdown_it.MarkdownIt("commonmark").enable("table").render(out)
+            assert not re.search(r"<(h[1-6]|ul|ol|li|hr)\b", html), html
+            assert html.startswith("<p>")

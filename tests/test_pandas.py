@@ -135,3 +135,14 @@ class TestFromDataFrame:
             scale=sm.Scale.votes(),
         )
         assert ["UA", "A", "B", "C"] == [a.key for a in m.actors]
+
+
+class TestLoneSurrogates:
+    def test_refused(self):
+        """A lone surrogate in a data frame's text is a ReadError naming the field."""
+        pandas = pytest.importorskip("pandas")
+        frame = pandas.DataFrame(
+            {"actor": ["A"], "issue": ["i"], "stance": ["yes"], "summary": ["a\ud800"]}
+        )
+        with pytest.raises(sm.exceptions.ReadError, match=r"Position\.summary.*lone surrogate"):
+            sm.from_dataframe(frame, scale=sm.Scale.votes())

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given
 
 import stancematrix as sm
+from stancematrix._query.methods import names
 from stancematrix.exceptions import InvalidValueError, UnknownStanceError
 from tests.strategies import scales
 
@@ -79,3 +82,36 @@ class TestScale:
         values = [scale.value(label) for label in scale.labels[:-1]]
         assert values == sorted(values)
         assert scale.minimum <= scale.midpoint <= scale.maximum
+
+
+class TestLevelBound:
+    @pytest.mark.parametrize("value", [1.7e308, -1.7e308, 10**400, 1_000_001, -1_000_000.5])
+    def test_beyond_bound_refused(self, value):
+        """A level value beyond ±1,000,000 is refused, naming the bound."""
+        with pytest.raises(InvalidValueError, match="from -1,000,000 to 1,000,000"):
+            sm.Level("x", value)
+
+    def test_bound_itself_accepted(self):
+        """±1,000,000 are valid level values."""
+        assert (-1_000_000, 1_000_000) == (
+            sm.Level("x", -1_000_000).value,
+            sm.Level("y", 1_000_000).value,
+        )
+
+    def test_extreme_scale_stays_finite(self):
+        """At the bound, HTML renders and polarization and agreement are finite numbers."""
+        scale = sm.Scale("wide", [sm.Level("low", -1_000_000), sm.Level("high", 1_000_000)])
+        m = sm.StanceMatrix.from_positions(
+            [
+                sm.Position(actor, "i", stance, "s")
+                for actor, stance in [("A", "low"), ("B", "high"), ("C", "high")]
+            ],
+            actors=[sm.Actor(k, k) for k in "ABC"],
+            issues=[sm.Issue("i", "I", "P")],
+            sources=[sm.Source("s", "S")],
+            scale=scale,
+        )
+        scores = [sm.agreement(m, "B", "C", method=name).score for name in names()]
+        spread = [x for row in sm.polarization(m) for x in (row.mean, row.spread)]
+        assert "<table" in m.to_html()
+        assert all(x is not None and math.isfinite(x) for x in [*scores, *spread])

@@ -41,7 +41,7 @@ from stancematrix.exceptions import InvalidValueError, StanceMatrixError
 from .bulk import compare_single
 from .matrixdiff import Changes, ClaimData, MatrixDiff, ShiftData
 from .matrixdiff import make as make_diff
-from .sides import Rows, Rules, Side, kind_table, normaliser, unify
+from .sides import Rows, Rules, Side, exact_text, kind_table, normaliser, unify
 from .values import Entity, EntityChange, MetadataChange, Part, claims_of, entity_key
 
 __all__ = ["DiffOptions", "compare", "compare_cells", "compare_single", "compare_stores"]
@@ -58,8 +58,18 @@ class DiffOptions(TypedDict, total=False):
 
 
 def _entity_changes(
-    part: Part, old: Sequence[Entity], new: Sequence[Entity], keep: Callable[[str], bool]
+    part: Part,
+    old: Sequence[Entity],
+    new: Sequence[Entity],
+    keep: Callable[[str], bool],
+    pinned: frozenset[str] = frozenset(),
 ) -> tuple[list[EntityChange], tuple[Part, tuple[str, ...], tuple[str, ...]] | None]:
+    """The entries of *part* added, removed and changed, and their reordering if any.
+
+    Only keys *keep* selects are compared. A *pinned* key (cited by an old claim outside
+    the diff's selection, which the patch keeps) is never removed. A reordering is
+    recorded only when every key on both sides is selected and none is pinned away.
+    """
     if tuple(old) == tuple(new):  # the same entries (identical objects compare at once)
         return [], None
     old_keys = [entity_key(e) for e in old]
@@ -72,7 +82,8 @@ def _entity_changes(
             continue
         j = new_at.get(key)
         if j is None:
-            changes.append((i, EntityChange(part, entity, None, i)))
+            if key not in pinned:
+                changes.append((i, EntityChange(part, entity, None, i)))
         elif new[j] != entity:
             changes.append((j, EntityChange(part, entity, new[j])))
     changes.extend(
@@ -84,7 +95,12 @@ def _entity_changes(
     kept_old = [k for k in old_keys if k in new_at]
     kept_new = [k for k in new_keys if k in old_at]
     order = None
-    if kept_old != kept_new and all(map(keep, kept_old)):
+    if (
+        kept_old != kept_new
+        and all(map(keep, old_keys))
+        and all(map(keep, new_keys))
+        and pinned <= new_at.keys()
+    ):
         order = (part, tuple(old_keys), tuple(new_keys))
     return [c for _, c in changes], order
 
@@ -128,8 +144,11 @@ def compare_stores(
         ("issue", keep_issue, before_decl.issues, after_decl.issues),
         ("source", _keep_all, before_decl.sources, after_decl.sources),
     )
+    pins = _pinned(old, keep_actor, keep_issue) if actors is not None or issues is not None else {}
     for part, keep, old_entries, new_entries in compared:
-        changes, order = _entity_changes(part, old_entries, new_entries, keep)
+        changes, order = _entity_changes(
+            part, old_entries, new_entries, keep, pins.get(part, frozenset())
+        )
         entities[part] = changes
         if order is not None:
             orders.append(order)
@@ -180,6 +199,29 @@ def compare_stores(
         unpaired=unpaired,
         options=options,
     )
+
+
+def _pinned(
+    store: Store, keep_actor: Callable[[str], bool], keep_issue: Callable[[str], bool]
+) -> dict[Part, frozenset[str]]:
+    """The actors, issues and sources that old claims outside the selection cite.
+
+    A selective diff leaves those claims alone, so its patch must not remove what they
+    cite, even where the new matrix no longer has it.
+    """
+    decl, cols = store.decl, store.cols
+    actor_in = [keep_actor(a.key) for a in decl.actors]
+    issue_in = [keep_issue(i.key) for i in decl.issues]
+    rows = [
+        n
+        for n, (a, i) in enumerate(zip(cols.actor, cols.issue, strict=True))
+        if not (actor_in[a] and issue_in[i])
+    ]
+    return {
+        "actor": frozenset(decl.actors[cols.actor[n]].key for n in rows),
+        "issue": frozenset(decl.issues[cols.issue[n]].key for n in rows),
+        "source": frozenset(decl.sources[cols.source[n]].id for n in rows),
+    }
 
 
 def _key_of(decl: Declarations, kind: Literal["actor", "issue"]) -> Callable[[str], str]:
@@ -261,6 +303,21 @@ def compare_cells(before: Side, after: Side, rules: Rules) -> Rows:
             out.append(key)
         return out
 
+    loose = stance_only or normal is not exact_text  # claims can be equal yet differ
+
+    def exact(side: Side, lo: int, hi: int) -> list[tuple[Any, ...]]:
+        m = side.m.cols
+        return [
+            (
+                side.source_ids[m.source[n]],
+                m.start[n],
+                m.end[n],
+                m.stance[n],
+                *m.text.get(n, NO_TEXT),
+            )
+            for n in range(lo, hi)
+        ]
+
     for cell in sorted(old_spans.keys() | new_spans.keys()):
         lo, hi = old_spans.get(cell, (0, 0))
         lo2, hi2 = new_spans.get(cell, (0, 0))
@@ -271,18 +328,14 @@ def compare_cells(before: Side, after: Side, rules: Rules) -> Rows:
         old_keys, new_keys = keys(before, lo, hi), keys(after, lo2, hi2)
         if old_keys == new_keys:
             continue
-        # 1. Unchanged claims.
-        waiting: dict[tuple[Any, ...], list[int]] = {}
-        for n, key in zip(range(lo2, hi2), new_keys, strict=True):
-            waiting.setdefault(key, []).append(n)
-        old_left: list[int] = []
-        for n, key in zip(range(lo, hi), old_keys, strict=True):
-            match = waiting.get(key)
-            if match:
-                match.pop(0)
-            else:
-                old_left.append(n)
-        new_left = sorted(n for rows in waiting.values() for n in rows)
+        # 1. Unchanged claims: identical ones first, then (under the options) equal ones,
+        # so a claim the diff adds is never identical to an old claim it keeps.
+        old_left, new_left = list(range(lo, hi)), list(range(lo2, hi2))
+        if loose:
+            old_left, new_left = _unchanged(
+                old_left, new_left, exact(before, lo, hi), exact(after, lo2, hi2), lo, lo2
+            )
+        old_left, new_left = _unchanged(old_left, new_left, old_keys, new_keys, lo, lo2)
         if not old_left and not new_left:
             continue
         # 2. The same source and date, once on each side.
@@ -318,6 +371,28 @@ def compare_cells(before: Side, after: Side, rules: Rules) -> Rows:
         if kinds[o][s] is not None:
             shifts.append((top_old, top_new))
     return changed, removed, added, unpaired, shifts
+
+
+def _unchanged(
+    old_rows: list[int],
+    new_rows: list[int],
+    old_keys: Sequence[tuple[Any, ...]],
+    new_keys: Sequence[tuple[Any, ...]],
+    lo: int,
+    lo2: int,
+) -> tuple[list[int], list[int]]:
+    """The rows of each side left once rows with equal keys are paired off, in order."""
+    waiting: dict[tuple[Any, ...], list[int]] = {}
+    for n in new_rows:
+        waiting.setdefault(new_keys[n - lo2], []).append(n)
+    old_left: list[int] = []
+    for n in old_rows:
+        match = waiting.get(old_keys[n - lo])
+        if match:
+            match.pop(0)
+        else:
+            old_left.append(n)
+    return old_left, sorted(n for rows in waiting.values() for n in rows)
 
 
 def _shift_claims(

@@ -34,10 +34,19 @@ def diff(
         actors: Keys or aliases (in either matrix) of the only actors to compare.
         issues: Keys or aliases (in either matrix) of the only issues to compare.
 
-    With any option, a claim whose only differences are ignored counts as unchanged and
-    the diff keeps no record of it, so ``apply`` leaves the old claim in place. A diff
-    limited by *actors* or *issues* records and patches only those actors' or issues'
-    entries and cells (and no metadata); sources are always compared.
+    What ``diff(old, new, **options).apply(old)`` gives:
+
+    - with no option, exactly *new*;
+    - with *stance_only*, *ignore_case* or *ignore_whitespace*, a matrix in which the
+      same options find no difference from *new*: a claim whose only differences are
+      ignored counts as unchanged, the diff keeps no record of it, and ``apply`` leaves
+      *old*'s claim (with its wording) in place. Identical claims are paired before
+      loosely equal ones, so a claim the diff adds never duplicates one it keeps;
+    - with *actors* or *issues*, *new*'s entries and cells for the selected actors or
+      issues, and *old*'s everywhere else (the other cells and entries, all metadata).
+      Entries of the other kind and sources are compared, except that one still cited by
+      a claim outside the selection is never removed; a reordering is recorded only when
+      every entry of that kind on both sides is selected.
 
     Raises:
         InvalidValueError: If the matrices are on different scales, or an argument is not

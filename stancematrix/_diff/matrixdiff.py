@@ -95,6 +95,14 @@ class ClaimData:
 
         return ClaimData(make=make, empty=self.empty)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle the changes themselves (made now if need be), never the closure.
+        return (_claim_data, (self.get(), self.empty))
+
+
+def _claim_data(value: Changes, empty: bool) -> ClaimData:
+    return ClaimData(value=value, empty=empty)
+
 
 class MatrixDiff:
     """What changed from one matrix to another; also a patch that makes the change.
@@ -304,15 +312,27 @@ class MatrixDiff:
         return counts
 
     def summary(self) -> str:
-        """One line of the non-zero counts, like ``"2 claims changed, 1 reversed"``."""
+        """One line of the non-zero counts, like ``"2 claims changed, 1 reversed"``.
+
+        A reordering of the entries kept on both sides is named too (``"actors
+        reordered"``), so the summary is ``"no changes"`` exactly when the diff is false.
+        """
         parts = [
             f"{n} {kind.replace('s ', ' ', 1) if n == 1 and kind.split()[0] in PLURALS else kind}"
             for kind, n in self.counts().items()
             if n
         ]
+        parts += [f"{part}s reordered" for part in self.reordered]
         return ", ".join(parts) if parts else "no changes"
 
     def __bool__(self) -> bool:
+        """Whether :meth:`apply` would change anything.
+
+        True for any entry, metadata or claim change, and for a reordering of actors,
+        issues or sources (which :meth:`summary` names too). This is what ``stancematrix
+        diff --fail-if-diff`` tests: it exits 1 exactly when the diff is true, and the
+        summary then names at least one change.
+        """
         return bool(
             self._actors
             or self._issues
@@ -342,6 +362,10 @@ class MatrixDiff:
 
     def apply(self, matrix: F) -> F:
         """Make on *matrix* the changes this diff records; ``diff(a, b).apply(a) == b``.
+
+        With options, ``diff(a, b, **options).apply(a)`` is *b* as the options see it:
+        ``diff(patched, b, **options)`` is empty; see :func:`stancematrix.diff` for
+        what each option and selection keeps from *a*.
 
         *matrix* must hold what the diff's old side holds wherever the diff changes
         something (the same scale, the removed and changed entries and claims, no entry

@@ -15,11 +15,28 @@ from stancematrix._store import Store
 
 from .values import ShiftKind, shift_kind
 
-__all__ = ["Flags", "Rows", "Rules", "Side", "kind_table", "normaliser", "pack", "unify"]
+__all__ = [
+    "Flags",
+    "Rows",
+    "Rules",
+    "Side",
+    "exact_text",
+    "kind_table",
+    "normaliser",
+    "pack",
+    "unify",
+]
+
+
+def exact_text(text: str | None) -> Any:
+    """Claim text compared as it is: the normaliser when no text option is given."""
+    return text
 
 
 def normaliser(ignore_case: bool, ignore_whitespace: bool) -> Callable[[str | None], Any]:
-    """How claim text is compared under the diff's options."""
+    """How claim text is compared under the diff's options (:func:`exact_text` if none)."""
+    if not (ignore_case or ignore_whitespace):
+        return exact_text
     space = re.compile(r"\s+")
 
     def normal(text: str | None) -> Any:

@@ -3,7 +3,8 @@
 **Long layout** (``layout="long"``, the default): one row per record, with a header. The
 first column, ``record``, says what the row holds; the other columns are the model's
 field names, empty where a record has no such field or the field is None (text fields are
-never ``""``, so empty always means "none")::
+never ``""``, so empty always means "none"; metadata keys and values are always strings, so
+there empty means ``""``)::
 
     record,actor,issue,stance,source,date,summary,quote,note,key,name,title,proposition,
       kind,aliases,parent,description,tags,author,publisher,document,published,label,
@@ -402,10 +403,10 @@ def _assemble(
 
     metadata: dict[str, str] = {}
     for line, fields in each("metadata"):
-        key, value = fields["key"], fields["value"]
-        if key is None or value is None or key in metadata:
-            reason = "repeated metadata key" if key in metadata else "metadata needs key and value"
-            problems.add(_at(reason, name, line, "key", key))
+        # Metadata keys and values are strings, "" included: here an empty field is "".
+        key, value = fields["key"] or "", fields["value"] or ""
+        if key in metadata:
+            problems.add(_at("repeated metadata key", name, line, "key", key))
             continue
         metadata[key] = value
 
@@ -514,7 +515,9 @@ def read(
 
     Args:
         source: A path, an open file, bytes or the CSV text (gzip is recognised, so
-            ``votes.csv.gz`` reads as it is).
+            ``votes.csv.gz`` reads as it is). A ``str`` is the text itself when it holds
+            a line break, otherwise a file name: pass a :class:`pathlib.Path` for a file,
+            and bytes or :class:`io.StringIO` for text that may be a single line.
         columns: Field → column name, for ``actor``, ``issue`` and ``stance`` (required)
             and ``source``, ``date``, ``summary``, ``quote``, ``note``, ``actor_name``
             and ``issue_title``. A sequence of names is a fallback chain: a row takes the

@@ -135,8 +135,9 @@ def read_json(source: Input) -> StanceMatrix:
     """Read a matrix from a JSON document written by :meth:`StanceMatrix.to_json`.
 
     Args:
-        source: A path, an open file, bytes, or the JSON text itself (a string starting
-            with ``{``). Gzip-compressed input is recognised and decompressed.
+        source: A path, an open file, bytes, or the JSON text itself (a ``str`` holding
+            a line break or starting with ``{`` or ``[``; any other ``str`` is a file
+            name). Gzip-compressed input is recognised and decompressed.
 
     Raises:
         ReadError: If the input is not valid UTF-8 or JSON, has the wrong

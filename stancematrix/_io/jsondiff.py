@@ -118,7 +118,9 @@ def read_diff(source: Input) -> MatrixDiff:
     """Read a diff from the JSON document :meth:`MatrixDiff.to_json` wrote.
 
     Args:
-        source: A path, an open file, bytes (gzip is recognised), or the JSON text.
+        source: A path, an open file, bytes (gzip is recognised), or the JSON text (a
+            ``str`` holding a line break or starting with ``{`` or ``[``; any other
+            ``str`` is a file name).
 
     Raises:
         ReadError: If the input is not valid JSON or not a diff document of a supported
@@ -134,8 +136,6 @@ def read_diff(source: Input) -> MatrixDiff:
 
 class _DiffReader(Reader):
     """Checks a diff document's shape, reporting errors with path, line and column."""
-
-    located = False  # as the diff reader always has: json's line and column, int()'s error
 
     def read_diff(self) -> MatrixDiff:
         root = self.parse()

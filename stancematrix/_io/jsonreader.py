@@ -73,11 +73,6 @@ class Decoder(json.JSONDecoder):
 class Reader:
     """Checks a decoded document's shape, reporting errors with path, line and column."""
 
-    #: Whether :meth:`parse` places a syntax error with :func:`locate` (CR, LF and CRLF all
-    #: end lines) and reports an integer too long for ``int()`` as a :class:`ReadError`;
-    #: if not, it keeps the line and column :mod:`json` gives and ``int()``'s own error.
-    located = True
-
     def __init__(self, text: str, name: str) -> None:
         self.text = text
         self.name = name
@@ -86,25 +81,23 @@ class Reader:
         """The decoded text.
 
         Raises:
-            ReadError: If it is not valid JSON, nests too deeply or (see :attr:`located`)
-                holds a number with more digits than ``int()`` converts.
+            ReadError: If it is not valid JSON (placed with :func:`locate`: CR, LF and
+                CRLF all end lines), nests too deeply or holds a number with more digits
+                than ``int()`` converts.
         """
         try:
             return json.loads(self.text, cls=Decoder)
         except json.JSONDecodeError as error:
-            line, column = (
-                locate(self.text, error.pos) if self.located else (error.lineno, error.colno)
-            )
+            line, column = locate(self.text, error.pos)
             raise ReadError(
                 f"not valid JSON: {error.msg}", source=self.name, line=line, column=column
             ) from error
         except RecursionError as error:
             raise ReadError("JSON is nested too deeply", source=self.name) from error
         except ValueError as error:  # an integer longer than int() converts
-            if not self.located:
-                raise
             limit = sys.get_int_max_str_digits()
-            found = re.search(f"[0-9]{{{limit + 1},}}", self.text)
+            # Tried only where a run of digits starts, so the search stays linear.
+            found = re.search(f"(?<![0-9])[0-9]{{{limit + 1},}}", self.text)
             offset = found.start() if found else None
             raise ReadError(
                 f"a number has more than {limit} digits",

@@ -116,7 +116,9 @@ def render(
 # -- reading --------------------------------------------------------------------------------
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_DELIMITER = re.compile(r"\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*")
+# Matched against the stripped line, so no two ``\s*`` are ever adjacent (no backtracking
+# blow-up on a long run of spaces).
+_DELIMITER = re.compile(r"\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?")
 
 
 _CELL_PIPE = re.compile(r"(?<!\\)\|")
@@ -170,7 +172,7 @@ def _tables(lines: list[str], name: str, problems: list[ReadError] | None) -> li
                     break
             continue
         header = _split(lines[i])
-        if header is None or not _DELIMITER.fullmatch(lines[i + 1]):
+        if header is None or not _DELIMITER.fullmatch(lines[i + 1].strip()):
             i += 1
             continue
         delimiter = _split(lines[i + 1]) or []
@@ -236,7 +238,9 @@ def read(
     """Read the claims in a document's pipe tables (see the module docs).
 
     Args:
-        source: A path, an open file, bytes (gzip is recognised) or the Markdown text.
+        source: A path, an open file, bytes (gzip is recognised) or the Markdown text (a
+            ``str`` holding a line break or starting with ``|`` or ``#``; any other
+            ``str`` is a file name).
         actors: Header label → actor key. Without it every header is an actor key; with
             it, columns whose header is not in it are left out, as are tables none of
             whose headers are in it.

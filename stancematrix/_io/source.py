@@ -7,6 +7,7 @@ import os
 import zlib
 from typing import IO, TypeAlias
 
+from stancematrix._scale import lone_surrogate
 from stancematrix.exceptions import ReadError
 
 __all__ = ["Input", "locate", "read_text"]
@@ -20,19 +21,26 @@ _GZIP_MAGIC = b"\x1f\x8b"
 def read_text(source: Input, *, looks_like_text: str) -> tuple[str, str]:
     """Return ``(text, name)`` for *source*.
 
-    A ``str`` is taken as the data itself when it contains a newline or starts (after
-    whitespace) with one of the characters in *looks_like_text*; otherwise as a path.
+    A ``str`` is taken as the data itself when it contains a line break (LF or CR) or
+    starts (after whitespace) with one of the characters in *looks_like_text*; otherwise
+    as a path, as it always has been. So text that may be one line (untrusted input,
+    say) should be passed as bytes or :class:`io.StringIO`, and a file as a
+    :class:`pathlib.Path`; either way, error messages show at most a short prefix of any
+    value (:func:`stancematrix.exceptions.shown`), so a file opened by mistake does not
+    have its content echoed whole.
     Bytes and files may be gzip-compressed; text is decoded as UTF-8, and a leading
     byte-order mark is dropped.
 
     Raises:
         ReadError: If the file cannot be opened, is a truncated or corrupt gzip stream,
-            or is not valid UTF-8 (naming the line and column of the first bad byte).
+            or is not valid UTF-8 (naming the line and column of the first bad byte), or
+            text given as a ``str`` or text file holds a lone surrogate (such as U+D800, half
+            a UTF-16 pair that no UTF-8 document can hold).
     """
     if isinstance(source, str):
         stripped = source.lstrip()
         if "\n" in source or "\r" in source or (stripped[:1] and stripped[0] in looks_like_text):
-            return _strip_bom(source), "<string>"
+            return _checked(_strip_bom(source), "<string>"), "<string>"
         return _read_path(source)
     if isinstance(source, os.PathLike):
         return _read_path(os.fspath(source))
@@ -44,7 +52,7 @@ def read_text(source: Input, *, looks_like_text: str) -> tuple[str, str]:
     except OSError as error:
         raise ReadError(f"cannot read: {error}", source=name) from error
     if isinstance(data, str):
-        return _strip_bom(data), name
+        return _checked(_strip_bom(data), name), name
     return _decode(data, name)
 
 
@@ -86,6 +94,20 @@ def locate(data: str | bytes, offset: int) -> tuple[int, int]:
     breaks -= text.count("\r\n", 0, offset)
     start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
     return breaks + 1, offset - start + 1
+
+
+def _checked(text: str, name: str) -> str:
+    """*text*, unless it holds a lone surrogate (text from a ``str`` or a text file)."""
+    at = lone_surrogate(text)
+    if at is not None:
+        line, column = locate(text, at)
+        raise ReadError(
+            f"\\u{ord(text[at]):04x} is a lone surrogate, not a character",
+            source=name,
+            line=line,
+            column=column,
+        )
+    return text
 
 
 def _strip_bom(text: str) -> str:

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 from stancematrix._dates import encode
 from stancematrix._model import Position
+from stancematrix._scale import refuse_surrogate
 from stancematrix.exceptions import DuplicateClaimError, InvalidValueError, StanceMatrixError
 
 from .columns import NO_TEXT, CellIndex, Columns, Row, Text, sort_key
@@ -152,6 +153,16 @@ def _check_codes(
         )
 
 
+def _check_texts(texts: Mapping[int, Text]) -> None:
+    for row, values in texts.items():
+        for field, value in zip(("summary", "quote", "note"), values, strict=True):
+            if value is not None:
+                try:
+                    refuse_surrogate(f"Position.{field}", value)
+                except InvalidValueError as error:
+                    raise Problem("claims", row, field, error) from None
+
+
 def from_columns(
     decl: Declarations,
     *,
@@ -168,8 +179,9 @@ def from_columns(
     """The store of coded columns over *decl* (see :mod:`.columns` for the coding).
 
     ``text`` maps a row to its ``(summary, quote, note)`` and leaves out rows without
-    text; it must hold non-empty strings or None. The caller is trusted on dates and text
-    (readers check those as they parse); codes are range-checked here.
+    text; it must hold non-empty strings or None. The caller is trusted on dates and on
+    text being non-empty (readers check those as they parse); codes are range-checked
+    here, and (unless *canonical*) text holding a lone surrogate is refused.
 
     With ``canonical=True`` the caller promises the rows are already in canonical order
     with no duplicates (as in a slice of another matrix), and nothing is sorted or checked
@@ -179,11 +191,14 @@ def from_columns(
 
     Raises:
         Problem: Part ``"claims"`` with the input row as the index, for a code out of
-            range or (unless *problems* collects) a repeated claim.
+            range, text with a lone surrogate or (unless *problems* collects) a repeated
+            claim.
     """
     problems = Problems() if problems is None else problems
     _check_codes(decl, (actor, issue, stance, source), start, end)
     texts: Mapping[int, Text] = text or {}
+    if not canonical:
+        _check_texts(texts)
     if not canonical:
         order = _canonical_order(decl, (actor, issue, stance, source, start, end), texts, problems)
         if isinstance(order, _Decoded):

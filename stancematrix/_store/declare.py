@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from stancematrix._model import Actor, Issue, Source
-from stancematrix._scale import Scale
+from stancematrix._scale import Scale, refuse_surrogate
 from stancematrix.exceptions import (
     AmbiguousNameError,
     DuplicateKeyError,
@@ -86,6 +86,11 @@ def _freeze_metadata(metadata: Mapping[str, str] | None) -> Mapping[str, str]:
                 str(key),
                 InvalidValueError("metadata", (key, value), "keys and values must be strings"),
             )
+        for text in (key, value):
+            try:
+                refuse_surrogate("metadata", text)
+            except InvalidValueError as error:
+                raise Problem("metadata", 0, key, error) from None
     return types.MappingProxyType(items)
 
 
