@@ -265,10 +265,11 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _changed(found: MatrixDiff) -> bool:
     """Whether *found* has changes: the test its printed summary makes.
 
-    ``summary()`` says "no changes" exactly when every count is zero; ``--fail-if-diff``
-    asks the same question, so the status and the printed summary cannot disagree.
+    ``summary()`` says "no changes" exactly when ``bool(found)`` is False (reorders
+    count: they are named in the summary); ``--fail-if-diff`` asks the same question, so
+    the status and the printed summary cannot disagree.
     """
-    return any(found.counts().values())
+    return bool(found)
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
