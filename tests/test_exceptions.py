@@ -104,6 +104,21 @@ class TestShortPrefix:
             read("secret.env")
         assert ("secret.env", False) == (info.value.source, SECRET[:61] in str(info.value))
 
+    def test_mapped_read_of_a_file_by_mistake(self, tmp_path, monkeypatch):
+        """The issue's case: read_csv(text, columns=…) of a one-line str that names a file.
+
+        The missing-column error lists the header (the file's first line) only as a short
+        prefix, with the number of columns.
+        """
+        (tmp_path / "secret.env").write_text(SECRET + "," + SECRET[::-1] + "\n")
+        monkeypatch.chdir(tmp_path)
+        with pytest.raises(exceptions.ReadError) as info:
+            sm.read_csv("secret.env", columns={"actor": "a", "issue": "b", "stance": "c"})
+        message = str(info.value)
+        assert "the header has 2 columns: " in message
+        assert SECRET[:61] not in message
+        assert len(message) < 250
+
     @pytest.mark.parametrize("wrap", [str.encode, io.StringIO])
     def test_one_line_text_as_bytes_or_stream_is_data(self, tmp_path, monkeypatch, wrap):
         """One line of text passed as bytes or a stream is data, never opened as a file."""

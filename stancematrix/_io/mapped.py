@@ -28,7 +28,7 @@ from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Actor, Issue, Source
 from stancematrix._scale import Scale
 from stancematrix._store import Declarations, Problem, Problems, Text, face, from_columns
-from stancematrix.exceptions import InvalidValueError, ReadError, StanceMatrixError
+from stancematrix.exceptions import SHOWN, InvalidValueError, ReadError, StanceMatrixError, shown
 
 __all__ = ["MAPPED_FIELDS", "ReadErrors", "Table", "field_limit", "read_columns", "read_mapped"]
 
@@ -57,7 +57,7 @@ def _columns(
     for i, column in enumerate(header):
         if column in index:
             raise ReadError(
-                f"column {column!r} appears twice in the header",
+                f"column {shown(column)} appears twice in the header",
                 source=name,
                 line=1,
                 column=i + 1,
@@ -76,8 +76,8 @@ def _columns(
         for column in names:
             if column not in index:
                 raise ReadError(
-                    f"missing required column {column!r} (mapped to {field}); "
-                    f"the header has {', '.join(map(repr, header))}",
+                    f"missing required column {shown(column)} (mapped to {field}); "
+                    f"the header has {_listed(header)}",
                     source=name,
                     line=1,
                     field=column,
@@ -519,3 +519,14 @@ def read_columns(
         metadata,
         ReadErrors(name, lenient=False),
     )
+
+
+def _listed(header: Sequence[str]) -> str:
+    """The header's column names for an error message, cut to a short prefix.
+
+    The "header" may be the first line of a file nobody meant to read (a one-line ``str``
+    is a file name, see :func:`stancematrix.read_csv`), so it is never echoed whole.
+    """
+    count = f"{len(header)} column{'s' if len(header) != 1 else ''}"
+    names = ", ".join(map(repr, header))
+    return f"{count}: {names if len(names) <= SHOWN else names[: SHOWN - 1] + '…'}"
