@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections.abc import Callable
 from textwrap import dedent
 
 import pytest
@@ -11,7 +14,7 @@ from hypothesis import strategies as st
 import stancematrix as sm
 from stancematrix._io.text import display_width
 from stancematrix.exceptions import InvalidValueError
-from tests.strategies import hostile_texts
+from tests.strategies import hostile_matrices, hostile_texts
 
 CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -132,3 +135,67 @@ class TestControlCharacters:
         """An ANSI colour sequence shows as text instead of colouring the terminal."""
         out = one_cell("\x1b[31mred\x1b[0m").to_text(cell="summary")
         assert "␛[31mred␛[0m" in out
+
+
+def renderings(m: sm.StanceMatrix) -> list[Callable[[], str]]:
+    """Every text renderer over *m*: the grid, results and a diff."""
+    a, b = m.actors[0].key, m.actors[-1].key
+    early = m.select(issues=[m.issues[0].key])
+    return [
+        lambda: m.to_text(cell="both", tablefmt="grid", width=60),
+        lambda: m.to_text(transpose=True, width=44),
+        lambda: sm.compare(m, a, b).to_text(),
+        lambda: sm.agreement_matrix(m).to_text(),
+        lambda: m.timeline(a, m.issues[0].key).to_text(),
+        lambda: m.shifts().to_text(),
+        lambda: sm.diff(early, m).to_text(width=70),
+    ]
+
+
+class TestThreads:
+    @settings(max_examples=10, deadline=None)
+    @given(st.lists(hostile_matrices(max_claims=6), min_size=2, max_size=4))
+    def test_concurrent_equals_serial(self, matrices):
+        """Eight threads rendering different matrices at once print exactly what one
+        thread prints, and tabulate's module settings are never touched."""
+        jobs = [job for m in matrices for job in renderings(m)]
+        expected = [job() for job in jobs]
+        settings_before = tabulate.WIDE_CHARS_MODE, getattr(tabulate, "wcwidth", None)
+        results: dict[int, list[str]] = {}
+        errors: list[BaseException] = []
+        start = threading.Barrier(8)
+
+        def work(worker: int) -> None:
+            start.wait()
+            try:
+                results[worker] = [job() for _ in range(3) for job in jobs]
+            except BaseException as error:  # reported below, with the thread's traceback
+                errors.append(error)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert [] == errors
+        for worker in range(8):
+            assert expected * 3 == results[worker]
+        assert settings_before == (tabulate.WIDE_CHARS_MODE, getattr(tabulate, "wcwidth", None))
+
+    def test_no_global_switch(self, monkeypatch):
+        """Rendering wide text reads no tabulate module setting: it works with them broken."""
+        monkeypatch.setattr(tabulate, "WIDE_CHARS_MODE", True)
+        monkeypatch.setattr(tabulate, "wcwidth", None, raising=False)
+        out = one_cell("中文字符 很长的文字", actor="中国").to_text(tablefmt="grid", cell="summary")
+        assert 1 == len({display_width(line) for line in out.splitlines()})
+
+
+class TestLongText:
+    @pytest.mark.parametrize("char", ["é", "中", "e\u0301", "x"])
+    def test_wrapping_is_linear(self, char):
+        """One 100,000-character summary wraps in well under two seconds."""
+        m = one_cell(char * 100_000)
+        started = time.perf_counter()
+        out = m.to_text(cell="summary", width=80)
+        assert time.perf_counter() - started < 2
+        assert char * 100_000 == "".join(re.findall(re.escape(char), out))
