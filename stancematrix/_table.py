@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from ._escape import markdown_cell as _escape_markdown
 from ._escape import terminal_text
+from ._io.fit import text_width, wrap
+from ._io.tablefmt import lookup, table
 
 __all__ = ["markdown", "markdown_cell", "text"]
 
@@ -30,17 +32,27 @@ def markdown_cell(value: Cell) -> str:
     return _escape_markdown(_plain(value))
 
 
-def text(headers: Sequence[str], rows: Sequence[Sequence[Cell]], title: str = "") -> str:
-    """A plain-text table (tabulate's ``simple`` format) under an optional title line."""
-    from tabulate import tabulate
+def text(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    title: str = "",
+    *,
+    width: int | None = None,
+) -> str:
+    """A plain-text table (the ``simple`` frame) under an optional title line.
 
-    body = tabulate(
-        [[terminal_text(_plain(v)) for v in row] for row in rows],
-        headers=[terminal_text(h) for h in headers],
-        tablefmt="simple",
-        disable_numparse=True,
-    )
-    return f"{terminal_text(title)}\n{body}" if title else body
+    Title and table fit *width* terminal cells (default: the terminal's width), by the
+    rules of :mod:`stancematrix._io.fit`: words are kept whole where they fit their
+    column, and a table too wide is split into column groups.
+
+    Raises:
+        InvalidValueError: If *width* is not a positive int.
+    """
+    width = text_width(width)
+    body = table(lookup("simple"), headers, [[_plain(v) for v in row] for row in rows], width)
+    if not title:
+        return body
+    return "\n".join([*wrap(terminal_text(title), width), body])
 
 
 def markdown(headers: Sequence[str], rows: Sequence[Sequence[Cell]], title: str = "") -> str:

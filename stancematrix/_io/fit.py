@@ -23,12 +23,15 @@ of its frames.
 from __future__ import annotations
 
 import re
+import shutil
 import unicodedata
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any, Final
 
 import tabulate as _tabulate
+
+from stancematrix.exceptions import InvalidValueError
 
 __all__ = [
     "FRAMES",
@@ -37,7 +40,8 @@ __all__ = [
     "fit",
     "fits",
     "longest_word",
-    "terminal_width",
+    "narrowest",
+    "text_width",
     "wrap",
 ]
 
@@ -81,14 +85,27 @@ def display_width(text: str) -> int:
     """How many terminal cells *text* (one line, no control characters) takes."""
     if text.isascii():
         return len(text)
+    return _wide_width(text)
+
+
+@lru_cache(maxsize=1024)
+def _wide_width(text: str) -> int:  # a table measures each cell more than once
     return sum(map(_char_width, text))
 
 
-def terminal_width() -> int:
-    """The terminal's width in columns: ``COLUMNS``, else the terminal's, else 80."""
-    import shutil
+def text_width(width: object = None) -> int:
+    """*width*, or when it is None the terminal's width.
 
-    return shutil.get_terminal_size((80, 24)).columns
+    That is ``COLUMNS`` if set, else the terminal's, else 80 when output is no terminal.
+
+    Raises:
+        InvalidValueError: If *width* is not None or a positive int.
+    """
+    if width is None:
+        return shutil.get_terminal_size((80, 24)).columns
+    if type(width) is not int or width < 1:
+        raise InvalidValueError("width", width, "must be a positive int")
+    return width
 
 
 def _pieces(word: str, atoms: re.Pattern[str] | None) -> Iterator[str]:
@@ -113,8 +130,9 @@ def _wrap_line(line: str, width: int, atoms: re.Pattern[str] | None) -> Iterator
             yield " ".join(parts)
         if size > width:  # wider than the column: split, piece by piece
             start, taken, k = 0, 0, 0
+            measure = _char_width if atoms is None else display_width
             for piece in _pieces(word, atoms):
-                w = display_width(piece)
+                w = measure(piece)
                 if taken + w > width and k > start:
                     yield word[start:k]
                     start, taken = k, 0
@@ -163,6 +181,23 @@ def _overhead(tablefmt: str, columns: int) -> int:
     return edges + seps * (columns - 1) + 2 * int(frame.padding) * columns
 
 
+def _share(minimum: Sequence[int], natural: Sequence[int], budget: int) -> list[int]:
+    """Widths from *minimum* to *natural* summing to at most *budget*.
+
+    The columns, from the narrowest, each take an equal share of what is left, or less if
+    they need less.
+    """
+    widths = list(minimum)
+    order = sorted(range(len(natural)), key=natural.__getitem__)
+    left = budget
+    for k, c in enumerate(order):
+        reserved = sum(minimum[d] for d in order[k + 1 :])
+        share = max(minimum[c], min(left - reserved, left // (len(order) - k)))
+        widths[c] = min(natural[c], share)
+        left -= widths[c]
+    return widths
+
+
 def _level(low: Sequence[int], high: Sequence[int], budget: int) -> list[int]:
     """Widths between *low* and *high* summing to at most *budget*, filling narrow first."""
     lo, hi = 0, max(high, default=0)
@@ -172,15 +207,7 @@ def _level(low: Sequence[int], high: Sequence[int], budget: int) -> list[int]:
             lo = mid
         else:
             hi = mid - 1
-    widths = [min(max(lo, a), b) for a, b in zip(low, high, strict=True)]
-    left = budget - sum(widths)
-    for c in range(len(widths)):
-        if left <= 0:
-            break
-        if widths[c] < high[c]:
-            widths[c] += 1
-            left -= 1
-    return widths
+    return [min(max(lo, a), b) for a, b in zip(low, high, strict=True)]
 
 
 class _Sizes:
@@ -197,10 +224,14 @@ class _Sizes:
         self.natural = [max(n, m) for n, m in zip(self.natural, self.minimum, strict=True)]
 
 
+def narrowest(tablefmt: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
+    """The narrowest the table can be drawn with no word split and no column group."""
+    return sum(_Sizes(tablefmt, header, rows).minimum) + _overhead(tablefmt, len(header))
+
+
 def fits(tablefmt: str, header: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> bool:
     """Whether the table fits *width* with no word split and no column group."""
-    sizes = _Sizes(tablefmt, header, rows)
-    return sum(sizes.minimum) + _overhead(tablefmt, len(header)) <= width
+    return narrowest(tablefmt, header, rows) <= width
 
 
 def _widths(tablefmt: str, sizes: _Sizes, columns: Sequence[int], width: int) -> list[int]:
@@ -210,7 +241,7 @@ def _widths(tablefmt: str, sizes: _Sizes, columns: Sequence[int], width: int) ->
     if sum(natural) <= budget:
         return natural
     if sum(minimum) <= budget:
-        return _level(minimum, natural, budget)
+        return _share(minimum, natural, budget)
     return _level([1] * len(columns), minimum, max(budget, len(columns)))
 
 
@@ -239,21 +270,30 @@ def draw(
     rows: Sequence[Sequence[str]],
     widths: Sequence[int],
     atoms: re.Pattern[str] | None = None,
+    natural: Sequence[int] | None = None,
 ) -> str:
     """The table in tabulate's frame *tablefmt*, each column wrapped to its width.
 
-    Cells are left-aligned; a multi-line cell makes its row as tall as its lines.
+    Cells are left-aligned; a multi-line cell makes its row as tall as its lines. A
+    column given less than its *natural* width is drawn as wide as its wrapped text.
     """
     frame = _frame(tablefmt)
     pad = " " * frame.padding
-    spans = [w + 2 * frame.padding for w in widths]
     hidden = frame.with_header_hide or ()
+    cells = [
+        [wrap(text, w, atoms) for text, w in zip(r, widths, strict=True)] for r in [header, *rows]
+    ]
+    if natural is not None:  # a column narrower than its natural width: as wide as its text
+        widths = [
+            w if w >= n else max(display_width(line) for r in cells for line in r[c])
+            for c, (w, n) in enumerate(zip(widths, natural, strict=True))
+        ]
+    spans = [w + 2 * frame.padding for w in widths]
 
     def line(spec: Any) -> str:
         return str(spec.begin + spec.sep.join(spec.hline * s for s in spans) + spec.end).rstrip()
 
-    def row(spec: Any, cells: Sequence[str]) -> list[str]:
-        wrapped = [wrap(text, w, atoms) for text, w in zip(cells, widths, strict=True)]
+    def row(spec: Any, wrapped: list[list[str]]) -> list[str]:
         height = max((len(lines) for lines in wrapped), default=1)
         out = []
         for k in range(height):
@@ -267,13 +307,13 @@ def draw(
     lines: list[str] = []
     if frame.lineabove and "lineabove" not in hidden:
         lines.append(line(frame.lineabove))
-    lines += row(frame.headerrow, header)
+    lines += row(frame.headerrow, cells[0])
     if frame.linebelowheader and "linebelowheader" not in hidden:
         lines.append(line(frame.linebelowheader))
-    for k, cells in enumerate(rows):
+    for k, wrapped in enumerate(cells[1:]):
         if k and frame.linebetweenrows:
             lines.append(line(frame.linebetweenrows))
-        lines += row(frame.datarow, cells)
+        lines += row(frame.datarow, wrapped)
     if frame.linebelow and "linebelow" not in hidden:
         lines.append(line(frame.linebelow))
     return "\n".join(lines)
@@ -298,6 +338,7 @@ def fit(
                 [[r[c] for c in columns] for r in rows],
                 widths,
                 atoms,
+                [sizes.natural[c] for c in columns],
             )
         )
     return "\n\n".join(drawn)

@@ -25,9 +25,8 @@ import attrs
 from stancematrix._diff.report import tables
 from stancematrix._escape import terminal_text
 from stancematrix._io.layout import Layout, LayoutOptions, grid
-from stancematrix.exceptions import InvalidValueError
 
-from .fit import display_width, fits, terminal_width, wrap
+from .fit import display_width, fits, narrowest, text_width, wrap
 from .tablefmt import TableFormat, lookup, table
 
 if TYPE_CHECKING:
@@ -40,19 +39,6 @@ NAME: Final = "text"
 EXTENSIONS: Final = (".txt",)
 
 
-def text_width(width: object) -> int:
-    """*width*, or the terminal's width when it is None.
-
-    Raises:
-        InvalidValueError: If *width* is not None or a positive int.
-    """
-    if width is None:
-        return terminal_width()
-    if type(width) is not int or width < 1:
-        raise InvalidValueError("width", width, "must be a positive int")
-    return width
-
-
 def _cells(matrix: StanceMatrix, options: Layout) -> tuple[list[str], list[list[str]]]:
     laid_out = grid(matrix, options)
     header = [laid_out.corner, *laid_out.column_labels]
@@ -62,14 +48,28 @@ def _cells(matrix: StanceMatrix, options: Layout) -> tuple[list[str], list[list[
     return header, body
 
 
-def _fallbacks(options: Layout) -> list[Layout]:
-    """The layouts to try, in order, when a grid does not fit: keys, then symbols."""
+def _fallback(
+    matrix: StanceMatrix, options: Layout, frame: str, width: int
+) -> tuple[Layout, list[str], list[list[str]]]:
+    """The layout to draw when *options* does not fit.
+
+    Key labels, then also symbols: the first that fits, else the narrowest (which is then
+    split into column groups).
+    """
     tries = [options]
     if options.labels == "name":
         tries.append(attrs.evolve(tries[-1], labels="key"))
     if options.cell == "stance":
         tries.append(attrs.evolve(tries[-1], cell="symbol"))
-    return tries
+    found: list[tuple[int, int, Layout, list[str], list[list[str]]]] = []
+    for attempt in tries:
+        header, body = _cells(matrix, attempt)
+        need = narrowest(frame, header, body)
+        if need <= width:
+            return attempt, header, body
+        found.append((need, -len(found), attempt, header, body))
+    _, _, attempt, header, body = min(found, key=lambda t: t[:2])
+    return attempt, header, body
 
 
 def _legend(matrix: StanceMatrix) -> str:
@@ -108,11 +108,11 @@ def render(
     options = Layout.of(layout)  # unknown or invalid layout options fail first
     fmt = lookup(tablefmt)
     width = text_width(width)
-    tries = _fallbacks(options) if fmt.fits else [options]
-    for k, attempt in enumerate(tries):
-        header, body = _cells(matrix, attempt)
-        if k == len(tries) - 1 or fits(fmt.drawn_as, header, body, width):
-            break
+    header, body = _cells(matrix, options)
+    if fmt.fits and not fits(fmt.drawn_as, header, body, width):
+        attempt, header, body = _fallback(matrix, options, fmt.drawn_as, width)
+    else:
+        attempt = options
     drawn = table(fmt, header, body, width)
     if attempt.cell == "symbol" and options.cell != "symbol":
         drawn += "\n" + "\n".join(wrap(terminal_text(_legend(matrix)), width))

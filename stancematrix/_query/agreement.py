@@ -101,9 +101,14 @@ class AgreementMatrix:
         ]
         return ["", *self.actors], rows, f"agreement ({self.method})"
 
-    def to_text(self) -> str:
-        """A plain-text grid of scores."""
-        return _table.text(*self._table())
+    def to_text(self, *, width: int | None = None) -> str:
+        """A plain-text grid of scores.
+
+        Args:
+            width: The widest a line may be, in terminal cells (default: the
+                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
+        """
+        return _table.text(*self._table(), width=width)
 
     def to_markdown(self) -> str:
         """A Markdown grid of scores."""
@@ -280,9 +285,14 @@ class Blocs:
         rule = f"threshold {self.threshold}" if self.threshold is not None else f"k={self.k}"
         return ["bloc", "size", "cohesion", "members"], rows, f"blocs ({self.method}, {rule})"
 
-    def to_text(self) -> str:
-        """A plain-text table, one bloc per line."""
-        return _table.text(*self._table())
+    def to_text(self, *, width: int | None = None) -> str:
+        """A plain-text table, one bloc per line.
+
+        Args:
+            width: The widest a line may be, in terminal cells (default: the
+                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
+        """
+        return _table.text(*self._table(), width=width)
 
     def to_markdown(self) -> str:
         """A Markdown table, one bloc per row."""
