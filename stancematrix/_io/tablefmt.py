@@ -18,7 +18,8 @@ listing these.
   escapes every LaTeX special character (``\ { } $ & # ^ _ ~ %`` and ``< >``).
 - ``mediawiki``: every ASCII punctuation character becomes a numeric character
   reference, newlines ``<br />``, so no link, template, tag or table syntax survives.
-- ``tsv``: tabs and newlines become visible stand-ins (``␉``, ``␤``).
+- ``tsv``: tabs and newlines become visible stand-ins (``␉``, ``␤``); cells are not
+  padded.
 
 Refused: ``unsafehtml`` and ``latex_raw`` (their purpose is to pass markup through), and
 the formats whose escaping is not done here (``asciidoc``, ``colon_grid``, ``jira``,
@@ -146,6 +147,8 @@ def table(
     body = [[escape(text) for text in row] for row in rows]
     if tablefmt.fits:
         return fit(tablefmt.drawn_as, head, body, width, tablefmt.atoms)
+    if tablefmt.name == "tsv":  # tabulate pads cells and drops a row's trailing empty ones
+        return "\n".join("\t".join(row) for row in [head, *body])
     return str(
         _tabulate.tabulate(
             body, head, tablefmt=tablefmt.drawn_as, disable_numparse=True, stralign="left"
