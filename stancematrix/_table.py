@@ -11,8 +11,6 @@ from collections.abc import Sequence
 
 from ._escape import markdown_cell as _escape_markdown
 from ._escape import terminal_text
-from ._io.fit import text_width, wrap
-from ._io.tablefmt import lookup, table
 
 __all__ = ["markdown", "markdown_cell", "text"]
 
@@ -48,6 +46,9 @@ def text(
     Raises:
         InvalidValueError: If *width* is not a positive int.
     """
+    from ._io.fit import text_width, wrap  # tabulate is loaded when a table is drawn
+    from ._io.tablefmt import lookup, table
+
     width = text_width(width)
     body = table(lookup("simple"), headers, [[_plain(v) for v in row] for row in rows], width)
     if not title:
