@@ -405,10 +405,13 @@ class StanceMatrix:
         return registry.render(self, "json", indent=indent)
 
     def to_text(self, **options: Any) -> str:
-        """This matrix as a text table (tabulate); *options* as for ``render(m, "text")``.
+        """This matrix as a text table; *options* as for ``render(m, "text")``.
 
-        Takes ``tablefmt`` (any tabulate format), ``width`` (default: the terminal's) and
-        the shared layout options: the fields of :class:`~stancematrix._io.layout.Layout`.
+        Takes ``tablefmt`` (one of the escaped formats the README lists; others raise
+        :class:`~stancematrix.exceptions.UnsupportedFormatError`), ``width`` (default: the
+        terminal's; the table fits it, falling back to key labels, then symbols, then
+        column groups) and the shared layout options: the fields of
+        :class:`~stancematrix._io.layout.Layout`.
         """
         return registry.render(self, "text", **options)
 

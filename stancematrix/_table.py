@@ -34,17 +34,33 @@ def markdown_cell(value: Cell) -> str:
     return markdown_paragraph(_plain(value))
 
 
-def text(headers: Sequence[str], rows: Sequence[Sequence[Cell]], title: str = "") -> str:
-    """A plain-text table (tabulate's ``simple`` format) under an optional title line."""
-    from tabulate import tabulate
+def text(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    title: str = "",
+    *,
+    width: int | None = None,
+    note: str = "",
+) -> str:
+    """A plain-text table (the ``simple`` frame) under an optional title line.
 
-    body = tabulate(
-        [[terminal_text(_plain(v)) for v in row] for row in rows],
-        headers=[terminal_text(h) for h in headers],
-        tablefmt="simple",
-        disable_numparse=True,
-    )
-    return f"{terminal_text(title)}\n{body}" if title else body
+    Title, table and an optional *note* after it fit *width* terminal cells (default:
+    the terminal's width), by the rules of :mod:`stancematrix._io.fit`: words are kept
+    whole where they fit their column, and a table too wide is split into column groups.
+
+    Raises:
+        InvalidValueError: If *width* is not a positive int.
+    """
+    from ._io.fit import text_width, wrap  # tabulate is loaded when a table is drawn
+    from ._io.tablefmt import lookup, table
+
+    width = text_width(width)
+    body = table(lookup("simple"), headers, [[_plain(v) for v in row] for row in rows], width)
+    lines = [*wrap(terminal_text(title), width)] if title else []
+    lines.append(body)
+    if note:
+        lines.extend(wrap(terminal_text(note), width))
+    return "\n".join(lines)
 
 
 def markdown(headers: Sequence[str], rows: Sequence[Sequence[Cell]], title: str = "") -> str:

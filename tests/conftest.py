@@ -29,3 +29,9 @@ def seed_documents() -> dict[str, str]:
     if not SEEDS.is_dir():
         pytest.skip(f"seed documents not found at {SEEDS}")
     return {path.name: path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.fixture(autouse=True)
+def _terminal_80_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text output is drawn for an 80-column terminal unless a test says otherwise."""
+    monkeypatch.setenv("COLUMNS", "80")

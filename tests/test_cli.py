@@ -108,8 +108,10 @@ def article_json(tmp_path):
 
 
 class TestShow:
-    def test_no_arguments_prints_the_article_matrix(self):
-        """`stancematrix show` alone prints the built-in article matrix."""
+    def test_no_arguments_prints_the_article_matrix(self, monkeypatch):
+        """`stancematrix show` alone prints the built-in article matrix (with its names, on
+        a terminal wide enough for them)."""
+        monkeypatch.setenv("COLUMNS", "200")
         result = run("show", "--tablefmt", "plain")
         assert 0 == result.returncode
         header = result.stdout.splitlines()[0]

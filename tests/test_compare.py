@@ -81,7 +81,7 @@ class TestCompare:
 
     def test_printing(self, ukraine):
         """A comparison prints as a table with both stances, summaries, gap and relation."""
-        text = sm.compare(ukraine, "US", "RU", sources=["ukraine-strategy"]).to_text()
+        text = sm.compare(ukraine, "US", "RU", sources=["ukraine-strategy"]).to_text(width=400)
         assert text.splitlines()[0] == "United States vs Russia: 6 issues where both are known"
         assert "Claims Crimea as integral part of Russia; backs separatists in Donbas" in text
         markdown = sm.compare(ukraine, "US", "RU").to_markdown()

@@ -16,13 +16,16 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pytest
+import tabulate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stancematrix as sm
-from stancematrix._escape import FORMULA_TRIGGERS
+from stancematrix._escape import FORMULA_TRIGGERS, terminal_text
 from stancematrix._io.csv import COLUMNS
 from stancematrix._io.layout import grid
+from stancematrix._io.tablefmt import TABLEFMTS
+from stancematrix.exceptions import UnsupportedFormatError
 from tests.strategies import hostile_matrices, hostile_texts, rich_matrices
 from tests.test_escape import gfm_shows, markdown_shows
 
@@ -390,3 +393,114 @@ class TestResultTitles:
             html = markdown_it.MarkdownIt("commonmark").enable("table").render(out)
             assert not re.search(r"<(h[1-6]|ul|ol|li|hr)\b", html), html
             assert html.startswith("<p>")
+
+
+# -- every tabulate format ------------------------------------------------------------------
+
+PAYLOADS = [
+    "<img src=x onerror=alert(1)>",
+    "[[javascript:alert(1)|click]]",
+    "\\input{/etc/passwd}",
+    "{{template}} ''bold'' |} {| !! ||",
+    "*b* _i_ `c` [l](javascript:x) <script>x</script>",
+    "$x^2$ & 100% #1 ~ \\\\ \\end{tabular}",
+    "line\nbreak\ttab \x1b[31mred",
+]
+LATEX_COMMANDS = {
+    "hline", "begin", "end", "textbackslash", "textasciitilde", "ensuremath", "toprule",
+    "midrule", "bottomrule", "endhead", "\\", "&", "%", "$", "#", "_", "{", "}", "^",
+}  # fmt: skip
+MEDIAWIKI_CELL = re.compile(r"(?:[^!-/:-@\[-`{-~]|&#[0-9]+;|<br />)*")
+
+
+def payload_matrix(text: str) -> sm.StanceMatrix:
+    """One cell with *text* in every field a table shows."""
+    return sm.StanceMatrix.from_positions(
+        [sm.Position("A", "I", "support", "S", summary=text)],
+        actors=[sm.Actor("A", text.strip())],
+        issues=[sm.Issue("I", text.strip(), "p")],
+        sources=[sm.Source("S", "S")],
+    )
+
+
+def check_inert(tablefmt: str, out: str) -> None:
+    """Fail if *out*, drawn in *tablefmt*, holds markup or control characters from data."""
+    if tablefmt in ("github", "pipe"):
+        markdown_table(out)  # raises on any inline markup
+    elif tablefmt == "html":
+        page = Page(out)
+        assert set(page.tags) <= {"table", "thead", "tbody", "tr", "th", "td", "br"}
+        assert {name for name, _ in page.attributes} <= {"style"}
+    elif tablefmt.startswith("latex"):
+        assert set(re.findall(r"\\([A-Za-z]+|.)", out)) <= LATEX_COMMANDS
+    elif tablefmt == "mediawiki":
+        for line in out.splitlines():
+            if line.startswith(("{|", "|+", "|-", "|}")):
+                continue
+            separator = line[0]
+            assert separator in "|!", line
+            for cell in line[1:].split(separator * 2):
+                assert MEDIAWIKI_CELL.fullmatch(cell.strip()), cell
+    elif tablefmt == "tsv":
+        assert 1 == len({line.count("\t") for line in out.splitlines()})
+    assert TERMINAL_CONTROL.search(out.replace("\t", "") if tablefmt == "tsv" else out) is None
+
+
+class TestTableFormats:
+    @pytest.mark.parametrize("tablefmt", tabulate.tabulate_formats)
+    @pytest.mark.parametrize("text", PAYLOADS)
+    def test_every_format_escapes_or_refuses(self, tablefmt, text):
+        """Every format tabulate offers either draws hostile text inert or is refused,
+        for matrices and diffs alike."""
+        m = payload_matrix(text)
+        d = sm.diff(payload_matrix("x"), m)
+        if tablefmt not in TABLEFMTS:
+            with pytest.raises(UnsupportedFormatError, match="simple, grid"):
+                m.to_text(tablefmt=tablefmt)
+            with pytest.raises(UnsupportedFormatError):
+                d.to_text(tablefmt=tablefmt)
+            return
+        check_inert(tablefmt, m.to_text(tablefmt=tablefmt, cell="both", width=60))
+        check_inert(tablefmt, m.to_text(tablefmt=tablefmt, transpose=True, width=200))
+        for table in d.to_text(tablefmt=tablefmt, width=60).split("\n\n")[1:]:
+            title, _, rest = table.partition("\n")
+            check_inert(tablefmt, rest if re.fullmatch(r"[\w ]+ \(\d+\)", title) else table)
+
+    @settings(max_examples=40)
+    @given(
+        matrix=hostile_matrices(),
+        cell=cells_shown,
+        tablefmt=st.sampled_from(sorted(TABLEFMTS)),
+        width=st.integers(40, 120),
+    )
+    def test_hostile_matrices(self, matrix, cell, tablefmt, width):
+        """Hostile text in every field stays inert in every accepted format."""
+        check_inert(tablefmt, matrix.to_text(tablefmt=tablefmt, cell=cell, width=width))
+
+    @settings(max_examples=40)
+    @given(matrix=hostile_matrices(), cell=cells_shown, transpose=st.booleans())
+    @pytest.mark.parametrize("tablefmt", ["github", "pipe"])
+    def test_markdown_cells_are_the_text(self, tablefmt, matrix, cell, transpose):
+        """Unwrapped, a Markdown text table parses back to exactly the grid's text (with
+        control characters made visible)."""
+        out = matrix.to_text(tablefmt=tablefmt, cell=cell, transpose=transpose, width=10_000)
+        expected = expected_grid(matrix, cell=cell, transpose=transpose)
+        assert [[terminal_text(t) for t in row] for row in expected] == markdown_table(out)
+
+    @settings(max_examples=40)
+    @given(matrix=hostile_matrices(), cell=cells_shown)
+    def test_html_cells_are_the_text(self, matrix, cell):
+        """An HTML text table parses back to the grid's text (tabulate pads and trims the
+        spaces around it, which HTML does not show)."""
+        page = Page(matrix.to_text(tablefmt="html", cell=cell))
+        expected = expected_grid(matrix, cell=cell)
+        assert [[html_shows(terminal_text(t)).strip() for t in row] for row in expected] == [
+            [t.strip() for t in row] for row in page.rows
+        ]
+
+    def test_refusal_lists_the_safe_formats(self):
+        """Refusing unsafehtml names the formats that are accepted instead."""
+        with pytest.raises(UnsupportedFormatError) as caught:
+            payload_matrix("x").to_text(tablefmt="unsafehtml")
+        assert tuple(TABLEFMTS) == caught.value.formats
+        assert "html" in str(caught.value)

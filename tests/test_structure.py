@@ -45,7 +45,7 @@ class TestConflicts:
             assert c.second.quote is not None
             assert {"support", "oppose"} == {c.first.stance, c.second.stance}
         assert "acknowledging Moscow’s control over certain Ukrainian territories" in (
-            sm.conflicts(ukraine).to_text()
+            sm.conflicts(ukraine).to_text(width=1000)
         )
 
     def test_periods_that_do_not_overlap_do_not_conflict(self, ukraine):

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections.abc import Callable
 from textwrap import dedent
 
 import pytest
@@ -9,9 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stancematrix as sm
+from stancematrix._cli import main
 from stancematrix._io.text import display_width
 from stancematrix.exceptions import InvalidValueError
-from tests.strategies import hostile_texts
+from tests.conftest import ROOT
+from tests.strategies import hostile_matrices, hostile_texts
 
 CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -132,3 +137,216 @@ class TestControlCharacters:
         """An ANSI colour sequence shows as text instead of colouring the terminal."""
         out = one_cell("\x1b[31mred\x1b[0m").to_text(cell="summary")
         assert "␛[31mred␛[0m" in out
+
+
+def renderings(m: sm.StanceMatrix) -> list[Callable[[], str]]:
+    """Every text renderer over *m*: the grid, results and a diff."""
+    a, b = m.actors[0].key, m.actors[-1].key
+    early = m.select(issues=[m.issues[0].key])
+    return [
+        lambda: m.to_text(cell="both", tablefmt="grid", width=60),
+        lambda: m.to_text(transpose=True, width=44),
+        lambda: sm.compare(m, a, b).to_text(),
+        lambda: sm.agreement_matrix(m).to_text(),
+        lambda: m.timeline(a, m.issues[0].key).to_text(),
+        lambda: m.shifts().to_text(),
+        lambda: sm.diff(early, m).to_text(width=70),
+    ]
+
+
+class TestThreads:
+    @settings(max_examples=10, deadline=None)
+    @given(st.lists(hostile_matrices(max_claims=6), min_size=2, max_size=4))
+    def test_concurrent_equals_serial(self, matrices):
+        """Eight threads rendering different matrices at once print exactly what one
+        thread prints, and tabulate's module settings are never touched."""
+        jobs = [job for m in matrices for job in renderings(m)]
+        expected = [job() for job in jobs]
+        settings_before = tabulate.WIDE_CHARS_MODE, getattr(tabulate, "wcwidth", None)
+        results: dict[int, list[str]] = {}
+        errors: list[BaseException] = []
+        start = threading.Barrier(8)
+
+        def work(worker: int) -> None:
+            start.wait()
+            try:
+                results[worker] = [job() for _ in range(3) for job in jobs]
+            except BaseException as error:  # reported below, with the thread's traceback
+                errors.append(error)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert [] == errors
+        for worker in range(8):
+            assert expected * 3 == results[worker]
+        assert settings_before == (tabulate.WIDE_CHARS_MODE, getattr(tabulate, "wcwidth", None))
+
+    def test_no_global_switch(self, monkeypatch):
+        """Rendering wide text reads no tabulate module setting: it works with them broken."""
+        monkeypatch.setattr(tabulate, "WIDE_CHARS_MODE", True)
+        monkeypatch.setattr(tabulate, "wcwidth", None, raising=False)
+        out = one_cell("中文字符 很长的文字", actor="中国").to_text(tablefmt="grid", cell="summary")
+        assert 1 == len({display_width(line) for line in out.splitlines()})
+
+
+class TestLongText:
+    @pytest.mark.parametrize("char", ["é", "中", "e\u0301", "x"])
+    def test_wrapping_is_linear(self, char):
+        """One 100,000-character summary wraps in well under two seconds."""
+        m = one_cell(char * 100_000)
+        started = time.perf_counter()
+        out = m.to_text(cell="summary", width=80)
+        assert time.perf_counter() - started < 2
+        assert char * 100_000 == "".join(re.findall(re.escape(char), out))
+
+
+# -- fitting the width -------------------------------------------------------------------
+
+short_words = st.text(alphabet="abcdefghijklmnopqrstuvwxyzé中", min_size=1, max_size=5)
+phrases = st.lists(short_words, min_size=1, max_size=4).map(" ".join)
+FRAME_CHARS = set("-=+|:─━═│┃║┌┐└┘├┤┬┴┼╭╮╯╰┏┓┗┛┣┫┳┻╋┍┑┕┙┝┥┯┷┿╒╕╘╛╞╡╤╧╪╔╗╚╝╠╣╦╩╬")
+
+
+@st.composite
+def wordy_matrices(draw: st.DrawFn) -> sm.StanceMatrix:
+    """Matrices whose labels and summaries are phrases of words at most 10 cells wide."""
+    actor_keys = draw(st.lists(short_words, min_size=1, max_size=9, unique_by=str.casefold))
+    issue_keys = draw(st.lists(short_words, min_size=1, max_size=6, unique_by=str.casefold))
+    labels = sm.Scale.five_point().labels
+    claims = draw(
+        st.lists(
+            st.builds(
+                sm.Position,
+                actor=st.sampled_from(actor_keys),
+                issue=st.sampled_from(issue_keys),
+                stance=st.sampled_from(labels),
+                source=st.just("s"),
+                summary=st.none() | st.lists(short_words, min_size=1, max_size=12).map(" ".join),
+                date=st.none() | st.sampled_from(["2020", "2021-03"]),
+            ),
+            max_size=20,
+            unique_by=lambda p: (p.actor, p.issue, p.source, p.date),
+        )
+    )
+    return sm.StanceMatrix.from_positions(
+        claims,
+        actors=[sm.Actor(k, draw(phrases)) for k in actor_keys],
+        issues=[sm.Issue(k, draw(phrases), "p") for k in issue_keys],
+        sources=[sm.Source("s", "s")],
+    )
+
+
+def tokens(text: str) -> set[str]:
+    """The words of *text*, borders left out."""
+    return {t for t in text.split() if not set(t) <= FRAME_CHARS}
+
+
+def assert_fits(text: str, width: int) -> None:
+    widest = max((display_width(line) for line in text.splitlines()), default=0)
+    assert widest <= width, text
+
+
+class TestFit:
+    @settings(max_examples=80, deadline=None)
+    @given(
+        m=wordy_matrices(),
+        width=st.integers(40, 200),
+        tablefmt=st.sampled_from(["simple", "grid", "plain", "simple_grid", "github", "psql"]),
+        cell=st.sampled_from(["stance", "summary", "both"]),
+        transpose=st.booleans(),
+    )
+    def test_grid_fits_and_keeps_words(self, m, width, tablefmt, cell, transpose):
+        """Every line fits the width, and every word shown is a whole word of the grid in
+        one of its fallback layouts (names, keys, symbols) — none is split."""
+        out = m.to_text(tablefmt=tablefmt, width=width, cell=cell, transpose=transpose)
+        assert_fits(out, width)
+        whole: set[str] = set()
+        for labels in ("name", "key"):
+            for shown in {cell, "symbol"} if cell == "stance" else {cell}:
+                wide = m.to_text(
+                    tablefmt=tablefmt, width=10_000, cell=shown, labels=labels, transpose=transpose
+                )
+                whole |= tokens(wide)
+        whole |= tokens("Symbols: -- strongly oppose, - oppose, 0 neutral, + support, "
+                        "++ strongly support, ? no position reported")  # fmt: skip
+        assert tokens(out) <= whole
+
+    @settings(max_examples=40, deadline=None)
+    @given(m=wordy_matrices(), width=st.integers(40, 200), data=st.data())
+    def test_results_and_diffs_fit_and_keep_words(self, m, width, data):
+        """Result tables and diff reports fit the width and show the same words as
+        when nothing has to fit."""
+        a = data.draw(st.sampled_from(m.actors)).key
+        b = data.draw(st.sampled_from(m.actors)).key
+        issue = data.draw(st.sampled_from(m.issues)).key
+        before = m.select(issues=[m.issues[0].key])
+        for render in (
+            lambda w: sm.compare(m, a, b).to_text(width=w),
+            lambda w: sm.conflicts(m).to_text(width=w),
+            lambda w: m.timeline(a, issue).to_text(width=w),
+            lambda w: m.shifts().to_text(width=w),
+            lambda w: sm.agreement_matrix(m).to_text(width=w),
+            lambda w: sm.coverage(m).to_text(width=w),
+            lambda w: sm.diff(before, m).to_text(width=w),
+        ):
+            out = render(width)
+            assert_fits(out, width)
+            assert tokens(render(10_000)) == tokens(out)
+
+    def test_order_of_fallbacks(self):
+        """Too wide with names, the grid shows keys; then also symbols, with a legend;
+        then column groups that repeat the row labels."""
+        actors = [sm.Actor(f"A{n}", f"Supercalifragilistic{n}") for n in range(4)]
+        m = sm.StanceMatrix.from_positions(
+            [sm.Position(a.key, "I", "strongly support", "s") for a in actors],
+            actors=actors,
+            issues=[sm.Issue("I", "Antidisestablishmentarianism", "p")],
+            sources=[sm.Source("s", "s")],
+        )
+        names = m.to_text(tablefmt="grid", width=200)
+        assert {"Supercalifragilistic0", "Antidisestablishmentarianism"} <= tokens(names)
+        keys = m.to_text(tablefmt="grid", width=80)
+        assert {"A0", "A3", "I", "strongly", "support"} <= tokens(keys)
+        assert "Supercalifragilistic0" not in keys
+        symbols = m.to_text(tablefmt="grid", width=40)
+        assert {"A0", "A3"} <= tokens(symbols)
+        assert "| ++ " in symbols
+        assert "strongly" not in symbols.split("Symbols:")[0]
+        assert "Symbols: -- strongly oppose," in symbols
+        groups = m.to_text(tablefmt="grid", width=25)
+        assert 2 <= groups.count("| Issue ")
+        for out, width in ((names, 200), (keys, 80), (symbols, 40), (groups, 25)):
+            assert_fits(out, width)
+
+    def test_long_word_split_only_when_wider_than_the_column(self):
+        """A word wider than any column can be is split; its neighbours stay whole."""
+        out = one_cell("short " + "x" * 120 + " words").to_text(cell="summary", width=50)
+        assert_fits(out, 50)
+        assert {"short", "words"} <= tokens(out)
+        assert "x" * 120 == "".join(re.findall("x+", out))
+
+
+GOLDEN80 = ROOT / "tests" / "data" / "golden80"
+
+
+class TestGolden80:
+    @pytest.mark.parametrize(
+        ("name", "args"),
+        [
+            ("show", ["show"]),
+            ("compare", ["compare", "US", "RU"]),
+            ("conflicts", ["conflicts"]),
+            ("diff", ["diff", "ukraine", "--from", "2025-03", "--to", "2025-07"]),
+        ],
+    )
+    def test_command_at_80_columns(self, name, args, capsys, monkeypatch):
+        """The command prints exactly the committed output on an 80-column terminal,
+        no line wider than 80 cells."""
+        monkeypatch.setenv("COLUMNS", "80")
+        assert 0 == main(args)
+        out = capsys.readouterr().out
+        assert (GOLDEN80 / f"{name}.txt").read_text(encoding="utf-8") == out
+        assert_fits(out, 80)

@@ -402,6 +402,7 @@ class MatrixDiff:
         kinds: Iterable[str] | None = None,
         stance_only: bool = False,
         tablefmt: str = "simple",
+        width: int | None = None,
     ) -> str:
         """A plain-text report for a terminal: a summary line, then a table per section.
 
@@ -409,14 +410,23 @@ class MatrixDiff:
             kinds: Show only these kinds (names from :data:`CHANGE_KINDS`, or ``added``,
                 ``removed``, ``changed``, ``renamed`` for every part); all if None.
             stance_only: Show only stance shifts and the claim changes that moved a stance.
-            tablefmt: The table format, handed to :func:`tabulate.tabulate`
-                (``"simple"``, ``"grid"``, ``"github"`` …).
+            tablefmt: The table format: one of those ``StanceMatrix.to_text`` accepts
+                (``"simple"``, ``"grid"``, ``"github"`` …); others are refused.
+            width: The widest a line may be, in terminal cells (default: the
+                terminal's width, 80 when there is none); plain-text tables fit it as
+                ``StanceMatrix.to_text``'s do.
 
         Control characters in the data are made visible, so text cannot restyle or
         move the terminal's cursor.
         """
         return registry.render(
-            self, "text", kind="diff", kinds=kinds, stance_only=stance_only, tablefmt=tablefmt
+            self,
+            "text",
+            kind="diff",
+            kinds=kinds,
+            stance_only=stance_only,
+            tablefmt=tablefmt,
+            width=width,
         )
 
     def to_markdown(self, *, kinds: Iterable[str] | None = None, stance_only: bool = False) -> str:

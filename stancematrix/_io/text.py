@@ -1,118 +1,83 @@
-"""Text: the matrix as a table for a terminal, drawn by tabulate.
+"""Text: the matrix as a table for a terminal.
 
-Any ``tablefmt`` tabulate knows can be used (``"simple"`` by default, ``"grid"``,
-``"github"``, ``"rounded_outline"`` …). Long cells are wrapped so the table fits in
-``width`` columns (by default the terminal's), counting East Asian wide characters as two
-columns and combining marks as none, so wide text stays aligned. Terminal control
-characters in the data (escape sequences, carriage returns, bidirectional overrides …)
-are shown as visible stand-ins such as ``␛``, so data cannot recolour the terminal or
-move the cursor.
+``tablefmt`` is one of the formats :mod:`stancematrix._io.tablefmt` accepts (``"simple"``
+by default, ``"grid"``, ``"rounded_outline"`` …, and markup formats such as ``"github"``
+or ``"html"`` whose cells are escaped for their syntax); others are refused.
+
+The plain-text frames fit ``width`` terminal cells (by default the terminal's width, 80
+when output is not a terminal), counting East Asian wide characters as two and
+combining marks as none, and never split a word narrower than its column. When a grid
+cannot fit that way it falls back, in this order, until it does: actors and issues
+labelled by key; cells shown as the scale's symbols (with a legend line); columns split
+into groups drawn one under another, each repeating the row labels (see
+:mod:`stancematrix._io.fit`). Terminal control characters in the data (escape sequences,
+carriage returns, bidirectional overrides …) are shown as visible stand-ins such as
+``␛``, so data cannot recolour the terminal or move the cursor.
 """
 
 from __future__ import annotations
 
-import shutil
-import threading
-import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Final, Unpack
 
-import tabulate as _tabulate
+import attrs
 
 from stancematrix._diff.report import tables
 from stancematrix._escape import terminal_text
 from stancematrix._io.layout import Layout, LayoutOptions, grid
-from stancematrix.exceptions import InvalidValueError
+
+from .fit import display_width, fits, narrowest, text_width, wrap
+from .tablefmt import TableFormat, lookup, table
 
 if TYPE_CHECKING:
     from stancematrix._diff.matrixdiff import MatrixDiff
     from stancematrix._matrix import StanceMatrix
 
-__all__ = ["EXTENSIONS", "NAME", "display_width", "render", "render_diff"]
+__all__ = ["EXTENSIONS", "NAME", "display_width", "render", "render_diff", "text_width"]
 
 NAME: Final = "text"
 EXTENSIONS: Final = (".txt",)
 
-_MIN_COLUMN: Final = 6
-_LOCK = threading.Lock()
+
+def _cells(matrix: StanceMatrix, options: Layout) -> tuple[list[str], list[list[str]]]:
+    laid_out = grid(matrix, options)
+    header = [laid_out.corner, *laid_out.column_labels]
+    body = [
+        [label, *texts] for label, texts in zip(laid_out.row_labels, laid_out.texts(), strict=True)
+    ]
+    return header, body
 
 
-def _char_width(char: str) -> int:
-    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+def _fallback(
+    matrix: StanceMatrix, options: Layout, frame: str, width: int
+) -> tuple[Layout, list[str], list[list[str]]]:
+    """The layout to draw when *options* does not fit.
+
+    Key labels, then also symbols: the first that fits, else the narrowest (which is then
+    split into column groups).
+    """
+    tries = [options]
+    if options.labels == "name":
+        tries.append(attrs.evolve(tries[-1], labels="key"))
+    if options.cell == "stance":
+        tries.append(attrs.evolve(tries[-1], cell="symbol"))
+    found: list[tuple[int, int, Layout, list[str], list[list[str]]]] = []
+    for attempt in tries:
+        header, body = _cells(matrix, attempt)
+        need = narrowest(frame, header, body)
+        if need <= width:
+            return attempt, header, body
+        found.append((need, -len(found), attempt, header, body))
+    _, _, attempt, header, body = min(found, key=lambda t: t[:2])
+    return attempt, header, body
 
 
-def display_width(text: str) -> int:
-    """How many terminal columns *text* (one line, no control characters) takes."""
-    if text.isascii():
-        return len(text)
-    return sum(map(_char_width, text))
-
-
-class _WideChars:
-    """Stands in for the optional ``wcwidth`` package tabulate aligns wide text with."""
-
-    @staticmethod
-    def wcswidth(text: str) -> int:
-        return display_width(text)
-
-
-def _wrap_line(line: str, width: int) -> Iterator[str]:
-    """Greedy word wrap by display width; words longer than *width* are split."""
-    current = ""
-    used = 0
-    for word in line.split(" "):
-        size = display_width(word)
-        if current and used + 1 + size <= width:
-            current += " " + word
-            used += 1 + size
-            continue
-        if current or used:
-            yield current
-        current, used = "", 0
-        while size > width:
-            piece, taken = "", 0
-            for char in word:
-                w = _char_width(char)
-                if taken + w > width and piece:
-                    break
-                piece += char
-                taken += w
-            yield piece
-            word = word[len(piece) :]
-            size = display_width(word)
-        current, used = word, size
-    yield current
-
-
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(piece for line in text.split("\n") for piece in _wrap_line(line, width))
-
-
-def _natural(text: str) -> int:
-    return max((display_width(line) for line in text.split("\n")), default=0)
-
-
-def _limits(natural: list[int], budget: int) -> list[int]:
-    """Column widths that fit *budget*: narrow columns keep theirs, wide ones share the rest."""
-    limits = list(natural)
-    if sum(natural) <= budget:
-        return limits
-    order = sorted(range(len(natural)), key=natural.__getitem__)
-    left = budget
-    for k, column in enumerate(order):
-        share = max(_MIN_COLUMN, left // (len(order) - k))
-        limits[column] = min(natural[column], share)
-        left -= limits[column]
-    return limits
-
-
-def _overhead(tablefmt: str, columns: int) -> int:
-    """How many columns the format's borders and padding take around *columns* cells."""
-    cell = "x" * 10  # wider than any minimum column width
-    sample = _tabulate.tabulate([[cell] * columns], ["x"] * columns, tablefmt=tablefmt)
-    return max(map(len, sample.splitlines())) - 10 * columns
+def _legend(matrix: StanceMatrix) -> str:
+    scale = matrix.scale
+    pairs = [f"{level.symbol} {level.label}" for level in scale.levels if level.symbol]
+    if scale.unknown_symbol:
+        pairs.append(f"{scale.unknown_symbol} {scale.unknown}")
+    return "Symbols: " + ", ".join(pairs)
 
 
 def render(
@@ -126,58 +91,37 @@ def render(
 
     Args:
         matrix: The matrix.
-        tablefmt: Any table format tabulate knows.
-        width: The widest the table may be, in terminal columns; by default the width
-            of the terminal (80 when there is none). Cells are wrapped to fit; each
-            column keeps at least 6 columns, so very narrow widths may be exceeded.
+        tablefmt: A table format from :data:`stancematrix._io.tablefmt.TABLEFMTS`.
+        width: The widest the table may be, in terminal cells; by default the width
+            of the terminal (80 when there is none). Plain-text tables fit it: cells are
+            wrapped at spaces, a word is split only when it is wider than its column,
+            and a grid that cannot fit falls back to key labels, then to symbols, then
+            to groups of columns (see the module's docstring).
         **layout: What the table shows and how: the fields of
             :class:`~stancematrix._io.layout.Layout`.
 
     Raises:
-        InvalidValueError: If *tablefmt* is unknown, *width* is not a positive int, or
-            a layout option is invalid (see :class:`~stancematrix._io.layout.Layout`).
+        UnsupportedFormatError: If *tablefmt* is unknown or refused.
+        InvalidValueError: If *width* is not a positive int, or a layout option is
+            invalid (see :class:`~stancematrix._io.layout.Layout`).
     """
     options = Layout.of(layout)  # unknown or invalid layout options fail first
-    if tablefmt not in _tabulate.tabulate_formats:
-        raise InvalidValueError(
-            "tablefmt", tablefmt, f"must be one of {', '.join(_tabulate.tabulate_formats)}"
-        )
-    if width is None:
-        width = shutil.get_terminal_size((80, 24)).columns
-    if type(width) is not int or width < 1:
-        raise InvalidValueError("width", width, "must be a positive int")
-    laid_out = grid(matrix, options)
-    header = [terminal_text(t) for t in (laid_out.corner, *laid_out.column_labels)]
-    body = [
-        [terminal_text(label), *(terminal_text(t) for t in texts)]
-        for label, texts in zip(laid_out.row_labels, laid_out.texts(), strict=True)
-    ]
-    columns = len(header)
-    natural = [max(_natural(row[c]) for row in [header, *body]) for c in range(columns)]
-    budget = max(width - _overhead(tablefmt, columns), columns)
-    with _LOCK:
-        saved = _tabulate.wcwidth, _tabulate.WIDE_CHARS_MODE  # type: ignore[attr-defined]
-        if saved[0] is None:
-            _tabulate.wcwidth = _WideChars  # type: ignore[attr-defined]
-            _tabulate.WIDE_CHARS_MODE = True
-        try:
-            # Formats pad narrow headers, so a first try may overshoot: shrink and retry.
-            for _ in range(4):
-                limits = _limits(natural, budget)
-                table = _tabulate.tabulate(
-                    [[_wrap(t, limits[c]) for c, t in enumerate(row)] for row in body],
-                    [_wrap(t, limits[c]) for c, t in enumerate(header)],
-                    tablefmt=tablefmt,
-                    disable_numparse=True,
-                    stralign="left",
-                )
-                excess = max(map(display_width, table.splitlines()), default=0) - width
-                if excess <= 0 or budget <= columns * _MIN_COLUMN:
-                    break
-                budget = max(budget - excess, columns * _MIN_COLUMN)
-            return table
-        finally:
-            _tabulate.wcwidth, _tabulate.WIDE_CHARS_MODE = saved  # type: ignore[attr-defined]
+    fmt = lookup(tablefmt)
+    width = text_width(width)
+    header, body = _cells(matrix, options)
+    if fmt.fits and not fits(fmt.drawn_as, header, body, width):
+        attempt, header, body = _fallback(matrix, options, fmt.drawn_as, width)
+    else:
+        attempt = options
+    drawn = table(fmt, header, body, width)
+    if attempt.cell == "symbol" and options.cell != "symbol":
+        drawn += "\n" + "\n".join(wrap(terminal_text(_legend(matrix)), width))
+    return drawn
+
+
+def _title(text: str, fmt: TableFormat, width: int) -> str:
+    text = terminal_text(text)
+    return "\n".join(wrap(text, width)) if fmt.fits else text
 
 
 def render_diff(
@@ -186,20 +130,22 @@ def render_diff(
     kinds: Iterable[str] | None = None,
     stance_only: bool = False,
     tablefmt: str = "simple",
+    width: int | None = None,
 ) -> str:
     """Render *diff* as a text report: the summary, then a table per section.
 
-    See :meth:`MatrixDiff.to_text` for the options.
+    Plain-text tables and lines fit *width* as :func:`render`'s do (by default the
+    terminal's width). See :meth:`MatrixDiff.to_text` for the other options.
+
+    Raises:
+        UnsupportedFormatError: If *tablefmt* is unknown or refused.
+        InvalidValueError: If *width* is not a positive int or a kind is unknown.
     """
-    out = [terminal_text(diff.summary())]
-    for table in tables(diff, kinds, stance_only):
-        drawn = _tabulate.tabulate(
-            [[terminal_text(c) for c in row] for row in table.cells],
-            headers=table.headers,
-            tablefmt=tablefmt,
-            disable_numparse=True,
-            maxcolwidths=[None] * (len(table.headers) - 2) + [48, 48],
-        )
-        count = sum(1 for r in table.rows if r.actor or r.issue)
-        out += ["", f"{table.title} ({count})", drawn]
+    fmt = lookup(tablefmt)
+    width = text_width(width)
+    out = [_title(diff.summary(), fmt, width)]
+    for section in tables(diff, kinds, stance_only):
+        count = sum(1 for r in section.rows if r.actor or r.issue)
+        drawn = table(fmt, section.headers, section.cells, width)
+        out += ["", _title(f"{section.title} ({count})", fmt, width), drawn]
     return "\n".join(out) + "\n"

@@ -107,10 +107,14 @@ class AgreementMatrix:
         ]
         return ["", *self.actors], rows, f"agreement ({self.method}; n: issues counted)"
 
-    def to_text(self) -> str:
-        """A plain-text grid: each pair's score and n; then the actors left out, if any."""
-        note = left_out_note(self.left_out)
-        return _table.text(*self._table()) + (f"\n{note}" if note else "")
+    def to_text(self, *, width: int | None = None) -> str:
+        """A plain-text grid: each pair's score and n; then the actors left out, if any.
+
+        Args:
+            width: The widest a line may be, in terminal cells (default: the
+                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
+        """
+        return _table.text(*self._table(), width=width, note=left_out_note(self.left_out))
 
     def to_dataframe(self, values: Literal["score", "n"] = "score") -> Any:
         """The grid as a numeric pandas DataFrame indexed by actor key both ways.
@@ -390,10 +394,14 @@ class Blocs:
         rule = f"threshold {self.threshold}" if self.threshold is not None else f"k={self.k}"
         return ["bloc", "size", "cohesion", "members"], rows, f"blocs ({self.method}, {rule})"
 
-    def to_text(self) -> str:
-        """A plain-text table, one bloc per line; then the actors left out, if any."""
-        note = left_out_note(self.left_out)
-        return _table.text(*self._table()) + (f"\n{note}" if note else "")
+    def to_text(self, *, width: int | None = None) -> str:
+        """A plain-text table, one bloc per line; then the actors left out, if any.
+
+        Args:
+            width: The widest a line may be, in terminal cells (default: the
+                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
+        """
+        return _table.text(*self._table(), width=width, note=left_out_note(self.left_out))
 
     def to_markdown(self) -> str:
         """A Markdown table, one bloc per row; then the actors left out, if any."""

@@ -129,9 +129,14 @@ class Comparison:
         title = f"{self.a.name} vs {self.b.name}: {self.n} issues where both are known"
         return headers, rows, title
 
-    def to_text(self) -> str:
-        """A plain-text table, one issue per line."""
-        return _table.text(*self._table())
+    def to_text(self, *, width: int | None = None) -> str:
+        """A plain-text table, one issue per line.
+
+        Args:
+            width: The widest a line may be, in terminal cells (default: the
+                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
+        """
+        return _table.text(*self._table(), width=width)
 
     def to_markdown(self) -> str:
         """A Markdown table, one issue per row."""

@@ -115,9 +115,14 @@ class Polarization:
         ]
         return ["issue", "n", *self.levels, "mean", "spread"], rows, "polarization"
 
-    def to_text(self) -> str:
-        """A plain-text table, one issue per line; then the actors left out, if any."""
-        return _with_note(_table.text(*self._table()), left_out_note(self.left_out), "")
+    def to_text(self, *, width: int | None = None) -> str:
+        """A plain-text table, one issue per line; then the actors left out, if any.
+
+        Args:
+            width: The widest a line may be, in terminal cells (default: the
+                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
+        """
+        return _table.text(*self._table(), width=width, note=left_out_note(self.left_out))
 
     def to_markdown(self) -> str:
         """A Markdown table, one issue per row; then the actors left out, if any."""
@@ -220,9 +225,14 @@ class IssueStances:
         rows: list[list[str | float | None]] = [[r.issue, *r.stances, r.gap] for r in self.rows]
         return ["issue", *self.actors, "gap"], rows, ""
 
-    def to_text(self) -> str:
-        """A plain-text table, one issue per line."""
-        return _table.text(*self._table())
+    def to_text(self, *, width: int | None = None) -> str:
+        """A plain-text table, one issue per line.
+
+        Args:
+            width: The widest a line may be, in terminal cells (default: the
+                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
+        """
+        return _table.text(*self._table(), width=width)
 
     def to_markdown(self) -> str:
         """A Markdown table, one issue per row."""
@@ -355,9 +365,16 @@ class Conflicts:
     def __len__(self) -> int:
         return len(self.conflicts)
 
-    def to_text(self) -> str:
-        """A plain-text table, one conflict per line, with both quotes."""
-        return _table.text(_CONFLICT_HEADERS, [_conflict_row(c) for c in self.conflicts])
+    def to_text(self, *, width: int | None = None) -> str:
+        """A plain-text table, one conflict per line, with both quotes.
+
+        Args:
+            width: The widest a line may be, in terminal cells (default: the
+                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
+        """
+        return _table.text(
+            _CONFLICT_HEADERS, [_conflict_row(c) for c in self.conflicts], width=width
+        )
 
     def to_markdown(self) -> str:
         """A Markdown table, one conflict per row, with both quotes."""
@@ -494,12 +511,16 @@ class Coverage:
         title = f"claims/sources per cell ({self.share:.0%} of cells known)"
         return ["", *self.issues], rows, title
 
-    def to_text(self) -> str:
+    def to_text(self, *, width: int | None = None) -> str:
         """A plain-text grid: ``claims/sources`` per cell, ``?`` where no stance is known.
 
         Then a line naming the actors and issues with no known stance at all, if any.
+
+        Args:
+            width: The widest a line may be, in terminal cells (default: the
+                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
         """
-        return _with_note(_table.text(*self._table()), self._note(), "")
+        return _table.text(*self._table(), width=width, note=self._note())
 
     def to_markdown(self) -> str:
         """A Markdown grid like :meth:`to_text`."""

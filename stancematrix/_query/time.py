@@ -83,9 +83,14 @@ class Shifts:
     def __len__(self) -> int:
         return len(self.shifts)
 
-    def to_text(self) -> str:
-        """A plain-text table, one shift per line."""
-        return _table.text(_SHIFT_HEADERS, [_shift_row(s) for s in self.shifts])
+    def to_text(self, *, width: int | None = None) -> str:
+        """A plain-text table, one shift per line.
+
+        Args:
+            width: The widest a line may be, in terminal cells (default: the
+                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
+        """
+        return _table.text(_SHIFT_HEADERS, [_shift_row(s) for s in self.shifts], width=width)
 
     def to_markdown(self) -> str:
         """A Markdown table, one shift per row."""
@@ -126,9 +131,14 @@ class Timeline:
         headers = ["date", "stance", "source", "says", "shift"]
         return headers, rows, f"{self.actor} on {self.issue}"
 
-    def to_text(self) -> str:
-        """A plain-text table, one claim per line, with the shift it starts."""
-        return _table.text(*self._table())
+    def to_text(self, *, width: int | None = None) -> str:
+        """A plain-text table, one claim per line, with the shift it starts.
+
+        Args:
+            width: The widest a line may be, in terminal cells (default: the
+                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
+        """
+        return _table.text(*self._table(), width=width)
 
     def to_markdown(self) -> str:
         """A Markdown table, one claim per row, with the shift it starts."""

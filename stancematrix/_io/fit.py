@@ -1,0 +1,344 @@
+"""Terminal tables that fit a width, measured and drawn without any global state.
+
+Widths are terminal cells: East Asian wide and fullwidth characters take two, combining
+marks and format characters none, everything else one (:func:`display_width`). Cells are
+wrapped at spaces; a word is split only when it is wider than its column.
+
+:func:`draw` lays a table out in one of tabulate's plain-text frames (``simple``,
+``grid``, ``rounded_outline`` …) at the widths it is given; :func:`fit` chooses those
+widths so that the table fits, in this order:
+
+1. every column at its natural width, if that fits;
+2. otherwise each column at least as wide as its longest word, the room left shared out
+   so that narrow columns keep their natural width first;
+3. otherwise the columns are split into groups drawn one under another, each repeating
+   the first column (the row labels), as many columns to a group as fit;
+4. a group of one column that still cannot fit has its longest words split.
+
+Nothing here reads or changes tabulate's module settings (its wide-character mode), so
+tables can be drawn from many threads at once; tabulate is only asked for the characters
+of its frames.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from typing import Any, Final
+
+import tabulate as _tabulate
+
+from stancematrix.exceptions import InvalidValueError
+
+__all__ = [
+    "FRAMES",
+    "display_width",
+    "draw",
+    "fit",
+    "fits",
+    "longest_word",
+    "narrowest",
+    "text_width",
+    "wrap",
+]
+
+#: The tabulate formats drawn here, every line a border or a row of cells (``github``
+#: too: a cell wrapped onto more lines continues on the next table rows).
+FRAMES: Final = (
+    "plain",
+    "simple",
+    "grid",
+    "simple_grid",
+    "rounded_grid",
+    "heavy_grid",
+    "mixed_grid",
+    "double_grid",
+    "fancy_grid",
+    "outline",
+    "simple_outline",
+    "rounded_outline",
+    "heavy_outline",
+    "mixed_outline",
+    "double_outline",
+    "fancy_outline",
+    "psql",
+    "pretty",
+    "presto",
+    "github",
+)
+#: Columns tabulate adds to a header's width (its ``MIN_PADDING``), kept so tables look
+#: as they did when tabulate drew them.
+_HEADER_PAD: Final = 2
+
+
+@lru_cache(maxsize=8192)
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def display_width(text: str) -> int:
+    """How many terminal cells *text* (one line, no control characters) takes."""
+    if text.isascii():
+        return len(text)
+    return _wide_width(text)
+
+
+@lru_cache(maxsize=1024)
+def _wide_width(text: str) -> int:  # a table measures each cell more than once
+    return sum(map(_char_width, text))
+
+
+def text_width(width: object = None) -> int:
+    """*width*, or when it is None the terminal's width.
+
+    That is ``COLUMNS`` if set, else the terminal's, else 80 when output is no terminal.
+
+    Raises:
+        InvalidValueError: If *width* is not None or a positive int.
+    """
+    if width is None:
+        return shutil.get_terminal_size((80, 24)).columns
+    if type(width) is not int or width < 1:
+        raise InvalidValueError("width", width, "must be a positive int")
+    return width
+
+
+def _pieces(word: str, atoms: re.Pattern[str] | None) -> Iterator[str]:
+    if atoms is None:
+        yield from word
+    else:
+        for match in atoms.finditer(word):
+            yield match[0]
+
+
+def _wrap_line(line: str, width: int, atoms: re.Pattern[str] | None) -> Iterator[str]:
+    """Greedy word wrap of one line; each word is measured once, so this is linear."""
+    parts: list[str] = []
+    used = 0
+    for word in line.split(" "):
+        size = display_width(word)
+        if parts and used + 1 + size <= width:
+            parts.append(word)
+            used += 1 + size
+            continue
+        if parts:
+            yield " ".join(parts)
+        if size > width:  # wider than the column: split, piece by piece
+            start, taken, k = 0, 0, 0
+            measure = _char_width if atoms is None else display_width
+            for piece in _pieces(word, atoms):
+                w = measure(piece)
+                if taken + w > width and k > start:
+                    yield word[start:k]
+                    start, taken = k, 0
+                taken += w
+                k += len(piece)
+            word, size = word[start:], taken
+        parts, used = [word], size
+    if parts:
+        yield " ".join(parts)
+
+
+def wrap(text: str, width: int, atoms: re.Pattern[str] | None = None) -> list[str]:
+    """*text* as lines at most *width* cells wide, split at spaces and newlines.
+
+    A word (a run without spaces) is split only when it is wider than *width*, and then
+    never inside a match of *atoms* (an escape sequence that must stay whole).
+    """
+    width = max(width, 1)
+    return [piece for line in text.split("\n") for piece in _wrap_line(line, width, atoms)]
+
+
+def longest_word(text: str) -> int:
+    """The width of the widest word of *text*: the narrowest column that keeps it whole."""
+    return max((display_width(word) for word in text.split()), default=0)
+
+
+def _natural(text: str) -> int:
+    return max((display_width(line) for line in text.split("\n")), default=0)
+
+
+def _frame(tablefmt: str) -> Any:
+    return _tabulate._table_formats[tablefmt]  # type: ignore[attr-defined]
+
+
+def _overhead(tablefmt: str, columns: int) -> int:
+    """The cells a frame's borders, separators and padding take around *columns* cells."""
+    frame = _frame(tablefmt)
+    parts = [frame.headerrow, frame.datarow]
+    parts += [
+        line
+        for line in (frame.lineabove, frame.linebelowheader, frame.linebetweenrows)
+        if line is not None
+    ]
+    edges = max(display_width(p.begin) + display_width(p.end) for p in parts)
+    seps = max(display_width(p.sep) for p in parts)
+    return edges + seps * (columns - 1) + 2 * int(frame.padding) * columns
+
+
+def _share(minimum: Sequence[int], natural: Sequence[int], budget: int) -> list[int]:
+    """Widths from *minimum* to *natural* summing to at most *budget*.
+
+    The columns, from the narrowest, each take an equal share of what is left, or less if
+    they need less.
+    """
+    widths = list(minimum)
+    order = sorted(range(len(natural)), key=natural.__getitem__)
+    left = budget
+    for k, c in enumerate(order):
+        reserved = sum(minimum[d] for d in order[k + 1 :])
+        share = max(minimum[c], min(left - reserved, left // (len(order) - k)))
+        widths[c] = min(natural[c], share)
+        left -= widths[c]
+    return widths
+
+
+def _level(low: Sequence[int], high: Sequence[int], budget: int) -> list[int]:
+    """Widths between *low* and *high* summing to at most *budget*, filling narrow first."""
+    lo, hi = 0, max(high, default=0)
+    while lo < hi:  # the highest level L with sum(clamp(L)) <= budget
+        mid = (lo + hi + 1) // 2
+        if sum(min(max(mid, a), b) for a, b in zip(low, high, strict=True)) <= budget:
+            lo = mid
+        else:
+            hi = mid - 1
+    return [min(max(lo, a), b) for a, b in zip(low, high, strict=True)]
+
+
+class _Sizes:
+    """Each column's natural width and the narrowest width that keeps its words whole."""
+
+    def __init__(self, tablefmt: str, header: Sequence[str], rows: Sequence[Sequence[str]]):
+        pad = 0 if tablefmt == "pretty" else _HEADER_PAD
+        self.natural = [_natural(h) + pad for h in header]
+        self.minimum = [max(longest_word(h), 1) for h in header]
+        for row in rows:
+            for c, text in enumerate(row):
+                self.natural[c] = max(self.natural[c], _natural(text))
+                self.minimum[c] = max(self.minimum[c], longest_word(text))
+        self.natural = [max(n, m) for n, m in zip(self.natural, self.minimum, strict=True)]
+
+
+def narrowest(tablefmt: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
+    """The narrowest the table can be drawn with no word split and no column group."""
+    return sum(_Sizes(tablefmt, header, rows).minimum) + _overhead(tablefmt, len(header))
+
+
+def fits(tablefmt: str, header: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> bool:
+    """Whether the table fits *width* with no word split and no column group."""
+    return narrowest(tablefmt, header, rows) <= width
+
+
+def _widths(tablefmt: str, sizes: _Sizes, columns: Sequence[int], width: int) -> list[int]:
+    natural = [sizes.natural[c] for c in columns]
+    minimum = [sizes.minimum[c] for c in columns]
+    budget = width - _overhead(tablefmt, len(columns))
+    if sum(natural) <= budget:
+        return natural
+    if sum(minimum) <= budget:
+        return _share(minimum, natural, budget)
+    return _level([1] * len(columns), minimum, max(budget, len(columns)))
+
+
+def _groups(tablefmt: str, sizes: _Sizes, width: int) -> list[list[int]]:
+    """The columns of each group: the first column, then as many others as fit."""
+    count = len(sizes.minimum)
+    if count <= 1:
+        return [list(range(count))]
+    groups: list[list[int]] = []
+    group = [0]
+    for c in range(1, count):
+        wanted = [*group, c]
+        room = width - _overhead(tablefmt, len(wanted))
+        if len(group) > 1 and sum(sizes.minimum[k] for k in wanted) > room:
+            groups.append(group)
+            group = [0, c]
+        else:
+            group = wanted
+    groups.append(group)
+    return groups
+
+
+def draw(
+    tablefmt: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[int],
+    atoms: re.Pattern[str] | None = None,
+    natural: Sequence[int] | None = None,
+) -> str:
+    """The table in tabulate's frame *tablefmt*, each column wrapped to its width.
+
+    Cells are left-aligned; a multi-line cell makes its row as tall as its lines. A
+    column given less than its *natural* width is drawn as wide as its wrapped text.
+    """
+    frame = _frame(tablefmt)
+    pad = " " * frame.padding
+    hidden = frame.with_header_hide or ()
+    cells = [
+        [wrap(text, w, atoms) for text, w in zip(r, widths, strict=True)] for r in [header, *rows]
+    ]
+    if natural is not None:  # a column narrower than its natural width: as wide as its text
+        widths = [
+            w if w >= n else max(display_width(line) for r in cells for line in r[c])
+            for c, (w, n) in enumerate(zip(widths, natural, strict=True))
+        ]
+    spans = [w + 2 * frame.padding for w in widths]
+
+    def line(spec: Any) -> str:
+        return str(spec.begin + spec.sep.join(spec.hline * s for s in spans) + spec.end).rstrip()
+
+    def row(spec: Any, wrapped: list[list[str]]) -> list[str]:
+        height = max((len(lines) for lines in wrapped), default=1)
+        out = []
+        for k in range(height):
+            texts = []
+            for lines, w in zip(wrapped, widths, strict=True):
+                text = lines[k] if k < len(lines) else ""
+                texts.append(pad + text + " " * (w - display_width(text)) + pad)
+            out.append((spec.begin + spec.sep.join(texts) + spec.end).rstrip())
+        return out
+
+    lines: list[str] = []
+    if frame.lineabove and "lineabove" not in hidden:
+        lines.append(line(frame.lineabove))
+    lines += row(frame.headerrow, cells[0])
+    if frame.linebelowheader and "linebelowheader" not in hidden:
+        lines.append(line(frame.linebelowheader))
+    for k, wrapped in enumerate(cells[1:]):
+        if k and frame.linebetweenrows:
+            lines.append(line(frame.linebetweenrows))
+        lines += row(frame.datarow, wrapped)
+    if frame.linebelow and "linebelow" not in hidden:
+        lines.append(line(frame.linebelow))
+    return "\n".join(lines)
+
+
+def fit(
+    tablefmt: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    atoms: re.Pattern[str] | None = None,
+) -> str:
+    """The table drawn to fit *width* terminal cells (see the module's rules)."""
+    sizes = _Sizes(tablefmt, header, rows)
+    drawn = []
+    for columns in _groups(tablefmt, sizes, width):
+        widths = _widths(tablefmt, sizes, columns, width)
+        drawn.append(
+            draw(
+                tablefmt,
+                [header[c] for c in columns],
+                [[r[c] for c in columns] for r in rows],
+                widths,
+                atoms,
+                [sizes.natural[c] for c in columns],
+            )
+        )
+    return "\n\n".join(drawn)
