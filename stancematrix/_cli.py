@@ -131,7 +131,7 @@ def _reading(args: argparse.Namespace) -> dict[str, Any]:
     columns: dict[str, str | tuple[str, ...]] = {}
     given = [*(getattr(args, "column", None) or [])]
     if getattr(args, "columns", None):
-        given += _split_pairs(args.columns, "--columns")
+        given += _split_pairs(args.columns)
     for field in ("actor", "issue", "stance", "date", "source"):  # convert's --FIELD-col
         value = getattr(args, f"{field}_col", None)
         if value is not None:
@@ -155,7 +155,7 @@ def _reading(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
-def _split_pairs(text: str, flag: str) -> list[str]:
+def _split_pairs(text: str) -> list[str]:
     pairs = [part.strip() for part in text.split(",")]
     # A part with no "=" continues the previous column's fallback chain.
     joined: list[str] = []
@@ -258,9 +258,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+#: Library wording (Python arguments) → the command line's (flags).
+_FLAG_WORDS = (
+    ("pass columns= to", "map its columns with --column FIELD=COLUMN to"),
+    ("columns={'actor': ('code', 'name')}", "--column actor=code,name"),
+    ("applies only with columns=", "applies only with --column FIELD=COLUMN"),
+)
+
+
 def _flag_words(message: str) -> str:
     """A library message in the command line's words: flags, not Python arguments."""
-    return message.replace("pass columns= to", "map its columns with --column FIELD=COLUMN to")
+    for python, flags in _FLAG_WORDS:
+        message = message.replace(python, flags)
+    return message
 
 
 def _check(path: str, args: argparse.Namespace) -> tuple[StanceMatrix, list[StanceMatrixError]]:
@@ -485,6 +495,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StanceMatrixError, _Usage, OutputError, OSError) as error:
         if args.debug:
             raise
-        report_error(PROG, error)
+        report_error(PROG, error if isinstance(error, OSError) else _Usage(_flag_words(str(error))))
         return 2
     return status
