@@ -145,6 +145,16 @@ class TestValidate:
         assert "--column FIELD=COLUMN" in err
         assert "columns=" not in err
 
+    def test_columns_fallback_chain(self, tmp_path, capsys):
+        """In --columns, names after actor=... without '=' are its fallback chain."""
+        path = tmp_path / "chain.csv"
+        path.write_text("code,name,i,s\nUS,,I,support\n,Russia,I,oppose\n", encoding="utf-8")
+        args = ["show", str(path), "--columns", "actor=code,name,issue=i,stance=s"]
+        assert 0 == main([*args, "--labels", "key", "--format", "markdown"])
+        columns = {"actor": ("code", "name"), "issue": "i", "stance": "s"}
+        expected = sm.read_csv(path, columns=columns).to_markdown(labels="key")
+        assert out(expected) == capsys.readouterr().out
+
     def test_max_errors(self, tmp_path, capsys):
         """--max-errors N prints N problems and a count of the rest."""
         path = tmp_path / "bad.csv"
