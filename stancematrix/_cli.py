@@ -16,7 +16,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from ._cliio import (
     OutputError,
@@ -29,23 +29,20 @@ from ._cliio import (
     write,
     write_stdout,
 )
+from ._cliparse import DEFAULT_DATASET, PROG, QUERIES
+from ._cliparse import build_parser as _build
 from ._datasets import dataset_names, load_dataset
 from ._datasets import get as get_dataset
 from ._escape import terminal_text
-from ._io.layout import CELLS
 from ._io.registry import by_extension, get, names, read, render
 from ._matrix import StanceMatrix
-from ._query import methods
-from ._scale import Scale
+from ._scale import Level, Scale
 from .exceptions import ReadError, StanceMatrixError, UnsupportedFormatError
 
 if TYPE_CHECKING:
     from ._diff.matrixdiff import MatrixDiff
 
-__all__ = ["main"]
-
-PROG = "stancematrix"
-DEFAULT_DATASET = "ukraine"
+__all__ = ["DEFAULT_DATASET", "PROG", "build_parser", "main"]
 
 #: Seconds a read may take before a progress message appears on standard error.
 PROGRESS_AFTER = 1.0
@@ -53,13 +50,6 @@ PROGRESS_AFTER = 1.0
 
 class _Usage(Exception):
     """A usage problem found after parsing (exit status 2)."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        if sys.stderr is not None:
-            self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {terminal_text(message)}\n")
 
 
 @contextmanager
@@ -84,14 +74,19 @@ def _progress(what: str) -> Iterator[None]:
             say(f"{PROG}: read {what} in {time.monotonic() - started:.1f} s")
 
 
-def _load(source: str | None, input_format: str | None = None, **options: Any) -> StanceMatrix:
+def _load(
+    source: str | None, input_format: str | None = None, args: argparse.Namespace | None = None
+) -> StanceMatrix:
     """A matrix from a file, ``-`` (standard input) or a built-in dataset name."""
+    options = {} if args is None else _reading(args)
     if source is None:
         source = DEFAULT_DATASET
     if source == "-":
         with _progress("standard input"):
             return _read(read_stdin(), input_format or "json", options)
     if source in dataset_names() and not exists(source):
+        if options:
+            raise _Usage("--column, --columns, --stances and --scale apply to CSV files only")
         with _progress(f"dataset {source!r}"):
             return load_dataset(source)
     if not exists(source):
@@ -114,6 +109,117 @@ def _write(text: str, args: argparse.Namespace) -> None:
     write(text, args.output, force=args.force)
 
 
+# -- reading options: --column(s), --stances, --scale ---------------------------------------
+
+#: The fields ``--column`` maps (the CSV reader's ``columns`` keys).
+FIELDS = (
+    "actor",
+    "issue",
+    "stance",
+    "date",
+    "source",
+    "summary",
+    "quote",
+    "note",
+    "actor_name",
+    "issue_title",
+)
+
+
+def _reading(args: argparse.Namespace) -> dict[str, Any]:
+    """The CSV reader's ``columns``, ``stances`` and ``scale`` from the command's flags."""
+    columns: dict[str, str | tuple[str, ...]] = {}
+    given = [*(getattr(args, "column", None) or [])]
+    if getattr(args, "columns", None):
+        given += _split_pairs(args.columns)
+    for field in ("actor", "issue", "stance", "date", "source"):  # convert's --FIELD-col
+        value = getattr(args, f"{field}_col", None)
+        if value is not None:
+            given.append(f"{field}={value}")
+    for pair in given:
+        field, column = _pair(pair, "--column")
+        if field not in FIELDS:
+            raise _Usage(f"--column {pair!r}: unknown field {field!r} (one of {', '.join(FIELDS)})")
+        columns[field] = tuple(column.split(",")) if "," in column else column
+    options: dict[str, Any] = {}
+    if columns:
+        options["columns"] = columns
+    stances = _stances(getattr(args, "stances", None) or [])
+    scale = getattr(args, "scale", None)
+    if (stances or scale) and not columns:
+        raise _Usage("--stances and --scale apply only with column mapping (--column FIELD=COL)")
+    if stances:
+        options["stances"] = stances
+    if scale is not None:
+        options["scale"] = _scale(scale)
+    return options
+
+
+def _split_pairs(text: str) -> list[str]:
+    pairs = [part.strip() for part in text.split(",")]
+    # A part with no "=" continues the previous column's fallback chain.
+    joined: list[str] = []
+    for part in pairs:
+        if "=" in part or not joined:
+            joined.append(part)
+        else:
+            joined[-1] += f",{part}"
+    return joined
+
+
+def _pair(text: str, flag: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise _Usage(f"{flag} takes KEY=VALUE (got {text!r})")
+    return key.strip(), value.strip()
+
+
+def _stances(given: Sequence[str]) -> dict[str, str]:
+    """``--stances`` values: VALUE=LABEL pairs, or files of one pair a line."""
+    mapping: dict[str, str] = {}
+    for item in given:
+        if "=" not in item and exists(item):
+            with open(item, encoding="utf-8") as handle:
+                for number, line in enumerate(handle, 1):
+                    if line.strip() and not line.lstrip().startswith("#"):
+                        value, label = _pair(line.rstrip("\n"), f"--stances {item}:{number}")
+                        mapping[value] = label
+        elif "=" in item:
+            value, label = _pair(item, "--stances")
+            mapping[value] = label
+        else:
+            raise _Usage(f"--stances takes VALUE=LABEL or a file (no such file: {item!r})")
+    return mapping
+
+
+_SCALES = {"five-point": Scale.five_point, "votes": Scale.votes}
+
+
+def _scale(given: str) -> Scale:
+    """A built-in scale by name, or one read from a CSV file (label,value,symbol)."""
+    if given in _SCALES and not exists(given):
+        return _SCALES[given]()
+    if not exists(given):
+        raise _Usage(f"--scale: not a built-in scale ({', '.join(_SCALES)}) nor a file: {given!r}")
+    import csv
+    from pathlib import Path
+
+    with open(given, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows or not {"label", "value"} <= set(rows[0]):
+        raise _Usage(f"--scale {given}: needs a header with label,value (and symbol)")
+    levels = []
+    for number, row in enumerate(rows, 2):
+        try:
+            value = float(row["value"])
+        except ValueError:
+            raise _Usage(
+                f"--scale {given}:{number}: value {row['value']!r} is not a number"
+            ) from None
+        levels.append(Level(row["label"], value, row.get("symbol") or None))
+    return Scale(Path(given).stem, levels)
+
+
 # -- commands -------------------------------------------------------------------------------
 
 
@@ -130,11 +236,18 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.files:
         try:
-            matrix, problems = _check(path, args.input_format)
+            matrix, problems = _check(path, args)
         except StanceMatrixError as error:
             matrix, problems = None, [error]
-        for problem in problems:
-            write_stdout(terminal_text(str(problem)) + "\n")
+        shown = problems if args.max_errors <= 0 else problems[: args.max_errors]
+        for problem in shown:
+            write_stdout(terminal_text(_flag_words(str(problem))) + "\n")
+        if len(shown) < len(problems):
+            rest = len(problems) - len(shown)
+            write_stdout(
+                f"{terminal_text(path)}: … and {rest} more problem{'s' * (rest != 1)} "
+                f"({len(problems)} in all; --max-errors 0 shows them all)\n"
+            )
         if problems or matrix is None:
             failed += 1
             continue
@@ -145,16 +258,32 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _check(path: str, input_format: str | None) -> tuple[StanceMatrix, list[StanceMatrixError]]:
+#: Library wording (Python arguments) → the command line's (flags).
+_FLAG_WORDS = (
+    ("pass columns= to", "map its columns with --column FIELD=COLUMN to"),
+    ("columns={'actor': ('code', 'name')}", "--column actor=code,name"),
+    ("applies only with columns=", "applies only with --column FIELD=COLUMN"),
+)
+
+
+def _flag_words(message: str) -> str:
+    """A library message in the command line's words: flags, not Python arguments."""
+    for python, flags in _FLAG_WORDS:
+        message = message.replace(python, flags)
+    return message
+
+
+def _check(path: str, args: argparse.Namespace) -> tuple[StanceMatrix, list[StanceMatrixError]]:
     """Read *path*, collecting every problem where the format's reader can go on."""
+    input_format = args.input_format
     if path == "-" or not exists(path) or path in dataset_names():
-        return _load(path, input_format), []
+        return _load(path, input_format, args), []
     fmt = get(input_format, readable=True) if input_format else by_extension(path)
     if fmt.lenient:
         with _progress(path):
-            matrix, problems = fmt.load().read(path, lenient=True)
+            matrix, problems = fmt.load().read(path, lenient=True, **_reading(args))
         return matrix, list(problems)
-    return _load(path, input_format), []
+    return _load(path, input_format, args), []
 
 
 def _matrix_text(matrix: StanceMatrix, args: argparse.Namespace) -> str:
@@ -162,8 +291,10 @@ def _matrix_text(matrix: StanceMatrix, args: argparse.Namespace) -> str:
         args.format == "csv" and args.layout == "wide"
     )
     options: dict[str, Any] = {}
+    if args.sources:
+        matrix = matrix.select(sources=args.sources)
     if grid:
-        options.update(cell=args.cell, transpose=args.transpose)
+        options.update(cell=args.cell, transpose=args.transpose, labels=args.labels)
         if args.actors:
             options["actors"] = args.actors
         if args.issues:
@@ -171,8 +302,11 @@ def _matrix_text(matrix: StanceMatrix, args: argparse.Namespace) -> str:
         if args.as_of:
             options["as_of"] = args.as_of
     else:  # a lossless format: write the selected snapshot itself
-        if args.transpose or args.cell != "stance":
-            raise _Usage(f"--cell and --transpose do not apply to --format {args.format}")
+        if args.transpose or args.cell != "stance" or args.labels != "name":
+            raise _Usage(
+                f"--cell, --labels and --transpose do not apply to --format {args.format}"
+                + (" --layout long" if args.format == "csv" else "")
+            )
         if args.actors or args.issues:
             matrix = matrix.select(actors=args.actors, issues=args.issues)
         if args.as_of:
@@ -185,7 +319,7 @@ def _matrix_text(matrix: StanceMatrix, args: argparse.Namespace) -> str:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    matrix = _load(args.source, args.input_format)
+    matrix = _load(args.source, args.input_format, args)
     _write(_matrix_text(matrix, args), args)
     return 0
 
@@ -196,39 +330,37 @@ def _result(result: Any, args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from ._query.compare import compare
+    from . import compare
 
-    matrix = _load(args.source, args.input_format)
-    return _result(compare(matrix, args.a, args.b, as_of=args.as_of), args)
+    matrix = _load(args.source, args.input_format, args)
+    return _result(compare(matrix, args.a, args.b, as_of=args.as_of, sources=args.sources), args)
 
 
 def _cmd_timeline(args: argparse.Namespace) -> int:
-    matrix = _load(args.source, args.input_format)
+    matrix = _load(args.source, args.input_format, args)
     return _result(matrix.timeline(args.actor, args.issue), args)
 
 
 def _cmd_agreement(args: argparse.Namespace) -> int:
-    from ._query.agreement import agreement, agreement_matrix
+    from . import agreement, agreement_matrix
 
-    matrix = _load(args.source, args.input_format)
+    matrix = _load(args.source, args.input_format, args)
+    common = {"method": args.method, "as_of": args.as_of, "sources": args.sources}
     if args.pair:
         a, b = args.pair
-        return _result(agreement(matrix, a, b, method=args.method, as_of=args.as_of), args)
-    return _result(
-        agreement_matrix(matrix, method=args.method, actors=args.actors, as_of=args.as_of), args
-    )
-
-
-def _cmd_conflicts(args: argparse.Namespace) -> int:
-    from ._query.structure import conflicts
-
-    return _result(conflicts(_load(args.source, args.input_format)), args)
+        return _result(agreement(matrix, a, b, **common), args)
+    return _result(agreement_matrix(matrix, actors=args.actors, **common), args)
 
 
 def _cmd_blocs(args: argparse.Namespace) -> int:
-    from ._query.agreement import blocs
+    from . import blocs
 
-    matrix = _load(args.source, args.input_format)
+    if args.threshold is None and args.k is None:
+        raise _Usage(
+            "blocs needs --threshold T (the least average agreement within a bloc) "
+            "or --k K (the number of blocs)"
+        )
+    matrix = _load(args.source, args.input_format, args)
     found = blocs(
         matrix,
         threshold=args.threshold,
@@ -236,12 +368,32 @@ def _cmd_blocs(args: argparse.Namespace) -> int:
         method=args.method,
         actors=args.actors,
         as_of=args.as_of,
+        sources=args.sources,
     )
     return _result(found, args)
 
 
+def _query(function: str) -> _Command:
+    """The runner of a query command from :data:`QUERIES`: its options become arguments."""
+
+    def run(args: argparse.Namespace) -> int:
+        import stancematrix
+
+        matrix = _load(args.source, args.input_format, args)
+        options = {
+            name: getattr(args, name)
+            for name in ("actors", "actor", "issue", "tolerance", "as_of", "sources")
+            if getattr(args, name, None) is not None
+        }
+        if function == "shifts":  # a matrix method, not a function
+            return _result(matrix.shifts(**options), args)
+        return _result(getattr(stancematrix, function)(matrix, **options), args)
+
+    return run
+
+
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from ._diff.face import diff
+    from . import diff
 
     if (args.since is None) != (args.until is None):
         raise _Usage("give both --from and --to, or neither")
@@ -249,16 +401,20 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     if args.since is not None:
         if args.new is not None:
             raise _Usage("diff takes OLD NEW, or one SOURCE with --from and --to")
-        matrix = _load(args.old, args.input_format)
+        matrix = _load(args.old, args.input_format, args)
         found = diff(matrix.as_of(args.since), matrix.as_of(args.until), **options)
     else:
         if args.new is None:
             raise _Usage("diff needs OLD and NEW, or one SOURCE with --from and --to")
         found = diff(
-            _load(args.old, args.input_format), _load(args.new, args.input_format), **options
+            _load(args.old, args.input_format, args),
+            _load(args.new, args.input_format, args),
+            **options,
         )
-    kinds = {"kinds": args.kinds} if args.kinds else {}
-    _write(render(found, args.format, kind="diff", **kinds), args)
+    shown: dict[str, Any] = {"kinds": args.kinds} if args.kinds else {}
+    if args.stance_only and args.format != "json":  # JSON records the diff's own option
+        shown["stance_only"] = True
+    _write(render(found, args.format, kind="diff", **shown), args)
     return 1 if args.fail_if_diff and _changed(found) else 0
 
 
@@ -273,25 +429,7 @@ def _changed(found: MatrixDiff) -> bool:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
-    columns: dict[str, str | tuple[str, ...]] = {
-        field: tuple(value.split(",")) if "," in value else value
-        for field, value in (
-            ("actor", args.actor_col),
-            ("issue", args.issue_col),
-            ("stance", args.stance_col),
-            ("date", args.date_col),
-            ("source", args.source_col),
-        )
-        if value is not None
-    }
-    options: dict[str, Any] = {}
-    if columns:
-        options["columns"] = columns
-        if args.scale is not None:
-            options["scale"] = _SCALES[args.scale]()
-    elif args.scale is not None:
-        raise _Usage("--scale applies only with column mapping options (--actor-col …)")
-    matrix = _load(args.input, args.input_format, **options)
+    matrix = _load(args.input, args.input_format, args)
     target = args.to
     if target is None:
         if args.output == "-":
@@ -299,9 +437,6 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         target = _format_of(args.output)
     _write(render(matrix, target), args)
     return 0
-
-
-_SCALES = {"five-point": Scale.five_point, "votes": Scale.votes}
 
 
 def _format_of(path: str) -> str:
@@ -314,261 +449,26 @@ def _format_of(path: str) -> str:
         ) from None
 
 
-# -- the parser -----------------------------------------------------------------------------
-
 _Command = Callable[[argparse.Namespace], int]
 
-
-def _add(
-    commands: argparse._SubParsersAction[_Parser],
-    name: str,
-    run: _Command,
-    summary: str,
-    example: str,
-) -> _Parser:
-    parser = commands.add_parser(
-        name,
-        help=summary,
-        description=summary,
-        epilog=f"example:\n  {example}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.set_defaults(run=run)
-    return parser
+#: Each command's runner, by name (the parser records the name as ``args.command``).
+COMMANDS: dict[str, _Command] = {
+    "show": _cmd_show,
+    "compare": _cmd_compare,
+    "timeline": _cmd_timeline,
+    "agreement": _cmd_agreement,
+    "blocs": _cmd_blocs,
+    **{query.name: _query(query.function) for query in QUERIES},
+    "diff": _cmd_diff,
+    "validate": _cmd_validate,
+    "convert": _cmd_convert,
+    "datasets": _cmd_datasets,
+}
 
 
-def _source(parser: _Parser) -> None:
-    parser.add_argument(
-        "source",
-        metavar="SOURCE",
-        nargs="?",
-        help=f"a file, '-' for standard input, or a built-in dataset (default: {DEFAULT_DATASET})",
-    )
-    _input_format(parser)
-
-
-def _input_format(parser: _Parser) -> None:
-    parser.add_argument(
-        "--input-format",
-        choices=names(readable=True),
-        help="format of the input (default: by file extension; json for '-')",
-    )
-
-
-def _layout(parser: _Parser) -> None:
-    parser.add_argument("--actors", nargs="+", metavar="ACTOR", help="actors to show, in order")
-    parser.add_argument("--issues", nargs="+", metavar="ISSUE", help="issues to show, in order")
-    parser.add_argument("--as-of", metavar="DATE", help="show the snapshot at DATE")
-    parser.add_argument(
-        "--cell",
-        choices=CELLS,
-        default="stance",
-        help="what each cell shows",
-    )
-    parser.add_argument(
-        "--transpose", action="store_true", help="actors as rows, issues as columns"
-    )
-
-
-def _agreement_options(parser: _Parser) -> None:
-    parser.add_argument(
-        "--method",
-        choices=[*methods.names(), *methods.DEPRECATED],
-        default=methods.DEFAULT,
-        help="agreement measure: "
-        + "; ".join(f"{m.name}, {m.definition}" for m in methods.REGISTRY),
-    )
-    parser.add_argument("--actors", nargs="+", metavar="ACTOR", help="only these actors")
-    parser.add_argument("--as-of", metavar="DATE", help="use the snapshot at DATE")
-
-
-def _result_options(parser: _Parser) -> None:
-    parser.add_argument(
-        "--format", choices=["text", "markdown"], default="text", help="output format"
-    )
-    _output(parser)
-
-
-def _output(parser: _Parser) -> None:
-    parser.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        help="write here instead of standard output (gzip-compressed if FILE ends in .gz)",
-    )
-    _force(parser)
-
-
-def _force(parser: _Parser) -> None:
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="replace the output file if it exists (never a directory or a symbolic link)",
-    )
-
-
-def build_parser() -> _Parser:
+def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command (also used to check the docs)."""
-    parser = _Parser(
-        prog=PROG,
-        description="Sourced, dated stance-comparison matrices from the command line.",
-        epilog=f"run '{PROG} COMMAND --help' for a command's options and an example",
-    )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-
-    show = _add(
-        commands,
-        "show",
-        _cmd_show,
-        "Print a matrix as a table (default: the built-in article dataset).",
-        f"{PROG} show --actors US RU --issues territory sanctions --cell summary",
-    )
-    _source(show)
-    _layout(show)
-    show.add_argument("--format", choices=names(), default="text", help="output format")
-    show.add_argument("--tablefmt", default="simple_grid", help="tabulate table format (text)")
-    show.add_argument(
-        "--layout", choices=["long", "wide"], default="long", help="CSV layout (csv only)"
-    )
-    _output(show)
-
-    compare = _add(
-        commands,
-        "compare",
-        _cmd_compare,
-        "Compare two actors issue by issue: both stances, the gap and the relation.",
-        f"{PROG} compare US RU",
-    )
-    compare.add_argument("a", metavar="A", help="an actor (key or alias)")
-    compare.add_argument("b", metavar="B", help="another actor")
-    _source(compare)
-    compare.add_argument("--as-of", metavar="DATE", help="compare the snapshot at DATE")
-    _result_options(compare)
-
-    timeline = _add(
-        commands,
-        "timeline",
-        _cmd_timeline,
-        "One actor's claims on one issue in date order, with the stance shifts between them.",
-        f"{PROG} timeline US sanctions",
-    )
-    timeline.add_argument("actor", metavar="ACTOR", help="an actor (key or alias)")
-    timeline.add_argument("issue", metavar="ISSUE", help="an issue (key or alias)")
-    _source(timeline)
-    _result_options(timeline)
-
-    agreement = _add(
-        commands,
-        "agreement",
-        _cmd_agreement,
-        "How much actors agree: the matrix of every pair, or one pair with --pair.",
-        f"{PROG} agreement --method s-score --pair US RU",
-    )
-    _source(agreement)
-    _agreement_options(agreement)
-    agreement.add_argument("--pair", nargs=2, metavar=("A", "B"), help="just these two")
-    _result_options(agreement)
-
-    conflicts = _add(
-        commands,
-        "conflicts",
-        _cmd_conflicts,
-        "Cells where sources disagree about the same period, with both quotes.",
-        f"{PROG} conflicts",
-    )
-    _source(conflicts)
-    _result_options(conflicts)
-
-    blocs = _add(
-        commands,
-        "blocs",
-        _cmd_blocs,
-        "Groups of actors that stand together (clustering over the agreement matrix).",
-        f"{PROG} blocs --threshold 0.8",
-    )
-    _source(blocs)
-    _agreement_options(blocs)
-    group = blocs.add_mutually_exclusive_group()
-    group.add_argument("--threshold", type=float, help="join actors agreeing at least this much")
-    group.add_argument("--k", type=int, help="make exactly K blocs")
-    _result_options(blocs)
-
-    diff = _add(
-        commands,
-        "diff",
-        _cmd_diff,
-        "What changed between two files, or in one source between two dates.",
-        f"{PROG} diff old.json new.json --fail-if-diff\n"
-        f"  {PROG} diff ukraine --from 2025-03 --to 2025-07",
-    )
-    diff.add_argument("old", metavar="OLD", help="the old matrix (or the SOURCE with --from/--to)")
-    diff.add_argument("new", metavar="NEW", nargs="?", help="the new matrix")
-    diff.add_argument("--from", dest="since", metavar="DATE", help="snapshot date of the old side")
-    diff.add_argument("--to", dest="until", metavar="DATE", help="snapshot date of the new side")
-    diff.add_argument("--stance-only", action="store_true", help="ignore wording changes")
-    diff.add_argument("--kinds", nargs="+", metavar="KIND", help="show only these change kinds")
-    diff.add_argument(
-        "--format",
-        choices=names(kind="diff"),
-        default="text",
-        help="output format",
-    )
-    diff.add_argument(
-        "--fail-if-diff", action="store_true", help="exit 1 when there are differences"
-    )
-    _input_format(diff)
-    _output(diff)
-
-    validate = _add(
-        commands,
-        "validate",
-        _cmd_validate,
-        "Read files strictly and report every problem with file:line:column; exit 1 if any.",
-        f"{PROG} validate positions.json more.csv",
-    )
-    validate.add_argument("files", nargs="+", metavar="FILE", help="files to check")
-    _input_format(validate)
-
-    convert = _add(
-        commands,
-        "convert",
-        _cmd_convert,
-        "Convert between formats; map the columns of any long CSV table onto a matrix.",
-        f"{PROG} convert votes.csv.gz votes.json --actor-col country_code "
-        "--issue-col rcid --stance-col vote --scale votes",
-    )
-    convert.add_argument("input", metavar="IN", help="a file, '-' or a dataset name")
-    convert.add_argument(
-        "output",
-        metavar="OUT",
-        help="the file to write (gzip-compressed if it ends in .gz), or '-'",
-    )
-    _force(convert)
-    convert.add_argument("--to", choices=names(), help="output format (default: OUT's extension)")
-    _input_format(convert)
-    for field in ("actor", "issue", "stance", "date", "source"):
-        convert.add_argument(
-            f"--{field}-col",
-            metavar="COLUMN",
-            help=f"CSV column holding the {field}"
-            + (
-                " (a comma-separated fallback chain, first non-empty wins)"
-                if field == "actor"
-                else ""
-            ),
-        )
-    convert.add_argument("--scale", choices=sorted(_SCALES), help="scale of mapped stances")
-
-    _add(
-        commands,
-        "datasets",
-        _cmd_datasets,
-        "List the built-in datasets with their titles and citations.",
-        f"{PROG} datasets",
-    )
-    return parser
+    return _build(_version())
 
 
 def _version() -> str:
@@ -587,7 +487,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             check_target(output, force=args.force)
         with warnings.catch_warnings(record=True) as caught:  # e.g. a renamed method
             warnings.simplefilter("always", DeprecationWarning)
-            status: int = args.run(args)
+            status: int = COMMANDS[args.command](args)
         for warning in caught:
             print(f"stancematrix: note: {warning.message}", file=sys.stderr)
     except PipeClosed:  # e.g. piped into `head`: not all was delivered, so not a success
@@ -595,6 +495,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StanceMatrixError, _Usage, OutputError, OSError) as error:
         if args.debug:
             raise
-        report_error(PROG, error)
+        report_error(PROG, error if isinstance(error, OSError) else _Usage(_flag_words(str(error))))
         return 2
     return status

@@ -226,7 +226,7 @@ class TestCompressedOutput:
     def test_show_output_gz_is_gzip(self, tmp_path):
         """-o with a .gz name compresses show's output too."""
         out = tmp_path / "m.csv.gz"
-        assert 0 == main(["show", "--format", "csv", "-o", str(out)])
+        assert 0 == main(["show", "--format", "csv", "--layout", "long", "-o", str(out)])
         assert sm.load_dataset("ukraine") == sm.read_csv(out)
 
     def test_same_text_same_bytes(self, tmp_path):
@@ -410,13 +410,17 @@ class TestTerminalControls:
         result = run("show", files[1], "--format", fmt)
         assert 0 == result.returncode
         options: dict[str, Any] = {"tablefmt": "simple_grid"} if fmt == "text" else {}
+        if fmt == "csv":  # show prints the grid in every format
+            options["layout"] = "wide"
         text = sm.render(sm.read_json(files[1]), fmt, **options)
         assert (text.rstrip("\n") + "\n").encode("utf-8") == result.stdout
 
     def test_files_are_byte_exact(self, files, tmp_path):
         """-o writes the data untouched, even when standard output is a terminal."""
         out = tmp_path / "m.csv"
-        assert "" == self.on_terminal("show", files[1], "--format", "csv", "-o", str(out))
+        assert "" == self.on_terminal(
+            "show", files[1], "--format", "csv", "--layout", "long", "-o", str(out)
+        )
         assert sm.render(sm.read_json(files[1]), "csv").encode("utf-8") == out.read_bytes()
 
     def test_progress_message_is_inert(self, monkeypatch, capsys):
