@@ -86,6 +86,21 @@ class TestWidth:
         out = ukraine.to_text(tablefmt=tablefmt, width=width, cell="summary", actors=["US", "RU"])
         assert max(display_width(line) for line in out.splitlines()) <= width
 
+    def test_github_stays_one_table(self):
+        """A github table whose header row is wider than the width keeps that row on one
+        line and all its columns in one table; only body cells wrap, onto continuation
+        rows."""
+        m = sm.StanceMatrix.from_positions(
+            [sm.Position(f"actor-with-a-long-key-{k}", "I", "support", "S") for k in range(3)],
+            actors=[sm.Actor(f"actor-with-a-long-key-{k}", f"Actor number {k} with a long name") for k in range(3)],
+            issues=[sm.Issue("I", "Issue", "A proposition.")],
+            sources=[sm.Source("S", "Source")],
+        )
+        out = m.to_text(tablefmt="github", width=30).splitlines()
+        assert [True] * 3 + [False] * (len(out) - 3) == [line[:1] == "|" for line in out]
+        assert 3 == sum(f"actor-with-a-long-key-{k}" in out[0] for k in range(3))
+        assert re.fullmatch(r"\|[-|]+\|", out[1])
+
     def test_terminal_default(self, three, monkeypatch):
         """Without width= the terminal's width is used."""
         monkeypatch.setenv("COLUMNS", "45")

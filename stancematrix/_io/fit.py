@@ -15,6 +15,11 @@ widths so that the table fits, in this order:
    the first column (the row labels), as many columns to a group as fit;
 4. a group of one column that still cannot fit has its longest words split.
 
+``github`` is a Markdown table, and stays one: its header row is never wrapped (a header
+cell on two lines would end the table) and its columns are never split into groups (that
+would make two tables). A long body cell continues on the next table rows. It fits the
+width whenever its header row does.
+
 Nothing here reads or changes tabulate's module settings (its wide-character mode), so
 tables can be drawn from many threads at once; tabulate is only asked for the characters
 of its frames.
@@ -46,7 +51,7 @@ __all__ = [
 ]
 
 #: The tabulate formats drawn here, every line a border or a row of cells (``github``
-#: too: a cell wrapped onto more lines continues on the next table rows).
+#: too: a body cell wrapped onto more lines continues on the next table rows).
 FRAMES: Final = (
     "plain",
     "simple",
@@ -72,6 +77,8 @@ FRAMES: Final = (
 #: Columns tabulate adds to a header's width (its ``MIN_PADDING``), kept so tables look
 #: as they did when tabulate drew them.
 _HEADER_PAD: Final = 2
+#: Frames that must stay one table with a one-line header (Markdown).
+_ONE_TABLE: Final = frozenset({"github"})
 
 
 @lru_cache(maxsize=8192)
@@ -211,12 +218,19 @@ def _level(low: Sequence[int], high: Sequence[int], budget: int) -> list[int]:
 
 
 class _Sizes:
-    """Each column's natural width and the narrowest width that keeps its words whole."""
+    """Each column's natural width, the narrowest width that keeps its words whole, and
+    the narrowest it can be at all (its *floor*: 1, or its header's width where the
+    header row must stay one line)."""
 
     def __init__(self, tablefmt: str, header: Sequence[str], rows: Sequence[Sequence[str]]):
         pad = 0 if tablefmt == "pretty" else _HEADER_PAD
+        self.one_table = tablefmt in _ONE_TABLE
         self.natural = [_natural(h) + pad for h in header]
-        self.minimum = [max(longest_word(h), 1) for h in header]
+        if self.one_table:
+            self.floor = [max(_natural(h), 1) for h in header]
+        else:
+            self.floor = [1] * len(header)
+        self.minimum = [max(longest_word(h), f) for h, f in zip(header, self.floor, strict=True)]
         for row in rows:
             for c, text in enumerate(row):
                 self.natural[c] = max(self.natural[c], _natural(text))
@@ -237,18 +251,19 @@ def fits(tablefmt: str, header: Sequence[str], rows: Sequence[Sequence[str]], wi
 def _widths(tablefmt: str, sizes: _Sizes, columns: Sequence[int], width: int) -> list[int]:
     natural = [sizes.natural[c] for c in columns]
     minimum = [sizes.minimum[c] for c in columns]
+    floor = [sizes.floor[c] for c in columns]
     budget = width - _overhead(tablefmt, len(columns))
     if sum(natural) <= budget:
         return natural
     if sum(minimum) <= budget:
         return _share(minimum, natural, budget)
-    return _level([1] * len(columns), minimum, max(budget, len(columns)))
+    return _level(floor, minimum, max(budget, sum(floor)))
 
 
 def _groups(tablefmt: str, sizes: _Sizes, width: int) -> list[list[int]]:
     """The columns of each group: the first column, then as many others as fit."""
     count = len(sizes.minimum)
-    if count <= 1:
+    if count <= 1 or sizes.one_table:
         return [list(range(count))]
     groups: list[list[int]] = []
     group = [0]

@@ -11,8 +11,9 @@ listing these.
   characters are shown as visible stand-ins (``␛`` …).
 - ``github`` and ``pipe``: Markdown pipe tables, cells escaped as in ``to_markdown``
   (control characters shown as in the frames).
-  ``github`` is drawn to fit the width like the frames (a long cell continues on the
-  next table rows; wrapping never splits an escape); ``pipe`` is not wrapped.
+  ``github`` is drawn to fit the width like the frames (a long body cell continues on
+  the next table rows; wrapping never splits an escape) but stays one table with a
+  one-line header row, so it fits whenever its header row does; ``pipe`` is not wrapped.
 - ``html``: element text escaped, newlines as ``<br>``.
 - ``latex``, ``latex_booktabs``, ``latex_longtable``: newlines become spaces and tabulate
   escapes every LaTeX special character (``\ { } $ & # ^ _ ~ %`` and ``< >``).
