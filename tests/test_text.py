@@ -92,7 +92,10 @@ class TestWidth:
         rows."""
         m = sm.StanceMatrix.from_positions(
             [sm.Position(f"actor-with-a-long-key-{k}", "I", "support", "S") for k in range(3)],
-            actors=[sm.Actor(f"actor-with-a-long-key-{k}", f"Actor number {k} with a long name") for k in range(3)],
+            actors=[
+                sm.Actor(f"actor-with-a-long-key-{k}", f"Actor number {k} with a long name")
+                for k in range(3)
+            ],
             issues=[sm.Issue("I", "Issue", "A proposition.")],
             sources=[sm.Source("S", "Source")],
         )
@@ -265,6 +268,21 @@ def assert_fits(text: str, width: int) -> None:
 
 
 class TestFit:
+    def test_header_padding_goes_before_content(self):
+        """When the table is a little too wide, the spaces after short headers are given
+        up before any cell is wrapped."""
+        mixed = [sm.Position("A", "I", st_, f"S{k}") for k, st_ in enumerate(["support", "oppose"])]
+        m = sm.StanceMatrix.from_positions(
+            [*mixed, *(sm.Position(k, "I", "support", "S0") for k in "BCDEFG")],
+            actors=[sm.Actor(k, k) for k in "ABCDEFG"],
+            issues=[sm.Issue("I", "I", "p")],
+            sources=[sm.Source("S0", "0"), sm.Source("S1", "1")],
+        )
+        wide = m.to_text(tablefmt="grid", labels="key", width=200).splitlines()
+        narrow = m.to_text(tablefmt="grid", labels="key", width=len(wide[0]) - 2).splitlines()
+        assert "support / oppose" in narrow[3]
+        assert len(wide) == len(narrow)
+
     @settings(max_examples=80, deadline=None)
     @given(
         m=wordy_matrices(),

@@ -9,8 +9,9 @@ wrapped at spaces; a word is split only when it is wider than its column.
 widths so that the table fits, in this order:
 
 1. every column at its natural width, if that fits;
-2. otherwise each column at least as wide as its longest word, the room left shared out
-   so that narrow columns keep their natural width first;
+2. otherwise each column as wide as its widest line of text, without the padding a
+   header is given when there is room; failing that, each column at least as wide as its
+   longest word, the room left shared out so that narrow columns keep their width first;
 3. otherwise the columns are split into groups drawn one under another, each repeating
    the first column (the row labels), as many columns to a group as fit;
 4. a group of one column that still cannot fit has its longest words split.
@@ -218,14 +219,17 @@ def _level(low: Sequence[int], high: Sequence[int], budget: int) -> list[int]:
 
 
 class _Sizes:
-    """Each column's natural width, the narrowest width that keeps its words whole, and
-    the narrowest it can be at all (its *floor*: 1, or its header's width where the
-    header row must stay one line)."""
+    """Each column's widths: natural, content, minimum and floor.
+
+    *natural* is the content's width plus a header's padding; *content* the widest line
+    of text; *minimum* the narrowest that keeps its words whole; *floor* the narrowest it
+    can be at all (1, or its header's width where the header row must stay one line).
+    """
 
     def __init__(self, tablefmt: str, header: Sequence[str], rows: Sequence[Sequence[str]]):
         pad = 0 if tablefmt == "pretty" else _HEADER_PAD
         self.one_table = tablefmt in _ONE_TABLE
-        self.natural = [_natural(h) + pad for h in header]
+        self.content = [_natural(h) for h in header]
         if self.one_table:
             self.floor = [max(_natural(h), 1) for h in header]
         else:
@@ -233,9 +237,13 @@ class _Sizes:
         self.minimum = [max(longest_word(h), f) for h, f in zip(header, self.floor, strict=True)]
         for row in rows:
             for c, text in enumerate(row):
-                self.natural[c] = max(self.natural[c], _natural(text))
+                self.content[c] = max(self.content[c], _natural(text))
                 self.minimum[c] = max(self.minimum[c], longest_word(text))
-        self.natural = [max(n, m) for n, m in zip(self.natural, self.minimum, strict=True)]
+        self.content = [max(n, m) for n, m in zip(self.content, self.minimum, strict=True)]
+        #: The content's width with the header's padding, which is given up first.
+        self.natural = [
+            max(n, _natural(h) + pad) for n, h in zip(self.content, header, strict=True)
+        ]
 
 
 def narrowest(tablefmt: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
@@ -250,13 +258,16 @@ def fits(tablefmt: str, header: Sequence[str], rows: Sequence[Sequence[str]], wi
 
 def _widths(tablefmt: str, sizes: _Sizes, columns: Sequence[int], width: int) -> list[int]:
     natural = [sizes.natural[c] for c in columns]
+    content = [sizes.content[c] for c in columns]
     minimum = [sizes.minimum[c] for c in columns]
     floor = [sizes.floor[c] for c in columns]
     budget = width - _overhead(tablefmt, len(columns))
     if sum(natural) <= budget:
         return natural
+    if sum(content) <= budget:  # every cell on one line; headers padded as room allows
+        return _share(content, natural, budget)
     if sum(minimum) <= budget:
-        return _share(minimum, natural, budget)
+        return _share(minimum, content, budget)
     return _level(floor, minimum, max(budget, sum(floor)))
 
 
