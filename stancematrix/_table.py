@@ -41,12 +41,14 @@ def text(
     *,
     width: int | None = None,
     note: str = "",
+    labels: int = 1,
 ) -> str:
     """A plain-text table (the ``simple`` frame) under an optional title line.
 
     Title, table and an optional *note* after it fit *width* terminal cells (default:
     the terminal's width), by the rules of :mod:`stancematrix._io.fit`: words are kept
-    whole where they fit their column, and a table too wide is split into column groups.
+    whole where they fit their column, and a table too wide is split into column groups,
+    each repeating the first *labels* columns (what names a row).
 
     Raises:
         InvalidValueError: If *width* is not a positive int.
@@ -55,7 +57,9 @@ def text(
     from ._io.tablefmt import lookup, table
 
     width = text_width(width)
-    body = table(lookup("simple"), headers, [[_plain(v) for v in row] for row in rows], width)
+    body = table(
+        lookup("simple"), headers, [[_plain(v) for v in row] for row in rows], width, labels
+    )
     lines = [*wrap(terminal_text(title), width)] if title else []
     lines.append(body)
     if note:

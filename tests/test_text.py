@@ -268,6 +268,14 @@ def assert_fits(text: str, width: int) -> None:
 
 
 class TestFit:
+    def test_groups_repeat_what_names_a_row(self, ukraine):
+        """Shifts and conflicts too wide for the width are split into column groups that
+        each start with the actor and the issue."""
+        for out in (ukraine.shifts().to_text(width=60), sm.conflicts(ukraine).to_text(width=60)):
+            groups = out.split("\n\n")
+            assert len(groups) > 1
+            assert [["actor", "issue"]] * len(groups) == [g.split()[:2] for g in groups]
+
     def test_header_padding_goes_before_content(self):
         """When the table is a little too wide, the spaces after short headers are given
         up before any cell is wrapped."""

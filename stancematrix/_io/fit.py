@@ -13,7 +13,8 @@ widths so that the table fits, in this order:
    header is given when there is room; failing that, each column at least as wide as its
    longest word, the room left shared out so that narrow columns keep their width first;
 3. otherwise the columns are split into groups drawn one under another, each repeating
-   the first column (the row labels), as many columns to a group as fit;
+   the first column (the row labels; the first *labels* columns where a row is named by
+   more than one, e.g. actor and issue), as many columns to a group as fit;
 4. a group of one column that still cannot fit has its longest words split.
 
 ``github`` is a Markdown table, and stays one: its header row is never wrapped (a header
@@ -271,19 +272,20 @@ def _widths(tablefmt: str, sizes: _Sizes, columns: Sequence[int], width: int) ->
     return _level(floor, minimum, max(budget, sum(floor)))
 
 
-def _groups(tablefmt: str, sizes: _Sizes, width: int) -> list[list[int]]:
-    """The columns of each group: the first column, then as many others as fit."""
+def _groups(tablefmt: str, sizes: _Sizes, width: int, labels: int = 1) -> list[list[int]]:
+    """The columns of each group: the first *labels* columns, then as many others as fit."""
     count = len(sizes.minimum)
-    if count <= 1 or sizes.one_table:
+    labels = max(1, min(labels, count - 1))
+    if count <= labels or sizes.one_table:
         return [list(range(count))]
     groups: list[list[int]] = []
-    group = [0]
-    for c in range(1, count):
+    group = list(range(labels))
+    for c in range(labels, count):
         wanted = [*group, c]
         room = width - _overhead(tablefmt, len(wanted))
-        if len(group) > 1 and sum(sizes.minimum[k] for k in wanted) > room:
+        if len(group) > labels and sum(sizes.minimum[k] for k in wanted) > room:
             groups.append(group)
-            group = [0, c]
+            group = [*range(labels), c]
         else:
             group = wanted
     groups.append(group)
@@ -351,11 +353,15 @@ def fit(
     rows: Sequence[Sequence[str]],
     width: int,
     atoms: re.Pattern[str] | None = None,
+    labels: int = 1,
 ) -> str:
-    """The table drawn to fit *width* terminal cells (see the module's rules)."""
+    """The table drawn to fit *width* terminal cells (see the module's rules).
+
+    The first *labels* columns name a row and are repeated in every column group.
+    """
     sizes = _Sizes(tablefmt, header, rows)
     drawn = []
-    for columns in _groups(tablefmt, sizes, width):
+    for columns in _groups(tablefmt, sizes, width, labels):
         widths = _widths(tablefmt, sizes, columns, width)
         drawn.append(
             draw(

@@ -136,18 +136,23 @@ def lookup(name: object) -> TableFormat:
 
 
 def table(
-    tablefmt: TableFormat, header: Sequence[str], rows: Sequence[Sequence[str]], width: int
+    tablefmt: TableFormat,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    labels: int = 1,
 ) -> str:
     """A table of *header* and *rows* (raw text) in *tablefmt*, escaped for it.
 
-    Plain-text frames fit *width* (see :func:`stancematrix._io.fit.fit`); the markup
-    formats are drawn as they are, one table row per row.
+    Plain-text frames fit *width* (see :func:`stancematrix._io.fit.fit`; the first
+    *labels* columns are repeated in each column group); the markup formats are drawn as
+    they are, one table row per row.
     """
     escape = tablefmt.escape
     head = [escape(h) for h in header]
     body = [[escape(text) for text in row] for row in rows]
     if tablefmt.fits:
-        return fit(tablefmt.drawn_as, head, body, width, tablefmt.atoms)
+        return fit(tablefmt.drawn_as, head, body, width, tablefmt.atoms, labels)
     if tablefmt.name == "tsv":  # tabulate pads cells and drops a row's trailing empty ones
         return "\n".join("\t".join(row) for row in [head, *body])
     return str(

@@ -373,7 +373,7 @@ class Conflicts:
                 terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
         """
         return _table.text(
-            _CONFLICT_HEADERS, [_conflict_row(c) for c in self.conflicts], width=width
+            _CONFLICT_HEADERS, [_conflict_row(c) for c in self.conflicts], width=width, labels=2
         )
 
     def to_markdown(self) -> str:

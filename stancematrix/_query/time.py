@@ -90,7 +90,9 @@ class Shifts:
             width: The widest a line may be, in terminal cells (default: the
                 terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
         """
-        return _table.text(_SHIFT_HEADERS, [_shift_row(s) for s in self.shifts], width=width)
+        return _table.text(
+            _SHIFT_HEADERS, [_shift_row(s) for s in self.shifts], width=width, labels=2
+        )
 
     def to_markdown(self) -> str:
         """A Markdown table, one shift per row."""
