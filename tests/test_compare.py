@@ -84,6 +84,8 @@ class TestCompare:
         text = sm.compare(ukraine, "US", "RU", sources=["ukraine-strategy"]).to_text(width=400)
         assert text.splitlines()[0] == "United States vs Russia: 6 issues where both are known"
         assert "Claims Crimea as integral part of Russia; backs separatists in Donbas" in text
+        one = sm.compare(ukraine, "RU", "DE").to_text(width=400).splitlines()[0]
+        assert "Russia vs Germany: 1 issue where both are known" == one
         markdown = sm.compare(ukraine, "US", "RU").to_markdown()
         assert "| sanctions " in markdown
 

@@ -126,7 +126,8 @@ class Comparison:
             [r.issue, _cell(r.a), says(r.a), _cell(r.b), says(r.b), r.gap, r.relation]
             for r in self.rows
         ]
-        title = f"{self.a.name} vs {self.b.name}: {self.n} issues where both are known"
+        issues = "issue" if self.n == 1 else "issues"
+        title = f"{self.a.name} vs {self.b.name}: {self.n} {issues} where both are known"
         return headers, rows, title
 
     def to_text(self, *, width: int | None = None) -> str:
