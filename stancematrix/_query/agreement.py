@@ -71,9 +71,13 @@ class Agreement:
         """The same line as :meth:`to_text`, for Markdown."""
         return _table.markdown_cell(self.to_text())
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the line of :meth:`to_text`, escaped."""
+        return _table.html_line(self.to_text())
+
 
 @attrs.frozen
-class AgreementMatrix:
+class AgreementMatrix(_table.HtmlView):
     """Pairwise agreement of a set of actors, by one method.
 
     Attributes:
@@ -107,6 +111,12 @@ class AgreementMatrix:
         ]
         return ["", *self.actors], rows, f"agreement ({self.method}; n: issues counted)"
 
+    def _note(self) -> str:
+        return left_out_note(self.left_out)
+
+    def _numeric(self) -> range:
+        return range(1, len(self.actors) + 1)
+
     def to_text(self, *, width: int | None = None) -> str:
         """A plain-text grid: each pair's score and n; then the actors left out, if any.
 
@@ -114,7 +124,7 @@ class AgreementMatrix:
             width: The widest a line may be, in terminal cells (default: the
                 terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
         """
-        return _table.text(*self._table(), width=width, note=left_out_note(self.left_out))
+        return _table.text(*self._table(), width=width, note=self._note())
 
     def to_dataframe(self, values: Literal["score", "n"] = "score") -> Any:
         """The grid as a numeric pandas DataFrame indexed by actor key both ways.
@@ -131,10 +141,7 @@ class AgreementMatrix:
 
     def to_markdown(self) -> str:
         """A Markdown grid like :meth:`to_text`; then the actors left out, if any."""
-        note = left_out_note(self.left_out)
-        return _table.markdown(*self._table()) + (
-            f"\n\n{_table.markdown_cell(note)}" if note else ""
-        )
+        return _table.markdown(*self._table(), note=self._note())
 
 
 def _with_n(score: float | None, n: int) -> str:
@@ -364,7 +371,7 @@ def numpy_scores(
 
 
 @attrs.frozen
-class Blocs:
+class Blocs(_table.HtmlView):
     """Groups of actors that stand together, from average-linkage clustering.
 
     Attributes:
@@ -394,6 +401,9 @@ class Blocs:
         rule = f"threshold {self.threshold}" if self.threshold is not None else f"k={self.k}"
         return ["bloc", "size", "cohesion", "members"], rows, f"blocs ({self.method}, {rule})"
 
+    def _note(self) -> str:
+        return left_out_note(self.left_out)
+
     def to_text(self, *, width: int | None = None) -> str:
         """A plain-text table, one bloc per line; then the actors left out, if any.
 
@@ -401,14 +411,11 @@ class Blocs:
             width: The widest a line may be, in terminal cells (default: the
                 terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
         """
-        return _table.text(*self._table(), width=width, note=left_out_note(self.left_out))
+        return _table.text(*self._table(), width=width, note=self._note())
 
     def to_markdown(self) -> str:
         """A Markdown table, one bloc per row; then the actors left out, if any."""
-        note = left_out_note(self.left_out)
-        return _table.markdown(*self._table()) + (
-            f"\n\n{_table.markdown_cell(note)}" if note else ""
-        )
+        return _table.markdown(*self._table(), note=self._note())
 
 
 def _refuse_options(threshold: object, k: object) -> InvalidValueError:
