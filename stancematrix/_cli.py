@@ -36,6 +36,7 @@ from ._datasets import get as get_dataset
 from ._escape import terminal_text
 from ._io.registry import by_extension, get, names, read, render
 from ._matrix import StanceMatrix
+from ._query.labels import relabel
 from ._scale import Level, Scale
 from .exceptions import ReadError, StanceMatrixError, UnsupportedFormatError
 
@@ -324,7 +325,10 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _result(result: Any, args: argparse.Namespace) -> int:
+def _result(result: Any, args: argparse.Namespace, matrix: StanceMatrix) -> int:
+    """Print a query's *result* (of *matrix*) as ``--format`` and ``--labels`` ask."""
+    if args.labels == "name":
+        result = relabel(result, matrix)
     _write(result.to_markdown() if args.format == "markdown" else result.to_text(), args)
     return 0
 
@@ -333,12 +337,13 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from . import compare
 
     matrix = _load(args.source, args.input_format, args)
-    return _result(compare(matrix, args.a, args.b, as_of=args.as_of, sources=args.sources), args)
+    found = compare(matrix, args.a, args.b, as_of=args.as_of, sources=args.sources)
+    return _result(found, args, matrix)
 
 
 def _cmd_timeline(args: argparse.Namespace) -> int:
     matrix = _load(args.source, args.input_format, args)
-    return _result(matrix.timeline(args.actor, args.issue), args)
+    return _result(matrix.timeline(args.actor, args.issue), args, matrix)
 
 
 def _cmd_agreement(args: argparse.Namespace) -> int:
@@ -348,8 +353,8 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
     common = {"method": args.method, "as_of": args.as_of, "sources": args.sources}
     if args.pair:
         a, b = args.pair
-        return _result(agreement(matrix, a, b, **common), args)
-    return _result(agreement_matrix(matrix, actors=args.actors, **common), args)
+        return _result(agreement(matrix, a, b, **common), args, matrix)
+    return _result(agreement_matrix(matrix, actors=args.actors, **common), args, matrix)
 
 
 def _cmd_blocs(args: argparse.Namespace) -> int:
@@ -370,7 +375,7 @@ def _cmd_blocs(args: argparse.Namespace) -> int:
         as_of=args.as_of,
         sources=args.sources,
     )
-    return _result(found, args)
+    return _result(found, args, matrix)
 
 
 def _query(function: str) -> _Command:
@@ -386,8 +391,8 @@ def _query(function: str) -> _Command:
             if getattr(args, name, None) is not None
         }
         if function == "shifts":  # a matrix method, not a function
-            return _result(matrix.shifts(**options), args)
-        return _result(getattr(stancematrix, function)(matrix, **options), args)
+            return _result(matrix.shifts(**options), args, matrix)
+        return _result(getattr(stancematrix, function)(matrix, **options), args, matrix)
 
     return run
 

@@ -15,6 +15,7 @@ from stancematrix import _datasets as datasets
 from stancematrix._cli import build_parser, main
 from stancematrix._datasets import unga
 from stancematrix._io.layout import CELLS
+from stancematrix._io.tablefmt import TABLEFMTS
 from stancematrix._io.registry import names
 from stancematrix._query import methods
 from stancematrix._query.agreement import METHODS
@@ -313,6 +314,7 @@ class TestRegistries:
             ("validate", "--input-format", names(readable=True)),
             ("agreement", "--method", [*METHODS, *methods.DEPRECATED]),
             ("blocs", "--method", [*METHODS, *methods.DEPRECATED]),
+            ("show", "--tablefmt", list(TABLEFMTS)),
         ],
     )
     def test_choices_are_read_from_the_registries(self, command, flag, expected):
@@ -321,6 +323,21 @@ class TestRegistries:
         Methods add the deprecated names still accepted (see methods.DEPRECATED).
         """
         assert expected == list(option(command, flag).choices)
+
+    def test_tablefmt_help_lists_the_safe_formats(self):
+        """show --help names every accepted table format."""
+        text = " ".join(commands()["show"].format_help().split())
+        assert ", ".join(TABLEFMTS) in text
+
+    @pytest.mark.parametrize("tablefmt", ["unsafehtml", "latex_raw", "rst", "nope"])
+    def test_unsafe_tablefmt_refused_by_the_parser(self, tablefmt, capsys):
+        """A table format not in the safe list is a usage error naming the choices."""
+        with pytest.raises(SystemExit) as caught:
+            main(["show", "--tablefmt", tablefmt])
+        assert 2 == caught.value.code
+        err = capsys.readouterr().err
+        assert f"argument --tablefmt: invalid choice: {tablefmt!r}" in err
+        assert "'simple_grid'" in err
 
     @pytest.mark.parametrize("command", ["agreement", "blocs"])
     def test_method_help_defines_every_method(self, command):
