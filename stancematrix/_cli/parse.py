@@ -11,11 +11,11 @@ import argparse
 import sys
 from typing import NamedTuple, NoReturn
 
-from ._escape import terminal_text
-from ._io.layout import CELLS, LABELS
-from ._io.registry import names
-from ._io.tablefmt import TABLEFMTS
-from ._query import methods
+from stancematrix._escape import terminal_text
+from stancematrix._io.layout import CELLS, LABELS
+from stancematrix._io.registry import names
+from stancematrix._io.tablefmt import TABLEFMTS
+from stancematrix._query import methods
 
 __all__ = ["DEFAULT_DATASET", "PROG", "QUERIES", "SCALES", "Query", "build_parser"]
 
