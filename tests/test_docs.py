@@ -39,12 +39,12 @@ def console_commands() -> list[str]:
     """Every ``$ stancematrix …`` command in the README's console blocks, as written
     (continuation lines joined, the trailing ``# comment`` dropped)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    found: list[str] = []
-    for block in re.findall(r"```console\n(.*?)```", readme, re.S):
-        for command in re.split(r"\n(?=\$ )", block.replace("\\\n", " ")):
-            if command.startswith("$ stancematrix"):
-                found.append(command.splitlines()[0].removeprefix("$ ").split("  #")[0].strip())
-    return found
+    return [
+        command.splitlines()[0].removeprefix("$ ").split("  #")[0].strip()
+        for block in re.findall(r"```console\n(.*?)```", readme, re.S)
+        for command in re.split(r"\n(?=\$ )", block.replace("\\\n", " "))
+        if command.startswith("$ stancematrix")
+    ]
 
 
 COMMANDS = console_commands()
