@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from .agreement import Agreement, AgreementMatrix, Blocs
+from .agreement import Agreement, AgreementMatrix
+from .blocs import Blocs
 from .common import LeftOut
 from .compare import Comparison
 from .structure import Conflicts, Coverage, IssueStances, Polarization
