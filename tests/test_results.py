@@ -171,3 +171,32 @@ class TestPreview:
     def test_small_result_whole(self, ukraine):
         """A result within the preview size is drawn whole, with no note of a cut."""
         assert "Showing" not in sm.conflicts(ukraine)._repr_html_()
+
+
+class TestRelabel:
+    """relabel (the command line's --labels name) swaps keys for names and titles."""
+
+    def test_names_and_titles(self, ukraine):
+        """A comparison's actors and issues read as names and titles; the original keeps
+        its keys."""
+        from stancematrix._query.labels import relabel
+
+        found = sm.compare(ukraine, "US", "RU")
+        named = relabel(found, ukraine)
+        assert ("United States", "Russia") == (named.a.key, named.b.key)
+        assert "Sanctions on Russia" in [row.issue for row in named.rows]
+        assert "sanctions" in [row.issue for row in found.rows]
+
+    def test_unknown_keys_stay(self, ukraine):
+        """Keys the matrix does not know are left as they are."""
+        from stancematrix._query.labels import relabel
+
+        other = ukraine.select(actors=["US", "RU"])
+        named = relabel(sm.agreement_matrix(ukraine, actors=["US", "UA"]), other)
+        assert ("United States", "UA") == named.actors
+
+    def test_other_objects_as_they_are(self, ukraine):
+        """An object that is not a query result comes back as it is."""
+        from stancematrix._query.labels import relabel
+
+        assert "US" == relabel("US", ukraine)

@@ -32,8 +32,8 @@ R = TypeVar("R")
 def relabel(result: R, m: StanceMatrix) -> R:
     """A copy of *result* with *m*'s actor names and issue titles in place of the keys.
 
-    Keys *m* does not know stay as they are; a result with no actor or issue keys
-    (none of the query result types) is returned unchanged.
+    Keys *m* does not know stay as they are; an object that is not a query result is
+    returned as it is.
     """
     actor = {a.key: a.name for a in m.actors}
     issue = {i.key: i.title for i in m.issues}
