@@ -12,7 +12,8 @@ from ._io.pandas import from_dataframe
 from ._io.registry import read, render
 from ._matrix import StanceMatrix
 from ._model import Actor, Issue, Position, Source
-from ._query.agreement import agreement, agreement_matrix, blocs
+from ._query.agreement import agreement, agreement_matrix
+from ._query.blocs import blocs
 from ._query.compare import compare
 from ._query.structure import common_ground, conflicts, coverage, deadlocks, polarization
 from ._scale import Level, Scale

@@ -1,18 +1,33 @@
-"""Private: print query results as plain-text or Markdown tables through tabulate.
+"""Private: query results as plain-text or Markdown tables (tabulate), or HTML for notebooks.
 
 Cell text is made safe by the renderers' shared helpers in :mod:`stancematrix._escape`:
-control characters are shown, not obeyed, in text tables, and Markdown cells are escaped
-so data cannot break the table.
+control characters are shown, not obeyed, in text tables, Markdown cells are escaped so
+data cannot break the table, and HTML cells are escaped so data cannot add markup.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from typing import Final
 
+from ._escape import html_text, markdown_paragraph, terminal_text
 from ._escape import markdown_cell as _escape_cell
-from ._escape import markdown_paragraph, terminal_text
 
-__all__ = ["markdown", "markdown_cell", "text"]
+__all__ = [
+    "PREVIEW_COLUMNS",
+    "PREVIEW_ROWS",
+    "HtmlView",
+    "html",
+    "html_line",
+    "markdown",
+    "markdown_cell",
+    "text",
+]
+
+#: The most rows a notebook shows of a result (``_repr_html_``); the rest are counted.
+PREVIEW_ROWS: Final = 200
+#: The most columns a notebook shows of a result (the first column, labels, included).
+PREVIEW_COLUMNS: Final = 31
 
 Cell = str | int | float | None
 
@@ -67,8 +82,10 @@ def text(
     return "\n".join(lines)
 
 
-def markdown(headers: Sequence[str], rows: Sequence[Sequence[Cell]], title: str = "") -> str:
-    """A GitHub-flavoured Markdown table under an optional title paragraph."""
+def markdown(
+    headers: Sequence[str], rows: Sequence[Sequence[Cell]], title: str = "", *, note: str = ""
+) -> str:
+    """A GitHub-flavoured Markdown table under an optional title paragraph, then *note*."""
     from tabulate import tabulate
 
     body = tabulate(
@@ -77,4 +94,77 @@ def markdown(headers: Sequence[str], rows: Sequence[Sequence[Cell]], title: str 
         tablefmt="github",
         disable_numparse=True,
     )
+    if note:
+        body += f"\n\n{markdown_cell(note)}"
     return f"{markdown_cell(title)}\n\n{body}" if title else body
+
+
+def html(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    title: str = "",
+    *,
+    note: str = "",
+    numeric: Collection[int] = (),
+) -> str:
+    """A result as an HTML fragment (Jupyter's view), cut to a preview if it is large.
+
+    Numbers are right-aligned, and so are the columns in *numeric* (cells of numbers
+    shown as text, e.g. ``0.750 (n=12)``). At most :data:`PREVIEW_ROWS` rows and
+    :data:`PREVIEW_COLUMNS` columns are drawn; a line then says how many there are.
+    """
+    from ._io.htmltable import render_table
+
+    keep = min(len(headers), PREVIEW_COLUMNS)
+    shown = rows[:PREVIEW_ROWS]
+    right = {c for c in numeric if c < keep}
+    right.update(
+        c
+        for c in range(keep)
+        if shown
+        and all(isinstance(row[c], int | float) or row[c] is None for row in shown)
+        and any(row[c] is not None for row in shown)
+    )
+    parts = [
+        f"{n} of {total} {what}"
+        for n, total, what in ((len(shown), len(rows), "rows"), (keep, len(headers), "columns"))
+        if n < total
+    ]
+    cut = f"Showing {' and '.join(parts)}: to_text() or to_markdown() prints all." if parts else ""
+    return render_table(
+        title,
+        headers[:keep],
+        [[_plain(v) for v in row[:keep]] for row in shown],
+        numeric=right,
+        notes=(note, cut),
+    )
+
+
+def html_line(line: str) -> str:
+    """A one-line result as an HTML paragraph, escaped."""
+    return f'<p class="stancematrix">{html_text(line)}</p>\n'
+
+
+class HtmlView:
+    """What makes a result display as an HTML table in Jupyter: ``_repr_html_``.
+
+    A result class inherits it and defines ``_table()`` (headers, rows and title, as
+    :func:`text` takes them), and ``_note()`` and ``_numeric()`` when it has a note or
+    numbers shown as text.
+    """
+
+    __slots__ = ()
+
+    def _table(self) -> tuple[Sequence[str], Sequence[Sequence[Cell]], str]:
+        raise NotImplementedError
+
+    def _note(self) -> str:
+        return ""
+
+    def _numeric(self) -> Collection[int]:
+        return ()
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the result's table as HTML (a preview if it is large)."""
+        headers, rows, title = self._table()
+        return html(headers, rows, title, note=self._note(), numeric=self._numeric())

@@ -10,7 +10,8 @@ Each prints with ``to_text()`` and ``to_markdown()``. They are made by
 <stancematrix.StanceMatrix.shifts>`; import them from here for type annotations.
 """
 
-from ._query.agreement import Agreement, AgreementMatrix, Blocs
+from ._query.agreement import Agreement, AgreementMatrix
+from ._query.blocs import Blocs
 from ._query.common import LeftOut
 from ._query.compare import Comparison, ComparisonRow
 from ._query.structure import (

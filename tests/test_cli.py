@@ -10,12 +10,13 @@ import attrs
 import pytest
 
 import stancematrix as sm
-from stancematrix import _cli
 from stancematrix import _datasets as datasets
 from stancematrix._cli import build_parser, main
+from stancematrix._cli import read as cli_read
 from stancematrix._datasets import unga
 from stancematrix._io.layout import CELLS
 from stancematrix._io.registry import names
+from stancematrix._io.tablefmt import TABLEFMTS
 from stancematrix._query import methods
 from stancematrix._query.agreement import METHODS
 
@@ -44,6 +45,26 @@ class TestEntryPoint:
         result = run("datasets")
         assert 0 == result.returncode
         assert result.stdout.startswith("ukraine\t")
+
+    def test_console_script_is_main(self):
+        """The installed ``stancematrix`` script runs the package's main."""
+        from importlib.metadata import entry_points
+
+        (script,) = entry_points(group="console_scripts", name="stancematrix")
+        assert "stancematrix._cli:main" == script.value
+        assert main is script.load()
+
+    def test_command_line_modules_small(self):
+        """No module of the command line comes near the size limit (400 of 600 lines)."""
+        from tests.test_architecture import MODULES
+
+        sizes = {
+            name: path.read_text(encoding="utf-8").count("\n")
+            for name, path in MODULES.items()
+            if name.startswith("stancematrix._cli")
+        }
+        assert len(sizes) >= 5
+        assert {} == {name: n for name, n in sizes.items() if n > 450}
 
     def test_no_command_is_a_usage_error(self):
         """Without a command the usage goes to stderr and the exit status is 2."""
@@ -313,6 +334,7 @@ class TestRegistries:
             ("validate", "--input-format", names(readable=True)),
             ("agreement", "--method", [*METHODS, *methods.DEPRECATED]),
             ("blocs", "--method", [*METHODS, *methods.DEPRECATED]),
+            ("show", "--tablefmt", list(TABLEFMTS)),
         ],
     )
     def test_choices_are_read_from_the_registries(self, command, flag, expected):
@@ -321,6 +343,21 @@ class TestRegistries:
         Methods add the deprecated names still accepted (see methods.DEPRECATED).
         """
         assert expected == list(option(command, flag).choices)
+
+    def test_tablefmt_help_lists_the_safe_formats(self):
+        """show --help names every accepted table format."""
+        text = " ".join(commands()["show"].format_help().split())
+        assert ", ".join(TABLEFMTS) in text
+
+    @pytest.mark.parametrize("tablefmt", ["unsafehtml", "latex_raw", "rst", "nope"])
+    def test_unsafe_tablefmt_refused_by_the_parser(self, tablefmt, capsys):
+        """A table format not in the safe list is a usage error naming the choices."""
+        with pytest.raises(SystemExit) as caught:
+            main(["show", "--tablefmt", tablefmt])
+        assert 2 == caught.value.code
+        err = capsys.readouterr().err
+        assert f"argument --tablefmt: invalid choice: {tablefmt!r}" in err
+        assert "'simple_grid'" in err
 
     @pytest.mark.parametrize("command", ["agreement", "blocs"])
     def test_method_help_defines_every_method(self, command):
@@ -347,7 +384,7 @@ class TestRegistries:
 
         rows = tuple(attrs.evolve(d, loader=refuse) for d in datasets.DATASETS)
         monkeypatch.setattr(datasets, "DATASETS", rows)
-        monkeypatch.setattr(_cli, "load_dataset", refuse)
+        monkeypatch.setattr(cli_read, "load_dataset", refuse)
         monkeypatch.setattr(unga, "package_data", refuse)
         assert 0 == main(["datasets"])
         expected = (
@@ -384,7 +421,7 @@ class TestTerminal:
 
     def test_colour_only_on_a_tty_without_no_color(self, monkeypatch):
         """Colour needs a terminal and no NO_COLOR in the environment."""
-        from stancematrix._cliio import colour as _colour
+        from stancematrix._cli.io import colour as _colour
 
         monkeypatch.delenv("NO_COLOR", raising=False)
         assert _colour(self.FakeTTY())
@@ -394,10 +431,10 @@ class TestTerminal:
 
     def test_slow_reads_report_progress(self, monkeypatch, capsys):
         """A read slower than PROGRESS_AFTER is announced on stderr, then timed."""
-        import stancematrix._cli as cli
+        import stancematrix._cli.read as cli
 
         monkeypatch.setattr(cli, "PROGRESS_AFTER", 0.01)
-        with cli._progress("big.csv"):
+        with cli.progress("big.csv"):
             time.sleep(0.2)
         err = capsys.readouterr().err
         assert "reading big.csv" in err

@@ -299,3 +299,68 @@ class TestMethods:
         expected = [*methods.names(), *methods.DEPRECATED]
         assert expected == option("agreement", "--method").choices
         assert expected == option("blocs", "--method").choices
+
+
+#: Every query command, and the library call it prints.
+QUERY_CALLS = [
+    (["compare", "US", "RU"], lambda m: sm.compare(m, "US", "RU")),
+    (["timeline", "US", "sanctions"], lambda m: m.timeline("US", "sanctions")),
+    (["agreement"], lambda m: sm.agreement_matrix(m)),
+    (["agreement", "--pair", "US", "UA"], lambda m: sm.agreement(m, "US", "UA")),
+    (["blocs", "--k", "2"], lambda m: sm.blocs(m, k=2)),
+    (["coverage"], lambda m: sm.coverage(m)),
+    (["polarization"], lambda m: sm.polarization(m)),
+    (["common-ground", "--actors", "US", "UA"], lambda m: sm.common_ground(m, ["US", "UA"])),
+    (["deadlocks"], lambda m: sm.deadlocks(m)),
+    (["shifts"], lambda m: m.shifts()),
+    (["conflicts"], lambda m: sm.conflicts(m)),
+]
+
+
+class TestLabels:
+    """--labels name prints actors' names and issues' titles on every query command."""
+
+    @pytest.mark.parametrize(("argv", "call"), QUERY_CALLS, ids=[a[0] for a, _ in QUERY_CALLS])
+    def test_every_query_command(self, argv, call, capsys):
+        """Each query command takes --labels; name relabels the result, key is the default."""
+        from stancematrix._query.labels import relabel
+
+        m = sm.load_dataset("ukraine")
+        assert 0 == main([*argv, "--labels", "name"])
+        named = capsys.readouterr().out
+        assert out(relabel(call(m), m).to_text()) == named
+        assert 0 == main(argv)
+        assert out(call(m).to_text()) == capsys.readouterr().out
+
+    def test_compare_names(self, capsys):
+        """compare --labels name heads the columns with names and the rows with titles."""
+        assert 0 == main(["compare", "US", "RU", "--labels", "name", "--format", "markdown"])
+        header, _, *rows = capsys.readouterr().out.splitlines()[2:]
+        cells = [[cell.strip() for cell in row.strip("|").split("|")] for row in [header, *rows]]
+        assert ["issue", "United States", "United States says", "Russia", "Russia says"] == (
+            cells[0][:5]
+        )
+        assert "Sanctions on Russia" in [row[0] for row in cells[1:]]
+        assert "sanctions" not in [row[0] for row in cells[1:]]
+
+    def test_blocs_and_left_out_names(self, capsys):
+        """Blocs list their members by name, and the actors left out too."""
+        assert 0 == main(["blocs", "--k", "2", "--labels", "name", "--format", "markdown"])
+        printed = capsys.readouterr().out
+        assert "United States, Ukraine" in printed
+        assert "left out: European Union (no claims)" in printed
+
+    def test_same_help_everywhere(self):
+        """--labels has the same choices and wording on show and every query command,
+        only the default differs (show: name; queries: key)."""
+        from tests.test_cli import commands, option
+
+        queries = [a[0] for a, _ in QUERY_CALLS]
+        for command in {*queries, "show"}:
+            action = option(command, "--labels")
+            default = "name" if command == "show" else "key"
+            assert ("name", "key") == tuple(action.choices)
+            assert default == action.default
+            assert action.help.endswith(f"(default: {default})")
+        assert len({option(c, "--labels").help for c in queries}) == 1
+        assert "show" in commands()

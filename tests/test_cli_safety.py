@@ -23,9 +23,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import stancematrix as sm
-from stancematrix import _cli, _cliio
 from stancematrix._cli import build_parser, main
-from stancematrix._cliio import OutputError, check_target, for_terminal, write_file
+from stancematrix._cli import data as cli_data
+from stancematrix._cli import io as cli_io
+from stancematrix._cli import read as cli_read
+from stancematrix._cli.io import OutputError, check_target, for_terminal, write_file
 from stancematrix._io.registry import FORMATS, names
 from tests.strategies import matrix_pairs
 
@@ -427,8 +429,8 @@ class TestTerminalControls:
         """The progress message shows a hostile file name inertly."""
         import time
 
-        monkeypatch.setattr(_cli, "PROGRESS_AFTER", 0.01)
-        with _cli._progress("\x1b]52;c;aGVsbG8=\x07x.csv"):
+        monkeypatch.setattr(cli_read, "PROGRESS_AFTER", 0.01)
+        with cli_read.progress("\x1b]52;c;aGVsbG8=\x07x.csv"):
             time.sleep(0.2)
         err = capsys.readouterr().err
         assert "\x1b" not in err
@@ -466,7 +468,7 @@ class TestFailIfDiff:
     def test_status_is_the_summary_test(self, pair):
         """--fail-if-diff fails exactly when the summary is not "no changes"."""
         found = sm.diff(*pair)
-        assert (found.summary() != "no changes") == _cli._changed(found)
+        assert (found.summary() != "no changes") == cli_data.changed(found)
 
 
 class FakeBuffer:
@@ -560,7 +562,7 @@ class TestStreamsInProcess:
         """On a terminal, controls show as stand-ins; newline, tab and CRLF stay."""
         buffer = FakeBuffer()
         monkeypatch.setattr(sys, "stdout", FakeStdout(buffer, tty=True))
-        _cliio.write_stdout("a\x1b[2Jb\tc\r\nd\re\x9b\n")
+        cli_io.write_stdout("a\x1b[2Jb\tc\r\nd\re\x9b\n")
         assert "a\u241b[2Jb\tc\r\nd\u240de<U+009B>\n" == buffer.data.decode("utf-8")
 
     def test_text_only_stdout(self, monkeypatch):
@@ -604,7 +606,7 @@ class TestStreamsInProcess:
         with pytest.raises(SystemExit) as exit:
             main(["show", "--format", "nope"])
         assert 2 == exit.value.code
-        with _cli._progress("slow.csv"):
+        with cli_read.progress("slow.csv"):
             pass
         assert "" == capsys.readouterr().out
 
@@ -619,7 +621,7 @@ class TestStreamsInProcess:
         def fail(name):
             raise OSError(errno.EIO, "Input/output error")
 
-        monkeypatch.setattr(_cli, "get_dataset", fail)
+        monkeypatch.setattr(cli_data, "get_dataset", fail)
         assert 2 == main(["datasets"])
         assert "stancematrix: error: Input/output error\n" == capsys.readouterr().err
 
@@ -633,7 +635,7 @@ class TestWriteFileFailures:
         def full(fd):
             raise OSError(errno.ENOSPC, "No space left on device")
 
-        monkeypatch.setattr("stancematrix._cliio.os.fsync", full)
+        monkeypatch.setattr("stancematrix._cli.io.os.fsync", full)
         with pytest.raises(OutputError, match=r"m\.json: cannot write: No space left"):
             write_file(str(out), "new", force=True)
         assert "old" == out.read_text(encoding="utf-8")
@@ -645,7 +647,7 @@ class TestWriteFileFailures:
         def interrupt(fd):
             raise KeyboardInterrupt
 
-        monkeypatch.setattr("stancematrix._cliio.os.fsync", interrupt)
+        monkeypatch.setattr("stancematrix._cli.io.os.fsync", interrupt)
         with pytest.raises(KeyboardInterrupt):
             write_file(str(tmp_path / "m.json"), "new")
         assert [] == os.listdir(tmp_path)
@@ -658,7 +660,7 @@ class TestWriteFileFailures:
             out.write_text("theirs", encoding="utf-8")
             raise FileExistsError(errno.EEXIST, "File exists")
 
-        monkeypatch.setattr("stancematrix._cliio.os.link", race)
+        monkeypatch.setattr("stancematrix._cli.io.os.link", race)
         with pytest.raises(OutputError, match="already exists"):
             write_file(str(out), "ours")
         assert "theirs" == out.read_text(encoding="utf-8")
@@ -670,7 +672,7 @@ class TestWriteFileFailures:
         def unsupported(source, target):
             raise PermissionError(errno.EPERM, "Operation not permitted")
 
-        monkeypatch.setattr("stancematrix._cliio.os.link", unsupported)
+        monkeypatch.setattr("stancematrix._cli.io.os.link", unsupported)
         write_file(str(tmp_path / "m.json"), "data")
         assert "data" == (tmp_path / "m.json").read_text(encoding="utf-8")
         assert ["m.json"] == os.listdir(tmp_path)

@@ -231,6 +231,70 @@ class TestHtml:
                 assert any(item.startswith(line) for item in page.items)
 
 
+#: Every query result with a table, asked of any matrix.
+RESULTS: dict[str, Callable[[sm.StanceMatrix], object]] = {
+    "compare": lambda m: sm.compare(m, m.actors[0].key, m.actors[-1].key),
+    "timeline": lambda m: m.timeline(m.actors[0].key, m.issues[0].key),
+    "shifts": lambda m: m.shifts(),
+    "agreement_matrix": sm.agreement_matrix,
+    "blocs": lambda m: sm.blocs(m, threshold=0.5),
+    "polarization": sm.polarization,
+    "common_ground": sm.common_ground,
+    "deadlocks": sm.deadlocks,
+    "conflicts": sm.conflicts,
+    "coverage": sm.coverage,
+}
+RESULT_TAGS = {"div", "style", "p", "em", "table", "thead", "tbody", "tr", "th", "td", "br"}
+
+
+class TestResultHtml:
+    @settings(max_examples=20)
+    @given(matrix=hostile_matrices())
+    @pytest.mark.parametrize("name", RESULTS)
+    def test_cells_are_text(self, name, matrix):
+        """A result's notebook view shows each header and cell as exactly its text, and
+        data adds no tag or attribute."""
+        result = RESULTS[name](matrix)
+        headers, rows, title = result._table()  # type: ignore[attr-defined]
+        page = Page(result._repr_html_())  # type: ignore[attr-defined]
+        assert set(page.tags) <= RESULT_TAGS
+        assert {name for name, _ in page.attributes} <= {"class"}
+        expected = [list(headers)] + [
+            ["—" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v) for v in row]
+            for row in rows
+        ]
+        assert [[html_shows(text) for text in row] for row in expected] == page.rows
+        assert html_shows(title) in page_text(result._repr_html_())  # type: ignore[attr-defined]
+
+    @settings(max_examples=20)
+    @given(matrix=hostile_matrices())
+    def test_one_pair_is_text(self, matrix):
+        """One pair's agreement is one paragraph of exactly its text line."""
+        a, b = matrix.actors[0].key, matrix.actors[-1].key
+        agreed = sm.agreement(matrix, a, b)
+        page = Page(agreed._repr_html_())
+        assert ["p"] == page.tags
+        assert html_shows(agreed.to_text()) == page_text(agreed._repr_html_()).rstrip("\n")
+
+
+class Text(HTMLParser):
+    """All the text an HTML fragment shows."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.feed(markup)
+        self.close()
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def page_text(markup: str) -> str:
+    """All the text an HTML fragment shows."""
+    return "".join(Text(markup).parts)
+
+
 class TestSpreadsheetSafety:
     @settings(max_examples=60)
     @given(matrix=hostile_matrices())

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final, Unpack
 
 from stancematrix._diff.report import tables
 from stancematrix._escape import html_text
+from stancematrix._io.htmltable import SUMMARY_STYLE, TABLE_STYLE, table
 from stancematrix._io.layout import Layout, LayoutOptions, grid
 
 if TYPE_CHECKING:
@@ -227,14 +228,8 @@ def render(
     )
 
 
-# The matrix's look (its font, grid and ColorBrewer red/blue ends), with a marker per kind
-# of change.
-_DIFF_STYLE: Final = """
-.stancematrix { font-family: system-ui, sans-serif; color: #222; }
-.stancematrix table.sm-grid { border-collapse: collapse; margin: 0.5em 0; }
-.stancematrix .sm-grid th, .stancematrix .sm-grid td {
-  border: 1px solid #ccc; padding: 0.35em 0.6em; vertical-align: top; max-width: 28em; }
-.stancematrix .sm-grid thead th { background: #eee; text-align: left; }
+# A marker per kind of change, in the matrix's ColorBrewer red/blue.
+_DIFF_STYLE: Final = """\
 .stancematrix tr.sm-reversed td:first-child { border-left: 4px solid #b2182b; }
 .stancematrix tr.sm-hardened td:first-child { border-left: 4px solid #2166ac; }
 .stancematrix tr.sm-softened td:first-child { border-left: 4px solid #92c5de; }
@@ -242,7 +237,6 @@ _DIFF_STYLE: Final = """
 .stancematrix tr.sm-claims-added td:first-child { border-left: 4px solid #4d9221; }
 .stancematrix tr.sm-became-unknown td:first-child,
 .stancematrix tr.sm-claims-removed td:first-child { border-left: 4px solid #999; }
-.stancematrix .sm-summary { font-weight: bold; }
 """
 
 
@@ -256,21 +250,12 @@ def render_diff(
     e = html_text
     out = [
         '<div class="stancematrix sm-diff">',
-        f"<style>{_DIFF_STYLE}</style>",
+        f"<style>{TABLE_STYLE}{_DIFF_STYLE}{SUMMARY_STYLE}</style>",
         f'<p class="sm-summary">{e(diff.summary())}</p>',
     ]
-    for table in tables(diff, kinds, stance_only):
-        out.append(f"<h3>{e(table.title)}</h3>")
-        out.append('<table class="sm-grid">')
-        out.append(
-            "<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in table.headers) + "</tr></thead>"
-        )
-        out.append("<tbody>")
-        for row, cells in zip(table.rows, table.cells, strict=True):
-            css = "sm-" + row.kind.replace(" ", "-")
-            body = "".join(f"<td>{e(c).replace(chr(10), '<br>')}</td>" for c in cells)
-            out.append(f'<tr class="{e(css)}">{body}</tr>')
-        out.append("</tbody>")
-        out.append("</table>")
+    for found in tables(diff, kinds, stance_only):
+        out.append(f"<h3>{e(found.title)}</h3>")
+        kinds_shown = ["sm-" + row.kind.replace(" ", "-") for row in found.rows]
+        out.append(table(found.headers, found.cells, row_classes=kinds_shown))
     out.append("</div>")
     return "\n".join(out) + "\n"

@@ -91,7 +91,7 @@ def _cell(p: Position | None) -> str | None:
 
 
 @attrs.frozen
-class Comparison:
+class Comparison(_table.HtmlView):
     """Where two actors stand on every issue either has a claim on, largest gap first.
 
     Attributes:

@@ -91,7 +91,7 @@ class IssuePolarization:
 
 
 @attrs.frozen
-class Polarization:
+class Polarization(_table.HtmlView):
     """Every issue's :class:`IssuePolarization`, most divided first.
 
     Attributes:
@@ -115,6 +115,9 @@ class Polarization:
         ]
         return ["issue", "n", *self.levels, "mean", "spread"], rows, "polarization"
 
+    def _note(self) -> str:
+        return left_out_note(self.left_out)
+
     def to_text(self, *, width: int | None = None) -> str:
         """A plain-text table, one issue per line; then the actors left out, if any.
 
@@ -122,17 +125,11 @@ class Polarization:
             width: The widest a line may be, in terminal cells (default: the
                 terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
         """
-        return _table.text(*self._table(), width=width, note=left_out_note(self.left_out))
+        return _table.text(*self._table(), width=width, note=self._note())
 
     def to_markdown(self) -> str:
         """A Markdown table, one issue per row; then the actors left out, if any."""
-        note = left_out_note(self.left_out)
-        return _with_note(_table.markdown(*self._table()), _table.markdown_cell(note), "\n")
-
-
-def _with_note(table: str, note: str, gap: str) -> str:
-    """*table*, then *note* on its own line (after *gap*) unless it is empty."""
-    return f"{table}\n{gap}{note}" if note else table
+        return _table.markdown(*self._table(), note=self._note())
 
 
 def polarization(
@@ -202,7 +199,7 @@ class IssueRow:
 
 
 @attrs.frozen
-class IssueStances:
+class IssueStances(_table.HtmlView):
     """Issues picked by :func:`common_ground` or :func:`deadlocks`, with the stances.
 
     Attributes:
@@ -350,7 +347,7 @@ _CONFLICT_HEADERS = ["actor", "issue", "one source", "quote", "another", "quote"
 
 
 @attrs.frozen
-class Conflicts:
+class Conflicts(_table.HtmlView):
     """Every conflict between sources, in the matrix's order.
 
     Attributes:
@@ -365,6 +362,9 @@ class Conflicts:
     def __len__(self) -> int:
         return len(self.conflicts)
 
+    def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
+        return _CONFLICT_HEADERS, [_conflict_row(c) for c in self.conflicts], ""
+
     def to_text(self, *, width: int | None = None) -> str:
         """A plain-text table, one conflict per line, with both quotes.
 
@@ -372,13 +372,11 @@ class Conflicts:
             width: The widest a line may be, in terminal cells (default: the
                 terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
         """
-        return _table.text(
-            _CONFLICT_HEADERS, [_conflict_row(c) for c in self.conflicts], width=width, labels=2
-        )
+        return _table.text(*self._table(), width=width, labels=2)
 
     def to_markdown(self) -> str:
         """A Markdown table, one conflict per row, with both quotes."""
-        return _table.markdown(_CONFLICT_HEADERS, [_conflict_row(c) for c in self.conflicts])
+        return _table.markdown(*self._table())
 
 
 def conflicts(
@@ -442,7 +440,7 @@ def conflicts(
 
 
 @attrs.frozen
-class Coverage:
+class Coverage(_table.HtmlView):
     """How many claims and sources back each (actor, issue) cell.
 
     Attributes:
@@ -511,6 +509,9 @@ class Coverage:
         title = f"claims/sources per cell ({self.share:.0%} of cells known)"
         return ["", *self.issues], rows, title
 
+    def _numeric(self) -> range:
+        return range(1, len(self.issues) + 1)
+
     def to_text(self, *, width: int | None = None) -> str:
         """A plain-text grid: ``claims/sources`` per cell, ``?`` where no stance is known.
 
@@ -524,8 +525,7 @@ class Coverage:
 
     def to_markdown(self) -> str:
         """A Markdown grid like :meth:`to_text`."""
-        note = _table.markdown_cell(self._note()) if self._note() else ""
-        return _with_note(_table.markdown(*self._table()), note, "\n")
+        return _table.markdown(*self._table(), note=self._note())
 
 
 def coverage(

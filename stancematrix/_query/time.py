@@ -68,7 +68,7 @@ _SHIFT_HEADERS: Final = ["actor", "issue", "kind", "size", "before", "after"]
 
 
 @attrs.frozen
-class Shifts:
+class Shifts(_table.HtmlView):
     """Every stance shift found in a matrix, in the matrix's order (actor, issue, date).
 
     Attributes:
@@ -83,6 +83,9 @@ class Shifts:
     def __len__(self) -> int:
         return len(self.shifts)
 
+    def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
+        return _SHIFT_HEADERS, [_shift_row(s) for s in self.shifts], ""
+
     def to_text(self, *, width: int | None = None) -> str:
         """A plain-text table, one shift per line.
 
@@ -90,17 +93,15 @@ class Shifts:
             width: The widest a line may be, in terminal cells (default: the
                 terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
         """
-        return _table.text(
-            _SHIFT_HEADERS, [_shift_row(s) for s in self.shifts], width=width, labels=2
-        )
+        return _table.text(*self._table(), width=width, labels=2)
 
     def to_markdown(self) -> str:
         """A Markdown table, one shift per row."""
-        return _table.markdown(_SHIFT_HEADERS, [_shift_row(s) for s in self.shifts])
+        return _table.markdown(*self._table())
 
 
 @attrs.frozen
-class Timeline:
+class Timeline(_table.HtmlView):
     """One cell through time: every claim in date order and the shifts between them.
 
     Attributes:

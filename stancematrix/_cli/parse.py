@@ -11,10 +11,11 @@ import argparse
 import sys
 from typing import NamedTuple, NoReturn
 
-from ._escape import terminal_text
-from ._io.layout import CELLS
-from ._io.registry import names
-from ._query import methods
+from stancematrix._escape import terminal_text
+from stancematrix._io.layout import CELLS, LABELS
+from stancematrix._io.registry import names
+from stancematrix._io.tablefmt import TABLEFMTS
+from stancematrix._query import methods
 
 __all__ = ["DEFAULT_DATASET", "PROG", "QUERIES", "SCALES", "Query", "build_parser"]
 
@@ -188,6 +189,17 @@ def _layout(parser: _Parser) -> None:
     )
 
 
+def _labels(parser: _Parser, default: str) -> None:
+    """``--labels``: how actors and issues are labelled, with the command's default."""
+    parser.add_argument(
+        "--labels",
+        choices=LABELS,
+        default=default,
+        help=f"label actors and issues by name (actors' names, issues' titles) or by key "
+        f"(default: {default})",
+    )
+
+
 def _agreement_options(parser: _Parser) -> None:
     parser.add_argument(
         "--method",
@@ -200,6 +212,7 @@ def _agreement_options(parser: _Parser) -> None:
 
 
 def _result_options(parser: _Parser) -> None:
+    _labels(parser, "key")
     parser.add_argument(
         "--format", choices=["text", "markdown"], default="text", help="output format"
     )
@@ -245,14 +258,16 @@ def build_parser(version: str) -> _Parser:
     )
     _source(show)
     _layout(show)
-    show.add_argument(
-        "--labels",
-        choices=["name", "key"],
-        default="name",
-        help="label actors and issues by name/title (default) or by key",
-    )
+    _labels(show, "name")
     show.add_argument("--format", choices=names(), default="text", help="output format")
-    show.add_argument("--tablefmt", default="simple_grid", help="tabulate table format (text)")
+    show.add_argument(
+        "--tablefmt",
+        choices=list(TABLEFMTS),
+        default="simple_grid",
+        metavar="TABLEFMT",
+        help="the table's frame or markup with --format text (default: simple_grid): "
+        + ", ".join(TABLEFMTS),
+    )
     show.add_argument(
         "--layout",
         choices=["long", "wide"],

@@ -34,8 +34,8 @@ import tempfile
 from contextlib import suppress
 from typing import Any, Protocol, TextIO
 
-from ._escape import terminal_text
-from .exceptions import ReadError
+from stancematrix._escape import terminal_text
+from stancematrix.exceptions import ReadError
 
 __all__ = [
     "OutputError",

@@ -1,0 +1,101 @@
+"""The query commands: compare, timeline, agreement, blocs and those made from ``QUERIES``.
+
+Each reads a matrix, calls the library function of its name with the flags as options,
+and prints the result (``--format``; ``--labels name`` relabels it first).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from stancematrix._matrix import StanceMatrix
+from stancematrix._query.labels import relabel
+
+from .data import Command, output
+from .parse import QUERIES
+from .read import Usage, load
+
+__all__ = ["COMMANDS"]
+
+
+def _result(result: Any, args: argparse.Namespace, matrix: StanceMatrix) -> int:
+    """Print a query's *result* (of *matrix*) as ``--format`` and ``--labels`` ask."""
+    if args.labels == "name":
+        result = relabel(result, matrix)
+    output(result.to_markdown() if args.format == "markdown" else result.to_text(), args)
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from stancematrix import compare
+
+    matrix = load(args.source, args.input_format, args)
+    found = compare(matrix, args.a, args.b, as_of=args.as_of, sources=args.sources)
+    return _result(found, args, matrix)
+
+
+def _cmd_timeline(args: argparse.Namespace) -> int:
+    matrix = load(args.source, args.input_format, args)
+    return _result(matrix.timeline(args.actor, args.issue), args, matrix)
+
+
+def _cmd_agreement(args: argparse.Namespace) -> int:
+    from stancematrix import agreement, agreement_matrix
+
+    matrix = load(args.source, args.input_format, args)
+    common = {"method": args.method, "as_of": args.as_of, "sources": args.sources}
+    if args.pair:
+        a, b = args.pair
+        return _result(agreement(matrix, a, b, **common), args, matrix)
+    return _result(agreement_matrix(matrix, actors=args.actors, **common), args, matrix)
+
+
+def _cmd_blocs(args: argparse.Namespace) -> int:
+    from stancematrix import blocs
+
+    if args.threshold is None and args.k is None:
+        raise Usage(
+            "blocs needs --threshold T (the least average agreement within a bloc) "
+            "or --k K (the number of blocs)"
+        )
+    matrix = load(args.source, args.input_format, args)
+    found = blocs(
+        matrix,
+        threshold=args.threshold,
+        k=args.k,
+        method=args.method,
+        actors=args.actors,
+        as_of=args.as_of,
+        sources=args.sources,
+    )
+    return _result(found, args, matrix)
+
+
+def query_command(function: str) -> Command:
+    """The runner of a query command from :data:`QUERIES`: its options become arguments."""
+
+    def run(args: argparse.Namespace) -> int:
+        import stancematrix
+
+        matrix = load(args.source, args.input_format, args)
+        options = {
+            name: getattr(args, name)
+            for name in ("actors", "actor", "issue", "tolerance", "as_of", "sources")
+            if getattr(args, name, None) is not None
+        }
+        if function == "shifts":  # a matrix method, not a function
+            return _result(matrix.shifts(**options), args, matrix)
+        return _result(getattr(stancematrix, function)(matrix, **options), args, matrix)
+
+    return run
+
+
+#: The runners of the query commands, by name.
+COMMANDS: dict[str, Command] = {
+    "compare": _cmd_compare,
+    "timeline": _cmd_timeline,
+    "agreement": _cmd_agreement,
+    "blocs": _cmd_blocs,
+    **{query.name: query_command(query.function) for query in QUERIES},
+}
