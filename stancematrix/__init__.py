@@ -5,6 +5,7 @@ from ._datasets import dataset_names, load_dataset
 from ._dates import PartialDate, Period, Precision
 from ._diff.face import diff
 from ._diff.matrixdiff import MatrixDiff
+from ._io.arrow import from_arrow
 from ._io.csv import read as read_csv
 from ._io.json import read_diff, read_json, to_json
 from ._io.markdown import read as read_markdown
@@ -44,6 +45,7 @@ __all__ = [
     "deadlocks",
     "diff",
     "exceptions",
+    "from_arrow",
     "from_dataframe",
     "load_dataset",
     "polarization",

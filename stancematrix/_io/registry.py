@@ -26,6 +26,7 @@ __all__ = [
     "FORMATS",
     "Format",
     "Kind",
+    "arrow",
     "by_extension",
     "dataframes",
     "get",
@@ -81,6 +82,7 @@ FORMATS: tuple[Format, ...] = (
 """Every format, in the order they are listed to users."""
 
 _DATAFRAMES = "stancematrix._io.pandas"
+_ARROW = "stancematrix._io.arrow"
 _COMPRESSED = (".gz",)
 
 
@@ -152,3 +154,8 @@ def read(source: _Input, format: str | None = None, **options: Any) -> Any:
 def dataframes() -> ModuleType:
     """The pandas interop module (``to_dataframe``, ``from_dataframe``), imported on use."""
     return importlib.import_module(_DATAFRAMES)
+
+
+def arrow() -> ModuleType:
+    """The Arrow interop module (``to_arrow``, ``from_arrow``), imported on use."""
+    return importlib.import_module(_ARROW)
