@@ -10,6 +10,7 @@ from ._io.csv import read as read_csv
 from ._io.json import read_diff, read_json, to_json
 from ._io.markdown import read as read_markdown
 from ._io.pandas import from_dataframe
+from ._io.parquet import read_parquet
 from ._io.registry import read, render
 from ._matrix import StanceMatrix
 from ._model import Actor, Issue, Position, Source
@@ -54,6 +55,7 @@ __all__ = [
     "read_diff",
     "read_json",
     "read_markdown",
+    "read_parquet",
     "render",
     "results",
     "to_json",

@@ -27,6 +27,7 @@ from ._cliio import (
     report_error,
     say,
     write,
+    write_file,
     write_stdout,
 )
 from ._cliparse import DEFAULT_DATASET, PROG, QUERIES
@@ -34,7 +35,7 @@ from ._cliparse import build_parser as _build
 from ._datasets import dataset_names, load_dataset
 from ._datasets import get as get_dataset
 from ._escape import terminal_text
-from ._io.registry import by_extension, get, names, read, render
+from ._io.registry import by_extension, encode, get, names, read, render
 from ._matrix import StanceMatrix
 from ._scale import Level, Scale
 from .exceptions import ReadError, StanceMatrixError, UnsupportedFormatError
@@ -103,8 +104,16 @@ def _read(source: str | bytes, input_format: str | None, options: dict[str, Any]
     return matrix
 
 
-def _write(text: str, args: argparse.Namespace) -> None:
-    """Write a command's whole output, ending in a newline, where ``--output`` says."""
+def _write(text: str | bytes, args: argparse.Namespace) -> None:
+    """Write a command's whole output, ending in a newline, where ``--output`` says.
+
+    A binary format's bytes go to a file only, as they are.
+    """
+    if isinstance(text, bytes):
+        if args.output is None or args.output == "-":
+            raise _Usage("a binary format (parquet) is written to a file, not to standard output")
+        write_file(args.output, text, force=args.force)
+        return
     text = text if text.endswith("\n") else text + "\n"
     write(text, args.output, force=args.force)
 
@@ -286,7 +295,7 @@ def _check(path: str, args: argparse.Namespace) -> tuple[StanceMatrix, list[Stan
     return _load(path, input_format, args), []
 
 
-def _matrix_text(matrix: StanceMatrix, args: argparse.Namespace) -> str:
+def _matrix_text(matrix: StanceMatrix, args: argparse.Namespace) -> str | bytes:
     grid = args.format in ("text", "markdown", "html") or (
         args.format == "csv" and args.layout == "wide"
     )
@@ -315,6 +324,8 @@ def _matrix_text(matrix: StanceMatrix, args: argparse.Namespace) -> str:
         options["tablefmt"] = args.tablefmt
     if args.format == "csv":
         options["layout"] = args.layout
+    if get(args.format).binary:
+        return encode(matrix, args.format, **options)
     return render(matrix, args.format, **options)
 
 
@@ -435,7 +446,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         if args.output == "-":
             raise _Usage("writing to standard output needs --to FORMAT")
         target = _format_of(args.output)
-    _write(render(matrix, target), args)
+    _write(encode(matrix, target) if get(target).binary else render(matrix, target), args)
     return 0
 
 

@@ -15,8 +15,9 @@ this module, so nothing here closes an import cycle.
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final, Unpack
+from typing import IO, Any, Final, Unpack
 
 from . import _store
 from ._dates import END, DateLike, last_day_code, moment
@@ -458,6 +459,14 @@ class StanceMatrix:
             MissingDependencyError: If pyarrow is not installed (the ``arrow`` extra).
         """
         return registry.arrow().to_arrow(self)
+
+    def to_parquet(self, path: str | os.PathLike[str] | IO[bytes]) -> None:
+        """Write this matrix to a Parquet file, lossless (see :func:`stancematrix.read_parquet`).
+
+        The file holds :meth:`to_arrow`'s table, the declarations in its key-value
+        metadata. Needs the optional ``arrow`` extra.
+        """
+        registry.get("parquet").load().to_parquet(self, path)
 
     def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
         """The claims table (:meth:`to_arrow`) as an Arrow C stream (the PyCapsule protocol).

@@ -154,6 +154,21 @@ def _located(name: str, row: int, column: str, reason: str, value: object) -> Re
     return ReadError(reason, source=name, field=f"claims[{row}].{column}", value=value)
 
 
+def checked(pa: Any, table: Any, name: str) -> None:
+    """Check *table*'s data in full (text is valid UTF-8 …), naming the first bad column.
+
+    Raises:
+        ReadError: If a column's data is invalid (a corrupt file, say).
+    """
+    for column, values in zip(table.column_names, table.columns, strict=True):
+        try:
+            values.validate(full=True)
+        except pa.ArrowException as error:
+            raise ReadError(
+                f"invalid data in column {column!r}: {error}", source=name, field=str(column)
+            ) from error
+
+
 def _codes(
     pa: Any, table: Any, name: str, column: str, convert: Callable[[str], Any]
 ) -> tuple[Any, list[Any]]:
@@ -206,6 +221,7 @@ def matrix_of_table(table: Any, name: str, declarations: bytes) -> StanceMatrix:
             not text, or a value is bad (naming ``claims[ROW].COLUMN``).
     """
     pa = pyarrow()
+    checked(pa, table, name)
     try:
         text = declarations.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -213,7 +229,7 @@ def matrix_of_table(table: Any, name: str, declarations: bytes) -> StanceMatrix:
             "the declarations metadata is not UTF-8", source=name, field="stancematrix"
         ) from error
     try:
-        decl = store_of(read_json(text.encode("utf-8"))).decl
+        declared = read_json(text.encode("utf-8"))
     except ReadError as error:
         raise ReadError(
             f"the declarations metadata: {error.reason}",
@@ -223,14 +239,25 @@ def matrix_of_table(table: Any, name: str, declarations: bytes) -> StanceMatrix:
             field="stancematrix" + ("" if error.field is None else f".{error.field}"),
             value=error.value,
         ) from error
-    missing = [c for c in CLAIM_COLUMNS if c not in table.column_names]
-    if missing:
+    if len(declared):
         raise ReadError(
-            f"missing column{'s' * (len(missing) > 1)} {', '.join(map(repr, missing))}; "
-            f"the claims table has {', '.join(map(repr, table.column_names))}",
+            "the declarations metadata holds claims; they belong in the table's rows",
             source=name,
+            field="stancematrix.claims",
         )
-    return _claims(pa, table, name, decl)
+    missing = [c for c in CLAIM_COLUMNS if c not in table.column_names]
+    extra = [c for c in table.column_names if c not in CLAIM_COLUMNS]
+    for problem, columns in (("missing", missing), ("unknown", extra)):
+        if columns:
+            raise ReadError(
+                f"{problem} column{'s' * (len(columns) > 1)} {', '.join(map(repr, columns))}; "
+                f"a claims table has the columns {', '.join(map(repr, CLAIM_COLUMNS))}",
+                source=name,
+                field=columns[0],
+            )
+    if len(set(table.column_names)) < len(table.column_names):
+        raise ReadError("a column appears twice", source=name)
+    return _claims(pa, table, name, store_of(declared).decl)
 
 
 def _claims(pa: Any, table: Any, name: str, decl: Declarations) -> StanceMatrix:
@@ -335,6 +362,7 @@ def mapped(
 ) -> StanceMatrix:
     """The matrix of *table* mapped by *columns* (see :func:`from_arrow`)."""
     pa = pyarrow()
+    checked(pa, table, name)
     header = [str(column) for column in table.column_names]
     if columns is None:
         columns = {field: field for field in CLAIM_COLUMNS if field in header}
@@ -357,6 +385,8 @@ def mapped(
 
 def _other_text(pa: Any, kind: Any) -> bool:
     """Whether *kind* is text held other than as ``string`` (or all null)."""
+    if pa.types.is_dictionary(kind):
+        return _other_text(pa, kind.value_type) or bool(pa.types.is_string(kind.value_type))
     return bool(
         pa.types.is_null(kind) or pa.types.is_large_string(kind) or str(kind) == "string_view"
     )
