@@ -218,3 +218,37 @@ class TestDeclarations:
         error = read_error(with_declarations(drop_us))
         assert error.field is not None
         assert error.field.endswith("].actor")
+
+
+class TestSources:
+    def test_corrupt_gzip(self):
+        """A truncated gzip stream around a Parquet file is a ReadError."""
+        import gzip
+
+        data = gzip.compress(GOOD)[:-20]
+        assert "corrupt or truncated gzip" in read_error(data).reason
+
+    def test_stream_that_fails(self):
+        """A file object whose read fails is a ReadError naming it."""
+
+        class Broken(io.BytesIO):
+            name = "broken.parquet"
+
+            def read(self, *args: Any) -> bytes:
+                raise OSError("device gone")
+
+        with pytest.raises(ReadError, match="cannot read") as info:
+            sm.read_parquet(Broken())
+        assert "broken.parquet" == info.value.source
+
+    def test_column_twice(self):
+        """A column given twice is an error, not one of them dropped: in an Arrow table,
+        and in a Parquet file (which pyarrow refuses to read)."""
+        table = UKRAINE.to_arrow()
+        twice = pa.Table.from_arrays(
+            [*table.columns, table.column("note")],
+            names=[*table.column_names, "note"],
+        ).replace_schema_metadata(table.schema.metadata)
+        with pytest.raises(ReadError, match="a column appears twice"):
+            sm.from_arrow(twice)
+        assert "not a readable Parquet file" in read_error(written(twice)).reason

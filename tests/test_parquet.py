@@ -190,3 +190,16 @@ class TestMissing:
         path.write_text("x", encoding="utf-8")
         with path.open(encoding="utf-8") as file, pytest.raises(ReadError, match="binary mode"):
             sm.read_parquet(file)
+
+    def test_missing_pyarrow(self, ukraine, monkeypatch, tmp_path):
+        """Without pyarrow, Parquet raises the library's error naming the extra."""
+        import sys
+
+        from stancematrix.exceptions import MissingDependencyError
+
+        monkeypatch.setitem(sys.modules, "pyarrow", None)
+        with pytest.raises(MissingDependencyError, match=r"stancematrix\[arrow\]"):
+            ukraine.to_parquet(tmp_path / "m.parquet")
+        with pytest.raises(MissingDependencyError, match=r"stancematrix\[arrow\]"):
+            sm.read_parquet(b"PAR1")
+        assert not (tmp_path / "m.parquet").exists()

@@ -324,7 +324,8 @@ def from_arrow(
         columns: Field → column name(s), as for :func:`stancematrix.read_csv`; by
             default the long layout's columns that are present (``actor``, ``issue``,
             ``stance``, and ``source``, ``date``, ``summary``, ``quote``, ``note``).
-            Given, the table is mapped even when it carries declarations.
+            Given (or *scale*, *stances* or *metadata*), the table is mapped even when
+            it carries declarations.
         scale: The scale of a mapped table, as for :func:`stancematrix.read_csv`.
         stances: Cell value → stance label, for a mapped table.
         cite: The source claims of a mapped table cite without a ``source`` column

@@ -105,8 +105,8 @@ def read_parquet(
     A file written by :meth:`StanceMatrix.to_parquet` is read back equal. Any other
     Parquet file of one claim per row is mapped as :func:`stancematrix.from_arrow` maps
     a table without declarations (the options are those of
-    :func:`stancematrix.read_csv` with ``columns=``; given any, the file is mapped even
-    when it has declarations).
+    :func:`stancematrix.read_csv` with ``columns=``; given *columns*, *scale*, *stances*
+    or *metadata*, the file is mapped even when it has declarations).
 
     Args:
         source: A path, the file's bytes, or a file opened in binary mode; gzip-compressed
