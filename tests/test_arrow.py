@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 import stancematrix as sm
 from stancematrix._io.schema import CLAIM_COLUMNS
@@ -128,11 +128,13 @@ class TestStream:
 
 
 class TestFromArrow:
+    @settings(max_examples=100)  # each example writes and reads a table: CI time
     @given(rich_matrices())
     def test_round_trip(self, m):
         """from_arrow(to_arrow(m)) equals m: declarations, text, dates and sources."""
         assert m == sm.from_arrow(m.to_arrow())
 
+    @settings(max_examples=100)  # each example writes and reads a table: CI time
     @given(hostile_matrices())
     def test_round_trip_hostile_text(self, m):
         """Hostile text and scales survive the round trip."""

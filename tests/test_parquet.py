@@ -4,7 +4,7 @@ import gzip
 import io
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 import stancematrix as sm
 from stancematrix._cli import main
@@ -26,11 +26,13 @@ def parquet(m: sm.StanceMatrix) -> bytes:
 
 
 class TestRoundTrip:
+    @settings(max_examples=100)  # each example writes and reads a table: CI time
     @given(rich_matrices())
     def test_exact(self, m):
         """read_parquet(to_parquet(m)) equals m: declarations, text, dates, sources, scale."""
         assert m == sm.read_parquet(parquet(m))
 
+    @settings(max_examples=100)  # each example writes and reads a table: CI time
     @given(hostile_matrices())
     def test_hostile_text(self, m):
         """Hostile text, own scales and metadata survive a Parquet file."""
