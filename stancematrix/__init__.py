@@ -5,10 +5,12 @@ from ._datasets import dataset_names, load_dataset
 from ._dates import PartialDate, Period, Precision
 from ._diff.face import diff
 from ._diff.matrixdiff import MatrixDiff
+from ._io.arrow import from_arrow
 from ._io.csv import read as read_csv
 from ._io.json import read_diff, read_json, to_json
 from ._io.markdown import read as read_markdown
 from ._io.pandas import from_dataframe
+from ._io.parquet import read_parquet
 from ._io.registry import read, render
 from ._matrix import StanceMatrix
 from ._model import Actor, Issue, Position, Source
@@ -45,6 +47,7 @@ __all__ = [
     "deadlocks",
     "diff",
     "exceptions",
+    "from_arrow",
     "from_dataframe",
     "load_dataset",
     "polarization",
@@ -53,6 +56,7 @@ __all__ = [
     "read_diff",
     "read_json",
     "read_markdown",
+    "read_parquet",
     "render",
     "results",
     "to_json",

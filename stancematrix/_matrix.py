@@ -15,8 +15,9 @@ this module, so nothing here closes an import cycle.
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final, Unpack
+from typing import IO, Any, Final, Unpack
 
 from . import _store
 from ._dates import END, DateLike, last_day_code, moment
@@ -445,6 +446,35 @@ class StanceMatrix:
         Needs the optional ``pandas`` extra.
         """
         return registry.dataframes().to_dataframe(self, **options)
+
+    def to_arrow(self) -> Any:
+        """The claims as a ``pyarrow.Table``, lossless (see :func:`stancematrix.from_arrow`).
+
+        One row per claim, the long layout's string columns (``actor``, ``issue``,
+        ``stance``, ``source``, ``date``, ``summary``, ``quote``, ``note``; null where
+        empty), and the declarations (actors, issues, sources, scale, metadata) as JSON
+        under the schema metadata key ``stancematrix``.
+
+        Raises:
+            MissingDependencyError: If pyarrow is not installed (the ``arrow`` extra).
+        """
+        return registry.arrow().to_arrow(self)
+
+    def to_parquet(self, path: str | os.PathLike[str] | IO[bytes]) -> None:
+        """Write this matrix to a Parquet file, lossless (see :func:`stancematrix.read_parquet`).
+
+        The file holds :meth:`to_arrow`'s table, the declarations in its key-value
+        metadata. Needs the optional ``arrow`` extra.
+        """
+        registry.get("parquet").load().to_parquet(self, path)
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        """The claims table (:meth:`to_arrow`) as an Arrow C stream (the PyCapsule protocol).
+
+        So ``pyarrow.table(m)``, ``polars.DataFrame(m)`` and DuckDB's
+        ``duckdb.sql("select * from m")`` read a matrix directly.
+        """
+        return self.to_arrow().__arrow_c_stream__(requested_schema)
 
     def _repr_html_(self) -> str:
         """Jupyter's view: the HTML grid of the first actors and issues, and what was cut.

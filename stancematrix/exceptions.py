@@ -16,6 +16,7 @@ __all__ = [
     "DuplicateClaimError",
     "DuplicateKeyError",
     "InvalidValueError",
+    "MissingDependencyError",
     "PatchConflictError",
     "ReadError",
     "StanceMatrixError",
@@ -223,6 +224,26 @@ class ReadError(StanceMatrixError, ValueError):
         if field is not None:
             where += f": {field}"
         super().__init__(f"{where}: {reason}")
+
+
+class MissingDependencyError(StanceMatrixError, ImportError):
+    """An optional feature needs a package that is not installed.
+
+    Attributes:
+        package: The package that is missing (``"pyarrow"``).
+        extra: The stancematrix extra that installs it (``"arrow"``).
+        feature: What needs it (``"Arrow and Parquet"``).
+    """
+
+    def __init__(self, package: str, extra: str, feature: str) -> None:
+        self.package = package
+        self.extra = extra
+        self.feature = feature
+        super().__init__(
+            f"{feature} need{'s' * (' and ' not in feature)} {package}, which is not "
+            f"installed: pip install 'stancematrix[{extra}]'",
+            name=package,
+        )
 
 
 class UnsupportedFormatError(StanceMatrixError, ValueError):

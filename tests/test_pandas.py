@@ -142,7 +142,8 @@ class TestLoneSurrogates:
         """A lone surrogate in a data frame's text is a ReadError naming the field."""
         pandas = pytest.importorskip("pandas")
         frame = pandas.DataFrame(
-            {"actor": ["A"], "issue": ["i"], "stance": ["yes"], "summary": ["a\ud800"]}
+            {"actor": ["A"], "issue": ["i"], "stance": ["yes"], "summary": ["a\ud800"]},
+            dtype=object,  # pandas' pyarrow-backed strings (with pyarrow installed) refuse it
         )
         with pytest.raises(sm.exceptions.ReadError, match=r"Position\.summary.*lone surrogate"):
             sm.from_dataframe(frame, scale=sm.Scale.votes())

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 from stancematrix._datasets import dataset_names
 from stancematrix._datasets import get as get_dataset
 from stancematrix._escape import terminal_text
-from stancematrix._io.registry import by_extension, get, names, render
+from stancematrix._io.registry import by_extension, encode, get, names, render
 from stancematrix._matrix import StanceMatrix
 from stancematrix.exceptions import StanceMatrixError, UnsupportedFormatError
 
-from .io import exists, write, write_stdout
+from .io import exists, write, write_file, write_stdout
 from .read import Usage, flag_words, load, progress, reading
 
 if TYPE_CHECKING:
@@ -25,8 +25,16 @@ __all__ = ["COMMANDS", "Command", "changed", "output"]
 Command = Callable[[argparse.Namespace], int]
 
 
-def output(text: str, args: argparse.Namespace) -> None:
-    """Write a command's whole output, ending in a newline, where ``--output`` says."""
+def output(text: str | bytes, args: argparse.Namespace) -> None:
+    """Write a command's whole output, ending in a newline, where ``--output`` says.
+
+    A binary format's bytes go to a file only, as they are.
+    """
+    if isinstance(text, bytes):
+        if args.output is None or args.output == "-":
+            raise Usage("a binary format (parquet) is written to a file, not to standard output")
+        write_file(args.output, text, force=args.force)
+        return
     text = text if text.endswith("\n") else text + "\n"
     write(text, args.output, force=args.force)
 
@@ -79,7 +87,7 @@ def _check(path: str, args: argparse.Namespace) -> tuple[StanceMatrix, list[Stan
     return load(path, input_format, args), []
 
 
-def _matrix_text(matrix: StanceMatrix, args: argparse.Namespace) -> str:
+def _matrix_text(matrix: StanceMatrix, args: argparse.Namespace) -> str | bytes:
     grid = args.format in ("text", "markdown", "html") or (
         args.format == "csv" and args.layout == "wide"
     )
@@ -108,6 +116,8 @@ def _matrix_text(matrix: StanceMatrix, args: argparse.Namespace) -> str:
         options["tablefmt"] = args.tablefmt
     if args.format == "csv":
         options["layout"] = args.layout
+    if get(args.format).binary:
+        return encode(matrix, args.format, **options)
     return render(matrix, args.format, **options)
 
 
@@ -160,7 +170,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         if args.output == "-":
             raise Usage("writing to standard output needs --to FORMAT")
         target = _format_of(args.output)
-    output(render(matrix, target), args)
+    output(encode(matrix, target) if get(target).binary else render(matrix, target), args)
     return 0
 
 

@@ -247,8 +247,8 @@ def check_target(path: str, *, force: bool) -> os.stat_result | None:
     return status
 
 
-def write_file(path: str, text: str, *, force: bool = False) -> None:
-    """Write *text* as UTF-8 (gzip-compressed for a ``.gz`` name) to the file *path*.
+def write_file(path: str, text: str | bytes, *, force: bool = False) -> None:
+    """Write *text* as UTF-8 (bytes as they are) to the file *path*; gzip for a ``.gz`` name.
 
     The data goes to a temporary file in the same folder, which is renamed into place
     once complete and removed if anything fails: *path* is either left as it was or
@@ -258,7 +258,7 @@ def write_file(path: str, text: str, *, force: bool = False) -> None:
     Raises:
         OutputError: As :func:`check_target`, or if writing or renaming fails.
     """
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if path.lower().endswith(COMPRESSED):
         data = gzip.compress(data, mtime=0)  # mtime 0: the same text gives the same bytes
     existing = check_target(path, force=force)

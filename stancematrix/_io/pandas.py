@@ -127,6 +127,17 @@ def agreement_frame(result: AgreementMatrix, values: Literal["score", "n"]) -> A
     return frame
 
 
+def _texts(column: Any) -> tuple[str, ...]:
+    """*column*'s values as their ``str()``, missing ones as ``""``."""
+    try:
+        return tuple(column.astype(str).where(column.notna(), ""))
+    except UnicodeEncodeError:
+        # pandas' pyarrow-backed strings cannot hold a lone surrogate; the mapped reader
+        # refuses it with its location, so hand it over as it is.
+        missing = column.isna()
+        return tuple("" if gone else str(v) for v, gone in zip(column, missing, strict=True))
+
+
 def from_dataframe(
     frame: Any,
     *,
@@ -159,10 +170,7 @@ def from_dataframe(
     if columns is None:
         columns = {field: field for field in _LONG if field in frame.columns}
     header = [str(column) for column in frame.columns]
-    values = [
-        tuple(frame[column].astype(str).where(frame[column].notna(), ""))
-        for column in frame.columns
-    ]
+    values = [_texts(frame[column]) for column in frame.columns]
     return read_columns(
         header,
         values,
