@@ -382,7 +382,7 @@ def _query(function: str) -> _Command:
         matrix = _load(args.source, args.input_format, args)
         options = {
             name: getattr(args, name)
-            for name in ("actors", "actor", "issue", "tolerance", "as_of", "sources")
+            for name in ("actors", "actor", "issue", "tolerance", "as_of", "sources", "kind")
             if getattr(args, name, None) is not None
         }
         if function == "shifts":  # a matrix method, not a function

@@ -13,9 +13,8 @@ Each prints with ``to_text()`` and ``to_markdown()``. They are made by
 from ._query.agreement import Agreement, AgreementMatrix, Blocs
 from ._query.common import LeftOut
 from ._query.compare import Comparison, ComparisonRow
+from ._query.conflicts import Conflict, Conflicts
 from ._query.structure import (
-    Conflict,
-    Conflicts,
     Coverage,
     IssuePolarization,
     IssueRow,
