@@ -227,6 +227,31 @@ class TestCodingsReadAgainstTheText:
         tables = sm.compare(ukraine, "US", "RU", sources=["ukraine-strategy"]).row("territory")
         assert "opposed" == tables.relation
 
+    def test_compare_us_ru_on_territory_before_the_second_term(self, ukraine):
+        """Before 2025 the US (2014: annexation a violation of international law) and
+        Russia are opposed on territory."""
+        row = sm.compare(ukraine, "US", "RU", as_of="2024").row("territory")
+        assert row.a is not None
+        assert row.b is not None
+        assert ("support", "strongly oppose", "opposed") == (
+            row.a.stance,
+            row.b.stance,
+            row.relation,
+        )
+
+    def test_conflict_kinds(self, ukraine):
+        """Territory (seed 001 against seeds 002 and 004) is reported as a disagreement
+        between sources; no rapprochement conflict is."""
+        found = sm.conflicts(ukraine)
+        assert {"territory", "ukraine-nato"} == {c.issue for c in found.disagreements}
+        assert {
+            ("ukraine-strategy", "us-russia-relations"),
+            ("ukraine-strategy", "second-term-pivot"),
+        } == {
+            (c.first.source, c.second.source) for c in found.disagreements if c.issue == "territory"
+        }
+        assert [] == [c for c in found.disagreements if c.issue == "us-russia-reset"]
+
     def test_no_hardening_from_the_2019_call(self, ukraine):
         """The alleged 2019 act is not a dated US position: US military aid hardens by one
         step, from the 2018 lethal aid to the second-term packages."""
