@@ -175,7 +175,7 @@ class TestTimeline:
         of size 3."""
         timeline = ukraine.timeline("US", "sanctions")
         assert list(ukraine.claims("US", "sanctions")) == list(timeline.claims)
-        (shift,) = [s for s in timeline.shifts if s.after.source == "second-term-pivot"]
+        (shift,) = [s for s in timeline.shifts if s.after.date == sm.Period("2025-07")]
         assert ("reversed", 3) == (shift.kind, shift.size)
         assert ("oppose", "easing American sanctions") == (
             shift.before.stance,
@@ -248,15 +248,17 @@ class TestPrinting:
             sources=[sm.Source("s", "s"), sm.Source("t", "t")],
         )
         # Markdown ends lines at \n and \r only (str.splitlines would also split at \f).
-        lines = sm.conflicts(m).to_markdown().rstrip("\n").split("\n")
+        table, note = sm.conflicts(m).to_markdown().rstrip("\n").split("\n\n")
+        lines = table.split("\n")
         assert 3 == len(lines)
+        assert note.startswith("kind: ")
         row = lines[2]
         cells = [c.strip(" ") for c in re.split(r"(?<!\\)\|", row)[1:-1]]
-        assert 6 == len(cells)
+        assert 7 == len(cells)
         # Controls a Markdown file cannot carry become U+FFFD (see stancematrix._escape).
         shown = [_MARKDOWN_CONTROL.sub("\ufffd", q) for q in quotes]
-        assert shown[0] == unescape_markdown_cell(cells[3])
-        assert shown[1] == unescape_markdown_cell(cells[5])
+        assert shown[0] == unescape_markdown_cell(cells[4])
+        assert shown[1] == unescape_markdown_cell(cells[6])
 
     def test_text_shows_control_characters(self):
         """An escape sequence in a quote is shown, not sent to the terminal."""
