@@ -200,9 +200,7 @@ class TestCodingsReadAgainstTheText:
         source disagrees with another on US military aid."""
         assert all("halted" not in (c.quote or "") for c in ukraine.claims("US", "military-aid"))
         assert {"support", "strongly support"} == {
-            c.stance
-            for c in ukraine.claims("US", "military-aid")
-            if str(c.date) != "2014/2017"
+            c.stance for c in ukraine.claims("US", "military-aid") if str(c.date) != "2014/2017"
         }
         assert [] == [c for c in sm.conflicts(ukraine) if c.issue == "military-aid"]
 
