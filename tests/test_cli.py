@@ -75,7 +75,7 @@ class TestValidate:
         path = tmp_path / "m.json"
         path.write_text(sm.load_dataset("ukraine").to_json(), encoding="utf-8")
         assert 0 == main(["validate", str(path)])
-        expected = f"{path}: ok: 10 actors, 12 issues, 78 claims, 5 sources\n"
+        expected = f"{path}: ok: 10 actors, 13 issues, 80 claims, 5 sources\n"
         assert expected == capsys.readouterr().out
 
     def test_problems_are_located_and_exit_1(self, tmp_path, capsys):

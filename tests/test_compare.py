@@ -44,7 +44,7 @@ class TestCompare:
         assert "Views sanctions as unfair and destabilizing" == russia.summary
         gaps = [r.gap for r in result.rows if r.gap is not None]
         assert sorted(gaps, reverse=True) == gaps
-        assert 6 == result.n
+        assert 7 == result.n  # the six table rows, and Western integration from the prose
 
     def test_latest_claims_by_default(self, ukraine):
         """Without a source filter each side is position(): the US's 2025 sanctions threat."""
@@ -82,7 +82,7 @@ class TestCompare:
     def test_printing(self, ukraine):
         """A comparison prints as a table with both stances, summaries, gap and relation."""
         text = sm.compare(ukraine, "US", "RU", sources=["ukraine-strategy"]).to_text(width=400)
-        assert text.splitlines()[0] == "United States vs Russia: 6 issues where both are known"
+        assert text.splitlines()[0] == "United States vs Russia: 7 issues where both are known"
         assert "Claims Crimea as integral part of Russia; backs separatists in Donbas" in text
         markdown = sm.compare(ukraine, "US", "RU").to_markdown()
         assert "| sanctions " in markdown

@@ -101,9 +101,8 @@ class TestUkraine:
 
     def test_seed_000_descriptions(self, ukraine):
         """Seed 000's table of discussion areas gives the issues' descriptions."""
-        assert (
-            "Addressing concerns of both Ukraine and Russia regarding NATO expansion."
-            == ukraine.issue("Security Guarantees").description
+        assert "Addressing concerns of both Ukraine and Russia regarding NATO expansion." in (
+            ukraine.issue("Security Guarantees").description or ""
         )
         assert (
             "negotiating the status of crimea and other disputed territories."
@@ -205,11 +204,11 @@ class TestCodingsReadAgainstTheText:
         assert [] == [c for c in sm.conflicts(ukraine) if c.issue == "military-aid"]
 
     def test_crimea_as_russian_territory(self, ukraine):
-        """'Calls for recognizing Crimea as Russian territory' negates the sovereignty
-        proposition, which names Crimea: 'strongly oppose', with the reason in the note."""
+        """'Calls for recognizing Crimea as Russian territory' flatly denies that Ukraine is
+        fully sovereign: 'strongly oppose', with the reason in the note."""
         (claim,) = ukraine.claims("RU", "sovereignty", source="ukraine-strategy")
         assert "strongly oppose" == claim.stance
-        assert "names Crimea" in (claim.note or "")
+        assert "flatly denies" in (claim.note or "")
 
     def test_eu_forecast_is_no_position(self, ukraine):
         """A forecast that 'some of its members may oppose' an agreement is no EU position."""
@@ -416,6 +415,67 @@ class TestUncodedPositions:
         """Putin's 'unwillingness to concede ground' is a negotiating style, not a stance on
         an issue: no claim quotes it."""
         assert [] == [c for c in ukraine if "concede ground" in (c.quote or "")]
+
+
+class TestOnePropositionOneThing:
+    """Issue 16: bundled propositions are split or narrowed, so each claim measures one
+    thing."""
+
+    def test_propositions(self, ukraine):
+        """Sovereignty, territory, Western integration and ceasefire each state one thing."""
+        assert "Ukraine is a fully sovereign state." == ukraine.issue("sovereignty").proposition
+        assert "Crimea" in ukraine.issue("territory").proposition
+        assert "Ukraine is free to integrate with Western institutions." == (
+            ukraine.issue("western-integration").proposition
+        )
+        assert "sovereignty" == ukraine.issue("western-integration").parent
+        assert "The fighting stops under a ceasefire." == ukraine.issue("ceasefire").proposition
+
+    def test_security_guarantees_description(self, ukraine):
+        """The description states the one-sided proposition first and places the article's
+        wider framing (both sides' NATO concerns)."""
+        description = ukraine.issue("security-guarantees").description or ""
+        assert description.startswith("Firm guarantees for Ukraine’s security.")
+        assert "NATO expansion and Ukraine’s NATO membership" in description
+
+    def test_western_integration_claims(self, ukraine):
+        """The article's prose sets US support for Western integration against Russia's
+        insistence on non-alignment."""
+        row = sm.compare(ukraine, "US", "RU").row("western-integration")
+        assert row.a is not None
+        assert row.b is not None
+        assert ("support", "strongly oppose", "opposed") == (
+            row.a.stance,
+            row.b.stance,
+            row.relation,
+        )
+        assert "supports its integration with Western institutions" in (row.a.quote or "")
+        assert "non-alignment with Western institutions" in (row.b.quote or "")
+
+    def test_freeze_is_ceasefire_and_territory(self, ukraine):
+        """The plan's freeze supports the ceasefire; its territorial cost is the territory
+        claim, and no other claim rests on freezing along the current lines."""
+        (freeze,) = [c for c in ukraine.claims(issue="ceasefire") if "freezing" in (c.quote or "")]
+        assert ("US", "support", "us-russia-relations") == (
+            freeze.actor,
+            freeze.stance,
+            freeze.source,
+        )
+        assert "coded on territory" in (freeze.note or "")
+        assert any(
+            "This freeze effectively means" in (c.quote or "")
+            for c in ukraine.claims("US", "territory")
+        )
+
+    def test_claims_on_changed_issues_rechecked(self, ukraine):
+        """The claims on sovereignty read against the narrowed proposition: the US table
+        cell's 'Western integration' is measured on western-integration."""
+        (table,) = [
+            c
+            for c in ukraine.claims("US", "sovereignty", source="ukraine-strategy")
+            if c.quote == c.summary
+        ]
+        assert "measured on western-integration" in (table.note or "")
 
 
 class TestArguableCodings:
