@@ -17,7 +17,8 @@ from ._model import Actor, Issue, Position, Source
 from ._query.agreement import agreement, agreement_matrix
 from ._query.blocs import blocs
 from ._query.compare import compare
-from ._query.structure import common_ground, conflicts, coverage, deadlocks, polarization
+from ._query.conflicts import conflicts
+from ._query.structure import common_ground, coverage, deadlocks, polarization
 from ._scale import Level, Scale
 from ._verify import QuoteFailure, verify_quotes
 from .exceptions import StanceMatrixError

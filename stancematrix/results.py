@@ -14,9 +14,8 @@ from ._query.agreement import Agreement, AgreementMatrix
 from ._query.blocs import Blocs
 from ._query.common import LeftOut
 from ._query.compare import Comparison, ComparisonRow
+from ._query.conflicts import Conflict, Conflicts
 from ._query.structure import (
-    Conflict,
-    Conflicts,
     Coverage,
     IssuePolarization,
     IssueRow,

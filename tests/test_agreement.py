@@ -187,9 +187,9 @@ class TestAgreementOnUNGA:
     def test_text_and_markdown(self):
         """Results print as a line or a grid of scores."""
         m = sm.load_dataset("ukraine")
-        assert "US–RU agree: 0.250 (n=8)" == sm.agreement(m, "US", "RU").to_text()
+        assert "US–RU agree: 0.300 (n=10)" == sm.agreement(m, "US", "RU").to_text()
         grid = sm.agreement_matrix(m, actors=["US", "RU"]).to_markdown()
-        assert "| US | 1.000 (n=12) | 0.250 (n=8) |" in grid
+        assert "| US | 1.000 (n=13) | 0.300 (n=10) |" in grid
 
 
 class TestAgreementLaws:
@@ -281,12 +281,12 @@ class TestIndicesFromTheLiterature:
     def test_min_n_hides_scores_from_too_few_issues(self):
         """With min_n, a pair counted on fewer issues scores None but keeps its n."""
         m = sm.load_dataset("ukraine")
-        assert Agreement("US", "RU", "agree", None, 8) == sm.agreement(m, "US", "RU", min_n=9)
-        assert 0.25 == sm.agreement(m, "US", "RU", min_n=8).score
-        grid = sm.agreement_matrix(m, actors=["US", "RU"], min_n=9)
+        assert Agreement("US", "RU", "agree", None, 10) == sm.agreement(m, "US", "RU", min_n=11)
+        assert 0.3 == sm.agreement(m, "US", "RU", min_n=10).score
+        grid = sm.agreement_matrix(m, actors=["US", "RU"], min_n=11)
         assert ((1.0, None), (None, None)) == grid.scores
-        assert ((12, 8), (8, 8)) == grid.counts
-        assert "— (n=8)" in grid.to_text()
+        assert ((13, 10), (10, 10)) == grid.counts
+        assert "— (n=10)" in grid.to_text()
         with pytest.raises(InvalidValueError, match="min_n"):
             sm.agreement(m, "US", "RU", min_n=0)
 

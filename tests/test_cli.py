@@ -96,7 +96,8 @@ class TestValidate:
         path = tmp_path / "m.json"
         path.write_text(sm.load_dataset("ukraine").to_json(), encoding="utf-8")
         assert 0 == main(["validate", str(path)])
-        assert f"{path}: ok: 7 actors, 12 issues, 66 claims, 5 sources\n" == capsys.readouterr().out
+        expected = f"{path}: ok: 10 actors, 13 issues, 80 claims, 5 sources\n"
+        assert expected == capsys.readouterr().out
 
     def test_problems_are_located_and_exit_1(self, tmp_path, capsys):
         """Every bad file is reported with file:line:column and the status is 1."""
@@ -113,7 +114,7 @@ class TestValidate:
         """``-`` reads standard input."""
         result = run("validate", "-", stdin=sm.load_dataset("ukraine").to_json())
         assert 0 == result.returncode
-        assert "-: ok: 7 actors" in result.stdout
+        assert "-: ok: 10 actors" in result.stdout
 
     def test_missing_file(self, capsys):
         """A path that is neither a file nor a dataset is a problem, not a crash."""

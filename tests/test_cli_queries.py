@@ -235,6 +235,10 @@ class TestQueryCommands:
             (["shifts", "--actor", "US"], lambda m: m.shifts(actor="US")),
             (["shifts", "--issue", "sanctions"], lambda m: m.shifts(issue="sanctions")),
             (["conflicts", "--as-of", "2025-07"], lambda m: sm.conflicts(m, as_of="2025-07")),
+            (
+                ["conflicts", "--kind", "disagreement"],
+                lambda m: sm.conflicts(m, kind="disagreement"),
+            ),
         ],
     )
     def test_text(self, argv, call, capsys):

@@ -397,7 +397,7 @@ class TestTerminalControls:
         path.write_text(sm.load_dataset("ukraine").to_json(), encoding="utf-8")
         out = self.on_terminal("validate", str(path))
         assert [] == OBEYED.findall(out)
-        assert "ok.json: ok: 7 actors" in out
+        assert "ok.json: ok: 10 actors" in out
 
     def test_validate_ok_line_is_inert_when_piped(self, tmp_path, capsys):
         """validate's lines are messages: inert on a pipe too, like its problem lines."""

@@ -44,7 +44,7 @@ class TestCompare:
         assert "Views sanctions as unfair and destabilizing" == russia.summary
         gaps = [r.gap for r in result.rows if r.gap is not None]
         assert sorted(gaps, reverse=True) == gaps
-        assert 6 == result.n
+        assert 7 == result.n  # the six table rows, and Western integration from the prose
 
     def test_latest_claims_by_default(self, ukraine):
         """Without a source filter each side is position(): the US's 2025 sanctions threat."""
@@ -82,7 +82,7 @@ class TestCompare:
     def test_printing(self, ukraine):
         """A comparison prints as a table with both stances, summaries, gap and relation."""
         text = sm.compare(ukraine, "US", "RU", sources=["ukraine-strategy"]).to_text(width=400)
-        assert text.splitlines()[0] == "United States vs Russia: 6 issues where both are known"
+        assert text.splitlines()[0] == "United States vs Russia: 7 issues where both are known"
         assert "Claims Crimea as integral part of Russia; backs separatists in Donbas" in text
         one = sm.compare(ukraine, "RU", "DE").to_text(width=400).splitlines()[0]
         assert "Russia vs Germany: 1 issue where both are known" == one
@@ -177,7 +177,7 @@ class TestTimeline:
         of size 3."""
         timeline = ukraine.timeline("US", "sanctions")
         assert list(ukraine.claims("US", "sanctions")) == list(timeline.claims)
-        (shift,) = [s for s in timeline.shifts if s.after.source == "second-term-pivot"]
+        (shift,) = [s for s in timeline.shifts if s.after.date == sm.Period("2025-07")]
         assert ("reversed", 3) == (shift.kind, shift.size)
         assert ("oppose", "easing American sanctions") == (
             shift.before.stance,
@@ -250,15 +250,17 @@ class TestPrinting:
             sources=[sm.Source("s", "s"), sm.Source("t", "t")],
         )
         # Markdown ends lines at \n and \r only (str.splitlines would also split at \f).
-        lines = sm.conflicts(m).to_markdown().rstrip("\n").split("\n")
+        table, note = sm.conflicts(m).to_markdown().rstrip("\n").split("\n\n")
+        lines = table.split("\n")
         assert 3 == len(lines)
+        assert note.startswith("kind: ")
         row = lines[2]
         cells = [c.strip(" ") for c in re.split(r"(?<!\\)\|", row)[1:-1]]
-        assert 6 == len(cells)
+        assert 7 == len(cells)
         # Controls a Markdown file cannot carry become U+FFFD (see stancematrix._escape).
         shown = [_MARKDOWN_CONTROL.sub("\ufffd", q) for q in quotes]
-        assert shown[0] == unescape_markdown_cell(cells[3])
-        assert shown[1] == unescape_markdown_cell(cells[5])
+        assert shown[0] == unescape_markdown_cell(cells[4])
+        assert shown[1] == unescape_markdown_cell(cells[6])
 
     def test_text_shows_control_characters(self):
         """An escape sequence in a quote is shown, not sent to the terminal."""

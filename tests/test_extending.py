@@ -91,7 +91,7 @@ class TestAnAgreementMethod:
         """agreement, agreement_matrix (both paths) and blocs score with it."""
         m = sm.load_dataset("ukraine")
         found = sm.agreement(m, "US", "RU", method="always")
-        assert (1.0, 8) == (found.score, found.n)
+        assert (1.0, 10) == (found.score, found.n)
         grid = sm.agreement_matrix(m, method="always")
         assert {1.0} == {s for row in grid.scores for s in row if s is not None}
         everyone = tuple(a.key for a in m.actors if m.claims(a.key))
@@ -113,7 +113,7 @@ class TestAnAgreementMethod:
     def test_command_line(self, always, capsys):
         """agreement --method offers it."""
         assert 0 == main(["agreement", "--method", "always", "--pair", "US", "RU"])
-        assert "US–RU always: 1.000 (n=8)" == capsys.readouterr().out.strip()
+        assert "US–RU always: 1.000 (n=10)" == capsys.readouterr().out.strip()
 
 
 class TestADataset:

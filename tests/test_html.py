@@ -253,7 +253,7 @@ class TestNotebook:
     def test_small_matrix_whole(self, ukraine):
         """A matrix within the preview size shows its whole grid under its repr."""
         shown = ukraine._repr_html_()
-        assert shown.startswith("<p><code>&lt;StanceMatrix: 7 actors × 12 issues")
+        assert shown.startswith("<p><code>&lt;StanceMatrix: 10 actors × 13 issues")
         assert ukraine.to_html(page=False) in shown
         assert "Showing" not in shown
 

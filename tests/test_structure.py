@@ -86,9 +86,118 @@ class TestConflicts:
 
     @settings(max_examples=60)
     @given(matrices(max_claims=16), partial_dates())
-    def test_as_of_is_the_snapshots_conflicts(self, m, when):
-        """conflicts(as_of=t) reports the conflicts of the snapshot m.as_of(t)."""
-        assert sm.conflicts(m.as_of(when)) == sm.conflicts(m, as_of=when)
+    def test_as_of_keeps_undated_claims(self, m, when):
+        """conflicts(as_of=t) reports the conflicts whose two claims may hold at t: each
+        kept by the snapshot m.as_of(t), or undated."""
+        snapshot = m.as_of(when)
+
+        def may_hold(p: sm.Position) -> bool:
+            return p.date is None or p in snapshot.claims(p.actor, p.issue)
+
+        expected = [c for c in sm.conflicts(m) if may_hold(c.first) and may_hold(c.second)]
+        assert expected == list(sm.conflicts(m, as_of=when))
+
+    @settings(max_examples=150)
+    @given(matrices(max_claims=16), st.none() | st.integers(1, 4))
+    def test_kind_matches_definition(self, m, gap):
+        """A conflict is a change exactly when some source has dated claims, with different
+        starts, matching each claim's stance (by side, or by stance for a one-sided gap
+        conflict), and the two claims are not dated alike; told_by is the first such
+        source in rank order."""
+        scale = m.scale
+        ranks = [s.id for s in m.sources]
+
+        def side(p: sm.Position) -> int:
+            value = scale.value(p.stance)
+            assert value is not None
+            return int(value > scale.midpoint) - int(value < scale.midpoint)
+
+        for c in sm.conflicts(m, gap=gap):
+            p, q = c.first, c.second
+
+            def phase(r: sm.Position, p=p, q=q) -> int | None:
+                if scale.value(r.stance) is None:
+                    return None
+                if side(p) != side(q):
+                    return 0 if side(r) == side(p) else 1 if side(r) == side(q) else None
+                return 0 if r.stance == p.stance else 1 if r.stance == q.stance else None
+
+            cell = m.claims(c.actor, c.issue)
+            tellers = {
+                r.source
+                for r in cell
+                for t in cell
+                if r.source == t.source
+                and r.date is not None
+                and t.date is not None
+                and r.date.start != t.date.start
+                and (phase(r), phase(t)) == (0, 1)
+            }
+            alike = p.date is not None and q.date is not None and p.date.start == q.date.start
+            told_by = None if alike or not tellers else min(tellers, key=ranks.index)
+            assert (told_by, "change" if told_by else "disagreement") == (c.told_by, c.kind)
+
+    @settings(max_examples=60)
+    @given(matrices(max_claims=16), st.sampled_from(["disagreement", "change"]))
+    def test_kind_filter(self, m, kind):
+        """kind= keeps exactly the conflicts of that kind, in order."""
+        expected = [c for c in sm.conflicts(m) if c.kind == kind]
+        assert expected == list(sm.conflicts(m, kind=kind))
+
+    def test_bad_kind(self, ukraine):
+        """An unknown kind is an error naming the kinds."""
+        with pytest.raises(InvalidValueError, match="disagreement, change"):
+            sm.conflicts(ukraine, kind="time")
+
+    def test_territory_is_a_disagreement(self, ukraine):
+        """Seed 001 against the Trump-plan and second-term articles on US territory is a
+        disagreement: no source tells the US moving between those stances."""
+        territory = [c for c in sm.conflicts(ukraine) if (c.actor, c.issue) == ("US", "territory")]
+        assert {
+            ("ukraine-strategy", "us-russia-relations"),
+            ("ukraine-strategy", "second-term-pivot"),
+        } == {(c.first.source, c.second.source) for c in territory}
+        assert {("disagreement", None)} == {(c.kind, c.told_by) for c in territory}
+        assert set(territory) <= set(sm.conflicts(ukraine).disagreements)
+
+    def test_rapprochement_is_a_change(self, ukraine):
+        """Every conflict on US–Russia rapprochement is the praise-then-criticism change the
+        second-term article tells (its conciliatory start, then the shift)."""
+        reset = [c for c in sm.conflicts(ukraine) if c.issue == "us-russia-reset"]
+        assert 7 == len(reset)
+        assert {("change", "second-term-pivot")} == {(c.kind, c.told_by) for c in reset}
+        assert reset == [
+            c for c in sm.conflicts(ukraine, kind="change") if c.issue == "us-russia-reset"
+        ]
+
+    def test_kinds_partition(self, ukraine):
+        """Disagreements and changes together are all the conflicts."""
+        found = sm.conflicts(ukraine)
+        assert sorted(found, key=repr) == sorted(found.disagreements + found.changes, key=repr)
+        assert found.disagreements == sm.conflicts(ukraine, kind="disagreement").conflicts
+        assert found.changes == sm.conflicts(ukraine, kind="change").conflicts
+
+    def test_as_of_is_not_empty(self, ukraine):
+        """As of the end of 2025 the undated claims still conflict with the dated ones: the
+        territory disagreement with seed 004 stays."""
+        found = sm.conflicts(ukraine, as_of="2025-12-31")
+        assert 0 < len(found)
+        assert ("ukraine-strategy", "second-term-pivot", "disagreement") in {
+            (c.first.source, c.second.source, c.kind) for c in found if c.issue == "territory"
+        }
+
+    def test_kind_in_text_and_markdown(self, ukraine):
+        """Text and Markdown show each conflict's kind, with the source that tells a change,
+        and a line saying what the kinds mean."""
+        found = sm.conflicts(ukraine)
+        text, markdown = found.to_text(width=1000), found.to_markdown()
+        for out in (text, markdown):
+            assert "change (second-term-pivot)" in out
+            assert "disagreement" in out
+            assert "kind: disagreement = the sources disagree" in out
+        assert "| kind " in markdown
+        none = sm.conflicts(ukraine.select(sources=["putin-pivot"]))
+        assert "kind:" not in none.to_text() + none.to_markdown()
 
     def test_as_of_on_the_dataset(self, ukraine):
         """As of 2014 only undated claims and 2014's remain; seed 004's 2025 claim is gone."""
@@ -98,16 +207,16 @@ class TestConflicts:
 
 class TestCoverage:
     def test_counts(self, ukraine):
-        """US sanctions: 6 claims from 3 sources; the EU knows nothing about territory."""
+        """US sanctions: 10 claims from 4 sources; the EU knows nothing about territory."""
         result = sm.coverage(ukraine)
         us, sanctions = result.actors.index("US"), result.issues.index("sanctions")
-        assert (6, 3, True) == (
+        assert (10, 4, True) == (
             result.claims[us][sanctions],
             result.sources[us][sanctions],
             result.known[us][sanctions],
         )
         assert ("EU", "territory") in result.missing
-        assert "6/3" in result.to_text()
+        assert "10/4" in result.to_text()
 
     @settings(max_examples=100)
     @given(matrices(max_claims=16))
@@ -139,10 +248,11 @@ class TestCoverage:
 
 class TestPolarization:
     def test_ukraine(self, ukraine):
-        """Sanctions split the US and Russia: one strongly support, one oppose."""
+        """Sanctions split the US and Congress from Russia: two strongly support, one
+        oppose."""
         row = next(r for r in sm.polarization(ukraine) if r.issue == "sanctions")
-        assert (2, (0, 1, 0, 0, 1)) == (row.n, row.counts)
-        assert 0.75 == row.spread
+        assert (3, (0, 1, 0, 0, 2)) == (row.n, row.counts)
+        assert row.spread == pytest.approx(0.7071, abs=1e-4)
 
     @settings(max_examples=100)
     @given(matrices(max_claims=16))

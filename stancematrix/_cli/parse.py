@@ -16,6 +16,7 @@ from stancematrix._io.layout import CELLS, LABELS
 from stancematrix._io.registry import names
 from stancematrix._io.tablefmt import TABLEFMTS
 from stancematrix._query import methods
+from stancematrix._query.conflicts import CONFLICT_KINDS
 
 __all__ = ["DEFAULT_DATASET", "PROG", "QUERIES", "SCALES", "Query", "build_parser"]
 
@@ -76,9 +77,10 @@ QUERIES: tuple[Query, ...] = (
     Query(
         "conflicts",
         "conflicts",
-        "Cells where sources disagree about the same period, with both quotes.",
-        f"{PROG} conflicts",
-        ("as_of", "sources"),
+        "Cells where sources' claims conflict in overlapping periods, with both quotes: "
+        "a disagreement, or a change over time that one of the sources tells.",
+        f"{PROG} conflicts --kind disagreement",
+        ("as_of", "sources", "kind"),
     ),
 )
 
@@ -173,6 +175,12 @@ def _narrowing(parser: _Parser, *options: str) -> None:
     if "sources" in options:
         parser.add_argument(
             "--sources", nargs="+", metavar="SOURCE_ID", help="count only these sources' claims"
+        )
+    if "kind" in options:
+        parser.add_argument(
+            "--kind",
+            choices=CONFLICT_KINDS,
+            help="only conflicts of this kind: the sources disagree, or changed over time",
         )
 
 

@@ -81,7 +81,7 @@ def query_command(function: str) -> Command:
         matrix = load(args.source, args.input_format, args)
         options = {
             name: getattr(args, name)
-            for name in ("actors", "actor", "issue", "tolerance", "as_of", "sources")
+            for name in ("actors", "actor", "issue", "tolerance", "as_of", "sources", "kind")
             if getattr(args, name, None) is not None
         }
         if function == "shifts":  # a matrix method, not a function

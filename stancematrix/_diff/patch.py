@@ -171,7 +171,11 @@ def patch(
 
 
 def _describe(claim: Claim) -> str:
-    """A claim in a few words: ``oppose (seed-004, 2025-01/2025-03, "easing …")``."""
+    """A claim in a few words: ``oppose (second-term-pivot, 2025-01/2025-07, 'easing …')``.
+
+    The stance, then the source id, the date (if any) and the summary (cut to 40
+    characters) in brackets.
+    """
     date = period_of(claim[4], claim[5])
     parts = [claim[2]] + ([str(date)] if date is not None else [])
     summary = claim[6]

@@ -16,7 +16,8 @@ from .agreement import Agreement, AgreementMatrix
 from .blocs import Blocs
 from .common import LeftOut
 from .compare import Comparison
-from .structure import Conflicts, Coverage, IssueStances, Polarization
+from .conflicts import Conflicts
+from .structure import Coverage, IssueStances, Polarization
 from .time import Shift, Shifts, Timeline
 
 if TYPE_CHECKING:

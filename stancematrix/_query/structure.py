@@ -1,11 +1,12 @@
 """Issue-level structure and the sources behind it.
 
-Polarization, common ground, deadlocks, conflicts between sources, and coverage.
+Polarization, common ground, deadlocks, and coverage (conflicts between sources are in
+:mod:`stancematrix._query.conflicts`).
 
 Where an actor's stance on an issue is needed, it is the claim
 :meth:`StanceMatrix.position` returns, on the matrix narrowed to *sources* and seen as of
-*as_of* (the rule every comparison in stancematrix uses). Conflicts and coverage look at
-every claim instead.
+*as_of* (the rule every comparison in stancematrix uses). Coverage looks at every claim
+instead.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from typing import TYPE_CHECKING
 import attrs
 
 from stancematrix import _table
-from stancematrix._dates import last_day_code
-from stancematrix._model import Position
 from stancematrix._shifts import side
 from stancematrix._store import cells, store_of
 from stancematrix.exceptions import InvalidValueError
@@ -29,15 +28,12 @@ if TYPE_CHECKING:
     from stancematrix._matrix import StanceMatrix
 
 __all__ = [
-    "Conflict",
-    "Conflicts",
     "Coverage",
     "IssuePolarization",
     "IssueRow",
     "IssueStances",
     "Polarization",
     "common_ground",
-    "conflicts",
     "coverage",
     "deadlocks",
     "polarization",
@@ -310,130 +306,6 @@ def deadlocks(
         DuplicateKeyError: If an actor is named twice (directly or by alias).
     """
     return _issue_rows(m, actors, as_of, sources, "deadlock", 0)
-
-
-# -- conflicts between sources -------------------------------------------------------------
-
-
-@attrs.frozen
-class Conflict:
-    """Two claims on one cell, from different sources, that disagree in overlapping time.
-
-    Attributes:
-        actor: The actor's key.
-        issue: The issue's key.
-        first: The claim that comes first in the matrix's order (with its quote).
-        second: The other claim.
-    """
-
-    actor: str
-    issue: str
-    first: Position
-    second: Position
-
-
-def _conflict_row(c: Conflict) -> list[str | float | None]:
-    return [
-        c.actor,
-        c.issue,
-        f"{c.first.stance} ({c.first.source}, {c.first.date or 'undated'})",
-        c.first.quote,
-        f"{c.second.stance} ({c.second.source}, {c.second.date or 'undated'})",
-        c.second.quote,
-    ]
-
-
-_CONFLICT_HEADERS = ["actor", "issue", "one source", "quote", "another", "quote"]
-
-
-@attrs.frozen
-class Conflicts(_table.HtmlView):
-    """Every conflict between sources, in the matrix's order.
-
-    Attributes:
-        conflicts: The conflicts.
-    """
-
-    conflicts: tuple[Conflict, ...]
-
-    def __iter__(self) -> Iterator[Conflict]:
-        return iter(self.conflicts)
-
-    def __len__(self) -> int:
-        return len(self.conflicts)
-
-    def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
-        return _CONFLICT_HEADERS, [_conflict_row(c) for c in self.conflicts], ""
-
-    def to_text(self, *, width: int | None = None) -> str:
-        """A plain-text table, one conflict per line, with both quotes.
-
-        Args:
-            width: The widest a line may be, in terminal cells (default: the
-                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
-        """
-        return _table.text(*self._table(), width=width, labels=2)
-
-    def to_markdown(self) -> str:
-        """A Markdown table, one conflict per row, with both quotes."""
-        return _table.markdown(*self._table())
-
-
-def conflicts(
-    m: StanceMatrix,
-    *,
-    gap: float | None = None,
-    as_of: When = None,
-    sources: Iterable[str] | None = None,
-) -> Conflicts:
-    """The (actor, issue) cells where different sources disagree about the same time.
-
-    Two claims on one cell conflict when they cite different sources, their dates overlap
-    (an undated claim overlaps every other claim of its cell: nothing says when it held),
-    and their stances lie on opposite sides of the scale's neutral point — or, if *gap*
-    is given, also when they are at least *gap* apart on the scale. "No position
-    reported" conflicts with nothing. Each conflicting pair of claims is reported once.
-
-    With *as_of*, only the claims of the snapshot :meth:`StanceMatrix.as_of` count (the
-    latest in each cell, so conflicts between sources dated alike); with *sources*, only
-    those sources' claims.
-
-    Raises:
-        InvalidValueError: If *gap* is not a positive number or *as_of* not a date.
-        UnknownSourceError: If a source id is unknown.
-    """
-    if gap is not None and (type(gap) not in (int, float) or not gap > 0):
-        raise InvalidValueError("gap", gap, "must be a number > 0")
-    m = narrow(m, as_of, sources)
-    if len(m.sources) < 2:
-        return Conflicts(())
-    scale = m.scale
-    values = [level.value for level in scale.levels]
-    k = len(values)
-    store = store_of(m)
-    cols = store.cols
-    stance, source, start, end = cols.stance, cols.source, cols.start, cols.end
-    found: list[Conflict] = []
-    for n, hi in cols.runs():
-        for p in range(n, hi):
-            if stance[p] >= k:
-                continue
-            vp = values[stance[p]]
-            for q in range(p + 1, hi):
-                if source[q] == source[p] or stance[q] >= k:
-                    continue
-                vq = values[stance[q]]
-                opposed = side(scale, vp) * side(scale, vq) < 0
-                if not opposed and (gap is None or abs(vp - vq) < gap):
-                    continue
-                if start[p] and start[q]:
-                    if start[p] > last_day_code(end[q] or start[q]):
-                        continue
-                    if start[q] > last_day_code(end[p] or start[p]):
-                        continue
-                first, second = store.claim(p), store.claim(q)
-                found.append(Conflict(first.actor, first.issue, first, second))
-    return Conflicts(tuple(found))
 
 
 # -- coverage ------------------------------------------------------------------------------
