@@ -351,7 +351,7 @@ class TestLabels:
         """Blocs list their members by name, and the actors left out too."""
         assert 0 == main(["blocs", "--k", "2", "--labels", "name", "--format", "markdown"])
         printed = capsys.readouterr().out
-        assert "United States, Ukraine" in printed
+        assert "United States, US Congress, Ukraine" in printed
         assert "left out: European Union (no claims)" in printed
 
     def test_same_help_everywhere(self):
