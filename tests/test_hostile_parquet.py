@@ -188,7 +188,7 @@ class TestDeclarations:
             (lambda d: d.update(colour="red"), "stancematrix", "unknown key 'colour'"),
             (lambda d: d.pop("actors"), "stancematrix", "actors"),
             (lambda d: d["actors"][0].update(key=""), "stancematrix.actors[0].key", "empty"),
-            (lambda d: d["actors"].append(d["actors"][0]), "stancematrix.actors[7]", "claimed by"),
+            (lambda d: d["actors"].append(d["actors"][0]), "stancematrix.actors[10]", "claimed by"),
             (lambda d: d["scale"].update(levels=[]), "stancematrix.scale", "level"),
         ],
     )

@@ -136,7 +136,7 @@ class TestNumbers:
     def test_agreement_shows_n(self, ukraine):
         """Agreement cells show the score and n, right-aligned; the label column is text."""
         page = Page(sm.agreement_matrix(ukraine, actors=["US", "UA"])._repr_html_())
-        assert [["", "US", "UA"], ["US", "1.000 (n=12)", "0.250 (n=4)"]] == page.rows[:2]
+        assert [["", "US", "UA"], ["US", "1.000 (n=13)", "0.250 (n=4)"]] == page.rows[:2]
         assert [None, "sm-num", "sm-num"] == page.classes[1]
 
     def test_coverage_cells_right_aligned(self, ukraine):
