@@ -6,10 +6,11 @@ import json
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import stancematrix as sm
 from stancematrix._io import jsonreader
-from stancematrix._io.json import _MatrixReader
+from stancematrix._io.json import _document, _MatrixReader
 from stancematrix.exceptions import ReadError
 from tests.strategies import hostile_matrices, matrices
 
@@ -318,3 +319,16 @@ class TestFastPath:
             claims, actors=actors, issues=issues, sources=[sm.Source("s", "S")]
         )
         assert m == fast(m.to_json())
+
+
+class TestFastWriter:
+    @given(hostile_matrices(), st.sampled_from([None, 0, 1, 2, 4]))
+    def test_same_text_as_json_dumps(self, m, indent):
+        """to_json writes exactly what json.dumps writes for the document, at any indent."""
+        expected = json.dumps(_document(m), ensure_ascii=False, indent=indent) + "\n"
+        assert expected == m.to_json(indent=indent)
+
+    @given(matrices(), st.sampled_from([None, 2]))
+    def test_round_trip(self, m, indent):
+        """What the column-wise writer writes, the reader reads back equal."""
+        assert m == sm.read_json(m.to_json(indent=indent))

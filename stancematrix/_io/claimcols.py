@@ -17,14 +17,15 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from json.encoder import encode_basestring  # type: ignore[attr-defined]  # C, when built
 from typing import Final
 
-from stancematrix._dates import Period, encode
+from stancematrix._dates import Period, encode, period_of
 from stancematrix._scale import lone_surrogate
 from stancematrix._store import Declarations, Problem, Store, Text, from_columns
 from stancematrix.exceptions import StanceMatrixError
 
-__all__ = ["FIELDS", "REQUIRED", "TEXTS", "coded_store"]
+__all__ = ["FIELDS", "REQUIRED", "TEXTS", "coded_store", "json_claims"]
 
 #: The claim fields the fast path codes; a claim with any other field is read the located way.
 FIELDS: Final = ("actor", "issue", "stance", "source", "date", "summary", "quote", "note")
@@ -152,3 +153,70 @@ def coded_store(decl: Declarations, columns: Mapping[str, Column]) -> Store | No
         )
     except Problem:
         return None
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def json_claims(store: Store, fields: Sequence[str], indent: int | None) -> str | None:
+    """The claims of *store* as the JSON list a document holds them in, or None.
+
+    The text is what ``json.dumps(…, ensure_ascii=False, indent=indent)`` writes for the
+    list as a top-level key's value.
+
+    Each distinct key, label and date is encoded once and each claim joined from the
+    pieces, rather than each claim made a dict and encoded. *fields* is the order the
+    document gives a claim's fields in; None if it names a field this path does not know.
+    """
+    if set(fields) != set(FIELDS):
+        return None
+    if indent is None:
+        item = inner = ", "
+        start, end, list_start, list_end = "{", "}", "[", "]"
+    else:
+        pad = " " * indent
+        item, inner = ",\n" + pad * 2, ",\n" + pad * 3
+        start, end = "{\n" + pad * 3, "\n" + pad * 2 + "}"
+        list_start, list_end = "[\n" + pad * 2, "\n" + pad + "]"
+    cols = store.cols
+    if not len(cols):
+        return "[]"
+    decl = store.decl
+
+    def pieces(field: str, values: Sequence[str]) -> list[str]:
+        return [f'"{field}": {encode_basestring(value)}' for value in values]
+
+    keyed = {
+        "actor": (cols.actor, pieces("actor", [a.key for a in decl.actors])),
+        "issue": (cols.issue, pieces("issue", [i.key for i in decl.issues])),
+        "stance": (cols.stance, pieces("stance", decl.labels)),
+        "source": (cols.source, pieces("source", [s.id for s in decl.sources])),
+    }
+    dated: dict[tuple[int, int], str | None] = {}
+    for span in set(zip(cols.start, cols.end, strict=True)):
+        period = period_of(*span)
+        dated[span] = None if period is None else f'"date": {encode_basestring(str(period))}'
+    dates = list(map(dated.__getitem__, zip(cols.start, cols.end, strict=True)))
+    dated_any = any(dates)
+    texts = cols.text
+    slots = {"summary": 0, "quote": 1, "note": 2}
+    out: list[list[str | None]] = []
+    for field in fields:
+        if field in keyed:
+            codes, table = keyed[field]
+            out.append(list(map(table.__getitem__, codes)))
+        elif field == "date":
+            if dated_any:
+                out.append(dates)
+        elif texts:
+            slot = slots[field]
+            column: list[str | None] = [None] * len(cols)
+            for row, values in texts.items():
+                if values[slot] is not None:
+                    column[row] = f'"{field}": {encode_basestring(values[slot])}'
+            out.append(column)
+    if texts or (dated_any and None in dated.values()):
+        claims = [inner.join(filter(None, parts)) for parts in zip(*out, strict=True)]
+    else:
+        claims = list(map(inner.join, zip(*out, strict=True)))  # type: ignore[arg-type]
+    return list_start + item.join([start + claim + end for claim in claims]) + list_end

@@ -30,13 +30,13 @@ from collections.abc import Iterable, Mapping
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, Final
 
-from stancematrix._io.claimcols import FIELDS, REQUIRED, coded_store
+from stancematrix._io.claimcols import FIELDS, REQUIRED, coded_store, json_claims
 from stancematrix._io.jsondiff import DIFF_FORMAT_VERSION, diff_to_json, read_diff
 from stancematrix._io.jsonreader import Reader, colons, join, kind_of, loads, tally
 from stancematrix._io.schema import CLAIM, ENTRIES, compact, scale_data
 from stancematrix._io.source import MAX_RATIO, MAX_SIZE, Input, decode, read_data
 from stancematrix._matrix import StanceMatrix
-from stancematrix._store import Declarations, Problem, build, face
+from stancematrix._store import Declarations, Problem, build, face, store_of
 from stancematrix.exceptions import InvalidValueError, ReadError
 
 if TYPE_CHECKING:
@@ -69,14 +69,17 @@ _REQUIRED: Final = ("format_version", *(entry.part for entry in _PARTS))
 # -- writing ------------------------------------------------------------------------------
 
 
-def _document(matrix: StanceMatrix) -> dict[str, Any]:
+def _document(matrix: StanceMatrix, *, claims: bool = True) -> dict[str, Any]:
     document: dict[str, Any] = {"format_version": FORMAT_VERSION}
     if matrix.metadata:
         document["metadata"] = dict(matrix.metadata)
     document["scale"] = scale_data(matrix.scale)
     lists: tuple[Iterable[object], ...] = (matrix.actors, matrix.issues, matrix.sources, matrix)
     for entry, values in zip(_PARTS, lists, strict=True):
-        document[entry.part] = [compact(value, entry.fields) for value in values]
+        if entry is CLAIM and not claims:
+            document[entry.part] = []
+        else:
+            document[entry.part] = [compact(value, entry.fields) for value in values]
     return document
 
 
@@ -90,7 +93,14 @@ def to_json(matrix: StanceMatrix, *, indent: int | None = 2) -> str:
         matrix: The matrix to write.
         indent: Spaces per indentation level; ``None`` for one line.
     """
-    return json.dumps(_document(matrix), ensure_ascii=False, indent=indent) + "\n"
+    # The claims (last in the document, and nearly all of it) are written column-wise:
+    # the same text json.dumps would give, at a fraction of the cost.
+    claims = json_claims(store_of(matrix), CLAIM.fields, indent)
+    if claims is None:
+        return json.dumps(_document(matrix), ensure_ascii=False, indent=indent) + "\n"
+    head = json.dumps(_document(matrix, claims=False), ensure_ascii=False, indent=indent)
+    cut = head.rindex("[]")  # the empty claims list, just before the closing brace
+    return head[:cut] + claims + head[cut + 2 :] + "\n"
 
 
 # -- reading ------------------------------------------------------------------------------
