@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from json.encoder import encode_basestring  # type: ignore[attr-defined]  # C, when built
+from json.encoder import encode_basestring
 from typing import Final
 
 from stancematrix._dates import Period, encode, period_of
@@ -212,11 +212,12 @@ def json_claims(store: Store, fields: Sequence[str], indent: int | None) -> str 
             slot = slots[field]
             column: list[str | None] = [None] * len(cols)
             for row, values in texts.items():
-                if values[slot] is not None:
-                    column[row] = f'"{field}": {encode_basestring(values[slot])}'
+                value = values[slot]
+                if value is not None:
+                    column[row] = f'"{field}": {encode_basestring(value)}'
             out.append(column)
     if texts or (dated_any and None in dated.values()):
         claims = [inner.join(filter(None, parts)) for parts in zip(*out, strict=True)]
     else:
-        claims = list(map(inner.join, zip(*out, strict=True)))  # type: ignore[arg-type]
+        claims = list(map(inner.join, zip(*out, strict=True)))
     return list_start + item.join([start + claim + end for claim in claims]) + list_end
