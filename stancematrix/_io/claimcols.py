@@ -25,7 +25,7 @@ from stancematrix._scale import lone_surrogate
 from stancematrix._store import Declarations, Problem, Store, Text, from_columns
 from stancematrix.exceptions import StanceMatrixError
 
-__all__ = ["FIELDS", "REQUIRED", "TEXTS", "coded_store", "json_claims"]
+__all__ = ["FIELDS", "REQUIRED", "TEXTS", "ClaimCoder", "coded_store", "json_claims"]
 
 #: The claim fields the fast path codes; a claim with any other field is read the located way.
 FIELDS: Final = ("actor", "issue", "stance", "source", "date", "summary", "quote", "note")
@@ -37,122 +37,170 @@ TEXTS: Final = ("summary", "quote", "note")
 Column = Sequence[Hashable]
 
 
-def _code(values: Column, lookup: Callable[[str], int | None], typecode: str) -> array[int] | None:
-    """*values* (strings) coded by *lookup*, called once per distinct value; None if any fails."""
-    table: dict[Hashable, int] = {}
-    for value in set(values):
-        if type(value) is not str:
-            return None
-        code = lookup(value)
-        if code is None:
-            return None
-        table[value] = code
-    return array(typecode, list(map(table.__getitem__, values)))
+class _Refused(Exception):
+    """A value the fast path does not vouch for (the located reader will say what)."""
 
 
-def _stance(decl: Declarations) -> Callable[[str], int | None]:
-    def code(label: str) -> int | None:
+class ClaimCoder:
+    """Codes claims given column by column, in batches, against *decl*.
+
+    Each batch (:meth:`add`) is a mapping field → one value per claim; each distinct
+    value is checked, looked up or parsed once (the tables persist across batches), and
+    the codes are appended to arrays, so a reader that streams batches holds only the
+    arrays and one batch. *absent* is the value that stands for a field left out (None
+    in JSON, ``""`` in CSV); *restore*, if given, is applied to each distinct text first
+    (the CSV reader's undoing of spreadsheet safety).
+
+    After any problem the coder is *refused* and :meth:`store` returns None.
+    """
+
+    def __init__(
+        self,
+        decl: Declarations,
+        *,
+        absent: Hashable = None,
+        restore: Callable[[str], str] | None = None,
+    ) -> None:
+        self.decl = decl
+        self.absent = absent
+        self.restore = restore
+        self.refused = False
+        self.rows = 0
+        self.text: dict[int, Text] = {}
+        self.codes: dict[str, array[int]] = {
+            "actor": array("i"),
+            "issue": array("i"),
+            "stance": array("b"),
+            "source": array("i"),
+            "start": array("i"),
+            "end": array("i"),
+        }
+        self._lookups: dict[str, Callable[[str], int | None]] = {
+            "actor": decl.actor_keys.get,
+            "issue": decl.issue_keys.get,
+            "stance": self._stance,
+            "source": decl.source_keys.get,
+        }
+        self._tables: dict[str, dict[Hashable, int]] = {f: {} for f in (*REQUIRED, "date")}
+        self._ends: dict[Hashable, int] = {}
+
+    def _stance(self, label: str) -> int | None:
         try:
-            return decl.scale.code(label)
+            return self.decl.scale.code(label)
         except StanceMatrixError:
             return None
 
-    return code
-
-
-def _dates(values: Column | None, n: int) -> tuple[array[int], array[int]] | None:
-    """The encoded start and end of each row's date (None or its text), parsed once each."""
-    if values is None:
-        return array("i", bytes(4 * n)), array("i", bytes(4 * n))
-    starts: dict[Hashable, int] = {}
-    ends: dict[Hashable, int] = {}
-    for value in set(values):
-        if value is None:
-            starts[value] = ends[value] = 0
-            continue
+    def _text(self, value: Hashable) -> str:
         if type(value) is not str:
-            return None
-        try:
-            period = Period.parse(value)
-        except StanceMatrixError:
-            return None
-        starts[value], ends[value] = encode(period.start), encode(period.end)
-    return (
-        array("i", list(map(starts.__getitem__, values))),
-        array("i", list(map(ends.__getitem__, values))),
-    )
+            raise _Refused
+        return value if self.restore is None else self.restore(value)
 
+    def _code(self, field: str, values: Column) -> None:
+        table, lookup = self._tables[field], self._lookups[field]
+        for value in set(values).difference(table):
+            code = lookup(self._text(value))
+            if code is None:
+                raise _Refused
+            table[value] = code
+        self.codes[field].extend(list(map(table.__getitem__, values)))
 
-def _texts(columns: Mapping[str, Column], n: int) -> dict[int, Text] | None:
-    """Row → (summary, quote, note) for the rows with any; None if a value is not text."""
-    given = [columns.get(field) for field in TEXTS]
-    for values in given:
+    def _dates(self, values: Column | None, n: int) -> None:
         if values is None:
-            continue
-        for value in set(values):
-            if value is not None and (
-                type(value) is not str or not value or lone_surrogate(value) is not None
-            ):
-                return None
-    present = [values for values in given if values is not None and set(values) != {None}]
-    if not present:
-        return {}
-    none: list[None] = [None] * n
-    summary, quote, note = (none if values is None else values for values in given)
-    return {
-        row: text  # type: ignore[misc]  # checked above: each value None or text
-        for row, text in enumerate(zip(summary, quote, note, strict=True))
-        if text != (None, None, None)
-    }
+            self.codes["start"].extend(array("i", bytes(4 * n)))
+            self.codes["end"].extend(array("i", bytes(4 * n)))
+            return
+        starts, ends = self._tables["date"], self._ends
+        for value in set(values).difference(starts):
+            if value == self.absent:
+                starts[value] = ends[value] = 0
+                continue
+            try:
+                period = Period.parse(self._text(value))
+            except StanceMatrixError:
+                raise _Refused from None
+            starts[value], ends[value] = encode(period.start), encode(period.end)
+        self.codes["start"].extend(list(map(starts.__getitem__, values)))
+        self.codes["end"].extend(list(map(ends.__getitem__, values)))
+
+    def _texts(self, columns: Mapping[str, Column], n: int) -> None:
+        absent = self.absent
+        given = [columns.get(field) for field in TEXTS]
+        if all(values is None or set(values) == {absent} for values in given):
+            return
+        absent_column = [absent] * n
+        rows = zip(*(absent_column if v is None else v for v in given), strict=True)
+        for row, values in enumerate(rows, self.rows):
+            if values == (absent, absent, absent):
+                continue
+            text = tuple(None if v == absent else self._text(v) for v in values)
+            if any(v is not None and (not v or lone_surrogate(v) is not None) for v in text):
+                raise _Refused
+            self.text[row] = text  # type: ignore[assignment]  # three values
+
+    def add(self, columns: Mapping[str, Column]) -> bool:
+        """Code one batch of claims; False (and refused from then on) on any problem."""
+        if self.refused:
+            return False
+        n = len(next(iter(columns.values()), ()))
+        if not set(columns) <= set(FIELDS) or any(len(v) != n for v in columns.values()):
+            self.refused = True
+            return False
+        if not n:
+            return True
+        try:
+            if any(field not in columns for field in REQUIRED):
+                raise _Refused
+            for field in REQUIRED:
+                self._code(field, columns[field])
+            self._dates(columns.get("date"), n)
+            self._texts(columns, n)
+        except (_Refused, TypeError):  # TypeError: a list or object where text belongs
+            self.refused = True
+            return False
+        self.rows += n
+        return True
+
+    def store(self) -> Store | None:
+        """The store of every claim added, or None if any was refused or is repeated."""
+        if self.refused:
+            return None
+        try:
+            codes = self.codes
+            return from_columns(
+                self.decl,
+                actor=codes["actor"],
+                issue=codes["issue"],
+                stance=codes["stance"],
+                source=codes["source"],
+                start=codes["start"],
+                end=codes["end"],
+                text=self.text,
+            )
+        except Problem:
+            return None
 
 
-def coded_store(decl: Declarations, columns: Mapping[str, Column]) -> Store | None:
+def coded_store(
+    decl: Declarations,
+    columns: Mapping[str, Column],
+    *,
+    absent: Hashable = None,
+    restore: Callable[[str], str] | None = None,
+) -> Store | None:
     """The store of claims given as *columns* (field → one value per claim) over *decl*.
 
-    Required columns hold strings (keys, ids and labels as declared); ``date`` holds None
-    or a date's text; the text fields None or non-empty text. A column left out is all
-    None.
+    Required columns hold strings (keys, ids and labels as declared); ``date`` holds
+    *absent* or a date's text; the text fields *absent* or non-empty text. A column left
+    out is all absent. See :class:`ClaimCoder`.
 
     Returns:
         The store, or ``None`` if any value is not as the located reader would accept it,
         a claim is given twice, or a column is not one of :data:`FIELDS` (the caller then
         reads the located way, which reports the problem).
     """
-    if not set(columns) <= set(FIELDS):
-        return None
-    n = len(next(iter(columns.values()), ()))
-    if n and any(field not in columns for field in REQUIRED):
-        return None
-    if not n:
-        columns = dict.fromkeys(REQUIRED, ())
-    if any(len(values) != n for values in columns.values()):
-        return None
-    try:
-        actor = _code(columns["actor"], decl.actor_keys.get, "i")
-        issue = _code(columns["issue"], decl.issue_keys.get, "i")
-        source = _code(columns["source"], decl.source_keys.get, "i")
-        stance = _code(columns["stance"], _stance(decl), "b")
-        dates = _dates(columns.get("date"), n)
-        texts = _texts(columns, n)
-    except TypeError:  # an unhashable value (a list or an object where text belongs)
-        return None
-    if actor is None or issue is None or source is None or stance is None:
-        return None
-    if dates is None or texts is None:
-        return None
-    try:
-        return from_columns(
-            decl,
-            actor=actor,
-            issue=issue,
-            stance=stance,
-            source=source,
-            start=dates[0],
-            end=dates[1],
-            text=texts,
-        )
-    except Problem:
-        return None
+    coder = ClaimCoder(decl, absent=absent, restore=restore)
+    coder.add(columns)
+    return coder.store()
 
 
 # -- writing -------------------------------------------------------------------------------
