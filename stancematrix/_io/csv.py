@@ -54,6 +54,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import repeat
 from typing import Any, Final, Literal, Unpack, overload
 
 from stancematrix._dates import period_of
@@ -93,6 +94,8 @@ NAME: Final = "csv"
 EXTENSIONS: Final = (".csv",)
 # The options with a choice for a default: the long layout names them last, in this order.
 _CHOICES: Final = ("cell", "labels")
+# The claim columns _claim_lines writes, in order (CLAIM_COLUMNS, unless it grows).
+_CLAIM_LINES: Final = ("actor", "issue", "stance", "source", "date", "summary", "quote", "note")
 
 
 # -- writing --------------------------------------------------------------------------------
@@ -134,32 +137,63 @@ def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
     for entry, values in zip(ENTRIES, entries, strict=True):
         for item in values:
             yield entry_row(entry, item)
-    # Claims straight from the matrix's columns (in CLAIM_COLUMNS order): no Position each.
-    actor_keys = [text(a.key) for a in matrix.actors]
-    issue_keys = [text(i.key) for i in matrix.issues]
-    source_ids = [text(s.id) for s in matrix.sources]
-    labels = [text(label) for label in scale.labels]
-    dates: dict[tuple[int, int], str] = {}
-    cols = store_of(matrix).cols
+    if CLAIM_COLUMNS != _CLAIM_LINES:  # fields _claim_lines does not know: a row per claim
+        for claim in matrix:
+            yield row("claim", **{f: getattr(claim, f) for f in CLAIM_COLUMNS})
+
+
+def _claim_lines(matrix: StanceMatrix, safe: bool) -> str:
+    """The claim rows of the long layout, as ``csv.writer`` writes them (CRLF ends).
+
+    Each distinct key, label and date is quoted (and neutralised) once, and each row
+    joined from the pieces: the same text as writing the rows, without a list per row.
+    """
+    buffer = io.StringIO()
+    quoting = csv.writer(buffer, lineterminator="\r\n")  # quotes what render's writer quotes
+
+    def quoted(value: str | None) -> str:
+        if not value:
+            return ""
+        buffer.seek(0)
+        buffer.truncate()
+        quoting.writerow([neutralise_formula(value) if safe else value])
+        return buffer.getvalue()[:-2]
+
+    store = store_of(matrix)
+    decl, cols = store.decl, store.cols
+    if not len(cols) or CLAIM_COLUMNS != _CLAIM_LINES:
+        return ""
+    actors = [quoted(a.key) for a in decl.actors]
+    issues = [quoted(i.key) for i in decl.issues]
+    sources = [quoted(s.id) for s in decl.sources]
+    labels = [quoted(label) for label in decl.labels]
+    spans = {
+        span: quoted(str(period_of(*span))) if span[0] else ""
+        for span in set(zip(cols.start, cols.end, strict=True))
+    }
+    # record, actor, issue, stance, source, date | summary, quote, note, then empty fields
+    heads = map(
+        ",".join,
+        zip(
+            repeat("claim"),
+            map(actors.__getitem__, cols.actor),
+            map(issues.__getitem__, cols.issue),
+            map(labels.__getitem__, cols.stance),
+            map(sources.__getitem__, cols.source),
+            map(spans.__getitem__, zip(cols.start, cols.end, strict=True)),
+            strict=False,
+        ),
+    )
+    blank = "," * (len(COLUMNS) - 1 - len(CLAIM_COLUMNS)) + "\r\n"
     texts = cols.text
-    blank = [""] * (width - 1 - len(CLAIM_COLUMNS))
-    for n, (a, i, st, src, start, end) in enumerate(zip(*cols.codes, strict=True)):
-        date = dates.get((start, end))
-        if date is None:
-            date = dates[start, end] = "" if start == 0 else text(period_of(start, end))
+    if not texts:
+        tail = ",,," + blank
+        return tail.join(heads) + tail
+    lines = []
+    for n, head in enumerate(heads):
         summary, quote, note = texts.get(n, NO_TEXT)
-        yield [
-            "claim",
-            actor_keys[a],
-            issue_keys[i],
-            labels[st],
-            source_ids[src],
-            date,
-            text(summary),
-            text(quote),
-            text(note),
-            *blank,
-        ]
+        lines.append(f"{head},{quoted(summary)},{quoted(quote)},{quoted(note)}{blank}")
+    return "".join(lines)
 
 
 def _refuse_layout(options: LayoutOptions) -> None:
@@ -207,7 +241,7 @@ def render(
     if layout == "long":
         _refuse_layout(options)
         writer.writerows(_long_rows(matrix, spreadsheet_safe))
-        return buffer.getvalue()
+        return buffer.getvalue() + _claim_lines(matrix, spreadsheet_safe)
     if layout != "wide":
         raise InvalidValueError("layout", layout, "must be 'long' or 'wide'")
     table = grid(matrix, Layout(**options))

@@ -13,16 +13,18 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from itertools import islice
 from typing import Any, Final
 
 from stancematrix._escape import restore_formula
+from stancematrix._io.claimcols import ClaimCoder
 from stancematrix._io.mapped import ReadErrors
 from stancematrix._io.schema import CLAIM, CLAIM_COLUMNS, ENTRIES, LEVEL, Entry
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Position
 from stancematrix._scale import Scale
-from stancematrix._store import Declarations, Problem, Problems, face
+from stancematrix._store import Declarations, Problem, Problems, Store, face
 from stancematrix._store import build as build_store
 from stancematrix.exceptions import InvalidValueError, ReadError, StanceMatrixError
 
@@ -50,6 +52,7 @@ RECORDS: Final[dict[str, tuple[str, ...]]] = {
 }
 """Each record, in the order the long layout writes them, and the columns it fills."""
 NUMERIC: Final = {("format", "value"), *((LEVEL.name, name) for name in LEVEL.of(float))}
+_BATCH: Final = 1 << 16  # claim rows coded at a time by the fast path
 # A number as render writes it (JSON's grammar): no spaces, underscores, signs or words.
 NUMBER: Final = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
@@ -76,6 +79,15 @@ class _Rows:
 
 
 def read_long(text: str, name: str, problems: ReadErrors) -> StanceMatrix:
+    """The matrix a long-layout CSV *text* holds (see :mod:`stancematrix._io.csv`).
+
+    Raises:
+        ReadError: For the first problem (or a problem that leaves nothing to read, when
+            *problems* collects), with its line, column and field.
+    """
+    fast = _fast(text, name)
+    if fast is not None:
+        return fast
     rows = iter(_Rows(text, name))
     first = next(rows, None)
     if first is None or first[1] != list(COLUMNS):
@@ -127,7 +139,65 @@ def read_long(text: str, name: str, problems: ReadErrors) -> StanceMatrix:
         records[record].append((line, fields))
     if not seen_format:
         raise ReadError("no format record after the header", source=name, line=2)
-    return _assemble(records, name, problems)
+    matrix = _assemble(records, name, problems)
+    assert matrix is not None  # without coded, _assemble always makes one
+    return matrix
+
+
+def _fast(text: str, name: str) -> StanceMatrix | None:
+    """The matrix, if *text* is a valid long CSV with its claims last (as written).
+
+    The rows are read by the C :mod:`csv` reader; the declarations are read as usual,
+    and the claims coded column-wise in batches of :data:`_BATCH` rows. None at the first
+    doubt (the located reader then reads it again and reports the problem).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    width = len(COLUMNS)
+    try:
+        if next(reader, None) != list(COLUMNS):
+            return None
+        records: dict[str, list[tuple[int, dict[str, str | None]]]] = {k: [] for k in RECORDS}
+        first = next(reader, None)
+        if first is None:
+            return None
+        record, fields = _record(first, 2, name, False)
+        if record != "format" or fields["value"] != str(FORMAT_VERSION):
+            return None
+        if fields["key"] not in ("spreadsheet-safe", "plain"):
+            return None
+        safe = fields["key"] == "spreadsheet-safe"
+        claim: list[str] | None = None
+        for row in reader:
+            if row[:1] == [CLAIM.name]:
+                claim = row
+                break
+            record, fields = _record(row, 0, name, safe)
+            if record == "format":
+                return None
+            if safe:
+                for field, value in fields.items():
+                    if value is not None and (record, field) not in NUMERIC:
+                        fields[field] = restore_formula(value)
+            records[record].append((0, fields))
+
+        def coded(decl: Declarations) -> Store | None:
+            coder = ClaimCoder(decl, absent="", restore=restore_formula if safe else None)
+            batch = [] if claim is None else [claim, *islice(reader, _BATCH - 1)]
+            while batch:
+                if any(n != width for n in set(map(len, batch))):
+                    return None
+                columns = list(zip(*batch, strict=True))
+                if set(columns[0]) != {CLAIM.name} or any(
+                    set(column) != {""} for column in columns[1 + len(CLAIM_COLUMNS) :]
+                ):
+                    return None  # another record among the claims, or a field claims lack
+                coder.add(dict(zip(CLAIM_COLUMNS, columns[1:], strict=False)))
+                batch = list(islice(reader, _BATCH))
+            return coder.store()
+
+        return _assemble(records, name, ReadErrors(name, False), coded)
+    except (csv.Error, ReadError):
+        return None
 
 
 def _at(reason: str, name: str, line: int, field: str, value: object) -> ReadError:
@@ -165,8 +235,17 @@ def _record(row: list[str], line: int, name: str, safe: bool) -> tuple[str, dict
 
 
 def _assemble(
-    records: Mapping[str, list[tuple[int, dict[str, str | None]]]], name: str, problems: ReadErrors
-) -> StanceMatrix:
+    records: Mapping[str, list[tuple[int, dict[str, str | None]]]],
+    name: str,
+    problems: ReadErrors,
+    coded: Callable[[Declarations], Store | None] | None = None,
+) -> StanceMatrix | None:
+    """The matrix of *records*, or (with *coded*) of the store *coded* makes.
+
+    *coded* is given the declarations and returns the claims' store (None if it makes
+    none, and then so does this).
+    """
+
     def build(line: int, fields: Mapping[str, str | None], make: Any, **kwargs: Any) -> Any:
         try:
             return make(**kwargs)
@@ -272,6 +351,9 @@ def _assemble(
         problem = _at(str(located.error), name, line, "key", fields.get("key"))
         problems.add(problem)
         raise problem from located.error  # a broken declaration: nothing sensible left
+    if coded is not None:
+        fast = coded(decl)
+        return None if fast is None else face(StanceMatrix, fast)
 
     def claim_error(located: Problem) -> ReadError:
         line, fields = lines[located.index]
