@@ -15,10 +15,11 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from itertools import islice
+from operator import itemgetter
 from typing import Any, Final
 
 from stancematrix._escape import restore_formula
-from stancematrix._io.claimcols import ClaimCoder
+from stancematrix._io.claimcols import ClaimCoder, no_gc
 from stancematrix._io.mapped import ReadErrors
 from stancematrix._io.schema import CLAIM, CLAIM_COLUMNS, ENTRIES, LEVEL, Entry
 from stancematrix._matrix import StanceMatrix
@@ -85,7 +86,8 @@ def read_long(text: str, name: str, problems: ReadErrors) -> StanceMatrix:
         ReadError: For the first problem (or a problem that leaves nothing to read, when
             *problems* collects), with its line, column and field.
     """
-    fast = _fast(text, name)
+    with no_gc():
+        fast = _fast(text, name)
     if fast is not None:
         return fast
     rows = iter(_Rows(text, name))
@@ -183,15 +185,16 @@ def _fast(text: str, name: str) -> StanceMatrix | None:
         def coded(decl: Declarations) -> Store | None:
             coder = ClaimCoder(decl, absent="", restore=restore_formula if safe else None)
             batch = [] if claim is None else [claim, *islice(reader, _BATCH - 1)]
+            fields = len(CLAIM_COLUMNS) + 1
+            rest = itemgetter(slice(fields, None))
+            blank = ("",) * (width - fields)
             while batch:
                 if any(n != width for n in set(map(len, batch))):
                     return None
-                columns = list(zip(*batch, strict=True))
-                if set(columns[0]) != {CLAIM.name} or any(
-                    set(column) != {""} for column in columns[1 + len(CLAIM_COLUMNS) :]
-                ):
+                columns = [list(map(itemgetter(k), batch)) for k in range(fields)]
+                if set(columns[0]) != {CLAIM.name} or set(map(tuple, map(rest, batch))) != {blank}:
                     return None  # another record among the claims, or a field claims lack
-                coder.add(dict(zip(CLAIM_COLUMNS, columns[1:], strict=False)))
+                coder.add(dict(zip(CLAIM_COLUMNS, columns[1:], strict=True)))
                 batch = list(islice(reader, _BATCH))
             return coder.store()
 

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, Final
 
-from stancematrix._io.claimcols import FIELDS, REQUIRED, coded_store, json_claims
+from stancematrix._io.claimcols import FIELDS, REQUIRED, coded_store, json_claims, no_gc
 from stancematrix._io.jsondiff import DIFF_FORMAT_VERSION, diff_to_json, read_diff
 from stancematrix._io.jsonreader import Reader, colons, join, kind_of, loads, tally
 from stancematrix._io.schema import CLAIM, ENTRIES, compact, scale_data
@@ -260,7 +260,8 @@ def read_json(
     data, name = read_data(source, looks_like_text="{[", max_ratio=max_ratio, max_size=max_size)
     if isinstance(data, str):
         data = decode(data, name)  # text given as such: refuse a lone surrogate first
-    matrix = _MatrixReader("", name).fast(data)
+    with no_gc():
+        matrix = _MatrixReader("", name).fast(data)
     if matrix is None:
         matrix = _MatrixReader(decode(data, name), name).located()
     return matrix
