@@ -79,11 +79,12 @@ def _load(
 ) -> StanceMatrix:
     """A matrix from a file, ``-`` (standard input) or a built-in dataset name."""
     options = {} if args is None else _reading(args)
+    limits = {} if args is None else _limits(args)
     if source is None:
         source = DEFAULT_DATASET
     if source == "-":
         with _progress("standard input"):
-            return _read(read_stdin(), input_format or "json", options)
+            return _read(read_stdin(), input_format or "json", {**options, **limits})
     if source in dataset_names() and not exists(source):
         if options:
             raise _Usage("--column, --columns, --stances and --scale apply to CSV files only")
@@ -93,7 +94,7 @@ def _load(
         names = ", ".join(dataset_names())
         raise ReadError(f"no such file, and not a built-in dataset ({names})", source=source)
     with _progress(source):
-        return _read(source, input_format, options)
+        return _read(source, input_format, {**options, **limits})
 
 
 def _read(source: str | bytes, input_format: str | None, options: dict[str, Any]) -> StanceMatrix:
@@ -124,6 +125,13 @@ FIELDS = (
     "actor_name",
     "issue_title",
 )
+
+
+def _limits(args: argparse.Namespace) -> dict[str, Any]:
+    """The readers' decompression limits, ``--max-ratio`` and ``--max-size``, if given."""
+    limits = {"max_ratio": getattr(args, "max_ratio", None)}
+    limits["max_size"] = getattr(args, "max_size", None)
+    return {key: value for key, value in limits.items() if value is not None}
 
 
 def _reading(args: argparse.Namespace) -> dict[str, Any]:
@@ -281,7 +289,9 @@ def _check(path: str, args: argparse.Namespace) -> tuple[StanceMatrix, list[Stan
     fmt = get(input_format, readable=True) if input_format else by_extension(path)
     if fmt.lenient:
         with _progress(path):
-            matrix, problems = fmt.load().read(path, lenient=True, **_reading(args))
+            matrix, problems = fmt.load().read(
+                path, lenient=True, **_reading(args), **_limits(args)
+            )
         return matrix, list(problems)
     return _load(path, input_format, args), []
 

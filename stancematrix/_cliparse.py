@@ -14,6 +14,7 @@ from typing import NamedTuple, NoReturn
 from ._escape import terminal_text
 from ._io.layout import CELLS
 from ._io.registry import names
+from ._io.source import MAX_RATIO, MAX_SIZE
 from ._query import methods
 
 __all__ = ["DEFAULT_DATASET", "PROG", "QUERIES", "SCALES", "Query", "build_parser"]
@@ -119,6 +120,18 @@ def _input_format(parser: _Parser) -> None:
         "--input-format",
         choices=names(readable=True),
         help="format of the input (default: by file extension; json for '-')",
+    )
+    parser.add_argument(
+        "--max-ratio",
+        type=float,
+        metavar="N",
+        help=f"refuse gzip input that expands more than N times its size (default {MAX_RATIO})",
+    )
+    parser.add_argument(
+        "--max-size",
+        type=int,
+        metavar="BYTES",
+        help=f"refuse gzip input that expands beyond BYTES (default {MAX_SIZE:,})",
     )
 
 

@@ -71,7 +71,7 @@ from stancematrix._io.csvlong import (
 from stancematrix._io.layout import Layout, LayoutOptions, grid
 from stancematrix._io.mapped import MAPPED_FIELDS, ReadErrors, Table, field_limit, read_mapped
 from stancematrix._io.schema import CLAIM_COLUMNS, ENTRIES, LEVEL, Entry
-from stancematrix._io.source import Input, read_text
+from stancematrix._io.source import MAX_RATIO, MAX_SIZE, Input, read_text
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Source
 from stancematrix._scale import Scale
@@ -268,6 +268,8 @@ def read(
     cite: Source | str | None = ...,
     metadata: Mapping[str, str] | None = ...,
     lenient: Literal[False] = ...,
+    max_ratio: float = ...,
+    max_size: int = ...,
 ) -> StanceMatrix: ...
 @overload
 def read(
@@ -279,6 +281,8 @@ def read(
     cite: Source | str | None = ...,
     metadata: Mapping[str, str] | None = ...,
     lenient: Literal[True],
+    max_ratio: float = ...,
+    max_size: int = ...,
 ) -> tuple[StanceMatrix, list[ReadError]]: ...
 def read(
     source: Input,
@@ -289,6 +293,8 @@ def read(
     cite: Source | str | None = None,
     metadata: Mapping[str, str] | None = None,
     lenient: bool = False,
+    max_ratio: float = MAX_RATIO,
+    max_size: int = MAX_SIZE,
 ) -> StanceMatrix | tuple[StanceMatrix, list[ReadError]]:
     """Read a matrix from CSV: the long layout :func:`render` writes, or any long table.
 
@@ -320,14 +326,18 @@ def read(
         lenient: Instead of raising at the first problem, leave out the rows that have
             one and return ``(matrix, problems)``; problems that leave nothing sensible
             to read (a bad header, a missing column, a broken declaration) still raise.
+        max_ratio: Refuse gzip input that expands to more than this many times its own
+            size (checked past 1 MiB of output), as a decompression bomb would.
+        max_size: Refuse gzip input that expands to more than this many bytes.
 
     Raises:
-        ReadError: On malformed or ragged rows, an unknown stance, an empty key, a
-            duplicate key or claim, a missing column, an invalid date, a truncated gzip
-            stream or invalid UTF-8, naming the file, line, column and value.
+        ReadError: On gzip input beyond the limits, malformed or ragged rows, an unknown
+            stance, an empty key, a duplicate key or claim, a missing column, an invalid
+            date, a truncated gzip stream or invalid UTF-8, naming the file, line, column
+            and value.
         InvalidValueError: If *columns* maps an unknown field or misses a required one.
     """
-    text, name = read_text(source, looks_like_text="")
+    text, name = read_text(source, looks_like_text="", max_ratio=max_ratio, max_size=max_size)
     problems = ReadErrors(name, lenient)
     with field_limit(len(text)):
         if columns is None:
