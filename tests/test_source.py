@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gzip
 import time
-from collections.abc import Callable
 import tracemalloc
+from collections.abc import Callable
 
 import pytest
 
