@@ -733,6 +733,91 @@ def bench_render(m: sm.StanceMatrix, df: Any, repeat: int) -> list[Result]:
     return results
 
 
+# -- lossless formats (issue 15 item 1, issue 17) ----------------------------------------
+
+
+def bench_lossless(m: sm.StanceMatrix, folder: Path, repeat: int) -> list[Result]:
+    """read_json/to_json and the long CSV's read/write against the standard library on the
+    same text, and the readers' peak memory against the memory the matrix they make holds.
+
+    Peers: ``json.loads`` of the document's text (already in memory) and ``json.dumps``
+    of the same document with the same indent; ``csv.reader`` over the long CSV's text
+    (every row listed) and ``csv.writer`` writing those rows. stancematrix reads from the
+    file, as users do. The matrix's memory is what tracemalloc still counts allocated
+    after the read, its result kept (``held``): the store's columns, cell index and
+    declarations; the reader's peak is tracemalloc's peak during the same read.
+    """
+    n = len(m)
+    results = []
+    text = m.to_json()
+    path = folder / "matrix.json"
+    path.write_text(text, encoding="utf-8")
+    document = json.loads(text)  # the document to_json writes, as plain data
+
+    result = Result("lossless", "read_json(file) vs json.loads(text)", n)
+    result.stancematrix, result.peer_time = race(
+        lambda: sm.read_json(path), lambda: json.loads(text), repeat
+    )
+    result.peer = "json.loads(same text)"
+    results.append(judge(result, at_most=2))
+
+    result = Result("lossless", "to_json() vs json.dumps(indent=2)", n)
+    result.stancematrix, result.peer_time = race(
+        lambda: m.to_json(),
+        lambda: json.dumps(document, ensure_ascii=False, indent=2),
+        repeat,
+    )
+    result.peer = "json.dumps(same document, indent=2)"
+    results.append(judge(result, at_most=2))
+
+    csv_text = m.to_csv()
+    csv_path = folder / "matrix.csv"
+    csv_path.write_text(csv_text, encoding="utf-8", newline="")
+    rows = list(csv.reader(io.StringIO(csv_text, newline="")))
+
+    def write_rows() -> str:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerows(rows)
+        return out.getvalue()
+
+    result = Result("lossless", "read_csv(long file) vs csv.reader(text)", n)
+    result.stancematrix, result.peer_time = race(
+        lambda: sm.read_csv(csv_path),
+        lambda: list(csv.reader(io.StringIO(csv_text, newline=""))),
+        repeat,
+    )
+    result.peer = "list(csv.reader(same text))"
+    gc.disable()
+    try:
+        quiet = best(lambda: list(csv.reader(io.StringIO(csv_text, newline=""))), repeat)
+    finally:
+        gc.enable()
+    result.extra["peer_without_gc_s"] = quiet
+    result.note = f"csv.reader with the GC paused: {fmt_time(quiet)}"
+    results.append(judge(result, at_most=2))
+
+    result = Result("lossless", "to_csv() (long) vs csv.writer(rows)", n)
+    result.stancematrix, result.peer_time = race(lambda: m.to_csv(), write_rows, repeat)
+    result.peer = "csv.writer(same rows)"
+    results.append(judge(result, at_most=2))
+
+    for label, read in (
+        ("read_csv(long)", lambda: sm.read_csv(csv_path)),
+        ("read_json", lambda: sm.read_json(path)),
+    ):
+        kept, peak = held(read)
+        result = Result("lossless", f"{label}: peak memory vs the matrix's", n)
+        result.memory = f"peak {mb(peak)}, matrix {mb(kept)}"
+        result.extra.update(peak_bytes=peak, matrix_bytes=kept)
+        result.target = "≤ 3× the matrix"
+        result.status = "pass" if peak <= 3 * kept else "miss"
+        if not FULL:
+            result.status += " (small data)"
+        result.note = f"{peak / kept:.1f}× the matrix" if kept else ""
+        results.append(result)
+    return results
+
+
 # -- growth -------------------------------------------------------------------------------
 
 
@@ -949,6 +1034,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
             ("agreement", lambda: bench_agreement(m, (50, 100, 200), repeat)),
             ("render", lambda: bench_render(m, df, repeat)),
+            ("lossless", lambda: bench_lossless(m, Path(tmp), repeat)),
             (
                 "growth",
                 lambda: bench_load_growth(

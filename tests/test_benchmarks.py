@@ -23,6 +23,7 @@ GROUPS = {
     "agreement",
     "render",
     "growth",
+    "lossless",
 }
 
 

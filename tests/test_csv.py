@@ -10,11 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stancematrix as sm
-from stancematrix._escape import FORMULA_TRIGGERS
+from stancematrix._escape import FORMULA_TRIGGERS, neutralise_formula
+from stancematrix._io import csvlong
 from stancematrix._io.csv import COLUMNS
 from stancematrix._io.mapped import Table
 from stancematrix.exceptions import InvalidValueError, ReadError
-from tests.strategies import hostile_texts, matrices, rich_matrices
+from tests.strategies import hostile_matrices, hostile_texts, matrices, rich_matrices
 
 DATA = Path(__file__).parent / "data"
 VOTES = DATA / "votes_sample.csv.gz"
@@ -515,3 +516,52 @@ class TestOptions:
         with pytest.raises(ReadError, match="maybe") as info:
             sm.read_csv(text, columns=ABC)
         assert 4 == info.value.line
+
+
+class TestFastLong:
+    @given(hostile_matrices(), st.booleans())
+    def test_written_as_csv_writer_writes(self, m, safe):
+        """The claim rows are the text csv.writer gives for their fields, quoting included."""
+        text = m.to_csv(spreadsheet_safe=safe)
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerows(rows)
+        assert out.getvalue() == text
+        claims = [row for row in rows if row[0] == "claim"]
+        mark = neutralise_formula if safe else str
+        expected = [
+            [
+                "claim",
+                *(
+                    "" if value is None else mark(str(value))
+                    for value in (c.actor, c.issue, c.stance, c.source, c.date)
+                ),
+                *("" if value is None else mark(value) for value in (c.summary, c.quote, c.note)),
+                *[""] * (len(COLUMNS) - 9),
+            ]
+            for c in m
+        ]
+        assert expected == claims
+
+    @given(hostile_matrices(), st.booleans())
+    def test_fast_path_reads_what_is_written(self, m, safe):
+        """The column-wise reader reads every file the writer writes, equal to the matrix."""
+        assert m == csvlong._fast(m.to_csv(spreadsheet_safe=safe), "<string>")
+
+    def test_claim_rows_first_take_the_located_path(self):
+        """Claims before their declarations are not the fast path's, and still read."""
+        m = sm.read_csv(VOTES, columns=VOTE_COLUMNS, scale=sm.Scale.votes())
+        lines = m.to_csv().splitlines(keepends=True)
+        first_claim = next(k for k, line in enumerate(lines) if line.startswith("claim,"))
+        moved = lines[:2] + lines[first_claim:] + lines[2:first_claim]
+        assert None is csvlong._fast("".join(moved), "<string>")
+        assert m == sm.read_csv(io.StringIO("".join(moved)))
+
+    def test_error_keeps_its_line(self):
+        """A bad claim deep in a file is reported with its line, as before."""
+        m = sm.read_csv(VOTES, columns=VOTE_COLUMNS, scale=sm.Scale.votes())
+        lines = m.to_csv().splitlines(keepends=True)
+        lines[-3] = lines[-3].replace(",yes,", ",maybe,").replace(",no,", ",maybe,")
+        lines[-3] = lines[-3].replace(",abstain,", ",maybe,").replace(",absent,", ",maybe,")
+        with pytest.raises(ReadError, match=rf"<string>:{len(lines) - 2}:4: .*maybe"):
+            sm.read_csv("".join(lines))

@@ -6,10 +6,13 @@ import json
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import stancematrix as sm
+from stancematrix._io import jsonreader
+from stancematrix._io.json import _document, _MatrixReader
 from stancematrix.exceptions import ReadError
-from tests.strategies import matrices
+from tests.strategies import hostile_matrices, matrices
 
 SMALL = """{
   "format_version": 1,
@@ -229,3 +232,103 @@ class TestErrors:
 
         with pytest.raises(ReadError, match=r"scale: Scale\.levels: values must increase"):
             sm.read_json(edit(change))
+
+
+@pytest.fixture(params=["msgspec", "stdlib"])
+def decoder(request, monkeypatch):
+    """Run a test with msgspec (when installed) and with the standard library's decoder."""
+    if request.param == "msgspec":
+        pytest.importorskip("msgspec")
+    else:
+        monkeypatch.setattr(jsonreader, "_msgspec_json", None)
+    return request.param
+
+
+def fast(text):
+    """The fast path's reading of *text* (None when it refers the text to the located one)."""
+    return _MatrixReader("", "<string>").fast(text)
+
+
+class TestFastPath:
+    @given(matrices())
+    def test_fast_equals_located(self, m):
+        """The fast path reads every document the writer produces, equal to the located path."""
+        text = m.to_json()
+        assert _MatrixReader(text, "<string>").located() == fast(text) == m
+
+    @given(hostile_matrices())
+    def test_hostile_text(self, m):
+        """Hostile text (quotes, colons, escapes, controls) takes the fast path and reads back."""
+        assert m == fast(m.to_json()) == fast(m.to_json(indent=None))
+
+    def test_both_decoders(self, decoder):
+        """msgspec and json.loads read the same document to the same matrix."""
+        assert sm.read_json(SMALL) == fast(SMALL.encode()) == fast(SMALL)
+
+    def test_invalid_refers(self, decoder):
+        """A document with a problem is not read by the fast path but by the located one."""
+        assert None is fast(SMALL.replace('"support"', '"maybe"'))
+        assert None is fast(SMALL.replace('"s"}', '"s", "quote": null}'))
+        assert None is fast(SMALL.replace('"s"}', '"s", "extra": "x"}'))
+
+    @pytest.mark.parametrize(
+        ("old", "new", "where"),
+        [
+            ('"source": "s"}', '"source": "s", "source": "s"}', "10:"),
+            ('"name": "Russia"}', '"name": "Russia", "key": "RU"}', "5:"),
+            ('"source": "s"}', '"source": "s", "note": "a: b", "note": "c"}', "10:"),
+            (
+                '"source": "s"}',
+                '"source": "s", "note": "a\\u003a", "note": "\\u003a"}',
+                "10:",
+            ),
+            ('"date": "2025"', '"date": "2025", "summary": ":", "date": "2025"', "11:"),
+        ],
+    )
+    def test_repeated_key_found(self, decoder, old, new, where):
+        """A repeated key is found (the decoders keep the last value) and placed, even where
+        colons inside strings or escaped colons could hide it."""
+        text = SMALL.replace(old, new, 1)
+        assert None is fast(text)
+        with pytest.raises(ReadError, match=f"<string>:{where}.*appears twice"):
+            sm.read_json(text)
+
+    def test_escaped_colon(self, decoder):
+        """A colon written as an escape reads as a colon."""
+        m = sm.read_json(SMALL.replace('"Russia"', '"Russia\\u003a"'))
+        assert "Russia:" == m.actors[1].name
+
+    def test_lone_surrogate_escape(self, decoder):
+        """An escaped lone surrogate in a claim's text is still refused, with its place."""
+        text = SMALL.replace('"s"}', '"s", "note": "\\ud800"}', 1)
+        with pytest.raises(ReadError, match=r"<string>:10:\d+: .*surrogate"):
+            sm.read_json(text)
+
+    def test_unga_columns(self):
+        """Many claims with dates and colons read back equal (the shape of a big document)."""
+        actors = [sm.Actor(f"A{i}", f"Actor {i}") for i in range(30)]
+        issues = [sm.Issue(f"i:{j}", f"T {j}", f"P: {j}", tags=("a:1",)) for j in range(40)]
+        claims = [
+            sm.Position(
+                a.key, i.key, "support" if (n + k) % 3 else "oppose", "s", date=f"2020-0{k % 9 + 1}"
+            )
+            for n, a in enumerate(actors)
+            for k, i in enumerate(issues)
+        ]
+        m = sm.StanceMatrix.from_positions(
+            claims, actors=actors, issues=issues, sources=[sm.Source("s", "S")]
+        )
+        assert m == fast(m.to_json())
+
+
+class TestFastWriter:
+    @given(hostile_matrices(), st.sampled_from([None, 0, 1, 2, 4]))
+    def test_same_text_as_json_dumps(self, m, indent):
+        """to_json writes exactly what json.dumps writes for the document, at any indent."""
+        expected = json.dumps(_document(m), ensure_ascii=False, indent=indent) + "\n"
+        assert expected == m.to_json(indent=indent)
+
+    @given(matrices(), st.sampled_from([None, 2]))
+    def test_round_trip(self, m, indent):
+        """What the column-wise writer writes, the reader reads back equal."""
+        assert m == sm.read_json(m.to_json(indent=indent))

@@ -14,7 +14,7 @@ from stancematrix._matrix import StanceMatrix
 from stancematrix.exceptions import StanceMatrixError, UnsupportedFormatError
 
 from .io import exists, write, write_file, write_stdout
-from .read import Usage, flag_words, load, progress, reading
+from .read import Usage, flag_words, limits_of, load, progress, reading
 
 if TYPE_CHECKING:
     from stancematrix._diff.matrixdiff import MatrixDiff
@@ -82,7 +82,9 @@ def _check(path: str, args: argparse.Namespace) -> tuple[StanceMatrix, list[Stan
     fmt = get(input_format, readable=True) if input_format else by_extension(path)
     if fmt.lenient:
         with progress(path):
-            matrix, problems = fmt.load().read(path, lenient=True, **reading(args))
+            matrix, problems = fmt.load().read(
+                path, lenient=True, **reading(args), **limits_of(args)
+            )
         return matrix, list(problems)
     return load(path, input_format, args), []
 

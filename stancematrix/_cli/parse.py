@@ -14,6 +14,7 @@ from typing import NamedTuple, NoReturn
 from stancematrix._escape import terminal_text
 from stancematrix._io.layout import CELLS, LABELS
 from stancematrix._io.registry import names
+from stancematrix._io.source import MAX_RATIO, MAX_SIZE
 from stancematrix._io.tablefmt import TABLEFMTS
 from stancematrix._query import methods
 from stancematrix._query.conflicts import CONFLICT_KINDS
@@ -122,6 +123,18 @@ def _input_format(parser: _Parser) -> None:
         "--input-format",
         choices=names(readable=True),
         help="format of the input (default: by file extension; json for '-')",
+    )
+    parser.add_argument(
+        "--max-ratio",
+        type=float,
+        metavar="N",
+        help=f"refuse gzip input that expands more than N times its size (default {MAX_RATIO})",
+    )
+    parser.add_argument(
+        "--max-size",
+        type=int,
+        metavar="BYTES",
+        help=f"refuse gzip input that expands beyond BYTES (default {MAX_SIZE:,})",
     )
 
 

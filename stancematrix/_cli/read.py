@@ -31,6 +31,7 @@ __all__ = [
     "PROGRESS_AFTER",
     "Usage",
     "flag_words",
+    "limits_of",
     "load",
     "progress",
     "reading",
@@ -71,11 +72,12 @@ def load(
 ) -> StanceMatrix:
     """A matrix from a file, ``-`` (standard input) or a built-in dataset name."""
     options = {} if args is None else reading(args)
+    limits = {} if args is None else limits_of(args)
     if source is None:
         source = DEFAULT_DATASET
     if source == "-":
         with progress("standard input"):
-            return _read(read_stdin(), input_format or "json", options)
+            return _read(read_stdin(), input_format or "json", {**options, **limits})
     if source in dataset_names() and not exists(source):
         if options:
             raise Usage("--column, --columns, --stances and --scale apply to CSV files only")
@@ -85,7 +87,7 @@ def load(
         names = ", ".join(dataset_names())
         raise ReadError(f"no such file, and not a built-in dataset ({names})", source=source)
     with progress(source):
-        return _read(source, input_format, options)
+        return _read(source, input_format, {**options, **limits})
 
 
 def _read(source: str | bytes, input_format: str | None, options: dict[str, Any]) -> StanceMatrix:
@@ -110,6 +112,13 @@ FIELDS = (
     "actor_name",
     "issue_title",
 )
+
+
+def limits_of(args: argparse.Namespace) -> dict[str, Any]:
+    """The readers' decompression limits, ``--max-ratio`` and ``--max-size``, if given."""
+    limits = {"max_ratio": getattr(args, "max_ratio", None)}
+    limits["max_size"] = getattr(args, "max_size", None)
+    return {key: value for key, value in limits.items() if value is not None}
 
 
 def reading(args: argparse.Namespace) -> dict[str, Any]:

@@ -53,22 +53,30 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import repeat
 from typing import Any, Final, Literal, Unpack, overload
 
 from stancematrix._dates import period_of
-from stancematrix._escape import neutralise_formula, restore_formula
+from stancematrix._escape import neutralise_formula
+from stancematrix._io.csvlong import (
+    COLUMNS,
+    FORMAT_VERSION,
+    INDEX,
+    NUMERIC,
+    RECORDS,
+    RENAMED,
+    read_long,
+)
 from stancematrix._io.layout import Layout, LayoutOptions, grid
 from stancematrix._io.mapped import MAPPED_FIELDS, ReadErrors, Table, field_limit, read_mapped
-from stancematrix._io.schema import CLAIM, CLAIM_COLUMNS, ENTRIES, LEVEL, Entry
-from stancematrix._io.source import Input, read_text
+from stancematrix._io.schema import CLAIM_COLUMNS, ENTRIES, LEVEL, Entry
+from stancematrix._io.source import MAX_RATIO, MAX_SIZE, Input, read_text
 from stancematrix._matrix import StanceMatrix
-from stancematrix._model import Position, Source
+from stancematrix._model import Source
 from stancematrix._scale import Scale
-from stancematrix._store import NO_TEXT, Declarations, Problem, Problems, face, store_of
-from stancematrix._store import build as build_store
-from stancematrix.exceptions import InvalidValueError, ReadError, StanceMatrixError
+from stancematrix._store import NO_TEXT, store_of
+from stancematrix.exceptions import InvalidValueError, ReadError
 
 __all__ = [
     "COLUMNS",
@@ -84,32 +92,10 @@ __all__ = [
 
 NAME: Final = "csv"
 EXTENSIONS: Final = (".csv",)
-FORMAT_VERSION: Final = 1
-
-# The header, in the order format version 1 fixes: the claim's columns first.
-COLUMNS: Final = (
-    "record",
-    *CLAIM_COLUMNS,
-    *("key", "name", "title", "proposition", "kind", "aliases", "parent", "description"),
-    *("tags", "author", "publisher", "document", "published", "label", "value", "symbol"),
-)
-_INDEX: Final = {name: i for i, name in enumerate(COLUMNS)}
-RENAMED: Final = {"id": "key"}
-"""The fields whose column is named otherwise: a source's id is its record's key."""
-
-RECORDS: Final[dict[str, tuple[str, ...]]] = {
-    "format": ("key", "value"),
-    "metadata": ("key", "value"),
-    "scale": ("name", "label", "symbol"),
-    **{e.name: tuple(RENAMED.get(f, f) for f in e.fields) for e in (LEVEL, *ENTRIES)},
-    CLAIM.name: CLAIM_COLUMNS,
-}
-"""Each record, in the order the long layout writes them, and the columns it fills."""
-_NUMERIC: Final = {("format", "value"), *((LEVEL.name, name) for name in LEVEL.of(float))}
-# A number as render writes it (JSON's grammar): no spaces, underscores, signs or words.
-_NUMBER: Final = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 # The options with a choice for a default: the long layout names them last, in this order.
 _CHOICES: Final = ("cell", "labels")
+# The claim columns _claim_lines writes, in order (CLAIM_COLUMNS, unless it grows).
+_CLAIM_LINES: Final = ("actor", "issue", "stance", "source", "date", "summary", "quote", "note")
 
 
 # -- writing --------------------------------------------------------------------------------
@@ -130,10 +116,10 @@ def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
         out = [""] * width
         out[0] = record
         for name, value in fields.items():
-            if (record, name) in _NUMERIC:
-                out[_INDEX[name]] = repr(value)
+            if (record, name) in NUMERIC:
+                out[INDEX[name]] = repr(value)
             else:
-                out[_INDEX[name]] = text(value)
+                out[INDEX[name]] = text(value)
         return out
 
     def entry_row(entry: Entry, value: object) -> list[str]:
@@ -151,32 +137,63 @@ def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
     for entry, values in zip(ENTRIES, entries, strict=True):
         for item in values:
             yield entry_row(entry, item)
-    # Claims straight from the matrix's columns (in CLAIM_COLUMNS order): no Position each.
-    actor_keys = [text(a.key) for a in matrix.actors]
-    issue_keys = [text(i.key) for i in matrix.issues]
-    source_ids = [text(s.id) for s in matrix.sources]
-    labels = [text(label) for label in scale.labels]
-    dates: dict[tuple[int, int], str] = {}
-    cols = store_of(matrix).cols
+    if CLAIM_COLUMNS != _CLAIM_LINES:  # fields _claim_lines does not know: a row per claim
+        for claim in matrix:
+            yield row("claim", **{f: getattr(claim, f) for f in CLAIM_COLUMNS})
+
+
+def _claim_lines(matrix: StanceMatrix, safe: bool) -> str:
+    """The claim rows of the long layout, as ``csv.writer`` writes them (CRLF ends).
+
+    Each distinct key, label and date is quoted (and neutralised) once, and each row
+    joined from the pieces: the same text as writing the rows, without a list per row.
+    """
+    buffer = io.StringIO()
+    quoting = csv.writer(buffer, lineterminator="\r\n")  # quotes what render's writer quotes
+
+    def quoted(value: str | None) -> str:
+        if not value:
+            return ""
+        buffer.seek(0)
+        buffer.truncate()
+        quoting.writerow([neutralise_formula(value) if safe else value])
+        return buffer.getvalue()[:-2]
+
+    store = store_of(matrix)
+    decl, cols = store.decl, store.cols
+    if not len(cols) or CLAIM_COLUMNS != _CLAIM_LINES:
+        return ""
+    actors = [quoted(a.key) for a in decl.actors]
+    issues = [quoted(i.key) for i in decl.issues]
+    sources = [quoted(s.id) for s in decl.sources]
+    labels = [quoted(label) for label in decl.labels]
+    spans = {
+        span: quoted(str(period_of(*span))) if span[0] else ""
+        for span in set(zip(cols.start, cols.end, strict=True))
+    }
+    # record, actor, issue, stance, source, date | summary, quote, note, then empty fields
+    heads = map(
+        ",".join,
+        zip(
+            repeat("claim"),
+            map(actors.__getitem__, cols.actor),
+            map(issues.__getitem__, cols.issue),
+            map(labels.__getitem__, cols.stance),
+            map(sources.__getitem__, cols.source),
+            map(spans.__getitem__, zip(cols.start, cols.end, strict=True)),
+            strict=False,
+        ),
+    )
+    blank = "," * (len(COLUMNS) - 1 - len(CLAIM_COLUMNS)) + "\r\n"
     texts = cols.text
-    blank = [""] * (width - 1 - len(CLAIM_COLUMNS))
-    for n, (a, i, st, src, start, end) in enumerate(zip(*cols.codes, strict=True)):
-        date = dates.get((start, end))
-        if date is None:
-            date = dates[start, end] = "" if start == 0 else text(period_of(start, end))
+    if not texts:
+        tail = ",,," + blank
+        return tail.join(heads) + tail
+    lines = []
+    for n, head in enumerate(heads):
         summary, quote, note = texts.get(n, NO_TEXT)
-        yield [
-            "claim",
-            actor_keys[a],
-            issue_keys[i],
-            labels[st],
-            source_ids[src],
-            date,
-            text(summary),
-            text(quote),
-            text(note),
-            *blank,
-        ]
+        lines.append(f"{head},{quoted(summary)},{quoted(quote)},{quoted(note)}{blank}")
+    return "".join(lines)
 
 
 def _refuse_layout(options: LayoutOptions) -> None:
@@ -224,7 +241,7 @@ def render(
     if layout == "long":
         _refuse_layout(options)
         writer.writerows(_long_rows(matrix, spreadsheet_safe))
-        return buffer.getvalue()
+        return buffer.getvalue() + _claim_lines(matrix, spreadsheet_safe)
     if layout != "wide":
         raise InvalidValueError("layout", layout, "must be 'long' or 'wide'")
     table = grid(matrix, Layout(**options))
@@ -241,240 +258,6 @@ def render(
 # -- reading --------------------------------------------------------------------------------
 
 
-class _Rows:
-    """CSV rows with the line each starts on."""
-
-    def __init__(self, text: str, name: str) -> None:
-        self.name = name
-        self.reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-
-    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        while True:
-            start = self.reader.line_num + 1
-            try:
-                row = next(self.reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                raise ReadError(
-                    f"malformed CSV: {error}", source=self.name, line=self.reader.line_num
-                ) from error
-            yield start, row
-
-
-def _long(text: str, name: str, problems: ReadErrors) -> StanceMatrix:
-    rows = iter(_Rows(text, name))
-    first = next(rows, None)
-    if first is None or first[1] != list(COLUMNS):
-        header = [] if first is None else first[1]
-        # The first column that differs (a missing, extra, repeated or renamed column).
-        k = next(
-            (k for k, (a, b) in enumerate(zip(header, COLUMNS, strict=False)) if a != b),
-            min(len(header), len(COLUMNS)),
-        )
-        raise ReadError(
-            "not a stancematrix long CSV (its header must be "
-            f"{','.join(COLUMNS)}); pass columns= to read another table",
-            source=name,
-            line=1,
-            column=k + 1 if header else None,
-            field=COLUMNS[k] if k < len(COLUMNS) and header else None,
-            value=None if first is None else ",".join(header),
-        )
-    safe = True
-    records: dict[str, list[tuple[int, dict[str, str | None]]]] = {k: [] for k in RECORDS}
-    seen_format = False
-    for line, row in rows:
-        try:
-            record, fields = _record(row, line, name, safe)
-        except ReadError as error:
-            if not seen_format:
-                raise
-            problems.add(error)
-            continue
-        if not seen_format:
-            if record != "format":
-                raise _at("the first row must be the format record", name, line, "record", record)
-            if fields["value"] != str(FORMAT_VERSION):
-                reason = f"unsupported format version; this version reads {FORMAT_VERSION}"
-                raise _at(reason, name, line, "value", fields["value"])
-            if fields["key"] not in ("spreadsheet-safe", "plain"):
-                reason = "the format record's key must be 'spreadsheet-safe' or 'plain'"
-                raise _at(reason, name, line, "key", fields["key"])
-            safe = fields["key"] == "spreadsheet-safe"
-            seen_format = True
-            continue
-        if record == "format":
-            problems.add(_at("the format record appears twice", name, line, "record", record))
-            continue
-        if safe:
-            for field, value in fields.items():
-                if value is not None and (record, field) not in _NUMERIC:
-                    fields[field] = restore_formula(value)
-        records[record].append((line, fields))
-    if not seen_format:
-        raise ReadError("no format record after the header", source=name, line=2)
-    return _assemble(records, name, problems)
-
-
-def _at(reason: str, name: str, line: int, field: str, value: object) -> ReadError:
-    return ReadError(
-        reason, source=name, line=line, column=_INDEX.get(field, 0) + 1, field=field, value=value
-    )
-
-
-def _record(row: list[str], line: int, name: str, safe: bool) -> tuple[str, dict[str, str | None]]:
-    if len(row) != len(COLUMNS):
-        raise ReadError(
-            f"ragged row: {len(row)} fields where the header has {len(COLUMNS)}",
-            source=name,
-            line=line,
-            value=row,
-        )
-    record = row[0]
-    allowed = RECORDS.get(record)
-    if allowed is None:
-        raise _at(
-            f"unknown record {record!r} (expected one of {', '.join(RECORDS)})",
-            name,
-            line,
-            "record",
-            record,
-        )
-    fields: dict[str, str | None] = {}
-    for i, value in enumerate(row[1:], start=1):
-        column = COLUMNS[i]
-        if column in allowed:
-            fields[column] = value or None
-        elif value:
-            raise _at(f"a {record} record has no {column!r} field", name, line, column, value)
-    return record, fields
-
-
-def _assemble(
-    records: Mapping[str, list[tuple[int, dict[str, str | None]]]], name: str, problems: ReadErrors
-) -> StanceMatrix:
-    def build(line: int, fields: Mapping[str, str | None], make: Any, **kwargs: Any) -> Any:
-        try:
-            return make(**kwargs)
-        except StanceMatrixError as error:
-            field = getattr(error, "field", "")
-            attribute = field.rpartition(".")[2] if isinstance(field, str) else ""
-            column = {**RENAMED, "levels": "label", "unknown": "label"}.get(attribute, attribute)
-            column = column if column in fields else next(iter(fields))
-            raise _at(str(error), name, line, column, fields.get(column)) from error
-
-    def parse(line: int, fields: Mapping[str, str | None], field: str, kind: Any) -> Any:
-        value = fields[field]
-        if value is None:
-            return () if kind is tuple else None
-        if kind is str:
-            return value
-        try:
-            if kind is tuple:
-                items = json.loads(value)
-                if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
-                    raise InvalidValueError(field, value, "must be a JSON list of strings")
-                return tuple(items)
-            if kind is float:
-                if not _NUMBER.fullmatch(value):
-                    raise ValueError(value)
-                return float(value) if any(c in value for c in ".eE") else int(value)
-            return kind.parse(value)
-        except (ValueError, StanceMatrixError) as error:
-            reason = (
-                str(error)
-                if isinstance(error, StanceMatrixError)
-                else f"not a valid {field}: {value!r}"
-            )
-            raise _at(reason, name, line, field, value) from error
-
-    def each(record: str) -> Iterator[tuple[int, dict[str, str | None]]]:
-        yield from records[record]
-
-    def collect(record: str, convert: Any) -> list[Any]:
-        out = []
-        for line, fields in each(record):
-            try:
-                out.append(convert(line, fields))
-            except ReadError as error:
-                problems.add(error)
-        return out
-
-    metadata: dict[str, str] = {}
-    for line, fields in each("metadata"):
-        # Metadata keys and values are strings, "" included: here an empty field is "".
-        key, value = fields["key"] or "", fields["value"] or ""
-        if key in metadata:
-            problems.add(_at("repeated metadata key", name, line, "key", key))
-            continue
-        metadata[key] = value
-
-    def make(entry: Entry) -> Any:
-        def convert(line: int, f: Mapping[str, str | None]) -> Any:
-            kwargs = {
-                field: parse(line, f, RENAMED.get(field, field), entry.kinds[field])
-                for field in entry.fields
-            }
-            return build(line, f, entry.cls, **kwargs)
-
-        return convert
-
-    levels = collect(LEVEL.name, make(LEVEL))
-    scales = records["scale"]
-    scale: Scale | None = None
-    if len(scales) > 1:
-        problems.add(_at("the scale record appears twice", name, scales[1][0], "record", "scale"))
-    if scales:
-        line, fields = scales[0]
-        scale = build(
-            line,
-            fields,
-            Scale,
-            name=fields["name"],
-            levels=levels,
-            unknown=fields["label"],
-            unknown_symbol=fields["symbol"],
-        )
-    elif levels:
-        raise _at("level records without a scale record", name, records["level"][0][0], "", "")
-
-    actors, issues, sources = (collect(entry.name, make(entry)) for entry in ENTRIES)
-    claim = make(CLAIM)
-    claims: list[Position] = []
-    lines: list[tuple[int, dict[str, str | None]]] = []
-    for line, fields in each("claim"):
-        try:
-            claims.append(claim(line, fields))
-            lines.append((line, fields))
-        except ReadError as error:
-            problems.add(error)
-    parts = {entry.part: records[entry.name] for entry in ENTRIES}
-    try:
-        decl = Declarations.declare(actors, issues, sources, scale, metadata)
-    except Problem as located:
-        if located.part not in parts:
-            raise ReadError(str(located.error), source=name) from located.error
-        line, fields = parts[located.part][located.index]
-        problem = _at(str(located.error), name, line, "key", fields.get("key"))
-        problems.add(problem)
-        raise problem from located.error  # a broken declaration: nothing sensible left
-
-    def claim_error(located: Problem) -> ReadError:
-        line, fields = lines[located.index]
-        column = located.field or "actor"
-        return _at(str(located.error), name, line, column, fields.get(column))
-
-    collected = Problems(collect=problems.errors is not None)
-    try:
-        store = build_store(decl, claims, collected)
-    except Problem as located:
-        raise claim_error(located) from located.error
-    for found in collected.found or []:
-        problems.add(claim_error(found))
-    return face(StanceMatrix, store)
-
-
 @overload
 def read(
     source: Input,
@@ -485,6 +268,8 @@ def read(
     cite: Source | str | None = ...,
     metadata: Mapping[str, str] | None = ...,
     lenient: Literal[False] = ...,
+    max_ratio: float = ...,
+    max_size: int = ...,
 ) -> StanceMatrix: ...
 @overload
 def read(
@@ -496,6 +281,8 @@ def read(
     cite: Source | str | None = ...,
     metadata: Mapping[str, str] | None = ...,
     lenient: Literal[True],
+    max_ratio: float = ...,
+    max_size: int = ...,
 ) -> tuple[StanceMatrix, list[ReadError]]: ...
 def read(
     source: Input,
@@ -506,6 +293,8 @@ def read(
     cite: Source | str | None = None,
     metadata: Mapping[str, str] | None = None,
     lenient: bool = False,
+    max_ratio: float = MAX_RATIO,
+    max_size: int = MAX_SIZE,
 ) -> StanceMatrix | tuple[StanceMatrix, list[ReadError]]:
     """Read a matrix from CSV: the long layout :func:`render` writes, or any long table.
 
@@ -537,21 +326,25 @@ def read(
         lenient: Instead of raising at the first problem, leave out the rows that have
             one and return ``(matrix, problems)``; problems that leave nothing sensible
             to read (a bad header, a missing column, a broken declaration) still raise.
+        max_ratio: Refuse gzip input that expands to more than this many times its own
+            size (checked past 1 MiB of output), as a decompression bomb would.
+        max_size: Refuse gzip input that expands to more than this many bytes.
 
     Raises:
-        ReadError: On malformed or ragged rows, an unknown stance, an empty key, a
-            duplicate key or claim, a missing column, an invalid date, a truncated gzip
-            stream or invalid UTF-8, naming the file, line, column and value.
+        ReadError: On gzip input beyond the limits, malformed or ragged rows, an unknown
+            stance, an empty key, a duplicate key or claim, a missing column, an invalid
+            date, a truncated gzip stream or invalid UTF-8, naming the file, line, column
+            and value.
         InvalidValueError: If *columns* maps an unknown field or misses a required one.
     """
-    text, name = read_text(source, looks_like_text="")
+    text, name = read_text(source, looks_like_text="", max_ratio=max_ratio, max_size=max_size)
     problems = ReadErrors(name, lenient)
     with field_limit(len(text)):
         if columns is None:
             for option, value in (("scale", scale), ("stances", stances), ("cite", cite)):
                 if value is not None:
                     raise InvalidValueError(option, value, "applies only with columns=")
-            matrix = _long(text, name, problems)
+            matrix = read_long(text, name, problems)
         else:
             matrix = read_mapped(
                 lambda: Table.parse(text, name),

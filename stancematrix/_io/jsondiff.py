@@ -27,7 +27,7 @@ from stancematrix._diff.values import (
 )
 from stancematrix._io.jsonreader import Reader, kind_of
 from stancematrix._io.schema import CLAIM, ENTRIES, compact, scale_data
-from stancematrix._io.source import Input, read_text
+from stancematrix._io.source import MAX_RATIO, MAX_SIZE, Input, read_text
 from stancematrix._scale import Scale
 from stancematrix.exceptions import StanceMatrixError
 
@@ -114,23 +114,29 @@ def diff_to_json(patch: MatrixDiff, *, indent: int | None = 2) -> str:
     return json.dumps(document, ensure_ascii=False, indent=indent) + "\n"
 
 
-def read_diff(source: Input) -> MatrixDiff:
+def read_diff(
+    source: Input, *, max_ratio: float = MAX_RATIO, max_size: int = MAX_SIZE
+) -> MatrixDiff:
     """Read a diff from the JSON document :meth:`MatrixDiff.to_json` wrote.
 
     Args:
         source: A path, an open file, bytes (gzip is recognised), or the JSON text (a
             ``str`` holding a line break or starting with ``{`` or ``[``; any other
             ``str`` is a file name).
+        max_ratio: Refuse gzip input that expands to more than this many times its own
+            size (checked past 1 MiB of output), as a decompression bomb would.
+        max_size: Refuse gzip input that expands to more than this many bytes.
 
     Raises:
-        ReadError: If the input is not valid JSON or not a diff document of a supported
+        ReadError: If gzip input expands beyond the limits, the input is not valid JSON
+            or not a diff document of a supported
             ``format_version``, has a missing, unknown or repeated key or a value of the
             wrong type, or describes an impossible diff (a stance off the scale, a
             changed claim whose two sides are in different cells …). The error names the
             file, the line and column of the object concerned, and its path
             (``claims[3].new.stance``).
     """
-    text, name = read_text(source, looks_like_text="{[")
+    text, name = read_text(source, looks_like_text="{[", max_ratio=max_ratio, max_size=max_size)
     return _DiffReader(text, name).read_diff()
 
 

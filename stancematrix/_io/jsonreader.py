@@ -18,7 +18,7 @@ import json.scanner
 import re
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 from stancematrix._dates import PartialDate, Period
 from stancematrix._io.schema import LEVEL, Entry
@@ -26,7 +26,13 @@ from stancematrix._io.source import locate
 from stancematrix._scale import Scale
 from stancematrix.exceptions import ReadError, StanceMatrixError
 
-__all__ = ["Decoder", "Reader", "join", "kind_of"]
+__all__ = ["Decoder", "Reader", "colons", "join", "kind_of", "loads", "tally"]
+
+_msgspec_json: Any
+try:  # the optional `fast` extra: msgspec decodes JSON about twice as fast as json.loads
+    import msgspec.json as _msgspec_json
+except ImportError:  # pragma: no cover - depends on the environment
+    _msgspec_json = None
 
 
 class _Object(dict[str, Any]):
@@ -221,7 +227,7 @@ class Reader:
     ) -> PartialDate | Period:
         """*value*, which must be a date's text, parsed as *kind*."""
         try:
-            return kind.parse(self.string(value, path))
+            return _parse_date(kind, self.string(value, path))  # type: ignore[arg-type]
         except StanceMatrixError as error:
             raise self.fail(str(error), path, value=value) from error
 
@@ -245,6 +251,71 @@ class Reader:
             return Scale(levels=levels, **kwargs)
         except StanceMatrixError as error:
             raise self.fail(str(error), path, node) from error
+
+
+_BOM: Final = "\ufeff".encode()
+
+
+def loads(data: bytes | str) -> Any:
+    """*data* (UTF-8 bytes or text) decoded to plain values, fast and without positions.
+
+    The decoder is msgspec when it is installed (the ``fast`` extra), else the C :func:`json.loads`;
+    either way a repeated key keeps its last value (see :func:`tally` for how readers
+    notice). A leading byte-order mark is skipped.
+
+    Raises:
+        ValueError: If *data* is not UTF-8 or not JSON either decoder reads.
+        RecursionError: If it nests too deeply.
+    """
+    if _msgspec_json is not None:
+        try:
+            raw = data.encode("utf-8") if isinstance(data, str) else data
+            return _msgspec_json.decode(raw[3:] if raw.startswith(_BOM) else raw)
+        except (ValueError, UnicodeEncodeError):  # msgspec.DecodeError is a ValueError
+            pass  # NaN, 1e400 …: json.loads may still read it
+    text = data if isinstance(data, str) else data.decode("utf-8")
+    return json.loads(text[1:] if text.startswith("\ufeff") else text)
+
+
+_ESCAPED_COLON = re.compile(rb"\\u003[aA]")
+
+
+def colons(data: bytes | str) -> int | None:
+    r"""The colons in JSON *data*, or None if a string may hold one escaped (``\u003a``).
+
+    In valid JSON every colon outside a string ends a key; so, with no colon escaped,
+    ``colons(data) == tally(loads(data))`` exactly when no object repeats a key (a
+    repeated key's pair is dropped by the decoder, and its colons with it).
+    """
+    if isinstance(data, str):
+        if "\\u003" in data and _ESCAPED_COLON.search(data.encode("utf-8", "replace")):
+            return None
+        return data.count(":")
+    if b"\\u003" in data and _ESCAPED_COLON.search(data):
+        return None
+    return data.count(b":")
+
+
+def tally(node: Any) -> int:
+    """The keys of *node*'s objects plus the colons in its strings (keys and values).
+
+    Raises:
+        RecursionError: If *node* nests too deeply.
+    """
+    kind = type(node)
+    if kind is str:
+        return node.count(":")  # type: ignore[no-any-return]
+    if kind is dict:
+        return sum(1 + key.count(":") + tally(value) for key, value in node.items())
+    if kind is list:
+        return sum(map(tally, node))
+    return 0
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_date(kind: Any, text: str) -> PartialDate | Period:
+    """*text* parsed as *kind*, once per distinct text (dates repeat: votes of one day)."""
+    return kind.parse(text)  # type: ignore[no-any-return]
 
 
 def join(path: str, key: str) -> str:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 from stancematrix._diff.report import tables
 from stancematrix._escape import markdown_cell, unescape_markdown_cell
 from stancematrix._io.layout import Layout, LayoutOptions, grid
-from stancematrix._io.source import Input, read_text
+from stancematrix._io.source import MAX_RATIO, MAX_SIZE, Input, read_text
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Actor, Issue, Position, Source
 from stancematrix._scale import Scale
@@ -213,6 +213,8 @@ def read(
     scale: Scale | None = ...,
     cite: Source | str | None = ...,
     lenient: Literal[False] = ...,
+    max_ratio: float = ...,
+    max_size: int = ...,
 ) -> StanceMatrix: ...
 @overload
 def read(
@@ -224,6 +226,8 @@ def read(
     scale: Scale | None = ...,
     cite: Source | str | None = ...,
     lenient: Literal[True],
+    max_ratio: float = ...,
+    max_size: int = ...,
 ) -> tuple[StanceMatrix, list[ReadError]]: ...
 def read(
     source: Input,
@@ -234,6 +238,8 @@ def read(
     scale: Scale | None = None,
     cite: Source | str | None = None,
     lenient: bool = False,
+    max_ratio: float = MAX_RATIO,
+    max_size: int = MAX_SIZE,
 ) -> StanceMatrix | tuple[StanceMatrix, list[ReadError]]:
     """Read the claims in a document's pipe tables (see the module docs).
 
@@ -252,12 +258,16 @@ def read(
             the id. By default one named after the file (``"<string>"`` for text).
         lenient: Instead of raising at the first problem, leave out the rows and claims
             that have one and return ``(matrix, problems)``.
+        max_ratio: Refuse gzip input that expands to more than this many times its own
+            size (checked past 1 MiB of output), as a decompression bomb would.
+        max_size: Refuse gzip input that expands to more than this many bytes.
 
     Raises:
         ReadError: On a ragged row, an empty or clashing label, a stance off the scale,
-            a repeated claim, or unreadable input; it names the file, line and column.
+            a repeated claim, gzip input beyond the limits, or unreadable input; it names
+            the file, line and column.
     """
-    text, name = read_text(source, looks_like_text="|#")
+    text, name = read_text(source, looks_like_text="|#", max_ratio=max_ratio, max_size=max_size)
     problems: list[ReadError] | None = [] if lenient else None
     scale = Scale.five_point() if scale is None else scale
     if cite is None:
