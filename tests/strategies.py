@@ -396,3 +396,29 @@ def linked_matrices(draw: st.DrawFn) -> sm.StanceMatrix:
         issues=[sm.Issue(f"i{i}", f"issue {i}", "p") for i in range(n_issues)],
         sources=[sm.Source("s", "s")],
     )
+
+
+@st.composite
+def validity_matrices(draw: st.DrawFn, max_claims: int = 12) -> sm.StanceMatrix:
+    """Like :func:`matrices`, with ends of validity on claims and sources in a series."""
+    base = draw(matrices(max_claims=max_claims))
+    sources = [
+        attrs.evolve(s, series=series, published=draw(partial_dates(2000, 2030)))
+        if (series := draw(st.none() | st.sampled_from(["wom", "poll"]))) is not None
+        else s
+        for s in base.sources
+    ]
+    claims = []
+    for claim in base:
+        until = draw(st.none() | partial_dates(2000, 2030))
+        if until is not None and claim.date is not None and until.last_day < claim.date.first_day:
+            until = claim.date.end or claim.date.start
+        claims.append(attrs.evolve(claim, until=until))
+    return sm.StanceMatrix.from_positions(
+        claims,
+        actors=base.actors,
+        issues=base.issues,
+        sources=sources,
+        scale=base.scale,
+        metadata=base.metadata,
+    )

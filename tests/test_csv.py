@@ -93,7 +93,7 @@ class TestGolden:
         m = ukraine.select(actors=["US"], issues=["energy"], sources=["ukraine-strategy"])
         expected = [
             list(COLUMNS),
-            ["format", *[""] * 8, "spreadsheet-safe", *[""] * 13, "1", ""],
+            ["format", *[""] * 8, "spreadsheet-safe", *[""] * 13, "2", "", "", ""],
         ]
         got = rows(m.to_csv())
         assert expected == got[:2]
@@ -231,7 +231,7 @@ class TestLongErrors:
         """A value in a column the record does not use is an error, not ignored."""
         lines = self.lines(ukraine)
         lines[-2] += "X"
-        with pytest.raises(ReadError, match="has no 'symbol' field"):
+        with pytest.raises(ReadError, match="has no 'series' field"):
             sm.read_csv("\r\n".join(lines))
 
     def test_malformed(self, ukraine):

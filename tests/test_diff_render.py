@@ -52,6 +52,10 @@ class TestGolden:
         """The committed JSON document reads back as the diff it was written from."""
         assert snapshots() == sm.read_diff(DATA / "diff_ukraine_2025.json")
 
+    def test_version_1_reads_back(self):
+        """A diff document of format version 1 (before until and series) still reads."""
+        assert snapshots() == sm.read_diff(DATA / "diff_ukraine_2025_v1.json")
+
 
 class TestText:
     def test_summary_line_first(self):
@@ -179,7 +183,7 @@ class TestJson:
     def test_versioned(self):
         """The document names its format version and type."""
         document = json.loads(snapshots().to_json())
-        assert (1, "stancematrix diff") == (document["format_version"], document["type"])
+        assert (2, "stancematrix diff") == (document["format_version"], document["type"])
 
     def test_counts_vocabulary(self):
         """Counts use the documented kind names, in order."""

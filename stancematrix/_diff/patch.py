@@ -108,6 +108,7 @@ def patch(
         "stance": array("b", map(cols.stance.__getitem__, kept)),
         "start": array("i", map(cols.start.__getitem__, kept)),
         "end": array("i", map(cols.end.__getitem__, kept)),
+        "until": array("i", map(cols.until.__getitem__, kept)),
     }
     for name in ("actor", "issue", "source"):
         if min(columns[name], default=0) < 0:
@@ -123,7 +124,7 @@ def patch(
     text = {new: cols.text[old] for new, old in enumerate(kept) if old in cols.text}
     labels = decl.labels
     for claim in itertools.chain(added, (new for _, new in changed)):
-        actor, issue, source, stance, start, end, *rest = claim
+        actor, issue, source, stance, start, end, *rest, until = claim
         codes = (a_new.get(actor), i_new.get(issue), s_new.get(source))
         if None in codes:
             raise _conflict(
@@ -134,8 +135,8 @@ def patch(
         if rest != [None, None, None]:
             text[len(columns["actor"])] = (rest[0], rest[1], rest[2])
         for name, value in zip(
-            ("actor", "issue", "source", "stance", "start", "end"),
-            (*codes, labels.index(stance), start, end),
+            ("actor", "issue", "source", "stance", "start", "end", "until"),
+            (*codes, labels.index(stance), start, end, until),
             strict=True,
         ):
             columns[name].append(value)  # type: ignore[arg-type]
@@ -155,6 +156,7 @@ def patch(
             source=columns["source"],
             start=columns["start"],
             end=columns["end"],
+            until=columns["until"],
             text=text,
         )
     except Problem as problem:

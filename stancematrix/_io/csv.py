@@ -8,12 +8,12 @@ there empty means ``""``)::
 
     record,actor,issue,stance,source,date,summary,quote,note,key,name,title,proposition,
       kind,aliases,parent,description,tags,author,publisher,document,published,label,
-      value,symbol
+      value,symbol,until,series
 
 =============  =========================================================================
 record         fields
 =============  =========================================================================
-``format``     ``key`` (``spreadsheet-safe`` or ``plain``), ``value`` (the version, 1);
+``format``     ``key`` (``spreadsheet-safe`` or ``plain``), ``value`` (the version, 2);
                always the first row
 ``metadata``   ``key``, ``value``
 ``scale``      ``name``, ``label`` and ``symbol`` (the unknown label and its symbol)
@@ -22,14 +22,15 @@ record         fields
 ``issue``      ``key``, ``title``, ``proposition``, ``parent``, ``description``,
                ``aliases``, ``date``, ``tags``
 ``source``     ``key`` (the id), ``title``, ``author``, ``publisher``, ``document``,
-               ``published``
+               ``published``, ``series``
 ``claim``      ``actor``, ``issue``, ``stance``, ``source``, ``date``, ``summary``,
-               ``quote``, ``note``
+               ``quote``, ``note``, ``until``
 =============  =========================================================================
 
 ``aliases`` and ``tags`` are JSON lists (``["Kyiv","Ukrainian Government"]``); dates are
 ``2025``, ``2025-07``, ``2025-07-14`` or ``START/END``; level values are numbers.
-:func:`read` reads it back equal to the matrix written.
+:func:`read` reads it back equal to the matrix written. Format version 1 had neither
+``until`` nor ``series`` (nor their columns); :func:`read` still reads it.
 
 **Spreadsheet safety** (``spreadsheet_safe=True``, the default): a spreadsheet evaluates a
 cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return as a formula, so
@@ -57,7 +58,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final, Literal, Unpack, overload
 
-from stancematrix._dates import period_of
+from stancematrix._dates import decode, period_of
 from stancematrix._escape import neutralise_formula, restore_formula
 from stancematrix._io.layout import Layout, LayoutOptions, grid
 from stancematrix._io.mapped import MAPPED_FIELDS, ReadErrors, Table, field_limit, read_mapped
@@ -84,15 +85,18 @@ __all__ = [
 
 NAME: Final = "csv"
 EXTENSIONS: Final = (".csv",)
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
 
-# The header, in the order format version 1 fixes: the claim's columns first.
-COLUMNS: Final = (
+# The header of format version 1: the claim's columns first.
+_COLUMNS_V1: Final = (
     "record",
-    *CLAIM_COLUMNS,
+    *CLAIM_COLUMNS[:-1],
     *("key", "name", "title", "proposition", "kind", "aliases", "parent", "description"),
     *("tags", "author", "publisher", "document", "published", "label", "value", "symbol"),
 )
+#: The header: version 1's, then the columns version 2 added (so old columns keep
+#: their places).
+COLUMNS: Final = (*_COLUMNS_V1, "until", "series")
 _INDEX: Final = {name: i for i, name in enumerate(COLUMNS)}
 RENAMED: Final = {"id": "key"}
 """The fields whose column is named otherwise: a source's id is its record's key."""
@@ -159,8 +163,8 @@ def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
     dates: dict[tuple[int, int], str] = {}
     cols = store_of(matrix).cols
     texts = cols.text
-    blank = [""] * (width - 1 - len(CLAIM_COLUMNS))
-    for n, (a, i, st, src, start, end) in enumerate(zip(*cols.codes, strict=True)):
+    blank = [""] * (len(_COLUMNS_V1) - len(CLAIM_COLUMNS))
+    for n, (a, i, st, src, start, end, until) in enumerate(zip(*cols.codes, strict=True)):
         date = dates.get((start, end))
         if date is None:
             date = dates[start, end] = "" if start == 0 else text(period_of(start, end))
@@ -176,6 +180,8 @@ def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
             text(quote),
             text(note),
             *blank,
+            text(decode(until)) if until else "",
+            "",
         ]
 
 
@@ -265,7 +271,12 @@ class _Rows:
 def _long(text: str, name: str, problems: ReadErrors) -> StanceMatrix:
     rows = iter(_Rows(text, name))
     first = next(rows, None)
-    if first is None or first[1] != list(COLUMNS):
+    version = FORMAT_VERSION
+    if first is not None and first[1] == list(_COLUMNS_V1):
+        version = 1
+        # No until, no series: their cells are empty (a ragged row stays ragged).
+        rows = ((n, [*row, "", ""] if len(row) == len(_COLUMNS_V1) else row) for n, row in rows)
+    elif first is None or first[1] != list(COLUMNS):
         header = [] if first is None else first[1]
         # The first column that differs (a missing, extra, repeated or renamed column).
         k = next(
@@ -295,8 +306,11 @@ def _long(text: str, name: str, problems: ReadErrors) -> StanceMatrix:
         if not seen_format:
             if record != "format":
                 raise _at("the first row must be the format record", name, line, "record", record)
-            if fields["value"] != str(FORMAT_VERSION):
-                reason = f"unsupported format version; this version reads {FORMAT_VERSION}"
+            if fields["value"] != str(version):
+                reason = (
+                    f"unsupported format version; this version reads {FORMAT_VERSION} "
+                    f"(and 1, with version 1's header)"
+                )
                 raise _at(reason, name, line, "value", fields["value"])
             if fields["key"] not in ("spreadsheet-safe", "plain"):
                 reason = "the format record's key must be 'spreadsheet-safe' or 'plain'"
@@ -519,9 +533,9 @@ def read(
             a line break, otherwise a file name: pass a :class:`pathlib.Path` for a file,
             and bytes or :class:`io.StringIO` for text that may be a single line.
         columns: Field → column name, for ``actor``, ``issue`` and ``stance`` (required)
-            and ``source``, ``date``, ``summary``, ``quote``, ``note``, ``actor_name``
-            and ``issue_title``. A sequence of names is a fallback chain: a row takes the
-            first of those columns that is not empty (``{"actor": ("country_code",
+            and ``source``, ``date``, ``summary``, ``quote``, ``note``, ``until``,
+            ``actor_name`` and ``issue_title``. A sequence of names is a fallback chain:
+            a row takes the first of those columns that is not empty (``{"actor": ("country_code",
             "country")}``). An empty actor, issue or stance with no fallback left is an
             error, never a guess. Actors and issues are declared in order of first
             appearance; an actor's name is its ``actor_name`` (else its key), an issue's

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from itertools import repeat
 from typing import Any, Final
 
-from stancematrix._dates import Period, encode
+from stancematrix._dates import PartialDate, Period, encode
 from stancematrix._io.schema import CLAIM_COLUMNS
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Actor, Issue, Source
@@ -376,6 +376,11 @@ def _mapped(
     else:
         start = array("i", bytes(4 * n))
         end = array("i", bytes(4 * n))
+    until = array("i", bytes(4 * n))
+    if "until" in where:
+        ends_at, validity = codes("until", PartialDate.parse, False)
+        if validity:
+            until = array("i", map(list(map(encode, validity)).__getitem__, ends_at))
     text_columns = [values(f) for f in ("summary", "quote", "note")]
     texts: dict[int, Text] = {}
     if any(f in where for f in ("summary", "quote", "note")):
@@ -384,9 +389,9 @@ def _mapped(
                 texts[k] = (summary or None, quote or None, note or None)
     if drop:
         keep = [k for k in range(n) if k not in drop]
-        actor, issue, stance, source, start, end = (
+        actor, issue, stance, source, start, end, until = (
             array(c.typecode, map(c.__getitem__, keep))
-            for c in (actor, issue, stance, source, start, end)
+            for c in (actor, issue, stance, source, start, end, until)
         )
         renumber = {old: new for new, old in enumerate(keep)}
         texts = {renumber[k]: t for k, t in texts.items() if k in renumber}
@@ -414,6 +419,7 @@ def _mapped(
             source=source,
             start=start,
             end=end,
+            until=until,
             text=texts,
             problems=collected,
         )

@@ -53,7 +53,7 @@ def to_dataframe(
         matrix: The matrix.
         layout: ``"long"``: one row per claim with the columns ``actor``, ``issue``,
             ``stance``, ``source``, ``date`` (text such as ``"2025-03"``), ``summary``,
-            ``quote`` and ``note`` (None where empty). ``"wide"``: the grid, indexed by
+            ``quote``, ``note`` and ``until`` (None where empty). ``"wide"``: the grid, indexed by
             issue (or actor, transposed), one column per actor.
         values: What the wide layout's cells hold: ``"text"``, the text the grid shows
             (strings, ``cell=`` chooses which); ``"value"``, the scale value of the
@@ -142,8 +142,8 @@ def from_dataframe(
         frame: A pandas DataFrame, one claim per row.
         columns: Field → column name(s), as for :func:`stancematrix.read_csv`; by
             default the long layout of :func:`to_dataframe` (``actor``, ``issue``,
-            ``stance``, and ``source``, ``date``, ``summary``, ``quote``, ``note`` where
-            present).
+            ``stance``, and ``source``, ``date``, ``summary``, ``quote``, ``note``,
+            ``until`` where present).
         scale: The scale, as for :func:`stancematrix.read_csv`.
         stances: Cell value → stance label, as for :func:`stancematrix.read_csv`.
         cite: The source claims cite without a ``source`` column (default ``"dataframe"``).

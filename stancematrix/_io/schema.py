@@ -109,11 +109,13 @@ LEVEL: Final = derive("level", Level)
 #: The entries a matrix declares, in the order documents list them.
 ENTRIES: Final = (ACTOR, ISSUE, SOURCE)
 
-CLAIM_COLUMNS: Final = ("actor", "issue", "stance", "source", "date", "summary", "quote", "note")
+CLAIM_COLUMNS: Final = (
+    *("actor", "issue", "stance", "source", "date", "summary", "quote", "note", "until"),
+)
 """A claim's fields in the order tables give them: the CSV long layout, pandas' long
 DataFrame and the column mapping. Their file formats fix it (the date after the source,
-unlike :class:`Position`), so it is kept here rather than derived; the tests check that it
-names every field of :data:`CLAIM`."""
+unlike :class:`Position`; ``until``, added in format version 2, last), so it is kept here
+rather than derived; the tests check that it names every field of :data:`CLAIM`."""
 
 
 def compact(value: object, fields: tuple[str, ...]) -> dict[str, Any]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from stancematrix._dates import period_of
+from stancematrix._dates import decode, period_of
 from stancematrix._model import Position
 
 from .columns import NO_TEXT, Columns, Row
@@ -28,19 +28,23 @@ class Store:
         cols: The claims' columns and cell index.
         grid: The stance grid of :func:`~stancematrix._store.cells.stance_grid` once it
             has been made, else None (read it directly in hot loops; never set it).
+        expiry: Each row's encoded end of validity as :func:`~stancematrix._store.cells.expiry`
+            makes it on first use (False until then; None when no row ever expires).
     """
 
-    __slots__ = ("_hash", "cols", "decl", "grid")
+    __slots__ = ("_hash", "cols", "decl", "expiry", "grid")
 
     decl: Declarations
     cols: Columns
     grid: bytes | None
+    expiry: Sequence[int] | bool | None
 
     def __init__(self, decl: Declarations, cols: Columns) -> None:
         """Pair declarations with columns coded against them."""
         self.decl = decl
         self.cols = cols
         self.grid = None
+        self.expiry = False
         self._hash: int | None = None
 
     def __len__(self) -> int:
@@ -62,6 +66,8 @@ class Store:
         start = cols.start[n]
         _set(position, "date", period_of(start, cols.end[n]) if start else None)
         _set(position, "note", note)
+        until = cols.until[n]
+        _set(position, "until", decode(until) if until else None)
         return position
 
     def claims(self, rows: Iterable[int]) -> Iterator[Position]:
@@ -80,6 +86,7 @@ class Store:
         _set(position, "quote", row.quote)
         _set(position, "date", period_of(row.start, row.end))
         _set(position, "note", row.note)
+        _set(position, "until", decode(row.until))
         return position
 
     # -- value semantics ----------------------------------------------------------------
