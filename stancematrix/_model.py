@@ -165,6 +165,11 @@ def _check_until(instance: Position, attribute: Any, until: PartialDate | None) 
         )
 
 
+def _check_order(instance: Position, attribute: Any, order: int | None) -> None:
+    if order is not None and (type(order) is not int or order < 1):
+        raise InvalidValueError("Position.order", order, "must be a whole number from 1, or None")
+
+
 @attrs.frozen
 class Position:
     """One claim: according to *source*, *actor* holds *stance* on *issue*.
@@ -187,6 +192,11 @@ class Position:
             day (``"2025-02"`` holds through 28 February 2025). After it the claim no
             longer holds (see :meth:`StanceMatrix.as_of`), but it still hides the older
             claims of its cell.
+        order: The claim's place in its source's account, for claims the source tells in
+            sequence without dating them apart (1 for what it says happened first, 2 for
+            what came later …), or None. A claim with a higher order than others of its
+            source is known to hold only by the last day of its date, so it counts from
+            then (see :meth:`StanceMatrix.as_of`); no boundary inside the date is made up.
 
     Text fields are ``None`` or non-empty: an empty string is rejected rather than kept
     as a second way of saying "nothing".
@@ -195,7 +205,7 @@ class Position:
         InvalidValueError: If *until* ends before *date* begins (the message names the
             claim).
 
-    .. versionchanged:: Unreleased *until*.
+    .. versionchanged:: Unreleased *until* and *order*.
     """
 
     actor: str = attrs.field(validator=check_text)
@@ -209,3 +219,4 @@ class Position:
     until: PartialDate | None = attrs.field(
         default=None, converter=to_optional_partial, validator=_check_until
     )
+    order: int | None = attrs.field(default=None, validator=_check_order)

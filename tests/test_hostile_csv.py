@@ -146,7 +146,7 @@ class TestRecords:
 
     def test_metadata_key_twice(self):
         """A repeated metadata key is an error at the repeat, not last-wins."""
-        first = "metadata,,,,,,,,,k,,,,,,,,,,,,,,v,,,"
+        first = "metadata,,,,,,,,,k,,,,,,,,,,,,,,v,,,,"
         lines = [*LINES[:2], first, first.replace(",v,", ",w,"), *LINES[2:]]
         assert ("<string>", 4, col("key"), "key", "k") == where(read_error(join(lines)))
 

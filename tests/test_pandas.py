@@ -19,7 +19,8 @@ class TestToDataFrame:
         """The long frame has one row per claim with the model's fields."""
         frame = ukraine.to_dataframe()
         assert [
-            *("actor", "issue", "stance", "source", "date", "summary", "quote", "note", "until")
+            *("actor", "issue", "stance", "source", "date", "summary", "quote", "note", "until"),
+            "order",
         ] == list(frame.columns)
         assert len(ukraine) == len(frame)
         first = next(iter(ukraine))

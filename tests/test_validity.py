@@ -268,3 +268,58 @@ class TestProperties:
                 assert m.stance(actor.key, issue.key, as_of=day) == snap.stance(
                     actor.key, issue.key
                 )
+
+
+def ordered() -> sm.StanceMatrix:
+    """A source telling two US stances in sequence over one undivided period."""
+    span = "2025-01-20/2025-07~"
+    return one_cell(
+        sm.Position("A", "q1", "oppose", "s", date=span, order=1),
+        sm.Position("A", "q1", "strongly support", "s", date=span, order=2),
+        sm.Position("B", "q1", "support", "t", date="2025-03"),
+    )
+
+
+class TestOrder:
+    def test_order_must_be_positive(self):
+        """An order is a whole number from 1."""
+        for bad in (0, -1, 1.5, True, "2"):
+            with pytest.raises(InvalidValueError, match=r"Position\.order"):
+                sm.Position("A", "q1", "x", "s", order=bad)  # type: ignore[arg-type]
+
+    def test_earlier_holds_until_the_later_is_known(self):
+        """Inside the shared period the earlier claim holds; once it ends, the later one."""
+        m = ordered()
+        assert "oppose" == m.stance("A", "q1", as_of="2025-01-20")
+        assert "oppose" == m.stance("A", "q1", as_of="2025-06")
+        assert "strongly support" == m.stance("A", "q1", as_of="2025-07-31")
+        assert "strongly support" == m.stance("A", "q1")
+
+    def test_timeline_follows_the_order(self):
+        """The timeline shifts from the earlier to the later claim, dates as written."""
+        (shift,) = ordered().timeline("A", "q1").shifts
+        assert ("reversed", 1, 2) == (shift.kind, shift.before.order, shift.after.order)
+        assert ["reversed"] == [s.kind for s in ordered().shifts()]
+
+    def test_snapshots_follow_the_order(self):
+        """as_of keeps the earlier claim inside the period and the later one after it."""
+        m = ordered()
+        assert [1] == [c.order for c in m.as_of("2025-06").claims("A", "q1")]
+        assert [2] == [c.order for c in m.as_of("2025-08").claims("A", "q1")]
+
+    def test_order_is_within_one_source(self):
+        """Another source's claims are not ordered against this one's."""
+        m = one_cell(
+            sm.Position("A", "q1", "oppose", "s", date="2025", order=2),
+            sm.Position("A", "q1", "support", "t", date="2025", order=1),
+        )
+        assert {"oppose", "support"} == {c.stance for c in m.as_of("2025-12").claims("A", "q1")}
+
+    def test_formats_keep_the_order(self):
+        """JSON, the long CSV and DataFrames write the order and read it back."""
+        m = ordered()
+        assert m == sm.read_json(m.to_json())
+        assert m == sm.read_csv(m.to_csv())
+        pytest.importorskip("pandas")
+        back = sm.from_dataframe(m.to_dataframe(), cite="s")
+        assert [1, 2, None] == [c.order for c in back]

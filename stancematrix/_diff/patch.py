@@ -13,7 +13,6 @@ import operator
 from array import array
 from collections.abc import Mapping, Sequence
 
-from stancematrix._dates import period_of
 from stancematrix._model import Position
 from stancematrix._scale import Scale
 from stancematrix._store import Declarations, Problem, Store, from_columns
@@ -29,6 +28,7 @@ from .values import (
     entity_key,
     from_position,
     names_of,
+    to_position,
 )
 
 __all__ = ["patch"]
@@ -132,8 +132,8 @@ def patch(
                 actor=actor,
                 issue=issue,
             )
-        if rest != [None, None, None]:
-            text[len(columns["actor"])] = (rest[0], rest[1], rest[2])
+        if rest != [None, None, None, None]:
+            text[len(columns["actor"])] = (rest[0], rest[1], rest[2], rest[3])
         for name, value in zip(
             ("actor", "issue", "source", "stance", "start", "end", "until"),
             (*codes, labels.index(stance), start, end, until),
@@ -174,7 +174,7 @@ def patch(
 
 def _describe(claim: Claim) -> str:
     """A claim in a few words: ``oppose (seed-004, 2025-01/2025-03, "easing …")``."""
-    date = period_of(claim[4], claim[5])
+    date = to_position(claim).date
     parts = [claim[2]] + ([str(date)] if date is not None else [])
     summary = claim[6]
     if summary is not None:

@@ -11,7 +11,7 @@ from typing import Any, Final, Literal, NamedTuple, TypeAlias, cast
 
 import attrs
 
-from stancematrix._dates import decode, encode, period_of
+from stancematrix._dates import decode, encode, end_code, exact, from_exact, period_of
 from stancematrix._model import Actor, Issue, Position, Source
 from stancematrix._scale import Scale
 from stancematrix._shifts import classify
@@ -79,14 +79,19 @@ PARTS: Final[tuple[Part, ...]] = ("actor", "issue", "source")
 NAME_FIELD: Final = {"actor": "name", "issue": "title", "source": "title"}
 
 #: One claim as plain data: actor key, issue key, source id, stance label, encoded start
-#: and end, summary, quote, note, encoded end of validity (0 for none). Positions are made
-#: from these only when asked for.
-Claim: TypeAlias = tuple[str, str, str, str, int, int, str | None, str | None, str | None, int]
+#: and end, summary, quote, note, dates as written (see :data:`stancematrix._store.Text`),
+#: encoded end of validity (0 for none). Positions are made from these only when asked for.
+Claim: TypeAlias = tuple[
+    str, str, str, str, int, int, str | None, str | None, str | None, str | None, int
+]
 
 
 def to_position(claim: Claim) -> Position:
     """A claim tuple as a :class:`Position` (validated)."""
-    actor, issue, source, stance, start, end, summary, quote, note, until = claim
+    actor, issue, source, stance, start, end, summary, quote, note, dates, until = claim
+    date, ends, order = (
+        from_exact(dates) if dates is not None else (period_of(start, end), decode(until), None)
+    )
     return Position(
         actor=actor,
         issue=issue,
@@ -94,9 +99,10 @@ def to_position(claim: Claim) -> Position:
         source=source,
         summary=summary,
         quote=quote,
-        date=period_of(start, end),
+        date=date,
         note=note,
-        until=decode(until),
+        until=ends,
+        order=order,
     )
 
 
@@ -109,10 +115,11 @@ def from_position(claim: Position) -> Claim:
         claim.source,
         claim.stance,
         encode(date.start) if date is not None else 0,
-        encode(date.end) if date is not None else 0,
+        end_code(date),
         claim.summary,
         claim.quote,
         claim.note,
+        exact(date, claim.until, claim.order),
         encode(claim.until),
     )
 
@@ -124,8 +131,8 @@ def claim_order(claim: Claim) -> tuple[Any, ...]:
         claim[5],
         claim[2],
         claim[3],
-        *((text is not None, text or "") for text in claim[6:9]),
-        claim[9],
+        *((text is not None, text or "") for text in claim[6:10]),
+        claim[10],
     )
 
 
@@ -266,13 +273,13 @@ class ClaimChange:
     def fields(self) -> tuple[str, ...]:
         """For a changed claim, the fields that differ.
 
-        Of stance, summary, source, quote, date, note and until, in that order.
+        Of stance, summary, source, quote, date, note, until and order, in that order.
         """
         if self.old is None or self.new is None:
             return ()
         return tuple(
             name
-            for name in ("stance", "summary", "source", "quote", "date", "note", "until")
+            for name in ("stance", "summary", "source", "quote", "date", "note", "until", "order")
             if getattr(self.old, name) != getattr(self.new, name)
         )
 

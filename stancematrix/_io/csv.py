@@ -8,7 +8,7 @@ there empty means ``""``)::
 
     record,actor,issue,stance,source,date,summary,quote,note,key,name,title,proposition,
       kind,aliases,parent,description,tags,author,publisher,document,published,label,
-      value,symbol,until,series
+      value,symbol,until,order,series
 
 =============  =========================================================================
 record         fields
@@ -24,13 +24,12 @@ record         fields
 ``source``     ``key`` (the id), ``title``, ``author``, ``publisher``, ``document``,
                ``published``, ``series``
 ``claim``      ``actor``, ``issue``, ``stance``, ``source``, ``date``, ``summary``,
-               ``quote``, ``note``, ``until``
+               ``quote``, ``note``, ``until``, ``order``
 =============  =========================================================================
 
 ``aliases`` and ``tags`` are JSON lists (``["Kyiv","Ukrainian Government"]``); dates are
-``2025``, ``2025-07``, ``2025-07-14`` or ``START/END``; level values are numbers.
-:func:`read` reads it back equal to the matrix written. Format version 1 had neither
-``until`` nor ``series`` (nor their columns); :func:`read` still reads it.
+written as :mod:`stancematrix._dates` says; numbers as numbers. :func:`read` reads it back
+equal to the matrix written, and still reads format version 1 (no until, order, series).
 
 **Spreadsheet safety** (``spreadsheet_safe=True``, the default): a spreadsheet evaluates a
 cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return as a formula, so
@@ -58,7 +57,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final, Literal, Unpack, overload
 
-from stancematrix._dates import decode, period_of
+from stancematrix._dates import decode, from_exact, period_of
 from stancematrix._escape import neutralise_formula, restore_formula
 from stancematrix._io.layout import Layout, LayoutOptions, grid
 from stancematrix._io.mapped import MAPPED_FIELDS, ReadErrors, Table, field_limit, read_mapped
@@ -90,13 +89,12 @@ FORMAT_VERSION: Final = 2
 # The header of format version 1: the claim's columns first.
 _COLUMNS_V1: Final = (
     "record",
-    *CLAIM_COLUMNS[:-1],
+    *CLAIM_COLUMNS[:-2],  # all but until and order
     *("key", "name", "title", "proposition", "kind", "aliases", "parent", "description"),
     *("tags", "author", "publisher", "document", "published", "label", "value", "symbol"),
 )
-#: The header: version 1's, then the columns version 2 added (so old columns keep
-#: their places).
-COLUMNS: Final = (*_COLUMNS_V1, "until", "series")
+#: The header: version 1's, then the columns version 2 added (old columns keep their places).
+COLUMNS: Final = (*_COLUMNS_V1, "until", "order", "series")
 _INDEX: Final = {name: i for i, name in enumerate(COLUMNS)}
 RENAMED: Final = {"id": "key"}
 """The fields whose column is named otherwise: a source's id is its record's key."""
@@ -110,8 +108,10 @@ RECORDS: Final[dict[str, tuple[str, ...]]] = {
 }
 """Each record, in the order the long layout writes them, and the columns it fills."""
 _NUMERIC: Final = {("format", "value"), *((LEVEL.name, name) for name in LEVEL.of(float))}
+_NUMERIC.update(("claim", name) for name in CLAIM.of(int))
 # A number as render writes it (JSON's grammar): no spaces, underscores, signs or words.
 _NUMBER: Final = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_WHOLE: Final = re.compile(r"-?(?:0|[1-9][0-9]*)")
 # The options with a choice for a default: the long layout names them last, in this order.
 _CHOICES: Final = ("cell", "labels")
 
@@ -163,12 +163,15 @@ def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
     dates: dict[tuple[int, int], str] = {}
     cols = store_of(matrix).cols
     texts = cols.text
-    blank = [""] * (len(_COLUMNS_V1) - len(CLAIM_COLUMNS))
+    blank = [""] * (len(_COLUMNS_V1) - 1 - len(CLAIM_COLUMNS[:-2]))
     for n, (a, i, st, src, start, end, until) in enumerate(zip(*cols.codes, strict=True)):
         date = dates.get((start, end))
         if date is None:
             date = dates[start, end] = "" if start == 0 else text(period_of(start, end))
-        summary, quote, note = texts.get(n, NO_TEXT)
+        summary, quote, note, exact = texts.get(n, NO_TEXT)
+        ends, order = text(decode(until) if until else None), ""
+        if exact is not None:  # qualified dates or an order: as written
+            date, ends, order = map(text, from_exact(exact))
         yield [
             "claim",
             actor_keys[a],
@@ -180,7 +183,8 @@ def _long_rows(matrix: StanceMatrix, safe: bool) -> Iterator[list[str]]:
             text(quote),
             text(note),
             *blank,
-            text(decode(until)) if until else "",
+            ends,
+            order,
             "",
         ]
 
@@ -274,8 +278,8 @@ def _long(text: str, name: str, problems: ReadErrors) -> StanceMatrix:
     version = FORMAT_VERSION
     if first is not None and first[1] == list(_COLUMNS_V1):
         version = 1
-        # No until, no series: their cells are empty (a ragged row stays ragged).
-        rows = ((n, [*row, "", ""] if len(row) == len(_COLUMNS_V1) else row) for n, row in rows)
+        # Version 2's columns are empty (a ragged row stays ragged).
+        rows = ((n, [*row, "", "", ""] if len(row) == len(_COLUMNS_V1) else row) for n, row in rows)
     elif first is None or first[1] != list(COLUMNS):
         header = [] if first is None else first[1]
         # The first column that differs (a missing, extra, repeated or renamed column).
@@ -307,10 +311,7 @@ def _long(text: str, name: str, problems: ReadErrors) -> StanceMatrix:
             if record != "format":
                 raise _at("the first row must be the format record", name, line, "record", record)
             if fields["value"] != str(version):
-                reason = (
-                    f"unsupported format version; this version reads {FORMAT_VERSION} "
-                    f"(and 1, with version 1's header)"
-                )
+                reason = f"unsupported format version; this version reads 1 and {FORMAT_VERSION}"
                 raise _at(reason, name, line, "value", fields["value"])
             if fields["key"] not in ("spreadsheet-safe", "plain"):
                 reason = "the format record's key must be 'spreadsheet-safe' or 'plain'"
@@ -390,8 +391,8 @@ def _assemble(
                 if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
                     raise InvalidValueError(field, value, "must be a JSON list of strings")
                 return tuple(items)
-            if kind is float:
-                if not _NUMBER.fullmatch(value):
+            if kind is float or kind is int:
+                if not (_NUMBER if kind is float else _WHOLE).fullmatch(value):
                     raise ValueError(value)
                 return float(value) if any(c in value for c in ".eE") else int(value)
             return kind.parse(value)

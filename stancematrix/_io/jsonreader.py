@@ -191,6 +191,8 @@ class Reader:
             return self.strings
         if kind is float:
             return self.number
+        if kind is int:
+            return self.whole
         if kind is PartialDate or kind is Period:
             return functools.partial(self.date, kind)
         return self.string
@@ -220,6 +222,12 @@ class Reader:
         if type(value) not in (int, float):
             raise self.fail(f"expected a number, got {kind_of(value)}", path, value=value)
         return value  # type: ignore[no-any-return]
+
+    def whole(self, value: Any, path: str) -> int:
+        """*value*, which must be a whole number (not a boolean)."""
+        if type(value) is not int:
+            raise self.fail(f"expected a whole number, got {kind_of(value)}", path, value=value)
+        return value
 
     def date(
         self, kind: type[PartialDate] | type[Period], value: Any, path: str

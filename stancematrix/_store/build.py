@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from itertools import islice, repeat
 from typing import Any, NamedTuple
 
-from stancematrix._dates import decode, encode, last_day_code
+from stancematrix._dates import decode, encode, end_code, exact, last_day_code
 from stancematrix._model import Position
 from stancematrix._scale import refuse_surrogate
 from stancematrix.exceptions import DuplicateClaimError, InvalidValueError, StanceMatrixError
@@ -61,13 +61,14 @@ def _encode_row(decl: Declarations, index: int, position: Position) -> Row:
         actor,
         issue,
         encode(date.start) if date is not None else 0,
-        encode(date.end) if date is not None else 0,
+        end_code(date),
         encode(position.until),
         source,  # type: ignore[arg-type]  # found above
         stance,
         position.summary,
         position.quote,
         position.note,
+        exact(date, position.until, position.order),
     )
 
 
@@ -111,8 +112,8 @@ def build(
             )
             continue
         previous = row
-        if row.summary is not None or row.quote is not None or row.note is not None:
-            text[len(actor)] = (row.summary, row.quote, row.note)
+        if row.summary is not None or row.quote is not None or row.note is not None or row.dates:
+            text[len(actor)] = (row.summary, row.quote, row.note, row.dates)
         actor.append(row.actor)
         issue.append(row.issue)
         stance.append(row.stance)
@@ -151,14 +152,21 @@ def _check_codes(decl: Declarations, columns: tuple[array[int], ...], *dates: ar
         )
 
 
-def _check_texts(texts: Mapping[int, Text]) -> None:
+def _check_texts(texts: Mapping[int, Text]) -> Mapping[int, Text]:
+    """*texts* checked, each a full :data:`Text` (a 3-tuple gets ``dates`` None)."""
+    if any(len(values) == 3 for values in texts.values()):
+        texts = {
+            row: (*values[:3], None) if len(values) == 3 else values
+            for row, values in texts.items()
+        }
     for row, values in texts.items():
-        for field, value in zip(("summary", "quote", "note"), values, strict=True):
+        for field, value in zip(("summary", "quote", "note", "date"), values, strict=True):
             if value is not None:
                 try:
                     refuse_surrogate(f"Position.{field}", value)
                 except InvalidValueError as error:
                     raise Problem("claims", row, field, error) from None
+    return texts
 
 
 def _check_until(decl: Declarations, codes: tuple[array[int], ...], until: array[int]) -> None:
@@ -219,7 +227,7 @@ def from_columns(
     _check_codes(decl, (actor, issue, stance, source), start, end, until)
     texts: Mapping[int, Text] = text or {}
     if not canonical:
-        _check_texts(texts)
+        texts = _check_texts(texts)
         _check_until(decl, (actor, issue, source, start), until)
     if not canonical:
         order = _canonical_order(
@@ -286,13 +294,7 @@ def _canonical_order(
     if text:
 
         def full(k: int) -> tuple[Any, ...]:
-            summary, quote, note = text.get(k, NO_TEXT)
-            return (
-                keys[k],
-                (summary is not None, summary or ""),
-                (quote is not None, quote or ""),
-                (note is not None, note or ""),
-            )
+            return (keys[k], *((t is not None, t or "") for t in text.get(k, NO_TEXT)))
 
         order = sorted(range(len(keys)), key=full)
         repeats = [

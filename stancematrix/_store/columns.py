@@ -6,8 +6,10 @@ matrix of a million text-less votes costs tens of bytes per claim rather than on
 object each. Row ``n`` is one claim: ``actor[n]``, ``issue[n]`` and ``source[n]`` index the
 declared entries, ``stance[n]`` indexes the scale's labels, ``start[n]``/``end[n]`` are
 :func:`~stancematrix._dates.encode`-d dates (0 for none; an end is 0 when the date is not a
-span), ``until[n]`` the encoded end of validity (0 for none) and ``text.get(n)`` is its
-``(summary, quote, note)``.
+span; :data:`~stancematrix._dates.END` when it is open), ``until[n]`` the encoded end of
+validity (0 for none) and ``text.get(n)`` is its ``(summary, quote, note, dates)``, where
+``dates`` is the claim's date and until as written (:func:`~stancematrix._dates.exact`)
+when the codes lose their qualifiers, else None.
 
 Rows are in canonical order: by actor, then issue (both in declared order), then date
 (undated first, then by start and end), end of validity, source, stance and text. A cell's rows are
@@ -27,10 +29,11 @@ from typing import Any, Final, NamedTuple
 
 __all__ = ["NO_TEXT", "CellIndex", "Columns", "Row", "Text", "sort_key"]
 
-#: A claim's optional text: summary, quote, note.
-Text = tuple[str | None, str | None, str | None]
+#: A claim's optional text: summary, quote, note, and its dates as written where the
+#: codes lose something (see the module docs).
+Text = tuple[str | None, str | None, str | None, str | None]
 #: The text of a claim that has none.
-NO_TEXT: Final[Text] = (None, None, None)
+NO_TEXT: Final[Text] = (None, None, None, None)
 
 
 class Row(NamedTuple):
@@ -46,6 +49,7 @@ class Row(NamedTuple):
     summary: str | None
     quote: str | None
     note: str | None
+    dates: str | None = None
 
 
 def sort_key(row: Row) -> tuple[Any, ...]:
@@ -62,6 +66,7 @@ def sort_key(row: Row) -> tuple[Any, ...]:
         (row.summary is not None, row.summary or ""),
         (row.quote is not None, row.quote or ""),
         (row.note is not None, row.note or ""),
+        (row.dates is not None, row.dates or ""),
     )
 
 
@@ -271,7 +276,7 @@ class Columns:
 
     def row(self, n: int) -> Row:
         """Row *n* as codes and text."""
-        summary, quote, note = self.text.get(n, NO_TEXT)
+        summary, quote, note, dates = self.text.get(n, NO_TEXT)
         return Row(
             self.actor[n],
             self.issue[n],
@@ -283,6 +288,7 @@ class Columns:
             summary,
             quote,
             note,
+            dates,
         )
 
     def runs(self) -> list[tuple[int, int]]:
