@@ -27,7 +27,7 @@ from stancematrix._model import Position
 from stancematrix._scale import refuse_surrogate
 from stancematrix.exceptions import DuplicateClaimError, InvalidValueError, StanceMatrixError
 
-from .columns import NO_TEXT, CellIndex, Columns, Row, Text, sort_key
+from .columns import NO_TEXT, CellIndex, Columns, Row, Text, any_set, sort_key
 from .declare import Declarations
 from .problems import Problem, Problems
 from .store import Store
@@ -171,7 +171,7 @@ def _check_texts(texts: Mapping[int, Text]) -> Mapping[int, Text]:
 
 def _check_until(decl: Declarations, codes: tuple[array[int], ...], until: array[int]) -> None:
     """Refuse a row whose end of validity comes before its date begins."""
-    if not any(until):
+    if not any_set(until):
         return
     actor, issue, source, start = codes
     for n, code in enumerate(until):

@@ -35,6 +35,7 @@ from typing import NamedTuple, cast
 
 from stancematrix._dates import END, encode, from_exact, last_day_code
 
+from .columns import any_set
 from .store import Store
 
 __all__ = [
@@ -101,7 +102,7 @@ def timing(store: Store) -> Timing:
     cols = store.cols
     editions = edition_ends(store)
     stop: Sequence[int] | None = None
-    if any(editions) or any(cols.until):
+    if any(editions) or any_set(cols.until):
         by_source = list(map(editions.__getitem__, cols.source))
         stop = [
             min(e, last_day_code(u) + 1) if e and u else e or (last_day_code(u) + 1 if u else 0)

@@ -27,7 +27,7 @@ from array import array
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
-__all__ = ["NO_TEXT", "CellIndex", "Columns", "Row", "Text", "sort_key"]
+__all__ = ["NO_TEXT", "CellIndex", "Columns", "Row", "Text", "any_set", "sort_key"]
 
 #: A claim's optional text: summary, quote, note, and its dates as written where the
 #: codes lose something (see the module docs).
@@ -50,6 +50,12 @@ class Row(NamedTuple):
     quote: str | None
     note: str | None
     dates: str | None = None
+
+
+def any_set(column: array[int]) -> bool:
+    """Whether any value of a code column is not 0 (counted in C)."""
+    raw = column.tobytes()
+    return raw.count(0) != len(raw)
 
 
 def sort_key(row: Row) -> tuple[Any, ...]:
