@@ -253,7 +253,9 @@ class StanceMatrix:
         first end; where two starts begin on the same day, the more precise one is the
         later: ``2025-03-01`` after ``2025-03``, which is after ``2025``). Claims from
         different sources with the same start are ranked by source order (the first
-        declared source wins), then by the matrix's claim order. Use :meth:`claims` or
+        declared source wins), then by the matrix's claim order. With *as_of*, a claim
+        that has expired by then (see :meth:`as_of`) holds no more, and the cell shows
+        nothing if every claim with the latest start has. Use :meth:`claims` or
         :meth:`as_of` to see every claim, including the ones this choice hides;
         :meth:`stance` gives the winning claim's stance alone, faster.
 
@@ -308,8 +310,12 @@ class StanceMatrix:
         March 2025" sees everything dated in March). Each cell keeps its visible claims
         with the latest start; claims from different sources dated alike are all kept,
         so a conflict between sources stays visible. Undated claims are kept in a cell
-        only while no dated claim is visible there. Actors, issues, sources and the scale
-        are unchanged.
+        only while no dated claim is visible there. A claim past its ``until``, or whose
+        source has a newer edition of its ``series`` published by *date*, no longer holds:
+        it is left out, and still hides the older claims of its cell. Actors, issues,
+        sources and the scale are unchanged.
+
+        .. versionchanged:: Unreleased claims expire (``until``, editions).
 
         Raises:
             InvalidValueError: If *date* is not a date.

@@ -126,6 +126,15 @@ class Source:
         publisher: Publisher, where named.
         document: File name or URL of the document.
         published: Publication date, where known, as precise as known.
+        series: The series this source is an edition of (e.g. ``"wahl-o-mat"``), if any.
+            Editions of one series are ordered by ``published``, which a source in a
+            series must have: once a newer edition is visible, the claims of the older
+            ones no longer hold (see :meth:`StanceMatrix.as_of`).
+
+    Raises:
+        InvalidValueError: If *series* is given without *published*.
+
+    .. versionchanged:: Unreleased *series*.
     """
 
     id: str = attrs.field(validator=check_text)
@@ -134,6 +143,31 @@ class Source:
     publisher: str | None = attrs.field(default=None, validator=_check_optional_text)
     document: str | None = attrs.field(default=None, validator=_check_optional_text)
     published: PartialDate | None = attrs.field(default=None, converter=to_optional_partial)
+    series: str | None = attrs.field(default=None, validator=_check_optional_text)
+
+    def __attrs_post_init__(self) -> None:
+        if self.series is not None and self.published is None:
+            raise InvalidValueError(
+                "Source.series",
+                self.series,
+                f"source {self.id!r} is an edition of a series, so it needs a published date",
+            )
+
+
+def _check_until(instance: Position, attribute: Any, until: PartialDate | None) -> None:
+    date = instance.date
+    if until is not None and date is not None and until.last_day < date.first_day:
+        raise InvalidValueError(
+            "Position.until",
+            str(until),
+            f"the claim ({instance.actor!r} on {instance.issue!r} from {instance.source!r}, "
+            f"dated {date}) ends before it begins",
+        )
+
+
+def _check_order(instance: Position, attribute: Any, order: int | None) -> None:
+    if order is not None and (type(order) is not int or order < 1):
+        raise InvalidValueError("Position.order", order, "must be a whole number from 1, or None")
 
 
 @attrs.frozen
@@ -154,9 +188,24 @@ class Position:
             the source does not say. Strings such as ``"2025-03"`` or
             ``"2025-01/2025-03"`` are parsed with :meth:`Period.parse`.
         note: A coder's note (how a cell was read, a hedge in the text …), if any.
+        until: The last day the claim holds, if it ends: a partial date means its last
+            day (``"2025-02"`` holds through 28 February 2025). After it the claim no
+            longer holds (see :meth:`StanceMatrix.as_of`), but it still hides the older
+            claims of its cell.
+        order: The claim's place in its source's account, for claims the source tells in
+            sequence without dating them apart (1 for what it says happened first, 2 for
+            what came later …), or None. A claim with a higher order than others of its
+            source is known to hold only by the last day of its date, so it counts from
+            then (see :meth:`StanceMatrix.as_of`); no boundary inside the date is made up.
 
     Text fields are ``None`` or non-empty: an empty string is rejected rather than kept
     as a second way of saying "nothing".
+
+    Raises:
+        InvalidValueError: If *until* ends before *date* begins (the message names the
+            claim).
+
+    .. versionchanged:: Unreleased *until* and *order*.
     """
 
     actor: str = attrs.field(validator=check_text)
@@ -167,3 +216,7 @@ class Position:
     quote: str | None = attrs.field(default=None, validator=_check_optional_text)
     date: Period | None = attrs.field(default=None, converter=to_period)
     note: str | None = attrs.field(default=None, validator=_check_optional_text)
+    until: PartialDate | None = attrs.field(
+        default=None, converter=to_optional_partial, validator=_check_until
+    )
+    order: int | None = attrs.field(default=None, validator=_check_order)

@@ -43,6 +43,27 @@ def periods(draw: st.DrawFn) -> sm.Period:
 
 
 @st.composite
+def edtf_dates(draw: st.DrawFn, min_year: int = 1, max_year: int = 9999) -> sm.PartialDate:
+    """Partial dates, some approximate (``~``), uncertain (``?``) or both (``%``)."""
+    date = draw(partial_dates(min_year, max_year))
+    return attrs.evolve(date, approximate=draw(st.booleans()), uncertain=draw(st.booleans()))
+
+
+@st.composite
+def edtf_periods(draw: st.DrawFn) -> sm.Period:
+    """Periods of :func:`edtf_dates`, some open-ended (``START/..``)."""
+    period = draw(periods())
+    start = draw(edtf_dates(period.start.year, period.start.year))
+    start = attrs.evolve(period.start, approximate=start.approximate, uncertain=start.uncertain)
+    if draw(st.booleans()):
+        return sm.Period(start, open_end=True)
+    end = period.end
+    if end is not None and draw(st.booleans()):
+        end = attrs.evolve(end, approximate=True)
+    return sm.Period(start, end)
+
+
+@st.composite
 def scales(draw: st.DrawFn) -> sm.Scale:
     labels = draw(st.lists(names, min_size=2, max_size=6, unique_by=str.casefold))
     unknown = draw(names.filter(lambda u: u.casefold() not in {x.casefold() for x in labels}))
@@ -395,4 +416,34 @@ def linked_matrices(draw: st.DrawFn) -> sm.StanceMatrix:
         actors=[sm.Actor(f"a{a}", f"actor {a}") for a in range(n_actors)],
         issues=[sm.Issue(f"i{i}", f"issue {i}", "p") for i in range(n_issues)],
         sources=[sm.Source("s", "s")],
+    )
+
+
+@st.composite
+def validity_matrices(draw: st.DrawFn, max_claims: int = 12) -> sm.StanceMatrix:
+    """Like :func:`matrices`, with ends of validity on claims, sources in a series and
+    approximate, uncertain and open-ended dates."""
+    base = draw(matrices(max_claims=max_claims))
+    sources = [
+        attrs.evolve(s, series=series, published=draw(partial_dates(2000, 2030)))
+        if (series := draw(st.none() | st.sampled_from(["wom", "poll"]))) is not None
+        else s
+        for s in base.sources
+    ]
+    claims = []
+    for claim in base:
+        date = draw(st.none() | edtf_periods()) if draw(st.booleans()) else claim.date
+        until = draw(st.none() | edtf_dates(2000, 2030))
+        if until is not None and date is not None and until.last_day < date.first_day:
+            until = date.end or date.start
+        claims.append(attrs.evolve(claim, date=date, until=until))
+    if len(set(claims)) < len(claims):
+        reject()
+    return sm.StanceMatrix.from_positions(
+        claims,
+        actors=base.actors,
+        issues=base.issues,
+        sources=sources,
+        scale=base.scale,
+        metadata=base.metadata,
     )

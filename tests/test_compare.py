@@ -183,7 +183,7 @@ class TestTimeline:
             shift.before.stance,
             shift.before.summary,
         )
-        assert ("strongly support", "2025-07") == (
+        assert ("strongly support", "2025-01-20/2025-07~") == (
             shift.after.stance,
             str(shift.after.date),
         )

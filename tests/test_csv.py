@@ -4,6 +4,7 @@ import csv
 import gzip
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -36,7 +37,7 @@ def stance(matrix: sm.StanceMatrix, actor: str, issue: str) -> str | None:
     return None if position is None else position.stance
 
 
-def claim_matrix(summary: str, **extra: str) -> sm.StanceMatrix:
+def claim_matrix(summary: str, **extra: Any) -> sm.StanceMatrix:
     return sm.StanceMatrix.from_positions(
         [sm.Position("A", "I", "support", "S", summary=summary, **extra)],
         actors=[sm.Actor("A", "Actor")],
@@ -94,7 +95,7 @@ class TestGolden:
         m = ukraine.select(actors=["US"], issues=["energy"], sources=["ukraine-strategy"])
         expected = [
             list(COLUMNS),
-            ["format", *[""] * 8, "spreadsheet-safe", *[""] * 13, "1", ""],
+            ["format", *[""] * 8, "spreadsheet-safe", *[""] * 13, "2", "", "", "", ""],
         ]
         got = rows(m.to_csv())
         assert expected == got[:2]
@@ -232,7 +233,7 @@ class TestLongErrors:
         """A value in a column the record does not use is an error, not ignored."""
         lines = self.lines(ukraine)
         lines[-2] += "X"
-        with pytest.raises(ReadError, match="has no 'symbol' field"):
+        with pytest.raises(ReadError, match="has no 'series' field"):
             sm.read_csv("\r\n".join(lines))
 
     def test_malformed(self, ukraine):

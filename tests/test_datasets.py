@@ -163,12 +163,14 @@ class TestUkraine:
 
     def test_sanctions_shift_dated(self, ukraine):
         """The second-term article's US move on sanctions: easing in the first months of the
-        term (2025-01 up to 2025-07), oil and secondary sanctions by 2025-07, with no
-        boundary the text does not give."""
+        term, then oil and secondary sanctions, both within its first six months (from
+        2025-01-20 to about 2025-07) and told in that order, with no boundary the text does
+        not give."""
         claims = ukraine.claims("US", "sanctions", source="second-term-pivot")
-        by_stance = {c.stance: c.date for c in claims}
-        assert sm.Period("2025-01", "2025-07") == by_stance["oppose"]
-        assert sm.Period("2025-07") == by_stance["strongly support"]
+        by_stance = {c.stance: (c.date, c.order) for c in claims}
+        span = sm.Period.parse("2025-01-20/2025-07~")
+        assert (span, 1) == by_stance["oppose"]
+        assert (span, 2) == by_stance["strongly support"]
 
     def test_loaded_through_the_public_reader(self):
         """The packaged file is an ordinary JSON document the public reader accepts."""
@@ -263,7 +265,7 @@ class TestCodingsReadAgainstTheText:
         shifts = [s for s in ukraine.shifts() if (s.actor, s.issue) == ("US", "military-aid")]
         assert [
             ("hardened", 1, "2014/2017", "2017/2021"),
-            ("hardened", 1, "2018", "2025-07"),
+            ("hardened", 1, "2018", "2025-01-20/2025-07~"),
         ] == [(s.kind, s.size, str(s.before.date), str(s.after.date)) for s in shifts]
         assert all(s.after.date is None or "2019" not in str(s.after.date) for s in shifts)
 
@@ -543,10 +545,37 @@ class TestDatesAsPreciseAsTheText:
     """Issue 16: the second-term article names no year and no month boundary."""
 
     def test_no_invented_boundary(self, ukraine):
-        """Its claims are dated 2025-01/2025-07 (before the shift) or 2025-07 (after), and
-        none ends in March or starts in April."""
+        """Every claim is dated the first six months of the term, from its start (a day of
+        world knowledge) to about July ("within six months"): no month inside is named."""
         dates = {str(c.date) for c in ukraine.claims(source="second-term-pivot")}
-        assert {"2025-01/2025-07", "2025-07"} == dates
+        assert {"2025-01-20/2025-07~"} == dates
+
+    def test_before_and_after_the_shift_by_order(self, ukraine):
+        """Claims before the shift are order 1, after it order 2; each cell's in sequence."""
+        orders = {
+            (c.actor, c.issue, c.stance): c.order
+            for c in ukraine.claims(source="second-term-pivot")
+        }
+        assert {1, 2} == set(orders.values())
+        assert 1 == orders["US", "sanctions", "oppose"]
+        assert 2 == orders["US", "sanctions", "strongly support"]
+        assert 1 == orders["US", "us-russia-reset", "strongly support"]
+        assert 2 == orders["US", "us-russia-reset", "oppose"]
+
+    def test_no_boundary_inside_the_period(self, ukraine):
+        """Anywhere inside the period the early stance holds; the later one once it ends."""
+        for day in ("2025-01-20", "2025-04", "2025-06-30"):
+            assert "oppose" == ukraine.stance("US", "sanctions", as_of=day)
+        assert "strongly support" == ukraine.stance("US", "sanctions", as_of="2025-07-31")
+
+    def test_shifts_follow_the_order(self, ukraine):
+        """The second term's reversals run from the order-1 claim to the order-2 one."""
+        found = [
+            (s.issue, s.kind, s.before.order, s.after.order)
+            for s in ukraine.shifts("US")
+            if s.before.source == s.after.source == "second-term-pivot"
+        ]
+        assert [("sanctions", "reversed", 1, 2), ("us-russia-reset", "reversed", 1, 2)] == found
 
     def test_world_knowledge_recorded(self, ukraine):
         """Each note records the world knowledge the date rests on."""

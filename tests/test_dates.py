@@ -7,7 +7,7 @@ from hypothesis import given
 
 import stancematrix as sm
 from stancematrix.exceptions import InvalidValueError
-from tests.strategies import partial_dates, periods
+from tests.strategies import edtf_dates, edtf_periods, partial_dates, periods
 
 
 class TestPartialDate:
@@ -151,3 +151,75 @@ class TestDateLike:
     def test_dataset_since_int(self):
         """load_dataset("unga", since=2010) is the 2010 selection (the issue's reproducer)."""
         assert sm.load_dataset("unga", since="2010") == sm.load_dataset("unga", since=2010)
+
+
+class TestEdtf:
+    @pytest.mark.parametrize(
+        ("text", "approximate", "uncertain"),
+        [("2025-01~", True, False), ("2025?", False, True), ("2025-01-20%", True, True)],
+    )
+    def test_qualifiers(self, text: str, approximate: bool, uncertain: bool):
+        """~ is approximate, ? uncertain, % both; the text is written back as given."""
+        date = sm.PartialDate.parse(text)
+        assert (approximate, uncertain) == (date.approximate, date.uncertain)
+        assert text == str(date)
+
+    def test_qualified_date_lies_where_written(self):
+        """A qualifier changes nothing about which days a date means."""
+        date = sm.PartialDate.parse("2025-01~")
+        assert (datetime.date(2025, 1, 1), datetime.date(2025, 1, 31)) == (
+            date.first_day,
+            date.last_day,
+        )
+        assert sm.PartialDate(2025, 1) != date
+
+    def test_open_end(self):
+        """START/.. began then and has no known end."""
+        period = sm.Period.parse("2025-01-20/..")
+        assert (True, None, datetime.date.max) == (period.open_end, period.end, period.last_day)
+        assert "2025-01-20/.." == str(period)
+
+    @pytest.mark.parametrize("text", ["2025~~", "2025-~", "~2025", "../2025", "2025/..~", "2025/"])
+    def test_malformed(self, text: str):
+        """Anything else is an error naming the text."""
+        with pytest.raises(InvalidValueError, match="date"):
+            sm.Period.parse(text)
+
+    def test_open_end_with_an_end_is_refused(self):
+        """An open-ended period cannot also have an end."""
+        with pytest.raises(InvalidValueError, match="open-ended"):
+            sm.Period("2025", "2026", open_end=True)
+
+    @given(edtf_dates())
+    def test_date_round_trip(self, date: sm.PartialDate):
+        """Property: every qualified partial date is written and read back exactly."""
+        assert date == sm.PartialDate.parse(str(date))
+
+    @given(edtf_periods())
+    def test_period_round_trip(self, period: sm.Period):
+        """Property: every period, qualified or open-ended, is written and read back exactly."""
+        assert period == sm.Period.parse(str(period))
+
+    def test_claims_keep_their_qualifiers(self):
+        """A matrix keeps a claim's qualified date and until through JSON and CSV."""
+        claim = sm.Position("A", "q", "support", "s", date="2025-01~/..", until="2025-07?")
+        m = sm.StanceMatrix.from_positions(
+            [claim],
+            actors=[sm.Actor("A", "A")],
+            issues=[sm.Issue("q", "Q", "Q.")],
+            sources=[sm.Source("s", "S")],
+        )
+        assert [claim] == list(m)
+        assert [claim] == list(sm.read_json(m.to_json()))
+        assert [claim] == list(sm.read_csv(m.to_csv()))
+        assert "support" == m.stance("A", "q", as_of="2025-07-31")
+        assert None is m.stance("A", "q", as_of="2025-08")
+
+    def test_mapped_table_keeps_qualifiers(self):
+        """A mapped table's qualified and open-ended dates are kept as written."""
+        data = b"who,q,how,when,until\nA,q1,support,2025-01~/..,2025-07?\nB,q1,oppose,2025,\n"
+        columns = {"actor": "who", "issue": "q", "stance": "how", "date": "when", "until": "until"}
+        m = sm.read_csv(data, columns=columns)
+        assert [("2025-01~/..", "2025-07?"), ("2025", None)] == [
+            (str(c.date), None if c.until is None else str(c.until)) for c in m
+        ]

@@ -458,7 +458,7 @@ class TestReadDiff:
         ("text", "message"),
         [
             ("[]", "expected an object"),
-            ('{"format_version": 2, "type": "stancematrix diff", "scale": {}}', "format_version"),
+            ('{"format_version": 3, "type": "stancematrix diff", "scale": {}}', "format_version"),
             ('{"format_version": 1, "type": "matrix", "scale": {}}', "not a diff"),
             ("{", "not valid JSON"),
         ],

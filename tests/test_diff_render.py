@@ -52,6 +52,12 @@ class TestGolden:
         """The committed JSON document reads back as the diff it was written from."""
         assert snapshots() == sm.read_diff(DATA / "diff_ukraine_2025.json")
 
+    def test_version_1_reads_back(self):
+        """A committed diff document of format version 1 still reads, losing nothing."""
+        text = (DATA / "diff_ukraine_2025_v1.json").read_text(encoding="utf-8")
+        again = sm.read_diff(text).to_json()
+        assert text.replace('"format_version": 1', '"format_version": 2', 1) == again
+
 
 class TestText:
     def test_summary_line_first(self):
@@ -83,7 +89,7 @@ class TestText:
 
     def test_kinds(self):
         """kinds picks sections by count name, generic change, or shift kind."""
-        out = snapshots().to_text(kinds=["reversed"])
+        out = snapshots().to_text(kinds=["reversed"], width=200)  # one line a shift
         assert ["US", "US"] == [
             line.split()[0] for line in out.splitlines() if "reversed by" in line
         ]
@@ -179,7 +185,7 @@ class TestJson:
     def test_versioned(self):
         """The document names its format version and type."""
         document = json.loads(snapshots().to_json())
-        assert (1, "stancematrix diff") == (document["format_version"], document["type"])
+        assert (2, "stancematrix diff") == (document["format_version"], document["type"])
 
     def test_counts_vocabulary(self):
         """Counts use the documented kind names, in order."""

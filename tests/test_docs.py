@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import doctest
+import importlib.util
 import re
 import subprocess
 import sys
 
 import pytest
 
+import stancematrix as sm
 from tests.conftest import ROOT
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+EXAMPLE_VA = ROOT / "examples" / "voting_advice.py"
 
 
 class TestReadme:
@@ -119,6 +122,74 @@ class TestExamples:
             check=True,
         )
         assert result.stdout.startswith("Ukraine vs Russia")
+
+
+@pytest.fixture(scope="module")
+def voting_advice_output() -> str:
+    """What examples/voting_advice.py prints."""
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLE_VA)], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def voting_advice() -> sm.StanceMatrix:
+    """The matrix examples/voting_advice.py builds."""
+    spec = importlib.util.spec_from_file_location("voting_advice", EXAMPLE_VA)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    m: sm.StanceMatrix = module.load()
+    return m
+
+
+class TestVotingAdviceExample:
+    """examples/voting_advice.py over tests/data/voting_advice.csv."""
+
+    def test_once_standing_parties_share_nothing(self, voting_advice_output):
+        """A party that stood only in 2021 has no agreement with one of 2025, as of 2025."""
+        assert "HM–NB as of 2025-02-23: score None, n=0" in voting_advice_output
+        assert "HM–CU as of 2025-02-23: score None, n=0" in voting_advice_output
+        assert "HM–CU as of 2021-09-26: score 0.9, n=5" in voting_advice_output
+
+    def test_agreement_shows_n(self, voting_advice_output):
+        """The agreement tables show n for every pair, over the edition's own theses."""
+        assert (
+            "CU  1.000 (n=5)  0.200 (n=5)  0.100 (n=5)  — (n=0)  0.800 (n=5)"
+            in voting_advice_output
+        )
+
+    def test_blocs_per_edition(self, voting_advice_output):
+        """Each edition has two blocs, and the party that did not stand is left out."""
+        assert re.search(r"1\s+2\s+0\.900\s+CU, HM", voting_advice_output)
+        assert re.search(r"1\s+2\s+0\.800\s+CU, NB", voting_advice_output)
+        assert "left out: HM (no claims)" in voting_advice_output
+
+    def test_shifts_between_editions(self, voting_advice):
+        """The shifts are the two changed answers, each from the 2021 to the 2025 edition."""
+        assert [("CU", "rent-cap", "softened"), ("GR", "nuclear", "softened")] == [
+            (s.actor, s.issue, s.kind) for s in voting_advice.shifts()
+        ]
+        assert {("va2021", "va2025")} == {
+            (s.before.source, s.after.source) for s in voting_advice.shifts()
+        }
+
+    def test_renamed_party_keeps_one_key(self, voting_advice):
+        """The renamed party is one actor: its newest name, its old name an alias."""
+        party = voting_advice.actor("Left Alliance")
+        assert ("LA", "Left Alliance–Solidarity", ("Left Alliance",)) == (
+            party.key,
+            party.name,
+            party.aliases,
+        )
+
+    def test_editions_form_a_series(self, voting_advice):
+        """Both editions are sources of one series, dated by publication."""
+        assert [("voting-advice", "2021-09-02"), ("voting-advice", "2025-02-06")] == [
+            (s.series, str(s.published)) for s in voting_advice.sources
+        ]
 
 
 class TestInstalledPackage:

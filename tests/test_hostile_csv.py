@@ -119,8 +119,8 @@ class TestRecords:
 
     def test_format_version(self):
         """Another format version is rejected, naming the value."""
-        error = read_error(edited(1, ",1,", ",2,"))
-        assert ("<string>", 2, col("value"), "value", "2") == where(error)
+        error = read_error(edited(1, ",2,", ",3,"))
+        assert ("<string>", 2, col("value"), "value", "3") == where(error)
 
     def test_format_key(self):
         """The format record's key is spreadsheet-safe or plain, nothing else."""
@@ -135,9 +135,9 @@ class TestRecords:
     def test_field_the_record_lacks(self):
         """A value in a column the record does not have is an error at that column."""
         lines = list(LINES)
-        lines[CLAIM] += "x"  # the last column, symbol, is not a claim's
+        lines[CLAIM] += "x"  # the last column, series, is not a claim's
         error = read_error(join(lines))
-        assert ("<string>", CLAIM + 1, col("symbol"), "symbol", "x") == where(error)
+        assert ("<string>", CLAIM + 1, col("series"), "series", "x") == where(error)
 
     def test_scale_twice(self):
         """A second scale record is an error, not a replacement."""
@@ -146,7 +146,7 @@ class TestRecords:
 
     def test_metadata_key_twice(self):
         """A repeated metadata key is an error at the repeat, not last-wins."""
-        first = "metadata,,,,,,,,,k,,,,,,,,,,,,,,v,"
+        first = "metadata,,,,,,,,,k,,,,,,,,,,,,,,v,,,,"
         lines = [*LINES[:2], first, first.replace(",v,", ",w,"), *LINES[2:]]
         assert ("<string>", 4, col("key"), "key", "k") == where(read_error(join(lines)))
 

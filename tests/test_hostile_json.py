@@ -82,9 +82,9 @@ class TestEmpty:
 
 
 class TestVersion:
-    @pytest.mark.parametrize("version", [0, 2, -1, "1", True, 1.0, None, [1], {"v": 1}])
+    @pytest.mark.parametrize("version", [0, 3, -1, "1", True, 1.0, None, [1], {"v": 1}])
     def test_wrong_format_version(self, version: object):
-        """Only the integer 1 is format_version 1; anything else names the value."""
+        """Only the integers 1 and 2 are format versions; anything else names the value."""
         error = read_error(edit(lambda d: d.update(format_version=version)))
         assert ("<string>", 1, 1, "format_version", version) == where(error)
         assert "unsupported format_version" in error.reason

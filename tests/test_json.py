@@ -128,9 +128,9 @@ class TestErrors:
     def test_wrong_version(self):
         """A document of another format_version is rejected, naming both versions."""
         with pytest.raises(
-            ReadError, match=r"unsupported format_version 2.*reads format_version 1"
+            ReadError, match=r"unsupported format_version 3.*reads format_version 1 to 2"
         ):
-            sm.read_json(edit(lambda d: d.update(format_version=2)))
+            sm.read_json(edit(lambda d: d.update(format_version=3)))
 
     def test_version_must_be_int(self):
         """format_version "1" (a string) is not format_version 1."""

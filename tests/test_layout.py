@@ -42,7 +42,7 @@ class TestGrid:
             "oppose — easing American sanctions"
             == grid(s, as_of="2025-02", cell="both").texts()[0][0]
         )
-        assert "strongly support" == grid(s, as_of=datetime.date(2025, 7, 1)).texts()[0][0]
+        assert "strongly support" == grid(s, as_of=datetime.date(2025, 7, 31)).texts()[0][0]
         assert grid(s.as_of("2025-02")).texts() == grid(s, as_of="2025-02").texts()
 
     def test_cell_modes(self, ukraine):

@@ -68,7 +68,7 @@ class TestPosition:
     def test_empty_text_rejected(self, field):
         """Text fields are None or non-empty, never ''."""
         with pytest.raises(InvalidValueError, match=f"Position.{field}"):
-            sm.Position("US", "sanctions", "support", "s1", **{field: ""})
+            sm.Position("US", "sanctions", "support", "s1", **{field: ""})  # type: ignore[arg-type]
 
     def test_non_string_rejected(self):
         """A non-string in a text field is rejected, naming the field."""

@@ -18,9 +18,10 @@ class TestToDataFrame:
     def test_long(self, ukraine):
         """The long frame has one row per claim with the model's fields."""
         frame = ukraine.to_dataframe()
-        assert ["actor", "issue", "stance", "source", "date", "summary", "quote", "note"] == list(
-            frame.columns
-        )
+        assert [
+            *("actor", "issue", "stance", "source", "date", "summary", "quote", "note", "until"),
+            "order",
+        ] == list(frame.columns)
         assert len(ukraine) == len(frame)
         first = next(iter(ukraine))
         assert first.summary == frame.iloc[0]["summary"]

@@ -37,7 +37,7 @@ class PositionWithTone(sm.Position):
 
 @attrs.frozen
 class IssueWithVotes(sm.Issue):
-    votes: int = 0
+    votes: dict[str, int] = attrs.field(factory=dict)
 
 
 class TestDerived:
@@ -63,6 +63,7 @@ class TestDerived:
         assert ("published",) == SOURCE.of(sm.PartialDate)
         assert ("date",) == CLAIM.of(sm.Period)
         assert ("value",) == LEVEL.of(float)
+        assert ("order",) == CLAIM.of(int)
 
     def test_unknown_kind_refused(self):
         """A field of a kind no format can write is an error when the table is derived."""
@@ -72,7 +73,10 @@ class TestDerived:
     def test_claim_columns_reorder_the_claim(self):
         """The tables' claim order is the claim's fields with the date after the source."""
         assert sorted(CLAIM.fields) == sorted(schema.CLAIM_COLUMNS)
-        assert csv_format.COLUMNS[1 : 1 + len(schema.CLAIM_COLUMNS)] == schema.CLAIM_COLUMNS
+        # The long CSV keeps version 1's columns in place and adds version 2's last.
+        first = schema.CLAIM_COLUMNS[:-2]
+        assert first == csv_format.COLUMNS[1 : 1 + len(first)]
+        assert ("until", "order", "series") == csv_format.COLUMNS[-3:]
 
     def test_scale_data(self):
         """The scale's plain data leaves out what is empty."""
@@ -120,6 +124,7 @@ SAMPLES: dict[type[Any], Any] = {
     str: "text",
     tuple: ("first", "second"),
     float: 0.5,
+    int: 2,
     sm.PartialDate: sm.PartialDate.parse("2024-05"),
     sm.Period: sm.Period.parse("2024-01/2024-03"),
 }

@@ -145,7 +145,7 @@ def _reading(parser: _Parser) -> None:
         "--column",
         action="append",
         metavar="FIELD=COLUMN",
-        help="map FIELD (actor, issue, stance, date, source, summary, quote, note, "
+        help="map FIELD (actor, issue, stance, date, source, summary, quote, note, until, order, "
         "actor_name, issue_title) to a CSV column; repeat it, or give several at once "
         "with --columns; COLUMN may be a comma-separated fallback chain for actor",
     )

@@ -56,7 +56,7 @@ def compare_single(before: Side, after: Side, rules: Rules) -> Rows:
     unified = unify([*before.source_ids, *after.source_ids])
     old_columns: list[array[int]] = []
     new_columns: list[array[int]] = []
-    for name in ("stance", "source", "start", "end"):
+    for name in ("stance", "source", "start", "end", *(() if stance_only else ("until",))):
         a: array[int] = getattr(old, name)
         b: array[int] = getattr(new, name)
         if name == "source":

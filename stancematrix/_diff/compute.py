@@ -299,7 +299,7 @@ def compare_cells(before: Side, after: Side, rules: Rules) -> Rows:
                 m.stance[n],
             )
             if not stance_only:
-                key += tuple(map(normal, m.text.get(n, NO_TEXT)))
+                key += (*map(normal, m.text.get(n, NO_TEXT)), m.until[n])
             out.append(key)
         return out
 
@@ -314,6 +314,7 @@ def compare_cells(before: Side, after: Side, rules: Rules) -> Rows:
                 m.end[n],
                 m.stance[n],
                 *m.text.get(n, NO_TEXT),
+                m.until[n],
             )
             for n in range(lo, hi)
         ]

@@ -13,7 +13,6 @@ import operator
 from array import array
 from collections.abc import Mapping, Sequence
 
-from stancematrix._dates import period_of
 from stancematrix._model import Position
 from stancematrix._scale import Scale
 from stancematrix._store import Declarations, Problem, Store, from_columns
@@ -29,6 +28,7 @@ from .values import (
     entity_key,
     from_position,
     names_of,
+    to_position,
 )
 
 __all__ = ["patch"]
@@ -108,6 +108,7 @@ def patch(
         "stance": array("b", map(cols.stance.__getitem__, kept)),
         "start": array("i", map(cols.start.__getitem__, kept)),
         "end": array("i", map(cols.end.__getitem__, kept)),
+        "until": array("i", map(cols.until.__getitem__, kept)),
     }
     for name in ("actor", "issue", "source"):
         if min(columns[name], default=0) < 0:
@@ -123,7 +124,7 @@ def patch(
     text = {new: cols.text[old] for new, old in enumerate(kept) if old in cols.text}
     labels = decl.labels
     for claim in itertools.chain(added, (new for _, new in changed)):
-        actor, issue, source, stance, start, end, *rest = claim
+        actor, issue, source, stance, start, end, *rest, until = claim
         codes = (a_new.get(actor), i_new.get(issue), s_new.get(source))
         if None in codes:
             raise _conflict(
@@ -131,11 +132,11 @@ def patch(
                 actor=actor,
                 issue=issue,
             )
-        if rest != [None, None, None]:
-            text[len(columns["actor"])] = (rest[0], rest[1], rest[2])
+        if rest != [None, None, None, None]:
+            text[len(columns["actor"])] = (rest[0], rest[1], rest[2], rest[3])
         for name, value in zip(
-            ("actor", "issue", "source", "stance", "start", "end"),
-            (*codes, labels.index(stance), start, end),
+            ("actor", "issue", "source", "stance", "start", "end", "until"),
+            (*codes, labels.index(stance), start, end, until),
             strict=True,
         ):
             columns[name].append(value)  # type: ignore[arg-type]
@@ -155,6 +156,7 @@ def patch(
             source=columns["source"],
             start=columns["start"],
             end=columns["end"],
+            until=columns["until"],
             text=text,
         )
     except Problem as problem:
@@ -171,12 +173,12 @@ def patch(
 
 
 def _describe(claim: Claim) -> str:
-    """A claim in a few words: ``oppose (second-term-pivot, 2025-01/2025-07, 'easing …')``.
+    """A claim in a few words: ``oppose (second-term-pivot, 2025-01-20/2025-07~, 'easing …')``.
 
     The stance, then the source id, the date (if any) and the summary (cut to 40
     characters) in brackets.
     """
-    date = period_of(claim[4], claim[5])
+    date = to_position(claim).date
     parts = [claim[2]] + ([str(date)] if date is not None else [])
     summary = claim[6]
     if summary is not None:

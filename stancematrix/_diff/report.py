@@ -303,7 +303,7 @@ def csv_records(
             return {}
         return {
             name: str(value)
-            for name in ("stance", "source", "date", "summary", "quote", "note")
+            for name in ("stance", "source", "date", "summary", "quote", "note", "until", "order")
             if (value := getattr(claim, name)) is not None
         }
 

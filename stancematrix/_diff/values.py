@@ -11,7 +11,7 @@ from typing import Any, Final, Literal, NamedTuple, TypeAlias, cast
 
 import attrs
 
-from stancematrix._dates import encode, period_of
+from stancematrix._dates import decode, encode, end_code, exact, from_exact, period_of
 from stancematrix._model import Actor, Issue, Position, Source
 from stancematrix._scale import Scale
 from stancematrix._shifts import classify
@@ -79,13 +79,19 @@ PARTS: Final[tuple[Part, ...]] = ("actor", "issue", "source")
 NAME_FIELD: Final = {"actor": "name", "issue": "title", "source": "title"}
 
 #: One claim as plain data: actor key, issue key, source id, stance label, encoded start
-#: and end, summary, quote, note. Positions are made from these only when asked for.
-Claim: TypeAlias = tuple[str, str, str, str, int, int, str | None, str | None, str | None]
+#: and end, summary, quote, note, dates as written (see :data:`stancematrix._store.Text`),
+#: encoded end of validity (0 for none). Positions are made from these only when asked for.
+Claim: TypeAlias = tuple[
+    str, str, str, str, int, int, str | None, str | None, str | None, str | None, int
+]
 
 
 def to_position(claim: Claim) -> Position:
     """A claim tuple as a :class:`Position` (validated)."""
-    actor, issue, source, stance, start, end, summary, quote, note = claim
+    actor, issue, source, stance, start, end, summary, quote, note, dates, until = claim
+    date, ends, order = (
+        from_exact(dates) if dates is not None else (period_of(start, end), decode(until), None)
+    )
     return Position(
         actor=actor,
         issue=issue,
@@ -93,8 +99,10 @@ def to_position(claim: Claim) -> Position:
         source=source,
         summary=summary,
         quote=quote,
-        date=period_of(start, end),
+        date=date,
         note=note,
+        until=ends,
+        order=order,
     )
 
 
@@ -107,10 +115,12 @@ def from_position(claim: Position) -> Claim:
         claim.source,
         claim.stance,
         encode(date.start) if date is not None else 0,
-        encode(date.end) if date is not None else 0,
+        end_code(date),
         claim.summary,
         claim.quote,
         claim.note,
+        exact(date, claim.until, claim.order),
+        encode(claim.until),
     )
 
 
@@ -121,7 +131,8 @@ def claim_order(claim: Claim) -> tuple[Any, ...]:
         claim[5],
         claim[2],
         claim[3],
-        *((text is not None, text or "") for text in claim[6:]),
+        *((text is not None, text or "") for text in claim[6:10]),
+        claim[10],
     )
 
 
@@ -262,13 +273,13 @@ class ClaimChange:
     def fields(self) -> tuple[str, ...]:
         """For a changed claim, the fields that differ.
 
-        Of stance, summary, source, quote, date and note, in that order.
+        Of stance, summary, source, quote, date, note, until and order, in that order.
         """
         if self.old is None or self.new is None:
             return ()
         return tuple(
             name
-            for name in ("stance", "summary", "source", "quote", "date", "note")
+            for name in ("stance", "summary", "source", "quote", "date", "note", "until", "order")
             if getattr(self.old, name) != getattr(self.new, name)
         )
 
@@ -328,8 +339,8 @@ def claims_of(store: Store, rows: Sequence[int], names: Names | None = None) -> 
     text = cols.text
     actors, issues, sources, labels = names if names is not None else names_of(store)
     return [
-        (a, i, s, st, b, e, *text.get(n, NO_TEXT))
-        for n, a, i, s, st, b, e in zip(
+        (a, i, s, st, b, e, *text.get(n, NO_TEXT), u)
+        for n, a, i, s, st, b, e, u in zip(
             rows,
             map(actors.__getitem__, map(cols.actor.__getitem__, rows)),
             map(issues.__getitem__, map(cols.issue.__getitem__, rows)),
@@ -337,6 +348,7 @@ def claims_of(store: Store, rows: Sequence[int], names: Names | None = None) -> 
             map(labels.__getitem__, map(cols.stance.__getitem__, rows)),
             map(cols.start.__getitem__, rows),
             map(cols.end.__getitem__, rows),
+            map(cols.until.__getitem__, rows),
             strict=True,
         )
     ]

@@ -17,11 +17,12 @@ from array import array
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from stancematrix._dates import Period, encode, period_of
+from stancematrix._dates import Period, decode, encode, from_exact, period_of
 from stancematrix._io.json import read_json, to_json
 from stancematrix._io.mapped import read_columns
 from stancematrix._io.schema import CLAIM_COLUMNS
 from stancematrix._matrix import StanceMatrix
+from stancematrix._model import Position
 from stancematrix._store import Declarations, Problem, Text, build, face, from_columns, store_of
 from stancematrix.exceptions import MissingDependencyError, ReadError, StanceMatrixError
 
@@ -37,6 +38,8 @@ METADATA_KEY: Final = b"stancematrix"
 # The claim columns that hold codes into the declarations (the rest are text or the date).
 _CODED: Final = ("actor", "issue", "stance", "source")
 _TEXT: Final = ("summary", "quote", "note")
+# A date the coded path takes: plain, no qualifier or open end (others go one by one).
+_PLAIN_DATE: Final = r"^[0-9]{4}(-[0-9]{2}){0,2}(/[0-9]{4}(-[0-9]{2}){0,2})?$"
 _REQUIRED: Final = ("actor", "issue", "stance")
 
 
@@ -117,6 +120,17 @@ def to_arrow(matrix: StanceMatrix) -> Any:
         for period in (period_of(p >> 32, p & 0xFFFFFFFF) for p in pairs.dictionary.to_pylist())
     ]
     data["date"] = pa.array(texts, pa.string()).take(pairs.indices)
+    untils = [None if u == 0 else str(decode(u)) for u in cols.until] if any(cols.until) else None
+    data["until"] = pa.nulls(n, pa.string()) if untils is None else pa.array(untils, pa.string())
+    data["order"] = pa.nulls(n, pa.string())
+    exact = {row: text[3] for row, text in cols.text.items() if text[3] is not None}
+    if exact:  # qualified dates or an order: as written
+        columns = {name: data[name].to_pylist() for name in ("date", "until", "order")}
+        for row, written in exact.items():
+            values = from_exact(written)
+            for name, value in zip(("date", "until", "order"), values, strict=True):
+                columns[name][row] = None if value is None else str(value)
+        data.update((name, pa.array(v, pa.string())) for name, v in columns.items())
     for k, name in enumerate(_TEXT):
         if cols.text:
             column: list[str | None] = [None] * n
@@ -269,6 +283,8 @@ def _claims(pa: Any, table: Any, name: str, decl: Declarations) -> StanceMatrix:
 
         return convert
 
+    if _general(pa, table):
+        return _claims_one_by_one(table, name, decl)
     coded = {column: _codes(pa, table, name, column, code_of(column)) for column in _CODED}
     date, periods = _codes(pa, table, name, "date", lambda v: Period.parse(v) if v else None)
     starts = [0 if p is None else encode(p.start) for p in periods]
@@ -279,7 +295,7 @@ def _claims(pa: Any, table: Any, name: str, decl: Declarations) -> StanceMatrix:
         lists = [c.to_pylist() for c in text_columns]
         for k, (summary, quote, note) in enumerate(zip(*lists, strict=True)):
             if summary or quote or note:
-                texts[k] = (summary or None, quote or None, note or None)
+                texts[k] = (summary or None, quote or None, note or None, None)
     actor, issue, stance, source = (
         _take(pa, values, indices, "b" if column == "stance" else "i")
         for column, (indices, values) in coded.items()
@@ -295,6 +311,41 @@ def _claims(pa: Any, table: Any, name: str, decl: Declarations) -> StanceMatrix:
             end=_take(pa, ends, date, "i"),
             text=texts,
         )
+    except Problem as located:
+        raise _located(
+            name, located.index, located.field or "claim", str(located.error), None
+        ) from located.error
+    return face(StanceMatrix, store)
+
+
+def _general(pa: Any, table: Any) -> bool:
+    """Whether a claim has an ``until``, an ``order`` or a qualified date (read one by one)."""
+    import pyarrow.compute as pc
+
+    if any(table.column(c).null_count < len(table) for c in ("until", "order")):
+        return True
+    dates = table.column("date")
+    if not pa.types.is_string(dates.type) or dates.null_count == len(table):
+        return False
+    plain = pc.match_substring_regex(
+        dates, r"^[0-9]{4}(-[0-9]{2}){0,2}(/[0-9]{4}(-[0-9]{2}){0,2})?$"
+    )
+    return not pc.all(pc.or_kleene(plain, pc.is_null(dates))).as_py()
+
+
+def _claims_one_by_one(table: Any, name: str, decl: Declarations) -> StanceMatrix:
+    """The claims of *table* made one :class:`Position` at a time (the general path)."""
+    positions = []
+    for k, row in enumerate(table.to_pylist()):
+        try:
+            fields = {f: v for f, v in row.items() if v is not None and v != ""}
+            if "order" in fields:
+                fields["order"] = int(fields["order"])
+            positions.append(Position(**fields))
+        except (StanceMatrixError, ValueError, TypeError) as error:
+            raise _located(name, k, "claim", str(error), None) from error
+    try:
+        store = build(decl, positions)
     except Problem as located:
         raise _located(
             name, located.index, located.field or "claim", str(located.error), None

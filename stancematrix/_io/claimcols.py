@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import re
 from array import array
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from json.encoder import encode_basestring
@@ -26,6 +27,9 @@ from stancematrix._dates import Period, encode, period_of
 from stancematrix._scale import lone_surrogate
 from stancematrix._store import Declarations, Problem, Store, Text, from_columns
 from stancematrix.exceptions import StanceMatrixError
+
+# A date as the fast paths take it: a plain date or period, with no qualifier or open end.
+_PLAIN_DATE: Final = re.compile(r"[0-9]{4}(?:-[0-9]{2}){0,2}(?:/[0-9]{4}(?:-[0-9]{2}){0,2})?")
 
 __all__ = ["FIELDS", "REQUIRED", "TEXTS", "ClaimCoder", "coded_store", "json_claims", "no_gc"]
 
@@ -134,8 +138,11 @@ class ClaimCoder:
             if value == self.absent:
                 starts[value] = ends[value] = 0
                 continue
+            text = self._text(value)
+            if not _PLAIN_DATE.fullmatch(text):  # qualified or open: kept as written elsewhere
+                raise _Refused
             try:
-                period = Period.parse(self._text(value))
+                period = Period.parse(text)
             except StanceMatrixError:
                 raise _Refused from None
             starts[value], ends[value] = encode(period.start), encode(period.end)
@@ -155,7 +162,7 @@ class ClaimCoder:
             text = tuple(None if v == absent else self._text(v) for v in values)
             if any(v is not None and (not v or lone_surrogate(v) is not None) for v in text):
                 raise _Refused
-            self.text[row] = text  # type: ignore[assignment]  # three values
+            self.text[row] = (*text, None)  # type: ignore[assignment]  # no qualified date
 
     def add(self, columns: Mapping[str, Column]) -> bool:
         """Code one batch of claims; False (and refused from then on) on any problem."""
@@ -236,8 +243,12 @@ def json_claims(store: Store, fields: Sequence[str], indent: int | None) -> str 
     pieces, rather than each claim made a dict and encoded. *fields* is the order the
     document gives a claim's fields in; None if it names a field this path does not know.
     """
-    if set(fields) != set(FIELDS):
+    if set(fields) - {"until", "order"} != set(FIELDS):
         return None
+    cols = store.cols
+    if any(cols.until) or any(t[3] is not None for t in cols.text.values()):
+        return None  # validity ends, orders or qualified dates: the general writer
+    fields = [f for f in fields if f in FIELDS]
     if indent is None:
         item = inner = ", "
         start, end, list_start, list_end = "{", "}", "[", "]"
@@ -246,7 +257,6 @@ def json_claims(store: Store, fields: Sequence[str], indent: int | None) -> str 
         item, inner = ",\n" + pad * 2, ",\n" + pad * 3
         start, end = "{\n" + pad * 3, "\n" + pad * 2 + "}"
         list_start, list_end = "[\n" + pad * 2, "\n" + pad + "]"
-    cols = store.cols
     if not len(cols):
         return "[]"
     decl = store.decl

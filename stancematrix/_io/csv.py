@@ -8,12 +8,12 @@ there empty means ``""``)::
 
     record,actor,issue,stance,source,date,summary,quote,note,key,name,title,proposition,
       kind,aliases,parent,description,tags,author,publisher,document,published,label,
-      value,symbol
+      value,symbol,until,order,series
 
 =============  =========================================================================
 record         fields
 =============  =========================================================================
-``format``     ``key`` (``spreadsheet-safe`` or ``plain``), ``value`` (the version, 1);
+``format``     ``key`` (``spreadsheet-safe`` or ``plain``), ``value`` (the version, 2);
                always the first row
 ``metadata``   ``key``, ``value``
 ``scale``      ``name``, ``label`` and ``symbol`` (the unknown label and its symbol)
@@ -22,14 +22,14 @@ record         fields
 ``issue``      ``key``, ``title``, ``proposition``, ``parent``, ``description``,
                ``aliases``, ``date``, ``tags``
 ``source``     ``key`` (the id), ``title``, ``author``, ``publisher``, ``document``,
-               ``published``
+               ``published``, ``series``
 ``claim``      ``actor``, ``issue``, ``stance``, ``source``, ``date``, ``summary``,
-               ``quote``, ``note``
+               ``quote``, ``note``, ``until``, ``order``
 =============  =========================================================================
 
 ``aliases`` and ``tags`` are JSON lists (``["Kyiv","Ukrainian Government"]``); dates are
-``2025``, ``2025-07``, ``2025-07-14`` or ``START/END``; level values are numbers.
-:func:`read` reads it back equal to the matrix written.
+written as :mod:`stancematrix._dates` says; numbers as numbers. :func:`read` reads it back
+equal to the matrix written, and still reads format version 1 (no until, order, series).
 
 **Spreadsheet safety** (``spreadsheet_safe=True``, the default): a spreadsheet evaluates a
 cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return as a formula, so
@@ -57,10 +57,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from itertools import repeat
 from typing import Any, Final, Literal, Unpack, overload
 
-from stancematrix._dates import period_of
+from stancematrix._dates import decode, from_exact, period_of
 from stancematrix._escape import neutralise_formula
 from stancematrix._io.csvlong import (
     COLUMNS,
+    COLUMNS_V1,
     FORMAT_VERSION,
     INDEX,
     NUMERIC,
@@ -95,7 +96,10 @@ EXTENSIONS: Final = (".csv",)
 # The options with a choice for a default: the long layout names them last, in this order.
 _CHOICES: Final = ("cell", "labels")
 # The claim columns _claim_lines writes, in order (CLAIM_COLUMNS, unless it grows).
-_CLAIM_LINES: Final = ("actor", "issue", "stance", "source", "date", "summary", "quote", "note")
+_CLAIM_LINES: Final = (
+    *("actor", "issue", "stance", "source", "date", "summary", "quote", "note"),
+    *("until", "order"),
+)
 
 
 # -- writing --------------------------------------------------------------------------------
@@ -184,15 +188,21 @@ def _claim_lines(matrix: StanceMatrix, safe: bool) -> str:
             strict=False,
         ),
     )
-    blank = "," * (len(COLUMNS) - 1 - len(CLAIM_COLUMNS)) + "\r\n"
+    # after note: version 1's other columns empty, then until, order and series (empty)
+    gap = "," * (len(COLUMNS_V1) - 1 - len(CLAIM_COLUMNS[:-2]) + 1)
     texts = cols.text
-    if not texts:
-        tail = ",,," + blank
-        return tail.join(heads) + tail
     lines = []
-    for n, head in enumerate(heads):
-        summary, quote, note = texts.get(n, NO_TEXT)
-        lines.append(f"{head},{quoted(summary)},{quoted(quote)},{quoted(note)}{blank}")
+    for n, (head, until) in enumerate(zip(heads, cols.until, strict=True)):
+        summary, quote, note, exact = texts.get(n, NO_TEXT)
+        ends = quoted(str(decode(until))) if until else ""
+        order = ""
+        if exact is not None:  # qualified dates or an order: as written
+            date, end, place = from_exact(exact)
+            head = head[: head.rfind(",")] + "," + quoted(str(date) if date else None)
+            ends, order = quoted(str(end) if end else None), "" if place is None else str(place)
+        lines.append(
+            f"{head},{quoted(summary)},{quoted(quote)},{quoted(note)}{gap}{ends},{order},\r\n"
+        )
     return "".join(lines)
 
 
@@ -308,9 +318,9 @@ def read(
             a line break, otherwise a file name: pass a :class:`pathlib.Path` for a file,
             and bytes or :class:`io.StringIO` for text that may be a single line.
         columns: Field → column name, for ``actor``, ``issue`` and ``stance`` (required)
-            and ``source``, ``date``, ``summary``, ``quote``, ``note``, ``actor_name``
-            and ``issue_title``. A sequence of names is a fallback chain: a row takes the
-            first of those columns that is not empty (``{"actor": ("country_code",
+            and ``source``, ``date``, ``summary``, ``quote``, ``note``, ``until``,
+            ``actor_name`` and ``issue_title``. A sequence of names is a fallback chain:
+            a row takes the first of those columns that is not empty (``{"actor": ("country_code",
             "country")}``). An empty actor, issue or stance with no fallback left is an
             error, never a guess. Actors and issues are declared in order of first
             appearance; an actor's name is its ``actor_name`` (else its key), an issue's

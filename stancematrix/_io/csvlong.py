@@ -29,17 +29,30 @@ from stancematrix._store import Declarations, Problem, Problems, Store, face
 from stancematrix._store import build as build_store
 from stancematrix.exceptions import InvalidValueError, ReadError, StanceMatrixError
 
-__all__ = ["COLUMNS", "FORMAT_VERSION", "INDEX", "NUMERIC", "RECORDS", "RENAMED", "read_long"]
+__all__ = [
+    "COLUMNS",
+    "COLUMNS_V1",
+    "FORMAT_VERSION",
+    "INDEX",
+    "NUMERIC",
+    "RECORDS",
+    "RENAMED",
+    "read_long",
+]
 
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
 
-# The header, in the order format version 1 fixes: the claim's columns first.
-COLUMNS: Final = (
+#: The header of format version 1: the claim's columns first.
+COLUMNS_V1: Final = (
     "record",
-    *CLAIM_COLUMNS,
+    *CLAIM_COLUMNS[:-2],  # all but until and order
     *("key", "name", "title", "proposition", "kind", "aliases", "parent", "description"),
     *("tags", "author", "publisher", "document", "published", "label", "value", "symbol"),
 )
+#: The header: version 1's, then the columns version 2 added (old columns keep their places).
+COLUMNS: Final = (*COLUMNS_V1, "until", "order", "series")
+#: The claim fields the fast path codes: those of version 1, side by side after ``record``.
+_FAST_FIELDS: Final = CLAIM_COLUMNS[:-2]
 INDEX: Final = {name: i for i, name in enumerate(COLUMNS)}
 RENAMED: Final = {"id": "key"}
 """The fields whose column is named otherwise: a source's id is its record's key."""
@@ -53,9 +66,11 @@ RECORDS: Final[dict[str, tuple[str, ...]]] = {
 }
 """Each record, in the order the long layout writes them, and the columns it fills."""
 NUMERIC: Final = {("format", "value"), *((LEVEL.name, name) for name in LEVEL.of(float))}
+NUMERIC.update(("claim", name) for name in CLAIM.of(int))
 _BATCH: Final = 1 << 16  # claim rows coded at a time by the fast path
 # A number as render writes it (JSON's grammar): no spaces, underscores, signs or words.
 NUMBER: Final = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_WHOLE: Final = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
 
 class _Rows:
@@ -90,9 +105,14 @@ def read_long(text: str, name: str, problems: ReadErrors) -> StanceMatrix:
         fast = _fast(text, name)
     if fast is not None:
         return fast
-    rows = iter(_Rows(text, name))
+    rows: Iterator[tuple[int, list[str]]] = iter(_Rows(text, name))
     first = next(rows, None)
-    if first is None or first[1] != list(COLUMNS):
+    version = FORMAT_VERSION
+    if first is not None and first[1] == list(COLUMNS_V1):
+        version = 1
+        # Version 2's columns are empty (a ragged row stays ragged).
+        rows = ((n, [*row, "", "", ""] if len(row) == len(COLUMNS_V1) else row) for n, row in rows)
+    elif first is None or first[1] != list(COLUMNS):
         header = [] if first is None else first[1]
         # The first column that differs (a missing, extra, repeated or renamed column).
         k = next(
@@ -122,8 +142,8 @@ def read_long(text: str, name: str, problems: ReadErrors) -> StanceMatrix:
         if not seen_format:
             if record != "format":
                 raise _at("the first row must be the format record", name, line, "record", record)
-            if fields["value"] != str(FORMAT_VERSION):
-                reason = f"unsupported format version; this version reads {FORMAT_VERSION}"
+            if fields["value"] != str(version):
+                reason = f"unsupported format version; this version reads 1 and {FORMAT_VERSION}"
                 raise _at(reason, name, line, "value", fields["value"])
             if fields["key"] not in ("spreadsheet-safe", "plain"):
                 reason = "the format record's key must be 'spreadsheet-safe' or 'plain'"
@@ -185,7 +205,7 @@ def _fast(text: str, name: str) -> StanceMatrix | None:
         def coded(decl: Declarations) -> Store | None:
             coder = ClaimCoder(decl, absent="", restore=restore_formula if safe else None)
             batch = [] if claim is None else [claim, *islice(reader, _BATCH - 1)]
-            fields = len(CLAIM_COLUMNS) + 1
+            fields = len(_FAST_FIELDS) + 1  # after them, every column must be empty
             rest = itemgetter(slice(fields, None))
             blank = ("",) * (width - fields)
             while batch:
@@ -194,7 +214,7 @@ def _fast(text: str, name: str) -> StanceMatrix | None:
                 columns = [list(map(itemgetter(k), batch)) for k in range(fields)]
                 if set(columns[0]) != {CLAIM.name} or set(map(tuple, map(rest, batch))) != {blank}:
                     return None  # another record among the claims, or a field claims lack
-                coder.add(dict(zip(CLAIM_COLUMNS, columns[1:], strict=True)))
+                coder.add(dict(zip(_FAST_FIELDS, columns[1:], strict=True)))
                 batch = list(islice(reader, _BATCH))
             return coder.store()
 
@@ -271,8 +291,8 @@ def _assemble(
                 if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
                     raise InvalidValueError(field, value, "must be a JSON list of strings")
                 return tuple(items)
-            if kind is float:
-                if not NUMBER.fullmatch(value):
+            if kind is float or kind is int:
+                if not (NUMBER if kind is float else _WHOLE).fullmatch(value):
                     raise ValueError(value)
                 return float(value) if any(c in value for c in ".eE") else int(value)
             return kind.parse(value)

@@ -3,21 +3,25 @@
 A document is one object::
 
     {
-      "format_version": 1,
+      "format_version": 2,
       "metadata": {"title": "…"},                       (optional)
       "scale": {"name": …, "levels": […], "unknown": {…}},  (optional: five-point)
       "actors":  [{"key", "name", "kind"?, "aliases"?}, …],
       "issues":  [{"key", "title", "proposition", "parent"?, "description"?, "aliases"?,
                    "date"?, "tags"?}, …],
-      "sources": [{"id", "title", "author"?, "publisher"?, "document"?, "published"?}, …],
+      "sources": [{"id", "title", "author"?, "publisher"?, "document"?, "published"?,
+                   "series"?}, …],
       "claims":  [{"actor", "issue", "stance", "source",
-                   "summary"?, "quote"?, "date"?, "note"?}, …]
+                   "summary"?, "quote"?, "date"?, "note"?, "until"?}, …]
     }
 
 Keys marked ``?`` are optional and left out when empty; unknown keys are errors, so a
 misspelt key is reported rather than ignored. Dates are written ``2025``, ``2025-07``,
 ``2025-07-14`` or ``START/END``. An entry's keys are its class's fields, in their order
 (see :mod:`stancematrix._io.schema`).
+
+Format version 2 added a claim's ``until`` and a source's ``series``; version 1
+documents (which have neither) still read.
 
 Diffs have a document of their own (:mod:`stancematrix._io.jsondiff`); this module is
 the format's entry in the registry for both.
@@ -58,7 +62,7 @@ __all__ = [
 
 NAME: Final = "json"
 EXTENSIONS: Final = (".json",)
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
 
 # The lists of entries, in document order: actors, issues, sources, claims.
 _PARTS: Final = (*ENTRIES, CLAIM)
@@ -120,7 +124,7 @@ class _MatrixReader(Reader):
         Raises:
             ReadError: For the first problem, placed where the decoder recorded positions.
         """
-        self.check_version(root, FORMAT_VERSION, "")
+        self.check_version(root, FORMAT_VERSION, "", oldest=1)
         metadata: dict[str, str] = {}
         if "metadata" in root:
             node = root["metadata"]

@@ -34,7 +34,7 @@ from stancematrix.exceptions import StanceMatrixError
 __all__ = ["DIFF_FORMAT_VERSION", "diff_to_json", "read_diff"]
 
 #: The version of the diff document :meth:`MatrixDiff.to_json` writes.
-DIFF_FORMAT_VERSION: Final = 1
+DIFF_FORMAT_VERSION: Final = 2
 _DIFF_TOP: Final = (
     "format_version",
     "type",
@@ -146,7 +146,7 @@ class _DiffReader(Reader):
     def read_diff(self) -> MatrixDiff:
         root = self.parse()
         root = self.obj(root, "", ("format_version", "type", "scale"), _DIFF_TOP)
-        self.check_version(root, DIFF_FORMAT_VERSION, "diff ")
+        self.check_version(root, DIFF_FORMAT_VERSION, "diff ", oldest=1)
         if root["type"] != "stancematrix diff":
             raise self.fail(
                 "not a diff document (type must be 'stancematrix diff')", "type", root, root["type"]

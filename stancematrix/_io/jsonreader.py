@@ -112,20 +112,25 @@ class Reader:
                 column=None if offset is None else locate(self.text, offset)[1],
             ) from error
 
-    def check_version(self, root: Mapping[str, Any], supported: int, document: str) -> None:
-        """Refuse a *root* whose ``format_version`` is not *supported*.
+    def check_version(
+        self, root: Mapping[str, Any], supported: int, document: str, oldest: int | None = None
+    ) -> int:
+        """The ``format_version`` of *root*: *supported*, or one back to *oldest*.
 
         *document* names the kind of document in the message: ``""`` or ``"diff "``.
         """
         version = root["format_version"]
-        if type(version) is not int or version != supported:
+        oldest = supported if oldest is None else oldest
+        if type(version) is not int or not oldest <= version <= supported:
+            versions = f"{oldest} to {supported}" if oldest < supported else str(supported)
             raise self.fail(
                 f"unsupported format_version {version!r}; this version of stancematrix "
-                f"reads {document}format_version {supported}",
+                f"reads {document}format_version {versions}",
                 "format_version",
                 root,
                 version,
             )
+        return version
 
     def fail(self, reason: str, path: str, node: object = None, value: object = None) -> ReadError:
         """A :class:`ReadError` at *path*, placed where *node* starts (if it knows)."""
@@ -192,6 +197,8 @@ class Reader:
             return self.strings
         if kind is float:
             return self.number
+        if kind is int:
+            return self.whole
         if kind is PartialDate or kind is Period:
             return functools.partial(self.date, kind)
         return self.string
@@ -221,6 +228,12 @@ class Reader:
         if type(value) not in (int, float):
             raise self.fail(f"expected a number, got {kind_of(value)}", path, value=value)
         return value  # type: ignore[no-any-return]
+
+    def whole(self, value: Any, path: str) -> int:
+        """*value*, which must be a whole number (not a boolean)."""
+        if type(value) is not int:
+            raise self.fail(f"expected a whole number, got {kind_of(value)}", path, value=value)
+        return value
 
     def date(
         self, kind: type[PartialDate] | type[Period], value: Any, path: str

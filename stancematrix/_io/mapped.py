@@ -22,12 +22,20 @@ from contextlib import contextmanager
 from itertools import repeat
 from typing import Any, Final
 
-from stancematrix._dates import Period, encode
+from stancematrix._dates import PartialDate, Period, encode, end_code, exact
 from stancematrix._io.schema import CLAIM_COLUMNS
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Actor, Issue, Source
 from stancematrix._scale import Scale
-from stancematrix._store import Declarations, Problem, Problems, Text, face, from_columns
+from stancematrix._store import (
+    NO_TEXT,
+    Declarations,
+    Problem,
+    Problems,
+    Text,
+    face,
+    from_columns,
+)
 from stancematrix.exceptions import SHOWN, InvalidValueError, ReadError, StanceMatrixError, shown
 
 __all__ = ["MAPPED_FIELDS", "ReadErrors", "Table", "field_limit", "read_columns", "read_mapped"]
@@ -367,26 +375,52 @@ def _mapped(
         source, sources = codes("source", lambda v: Source(v, v), True)
     else:
         source, sources = array("i", bytes(4 * n)), [cite]
+    date: array[int] = array("i")
+    periods: list[Any] = []
     if "date" in where:
         date, periods = codes("date", Period.parse, False)
         starts = [0 if p is None else encode(p.start) for p in periods]
-        ends = [0 if p is None else encode(p.end) for p in periods]
+        ends = [end_code(p) for p in periods]
         start = array("i", map(starts.__getitem__, date)) if periods else array("i", bytes(4 * n))
         end = array("i", map(ends.__getitem__, date)) if periods else array("i", bytes(4 * n))
     else:
         start = array("i", bytes(4 * n))
         end = array("i", bytes(4 * n))
+    until = array("i", bytes(4 * n))
+    ends_at: array[int] = array("i")
+    validity: list[Any] = []
+    if "until" in where:
+        ends_at, validity = codes("until", PartialDate.parse, False)
+        if validity:
+            until = array("i", map(list(map(encode, validity)).__getitem__, ends_at))
     text_columns = [values(f) for f in ("summary", "quote", "note")]
     texts: dict[int, Text] = {}
     if any(f in where for f in ("summary", "quote", "note")):
         for k, (summary, quote, note) in enumerate(zip(*text_columns, strict=True)):
             if summary or quote or note:
-                texts[k] = (summary or None, quote or None, note or None)
+                texts[k] = (summary or None, quote or None, note or None, None)
+    places: array[int] = array("i")
+    orders: list[Any] = []
+    if "order" in where:
+        places, orders = codes("order", _order, False)
+    if (
+        any(p is not None and p.qualified for p in periods)
+        or any(u is not None and u.qualified for u in validity)
+        or any(orders)
+    ):  # qualified dates and orders: kept as written beside the codes
+        for k in range(n):
+            written = exact(
+                periods[date[k]] if periods else None,
+                validity[ends_at[k]] if validity else None,
+                orders[places[k]] if orders else None,
+            )
+            if written is not None:
+                texts[k] = (*texts.get(k, NO_TEXT)[:3], written)
     if drop:
         keep = [k for k in range(n) if k not in drop]
-        actor, issue, stance, source, start, end = (
+        actor, issue, stance, source, start, end, until = (
             array(c.typecode, map(c.__getitem__, keep))
-            for c in (actor, issue, stance, source, start, end)
+            for c in (actor, issue, stance, source, start, end, until)
         )
         renumber = {old: new for new, old in enumerate(keep)}
         texts = {renumber[k]: t for k, t in texts.items() if k in renumber}
@@ -414,6 +448,7 @@ def _mapped(
             source=source,
             start=start,
             end=end,
+            until=until,
             text=texts,
             problems=collected,
         )
@@ -447,6 +482,17 @@ def field_limit(size: int) -> Iterator[None]:
             yield
         finally:
             csv.field_size_limit(saved)
+
+
+def _order(value: str) -> int:
+    """A claim's order as a table gives it: a whole number from 1 (``"2"``, ``"2.0"``)."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not number.is_integer() or number < 1:
+        raise InvalidValueError("order", value, "must be a whole number from 1")
+    return int(number)
 
 
 def read_mapped(

@@ -53,7 +53,8 @@ def to_dataframe(
         matrix: The matrix.
         layout: ``"long"``: one row per claim with the columns ``actor``, ``issue``,
             ``stance``, ``source``, ``date`` (text such as ``"2025-03"``), ``summary``,
-            ``quote`` and ``note`` (None where empty). ``"wide"``: the grid, indexed by
+            ``quote``, ``note``, ``until`` (None where empty) and ``order`` (a nullable
+            whole number). ``"wide"``: the grid, indexed by
             issue (or actor, transposed), one column per actor.
         values: What the wide layout's cells hold: ``"text"``, the text the grid shows
             (strings, ``cell=`` chooses which); ``"value"``, the scale value of the
@@ -83,7 +84,10 @@ def to_dataframe(
             )
             for c in matrix
         ]
-        return pandas.DataFrame.from_records(rows, columns=list(_LONG))
+        frame = pandas.DataFrame.from_records(rows, columns=list(_LONG))
+        for name in CLAIM.of(int):  # whole numbers, missing where None (not floats)
+            frame[name] = frame[name].astype("Int64")
+        return frame
     if layout != "wide":
         raise InvalidValueError("layout", layout, "must be 'long' or 'wide'")
     options.setdefault("labels", "key")
@@ -153,8 +157,8 @@ def from_dataframe(
         frame: A pandas DataFrame, one claim per row.
         columns: Field → column name(s), as for :func:`stancematrix.read_csv`; by
             default the long layout of :func:`to_dataframe` (``actor``, ``issue``,
-            ``stance``, and ``source``, ``date``, ``summary``, ``quote``, ``note`` where
-            present).
+            ``stance``, and ``source``, ``date``, ``summary``, ``quote``, ``note``,
+            ``until``, ``order`` where present).
         scale: The scale, as for :func:`stancematrix.read_csv`.
         stances: Cell value → stance label, as for :func:`stancematrix.read_csv`.
         cite: The source claims cite without a ``source`` column (default ``"dataframe"``).

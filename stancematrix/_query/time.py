@@ -154,6 +154,8 @@ def _cell_shifts(store: Store, lo: int, hi: int, claims: Sequence[Position]) -> 
     found: list[Shift] = []
     previous: Position | None = None
     for row in cells.steps(store, lo, hi):
+        if row < 0:  # nothing holds for a while (claims expired): no stance to move from
+            continue
         claim = claims[row - lo]
         if previous is not None:
             moved = classify(scale, previous.stance, claim.stance)
@@ -180,14 +182,17 @@ def timeline(store: Store, actor: int, issue: int) -> Timeline:
 def shifts(store: Store, actors: Sequence[int], issues: Sequence[int]) -> Shifts:
     """Every shift in the cells of these actor and issue codes, by actor, issue, date."""
     index, start = store.cols.cells, store.cols.start
+    timing = cells.timing(store)
+    plain = timing.stop is None and timing.order is None  # the start column says it all
     if index.single:  # one claim per cell: nothing can shift
         return Shifts(())
     found: list[Shift] = []
     for a in actors:
         for i in issues:
             lo, hi = index.span(a, i)
-            # A shift needs two different dated starts in the cell.
-            if hi - lo < 2 or start[hi - 1] == start[lo] or not start[hi - 2]:
+            # A shift needs two different dated starts in the cell (or an expiry, or an
+            # order).
+            if hi - lo < 2 or ((start[hi - 1] == start[lo] or not start[hi - 2]) and plain):
                 continue
             claims = tuple(store.claims(range(lo, hi)))
             found.extend(_cell_shifts(store, lo, hi, claims))

@@ -22,12 +22,12 @@ from collections.abc import Iterable, Mapping
 from itertools import islice, repeat
 from typing import Any, NamedTuple
 
-from stancematrix._dates import encode
+from stancematrix._dates import decode, encode, end_code, exact, last_day_code
 from stancematrix._model import Position
 from stancematrix._scale import refuse_surrogate
 from stancematrix.exceptions import DuplicateClaimError, InvalidValueError, StanceMatrixError
 
-from .columns import NO_TEXT, CellIndex, Columns, Row, Text, sort_key
+from .columns import NO_TEXT, CellIndex, Columns, Row, Text, any_set, sort_key
 from .declare import Declarations
 from .problems import Problem, Problems
 from .store import Store
@@ -61,12 +61,14 @@ def _encode_row(decl: Declarations, index: int, position: Position) -> Row:
         actor,
         issue,
         encode(date.start) if date is not None else 0,
-        encode(date.end) if date is not None else 0,
+        end_code(date),
+        encode(position.until),
         source,  # type: ignore[arg-type]  # found above
         stance,
         position.summary,
         position.quote,
         position.note,
+        exact(date, position.until, position.order),
     )
 
 
@@ -97,13 +99,11 @@ def build(
             continue
         given.append(i)
     order = sorted(range(len(rows)), key=lambda k: sort_key(rows[k]))
-    columns = [array("i"), array("i"), array("b"), array("i"), array("i"), array("i")]
-    actor, issue, stance, source, start, end = columns
+    columns = [array("i"), array("i"), array("b"), array("i"), array("i"), array("i"), array("i")]
+    actor, issue, stance, source, start, end, until = columns
     text: dict[int, Text] = {}
     previous: Row | None = None
-    store = Store(
-        decl, Columns(actor, issue, stance, source, start, end, text, CellIndex(actor, issue, 0, 0))
-    )
+    store = Store(decl, Columns.of(columns, text, CellIndex(actor, issue, 0, 0)))
     for k in order:
         row = rows[k]
         if row == previous:
@@ -112,21 +112,20 @@ def build(
             )
             continue
         previous = row
-        if row.summary is not None or row.quote is not None or row.note is not None:
-            text[len(actor)] = (row.summary, row.quote, row.note)
+        if row.summary is not None or row.quote is not None or row.note is not None or row.dates:
+            text[len(actor)] = (row.summary, row.quote, row.note, row.dates)
         actor.append(row.actor)
         issue.append(row.issue)
         stance.append(row.stance)
         source.append(row.source)
         start.append(row.start)
         end.append(row.end)
+        until.append(row.until)
     cells = CellIndex(actor, issue, len(decl.actors), len(decl.issues))
     return Store(decl, Columns.of(columns, text, cells))
 
 
-def _check_codes(
-    decl: Declarations, columns: tuple[array[int], ...], start: array[int], end: array[int]
-) -> None:
+def _check_codes(decl: Declarations, columns: tuple[array[int], ...], *dates: array[int]) -> None:
     n = len(columns[0])
     sizes = (len(decl.actors), len(decl.issues), len(decl.labels), len(decl.sources))
     for field, column, size in zip(
@@ -147,20 +146,44 @@ def _check_codes(
                 field,
                 InvalidValueError(field, column[bad], f"code out of range 0..{size - 1}"),
             )
-    if len(start) != n or len(end) != n:
+    if any(len(column) != n for column in dates):
         raise Problem(
             "claims", 0, "date", InvalidValueError("date", n, "date column lengths differ")
         )
 
 
-def _check_texts(texts: Mapping[int, Text]) -> None:
+def _check_texts(texts: Mapping[int, Text]) -> Mapping[int, Text]:
+    """*texts* checked, each a full :data:`Text` (a 3-tuple gets ``dates`` None)."""
+    if any(len(values) == 3 for values in texts.values()):
+        texts = {
+            row: (*values[:3], None) if len(values) == 3 else values
+            for row, values in texts.items()
+        }
     for row, values in texts.items():
-        for field, value in zip(("summary", "quote", "note"), values, strict=True):
+        for field, value in zip(("summary", "quote", "note", "date"), values, strict=True):
             if value is not None:
                 try:
                     refuse_surrogate(f"Position.{field}", value)
                 except InvalidValueError as error:
                     raise Problem("claims", row, field, error) from None
+    return texts
+
+
+def _check_until(decl: Declarations, codes: tuple[array[int], ...], until: array[int]) -> None:
+    """Refuse a row whose end of validity comes before its date begins."""
+    if not any_set(until):
+        return
+    actor, issue, source, start = codes
+    for n, code in enumerate(until):
+        # A start code with 00 parts sorts before its first day and after every earlier day.
+        if code and start[n] and last_day_code(code) < start[n]:
+            claim = (
+                f"{decl.actors[actor[n]].key!r} on {decl.issues[issue[n]].key!r} "
+                f"from {decl.sources[source[n]].id!r}, dated {decode(start[n])}"
+            )
+            reason = f"the claim ({claim}) ends before it begins"
+            error = InvalidValueError("Position.until", str(decode(code)), reason)
+            raise Problem("claims", n, "until", error)
 
 
 def from_columns(
@@ -172,16 +195,20 @@ def from_columns(
     source: array[int],
     start: array[int],
     end: array[int],
+    until: array[int] | None = None,
     text: Mapping[int, Text] | None = None,
     canonical: bool = False,
     problems: Problems | None = None,
 ) -> Store:
     """The store of coded columns over *decl* (see :mod:`.columns` for the coding).
 
+    *until* is the encoded end of validity of each row (None: no row has one).
+
     ``text`` maps a row to its ``(summary, quote, note)`` and leaves out rows without
     text; it must hold non-empty strings or None. The caller is trusted on dates and on
     text being non-empty (readers check those as they parse); codes are range-checked
-    here, and (unless *canonical*) text holding a lone surrogate is refused.
+    here, and (unless *canonical*) text holding a lone surrogate and an end of validity
+    before the claim's date are refused.
 
     With ``canonical=True`` the caller promises the rows are already in canonical order
     with no duplicates (as in a slice of another matrix), and nothing is sorted or checked
@@ -195,29 +222,34 @@ def from_columns(
             claim.
     """
     problems = Problems() if problems is None else problems
-    _check_codes(decl, (actor, issue, stance, source), start, end)
+    if until is None:
+        until = array("i", bytes(4 * len(actor)))
+    _check_codes(decl, (actor, issue, stance, source), start, end, until)
     texts: Mapping[int, Text] = text or {}
     if not canonical:
-        _check_texts(texts)
+        texts = _check_texts(texts)
+        _check_until(decl, (actor, issue, source, start), until)
     if not canonical:
-        order = _canonical_order(decl, (actor, issue, stance, source, start, end), texts, problems)
+        order = _canonical_order(
+            decl, (actor, issue, stance, source, start, end, until), texts, problems
+        )
         if isinstance(order, _Decoded):
             actor, issue, stance = order.actor, order.issue, order.stance
             if len(source) != len(actor):  # repeats left out: the zero columns shrink too
-                source, start, end = (
+                source, start, end, until = (
                     array(column.typecode, bytes(column.itemsize * len(actor)))
-                    for column in (source, start, end)
+                    for column in (source, start, end, until)
                 )
         elif order is not None:
-            actor, issue, stance, source, start, end = (
+            actor, issue, stance, source, start, end, until = (
                 array(column.typecode, list(map(column.__getitem__, order)))
-                for column in (actor, issue, stance, source, start, end)
+                for column in (actor, issue, stance, source, start, end, until)
             )
             if texts:
                 position = {old: new for new, old in enumerate(order)}
                 texts = {position[old]: value for old, value in texts.items() if old in position}
     cells = CellIndex(actor, issue, len(decl.actors), len(decl.issues))
-    return Store(decl, Columns(actor, issue, stance, source, start, end, dict(texts), cells))
+    return Store(decl, Columns(actor, issue, stance, source, start, end, until, dict(texts), cells))
 
 
 def _canonical_order(
@@ -233,15 +265,20 @@ def _canonical_order(
     actor, issue and stance vary (votes), the sorted columns themselves are returned,
     decoded from the sorted keys in C.
     """
-    actor, issue, stance, source, start, end = codes
-    # One integer per row in canonical order (actor, issue, start, end, source, stance),
-    # computed with C-level maps; dates are below 10**8. Columns that are all zero take
+    actor, issue, stance, source, start, end, until = codes
+    # One integer per row in canonical order (actor, issue, start, end, until, source,
+    # stance), computed with C-level maps; dates are below 10**8. Columns that are all zero take
     # no part in the order and are left out of the key.
     mul, add = operator.mul, operator.add
     keys: list[int] = list(map(add, map(mul, actor, repeat(len(decl.issues))), issue))
     varying = [
         (column, size)
-        for column, size in ((start, 10**8), (end, 10**8), (source, len(decl.sources)))
+        for column, size in (
+            (start, 10**8),
+            (end, 10**8),
+            (until, 10**8),
+            (source, len(decl.sources)),
+        )
         if len(column) and max(column)
     ]
     for column, size in [*varying, (stance, len(decl.labels))]:
@@ -250,20 +287,14 @@ def _canonical_order(
         return None  # already canonical, no duplicates
 
     def claim(k: int) -> Position:
-        store = Store(decl, Columns(actor, issue, stance, source, start, end, text, _NO_CELLS))
+        store = Store(decl, Columns.of(codes, text, _NO_CELLS))
         return store.claim(k)
 
     ordered: list[int] | None = None  # the sorted keys, when no text joins the order
     if text:
 
         def full(k: int) -> tuple[Any, ...]:
-            summary, quote, note = text.get(k, NO_TEXT)
-            return (
-                keys[k],
-                (summary is not None, summary or ""),
-                (quote is not None, quote or ""),
-                (note is not None, note or ""),
-            )
+            return (keys[k], *((t is not None, t or "") for t in text.get(k, NO_TEXT)))
 
         order = sorted(range(len(keys)), key=full)
         repeats = [

@@ -6,10 +6,13 @@ matrix of a million text-less votes costs tens of bytes per claim rather than on
 object each. Row ``n`` is one claim: ``actor[n]``, ``issue[n]`` and ``source[n]`` index the
 declared entries, ``stance[n]`` indexes the scale's labels, ``start[n]``/``end[n]`` are
 :func:`~stancematrix._dates.encode`-d dates (0 for none; an end is 0 when the date is not a
-span) and ``text.get(n)`` is its ``(summary, quote, note)``.
+span; :data:`~stancematrix._dates.END` when it is open), ``until[n]`` the encoded end of
+validity (0 for none) and ``text.get(n)`` is its ``(summary, quote, note, dates)``, where
+``dates`` is the claim's date and until as written (:func:`~stancematrix._dates.exact`)
+when the codes lose their qualifiers, else None.
 
 Rows are in canonical order: by actor, then issue (both in declared order), then date
-(undated first, then by start and end), source, stance and text. A cell's rows are
+(undated first, then by start and end), end of validity, source, stance and text. A cell's rows are
 therefore contiguous, and :class:`CellIndex` says where they lie.
 
 Both classes are public-internal: every module of the package may read their attributes;
@@ -24,12 +27,13 @@ from array import array
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
-__all__ = ["NO_TEXT", "CellIndex", "Columns", "Row", "Text", "sort_key"]
+__all__ = ["NO_TEXT", "CellIndex", "Columns", "Row", "Text", "any_set", "sort_key"]
 
-#: A claim's optional text: summary, quote, note.
-Text = tuple[str | None, str | None, str | None]
+#: A claim's optional text: summary, quote, note, and its dates as written where the
+#: codes lose something (see the module docs).
+Text = tuple[str | None, str | None, str | None, str | None]
 #: The text of a claim that has none.
-NO_TEXT: Final[Text] = (None, None, None)
+NO_TEXT: Final[Text] = (None, None, None, None)
 
 
 class Row(NamedTuple):
@@ -39,11 +43,19 @@ class Row(NamedTuple):
     issue: int
     start: int
     end: int
+    until: int
     source: int
     stance: int
     summary: str | None
     quote: str | None
     note: str | None
+    dates: str | None = None
+
+
+def any_set(column: array[int]) -> bool:
+    """Whether any value of a code column is not 0 (counted in C)."""
+    raw = column.tobytes()
+    return raw.count(0) != len(raw)
 
 
 def sort_key(row: Row) -> tuple[Any, ...]:
@@ -54,11 +66,13 @@ def sort_key(row: Row) -> tuple[Any, ...]:
         row.issue,
         row.start,
         row.end,
+        row.until,
         row.source,
         row.stance,
         (row.summary is not None, row.summary or ""),
         (row.quote is not None, row.quote or ""),
         (row.note is not None, row.note or ""),
+        (row.dates is not None, row.dates or ""),
     )
 
 
@@ -203,17 +217,18 @@ def minus(values: array[int], delta: int) -> array[int]:
 
 
 class Columns:
-    """The six code columns, the sparse text table and the cell index of one matrix.
+    """The seven code columns, the sparse text table and the cell index of one matrix.
 
     Immutable by contract: the arrays are adopted, never copied, and nobody changes them.
 
     Attributes:
-        actor, issue, stance, source, start, end: The code columns (see the module docs).
+        actor, issue, stance, source, start, end, until: The code columns (see the module
+            docs).
         text: Row → ``(summary, quote, note)``, for the rows that have any text.
         cells: Where each cell's rows lie.
     """
 
-    __slots__ = ("actor", "cells", "end", "issue", "source", "stance", "start", "text")
+    __slots__ = ("actor", "cells", "end", "issue", "source", "stance", "start", "text", "until")
 
     actor: array[int]
     issue: array[int]
@@ -221,6 +236,7 @@ class Columns:
     source: array[int]
     start: array[int]
     end: array[int]
+    until: array[int]
     text: Mapping[int, Text]
     cells: CellIndex
 
@@ -232,42 +248,53 @@ class Columns:
         source: array[int],
         start: array[int],
         end: array[int],
+        until: array[int],
         text: Mapping[int, Text],
         cells: CellIndex,
     ) -> None:
         """Adopt canonical-order columns and their cell index."""
         self.actor, self.issue, self.stance = actor, issue, stance
-        self.source, self.start, self.end = source, start, end
+        self.source, self.start, self.end, self.until = source, start, end, until
         self.text = text
         self.cells = cells
 
     @classmethod
     def of(cls, codes: Sequence[array[int]], text: Mapping[int, Text], cells: CellIndex) -> Columns:
-        """Adopt the six code columns given in the order of :attr:`codes`."""
-        actor, issue, stance, source, start, end = codes
-        return cls(actor, issue, stance, source, start, end, text, cells)
+        """Adopt the seven code columns given in the order of :attr:`codes`."""
+        actor, issue, stance, source, start, end, until = codes
+        return cls(actor, issue, stance, source, start, end, until, text, cells)
 
     def __len__(self) -> int:
         return len(self.actor)
 
     @property
     def codes(self) -> tuple[array[int], ...]:
-        """The six code columns: actor, issue, stance, source, start, end."""
-        return (self.actor, self.issue, self.stance, self.source, self.start, self.end)
+        """The seven code columns: actor, issue, stance, source, start, end, until."""
+        return (
+            self.actor,
+            self.issue,
+            self.stance,
+            self.source,
+            self.start,
+            self.end,
+            self.until,
+        )
 
     def row(self, n: int) -> Row:
         """Row *n* as codes and text."""
-        summary, quote, note = self.text.get(n, NO_TEXT)
+        summary, quote, note, dates = self.text.get(n, NO_TEXT)
         return Row(
             self.actor[n],
             self.issue[n],
             self.start[n],
             self.end[n],
+            self.until[n],
             self.source[n],
             self.stance[n],
             summary,
             quote,
             note,
+            dates,
         )
 
     def runs(self) -> list[tuple[int, int]]:

@@ -253,6 +253,7 @@ def take(
         source=column(cols.source, s_map),
         start=column(cols.start),
         end=column(cols.end),
+        until=column(cols.until),
         text=new_text,
         canonical=canonical,
     )

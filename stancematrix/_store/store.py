@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from stancematrix._dates import period_of
+from stancematrix._dates import decode, from_exact, period_of
 from stancematrix._model import Position
 
 from .columns import NO_TEXT, Columns, Row
@@ -28,19 +28,24 @@ class Store:
         cols: The claims' columns and cell index.
         grid: The stance grid of :func:`~stancematrix._store.cells.stance_grid` once it
             has been made, else None (read it directly in hot loops; never set it).
+        timing: What the cell rule needs beyond the start column, as
+            :func:`~stancematrix._store.cells.timing` makes it on first use (None until
+            then).
     """
 
-    __slots__ = ("_hash", "cols", "decl", "grid")
+    __slots__ = ("_hash", "cols", "decl", "grid", "timing")
 
     decl: Declarations
     cols: Columns
     grid: bytes | None
+    timing: Any
 
     def __init__(self, decl: Declarations, cols: Columns) -> None:
         """Pair declarations with columns coded against them."""
         self.decl = decl
         self.cols = cols
         self.grid = None
+        self.timing = None
         self._hash: int | None = None
 
     def __len__(self) -> int:
@@ -56,12 +61,21 @@ class Store:
         _set(position, "issue", decl.issues[cols.issue[n]].key)
         _set(position, "stance", decl.labels[cols.stance[n]])
         _set(position, "source", decl.sources[cols.source[n]].id)
-        summary, quote, note = cols.text.get(n, NO_TEXT)
+        summary, quote, note, dates = cols.text.get(n, NO_TEXT)
         _set(position, "summary", summary)
         _set(position, "quote", quote)
+        _set(position, "note", note)
+        _set(position, "order", None)
+        if dates is not None:
+            date, until, order = from_exact(dates)
+            _set(position, "date", date)
+            _set(position, "until", until)
+            _set(position, "order", order)
+            return position
         start = cols.start[n]
         _set(position, "date", period_of(start, cols.end[n]) if start else None)
-        _set(position, "note", note)
+        until_code = cols.until[n]
+        _set(position, "until", decode(until_code) if until_code else None)
         return position
 
     def claims(self, rows: Iterable[int]) -> Iterator[Position]:
@@ -80,6 +94,13 @@ class Store:
         _set(position, "quote", row.quote)
         _set(position, "date", period_of(row.start, row.end))
         _set(position, "note", row.note)
+        _set(position, "until", decode(row.until))
+        _set(position, "order", None)
+        if row.dates is not None:
+            date, until, order = from_exact(row.dates)
+            _set(position, "date", date)
+            _set(position, "until", until)
+            _set(position, "order", order)
         return position
 
     # -- value semantics ----------------------------------------------------------------
