@@ -127,6 +127,31 @@ def declarations(con: duckdb.DuckDBPyConnection, path: str) -> sm.StanceMatrix:
     return sm.read_json(bytes(row[0]))
 
 
+def refuse_what_the_sql_does_not_cover(
+    con: duckdb.DuckDBPyConnection, path: str, declared: sm.StanceMatrix
+) -> None:
+    """Stop with a message if the file uses what this SQL does not implement.
+
+    The SQL here is the cell rule of claims with plain dates: no end of validity
+    (``until``), no order within a source, no approximate or open dates and no editions
+    (sources of a ``series``). Those are the library's (see the README's "Dates"); a file
+    with any of them would get a wrong answer here, so it is refused instead.
+    """
+    editions = [s.id for s in declared.sources if s.series is not None]
+    if editions:
+        raise SystemExit(f"{path}: sources of a series ({', '.join(editions)}) are not covered")
+    row = con.execute(
+        'SELECT count(*) FROM read_parquet($path) WHERE until IS NOT NULL OR "order" '
+        "IS NOT NULL OR NOT regexp_full_match(coalesce(date, '2000'), $plain)",
+        {"path": path, "plain": r"[0-9]{4}(-[0-9]{2}){0,2}(/[0-9]{4}(-[0-9]{2}){0,2})?"},
+    ).fetchone()
+    if row is not None and row[0]:
+        raise SystemExit(
+            f"{path}: {row[0]} claims have an until, an order or a qualified date, "
+            "which this SQL does not cover"
+        )
+
+
 def last_day(date: str | None) -> int:
     """The encoded last day of *date* (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``); END if None."""
     if date is None:
@@ -151,6 +176,7 @@ def prepare(con: duckdb.DuckDBPyConnection, path: str, as_of: str | None = None)
     Returns the actors' keys in declared order.
     """
     declared = declarations(con, path)
+    refuse_what_the_sql_does_not_cover(con, path, declared)
     scale = declared.scale
     mid = scale.midpoint
     sides = [(level.value > mid) - (level.value < mid) for level in scale.levels]

@@ -17,14 +17,18 @@ from array import array
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from stancematrix._dates import Period, decode, encode, from_exact, period_of
+from stancematrix._dates import PartialDate, Period, decode, encode, exact, from_exact, period_of
 from stancematrix._io.json import read_json, to_json
 from stancematrix._io.mapped import read_columns
 from stancematrix._io.schema import CLAIM_COLUMNS
 from stancematrix._matrix import StanceMatrix
-from stancematrix._model import Position
 from stancematrix._store import Declarations, Problem, Text, build, face, from_columns, store_of
-from stancematrix.exceptions import MissingDependencyError, ReadError, StanceMatrixError
+from stancematrix.exceptions import (
+    InvalidValueError,
+    MissingDependencyError,
+    ReadError,
+    StanceMatrixError,
+)
 
 if TYPE_CHECKING:
     from stancematrix._model import Source
@@ -283,12 +287,12 @@ def _claims(pa: Any, table: Any, name: str, decl: Declarations) -> StanceMatrix:
 
         return convert
 
-    if _general(pa, table):
-        return _claims_one_by_one(table, name, decl)
     coded = {column: _codes(pa, table, name, column, code_of(column)) for column in _CODED}
     date, periods = _codes(pa, table, name, "date", lambda v: Period.parse(v) if v else None)
     starts = [0 if p is None else encode(p.start) for p in periods]
     ends = [0 if p is None else encode(p.end) for p in periods]
+    until, untils = _codes(pa, table, name, "until", lambda v: PartialDate.parse(v) if v else None)
+    order, orders = _codes(pa, table, name, "order", _order)
     text_columns = [_text_column(pa, table, name, column) for column in _TEXT]
     texts: dict[int, Text] = {}
     if any(c.null_count < len(c) for c in text_columns):
@@ -296,6 +300,14 @@ def _claims(pa: Any, table: Any, name: str, decl: Declarations) -> StanceMatrix:
         for k, (summary, quote, note) in enumerate(zip(*lists, strict=True)):
             if summary or quote or note:
                 texts[k] = (summary or None, quote or None, note or None, None)
+    if any(o is not None for o in orders) or any(
+        x is not None and x.qualified for x in (*periods, *untils)
+    ):  # qualified dates or an order: kept as written beside the codes
+        rows = zip(date.to_pylist(), until.to_pylist(), order.to_pylist(), strict=True)
+        for k, (d, u, o) in enumerate(rows):
+            written = exact(periods[d], untils[u], orders[o])
+            if written is not None:
+                texts[k] = (*texts.get(k, (None, None, None, None))[:3], written)
     actor, issue, stance, source = (
         _take(pa, values, indices, "b" if column == "stance" else "i")
         for column, (indices, values) in coded.items()
@@ -309,6 +321,7 @@ def _claims(pa: Any, table: Any, name: str, decl: Declarations) -> StanceMatrix:
             source=source,
             start=_take(pa, starts, date, "i"),
             end=_take(pa, ends, date, "i"),
+            until=_take(pa, [0 if u is None else encode(u) for u in untils], until, "i"),
             text=texts,
         )
     except Problem as located:
@@ -318,39 +331,13 @@ def _claims(pa: Any, table: Any, name: str, decl: Declarations) -> StanceMatrix:
     return face(StanceMatrix, store)
 
 
-def _general(pa: Any, table: Any) -> bool:
-    """Whether a claim has an ``until``, an ``order`` or a qualified date (read one by one)."""
-    import pyarrow.compute as pc
-
-    if any(table.column(c).null_count < len(table) for c in ("until", "order")):
-        return True
-    dates = table.column("date")
-    if not pa.types.is_string(dates.type) or dates.null_count == len(table):
-        return False
-    plain = pc.match_substring_regex(
-        dates, r"^[0-9]{4}(-[0-9]{2}){0,2}(/[0-9]{4}(-[0-9]{2}){0,2})?$"
-    )
-    return not pc.all(pc.or_kleene(plain, pc.is_null(dates))).as_py()
-
-
-def _claims_one_by_one(table: Any, name: str, decl: Declarations) -> StanceMatrix:
-    """The claims of *table* made one :class:`Position` at a time (the general path)."""
-    positions = []
-    for k, row in enumerate(table.to_pylist()):
-        try:
-            fields = {f: v for f, v in row.items() if v is not None and v != ""}
-            if "order" in fields:
-                fields["order"] = int(fields["order"])
-            positions.append(Position(**fields))
-        except (StanceMatrixError, ValueError, TypeError) as error:
-            raise _located(name, k, "claim", str(error), None) from error
-    try:
-        store = build(decl, positions)
-    except Problem as located:
-        raise _located(
-            name, located.index, located.field or "claim", str(located.error), None
-        ) from located.error
-    return face(StanceMatrix, store)
+def _order(value: str) -> int | None:
+    """A claim's order in its source, from its text (empty: none)."""
+    if not value:
+        return None
+    if not value.lstrip("-").isdigit():
+        raise InvalidValueError("order", value, "must be a whole number")
+    return int(value)
 
 
 def from_arrow(
