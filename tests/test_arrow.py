@@ -46,7 +46,8 @@ class TestToArrow:
         assert len(ukraine) == table.num_rows
 
     def test_rows_are_the_claims(self, ukraine):
-        """Row k is the matrix's k-th claim, dates as their text, null where empty."""
+        """Row k is the matrix's k-th claim, dates (until too) and order as their text,
+        null where empty."""
         rows = ukraine.to_arrow().to_pylist()
         for row, claim in zip(rows, ukraine, strict=True):
             assert {
@@ -58,6 +59,8 @@ class TestToArrow:
                 "summary": claim.summary,
                 "quote": claim.quote,
                 "note": claim.note,
+                "until": None if claim.until is None else str(claim.until),
+                "order": None if claim.order is None else str(claim.order),
             } == row
 
     def test_declarations_in_the_metadata(self, ukraine):

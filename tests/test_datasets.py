@@ -320,7 +320,7 @@ class TestUncodedPositions:
                 "sanctions",
                 "strongly support",
                 "second-term-pivot",
-                "2025-01/2025-07",
+                "2025-01-20/2025-07~",
                 "criticized Trump’s initial reluctance",
             ),
             (
@@ -328,7 +328,7 @@ class TestUncodedPositions:
                 "sanctions",
                 "strongly support",
                 "second-term-pivot",
-                "2025-01/2025-07",
+                "2025-01-20/2025-07~",
                 "tariffs of up to 500%",
             ),
             (
@@ -377,7 +377,7 @@ class TestUncodedPositions:
                 "us-russia-reset",
                 "oppose",
                 "second-term-pivot",
-                "2025-01/2025-07",
+                "2025-01-20/2025-07~",
                 "Germany, France, and Poland—warned",
             ),
             (
@@ -385,7 +385,7 @@ class TestUncodedPositions:
                 "us-russia-reset",
                 "oppose",
                 "second-term-pivot",
-                "2025-01/2025-07",
+                "2025-01-20/2025-07~",
                 "Germany, France, and Poland—warned",
             ),
             (

@@ -146,11 +146,17 @@ class Conflicts(_table.HtmlView):
         return f"{table}\n\n{_table.markdown_cell(note)}" if note else table
 
 
-def _apart(start: Sequence[int], lo: int, hi: int, r: int, s: int) -> bool:
-    """Whether dated rows *r* and *s* of the cell ``lo:hi`` never hold together."""
+def _apart(store: Store, lo: int, hi: int, r: int, s: int) -> bool:
+    """Whether dated rows *r* and *s* of the cell ``lo:hi`` never hold together.
+
+    They are tested where the later of them begins (its date, or for a claim its source
+    tells later in order, the last day of its date), by the cell rule.
+    """
+    start = store.cols.start
     if not (start[r] and start[s]):
         return False
-    held = cells.latest(start, lo, hi, max(start[r], start[s]))
+    begin = cells.timing(store).begin or start
+    held = cells.holding(store, lo, hi, max(begin[r], begin[s]))
     return not (r in held and s in held)
 
 
@@ -180,7 +186,7 @@ def _witness(store: Store, lo: int, hi: int, p: int, q: int, values: list[float]
         for r in range(lo, hi)
         if start[r] and phase(r) == 0
         for s in range(lo, hi)
-        if source[s] == source[r] and phase(s) == 1 and _apart(start, lo, hi, r, s)
+        if source[s] == source[r] and phase(s) == 1 and _apart(store, lo, hi, r, s)
     ]
     return min(told, default=-1)
 
@@ -249,7 +255,7 @@ def conflicts(
     for lo, hi in cols.runs():
         rows: Iterable[int] = range(lo, hi)
         if last is not None:
-            held = set(cells.latest(start, lo, hi, last))
+            held = set(cells.holding(store, lo, hi, last))
             rows = [n for n in rows if not start[n] or n in held]
         rows = [n for n in rows if stance[n] < k]
         for x, p in enumerate(rows):
@@ -267,7 +273,7 @@ def conflicts(
                     if start[q] > last_day_code(end[p] or start[p]):
                         continue
                 witness = -1
-                if not (start[p] and start[q]) or _apart(start, lo, hi, p, q):
+                if not (start[p] and start[q]) or _apart(store, lo, hi, p, q):
                     witness = _witness(store, lo, hi, p, q, values)
                 what = "change" if witness >= 0 else "disagreement"
                 if kind is not None and what != kind:
