@@ -22,7 +22,7 @@ phase by side of the neutral point; for a *gap* conflict on one side, by the ver
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Final
 
 import attrs
