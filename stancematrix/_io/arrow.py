@@ -19,12 +19,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 from stancematrix._dates import PartialDate, Period, decode, encode, exact, from_exact, period_of
 from stancematrix._io.json import read_json, to_json
-from stancematrix._io.mapped import read_columns
+from stancematrix._io.mapped import order_of, read_columns
 from stancematrix._io.schema import CLAIM_COLUMNS
 from stancematrix._matrix import StanceMatrix
 from stancematrix._store import Declarations, Problem, Text, build, face, from_columns, store_of
 from stancematrix.exceptions import (
-    InvalidValueError,
     MissingDependencyError,
     ReadError,
     StanceMatrixError,
@@ -292,7 +291,7 @@ def _claims(pa: Any, table: Any, name: str, decl: Declarations) -> StanceMatrix:
     starts = [0 if p is None else encode(p.start) for p in periods]
     ends = [0 if p is None else encode(p.end) for p in periods]
     until, untils = _codes(pa, table, name, "until", lambda v: PartialDate.parse(v) if v else None)
-    order, orders = _codes(pa, table, name, "order", _order)
+    order, orders = _codes(pa, table, name, "order", lambda v: order_of(v) if v else None)
     text_columns = [_text_column(pa, table, name, column) for column in _TEXT]
     texts: dict[int, Text] = {}
     if any(c.null_count < len(c) for c in text_columns):
@@ -329,15 +328,6 @@ def _claims(pa: Any, table: Any, name: str, decl: Declarations) -> StanceMatrix:
             name, located.index, located.field or "claim", str(located.error), None
         ) from located.error
     return face(StanceMatrix, store)
-
-
-def _order(value: str) -> int | None:
-    """A claim's order in its source, from its text (empty: none)."""
-    if not value:
-        return None
-    if not value.lstrip("-").isdigit():
-        raise InvalidValueError("order", value, "must be a whole number")
-    return int(value)
 
 
 def from_arrow(

@@ -38,7 +38,15 @@ from stancematrix._store import (
 )
 from stancematrix.exceptions import SHOWN, InvalidValueError, ReadError, StanceMatrixError, shown
 
-__all__ = ["MAPPED_FIELDS", "ReadErrors", "Table", "field_limit", "read_columns", "read_mapped"]
+__all__ = [
+    "MAPPED_FIELDS",
+    "ReadErrors",
+    "Table",
+    "field_limit",
+    "order_of",
+    "read_columns",
+    "read_mapped",
+]
 
 MAPPED_FIELDS: Final = (*CLAIM_COLUMNS, "actor_name", "issue_title")
 """The fields a column mapping may name."""
@@ -402,7 +410,7 @@ def _mapped(
     places: array[int] = array("i")
     orders: list[Any] = []
     if "order" in where:
-        places, orders = codes("order", _order, False)
+        places, orders = codes("order", order_of, False)
     if (
         any(p is not None and p.qualified for p in periods)
         or any(u is not None and u.qualified for u in validity)
@@ -484,7 +492,7 @@ def field_limit(size: int) -> Iterator[None]:
             csv.field_size_limit(saved)
 
 
-def _order(value: str) -> int:
+def order_of(value: str) -> int:
     """A claim's order as a table gives it: a whole number from 1 (``"2"``, ``"2.0"``)."""
     try:
         number = float(value)
