@@ -41,8 +41,6 @@ METADATA_KEY: Final = b"stancematrix"
 # The claim columns that hold codes into the declarations (the rest are text or the date).
 _CODED: Final = ("actor", "issue", "stance", "source")
 _TEXT: Final = ("summary", "quote", "note")
-# A date the coded path takes: plain, no qualifier or open end (others go one by one).
-_PLAIN_DATE: Final = r"^[0-9]{4}(-[0-9]{2}){0,2}(/[0-9]{4}(-[0-9]{2}){0,2})?$"
 _REQUIRED: Final = ("actor", "issue", "stance")
 
 
