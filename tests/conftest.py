@@ -8,15 +8,21 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-# "ci" runs more examples, derandomised so a CI run is reproducible; "dev" is quick.
+# "ci" is derandomised, so a CI run is reproducible (and every run tries the same
+# examples); it runs hypothesis's default 100 per property, unless a test asks for more.
+# "dev" is quick and random, so local runs keep finding new cases. "thorough" is a long
+# random sweep to run by hand before a release (about an hour on two CPUs).
 settings.register_profile(
     "ci",
-    max_examples=300,
+    max_examples=100,
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("dev", max_examples=60, deadline=None)
+settings.register_profile(
+    "thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 ROOT = Path(__file__).resolve().parent.parent
