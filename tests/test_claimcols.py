@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import pytest
 from hypothesis import given
@@ -29,7 +30,7 @@ def located(text: str) -> sm.StanceMatrix:
     return _MatrixReader(text, "<string>").located()
 
 
-def document(*claims: dict[str, object]) -> str:
+def document(*claims: Mapping[str, object]) -> str:
     """A JSON matrix document with these claims."""
     empty = sm.StanceMatrix.from_positions([], actors=ACTORS, issues=ISSUES, sources=SOURCES)
     data = _document(empty)

@@ -136,6 +136,17 @@ class ClaimCoder:
             "source": decl.source_keys.get,
         }
         self._tables: dict[str, dict[Hashable, int]] = {f: {} for f in REQUIRED}
+        # Exact text → code, for looking values up as they are (not when restored first).
+        self._keys: dict[str, dict[str, int]] = (
+            {
+                "actor": decl.actor_keys,
+                "issue": decl.issue_keys,
+                "stance": {label: code for code, label in enumerate(decl.labels)},
+                "source": decl.source_keys,
+            }
+            if restore is None
+            else {}
+        )
         # Per distinct date: its start and end codes and the period (None when absent).
         self._starts: dict[Hashable, int] = {}
         self._ends: dict[Hashable, int] = {}
@@ -159,6 +170,17 @@ class ClaimCoder:
         return value if self.restore is None else self.restore(value)
 
     def _code(self, field: str, values: Column) -> None:
+        keys = self._keys.get(field)
+        if keys is not None:  # each value looked up as it is: no set of them made first
+            column = self.codes[field]
+            if len(keys) == 1:
+                ((key, only),) = keys.items()
+                if values.count(key) != len(values):
+                    raise _Refused
+                column += array(column.typecode, [only]) * len(values)
+            else:  # an unknown value (or not text) is None, which array refuses (TypeError)
+                column += array(column.typecode, list(map(keys.get, values)))  # type: ignore[arg-type]
+            return
         table, lookup = self._tables[field], self._lookups[field]
         distinct = set(values)
         for value in distinct.difference(table):
