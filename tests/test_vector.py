@@ -140,6 +140,12 @@ class TestExtremes:
         assert (min(values), max(values)) == extremes(column)
         assert (min(values), max(values)) == without_numpy(extremes, column)
 
+    @pytest.mark.parametrize("typecode", ["b", "B", "h", "i", "I", "l", "q"])
+    def test_any_typecode(self, typecode):
+        """Columns of any integer type, signed or not, are read as their own type."""
+        column = array(typecode, [3, 1, 100])
+        assert (1, 100) == extremes(column) == without_numpy(extremes, column)
+
     def test_small_codes(self):
         """A stance column (one byte per value) works too."""
         assert (-1, 3) == extremes(array("b", [3, -1, 0]))

@@ -48,7 +48,7 @@ def use_numpy(enabled: bool) -> bool:
 
 def _view(np: Any, column: array[int]) -> Any:
     """*column* as a numpy array over the same memory (no copy)."""
-    return np.frombuffer(column, dtype=f"i{column.itemsize}")
+    return np.frombuffer(column, dtype=np.dtype(column.typecode))  # the same C types
 
 
 def extremes(column: array[int]) -> tuple[int, int]:
