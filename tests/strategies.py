@@ -447,3 +447,20 @@ def validity_matrices(draw: st.DrawFn, max_claims: int = 12) -> sm.StanceMatrix:
         scale=base.scale,
         metadata=base.metadata,
     )
+
+
+@st.composite
+def ordered_matrices(draw: st.DrawFn, max_claims: int = 12) -> sm.StanceMatrix:
+    """Like :func:`validity_matrices`, with some claims ordered in their source."""
+    base = draw(validity_matrices(max_claims=max_claims))
+    claims = [attrs.evolve(c, order=draw(st.none() | st.integers(1, 3))) for c in base]
+    if len(set(claims)) < len(claims):
+        reject()
+    return sm.StanceMatrix.from_positions(
+        claims,
+        actors=base.actors,
+        issues=base.issues,
+        sources=base.sources,
+        scale=base.scale,
+        metadata=base.metadata,
+    )

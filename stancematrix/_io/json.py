@@ -196,10 +196,12 @@ class _MatrixReader(Reader):
             decl = self.declarations(self.obj(root, "", _REQUIRED, _TOP))
         except (RecursionError, ReadError):
             return None
-        try:
-            counted += sum(map(len, claims)) + sum(map(_colons, columns.values()))
-        except TypeError:  # a list, object or number where text belongs
-            return None
+        counted += sum(map(len, claims))
+        if counted != expected:  # colons in the claims' text, or a key given twice
+            try:  # (the coder refuses a value of the wrong type)
+                counted += sum(_colons(v) for f, v in columns.items() if f != "order")
+            except TypeError:  # a list, object or number where text belongs
+                return None
         if counted != expected:  # a key given twice somewhere: let the located reader say where
             return None
         store = coded_store(decl, columns)

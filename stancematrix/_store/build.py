@@ -31,6 +31,7 @@ from .columns import NO_TEXT, CellIndex, Columns, Row, Text, any_set, sort_key
 from .declare import Declarations
 from .problems import Problem, Problems
 from .store import Store
+from .vector import extremes
 
 __all__ = ["build", "from_columns"]
 
@@ -138,7 +139,10 @@ def _check_codes(decl: Declarations, columns: tuple[array[int], ...], *dates: ar
                 field,
                 InvalidValueError(field, len(column), f"column length differs from {n}"),
             )
-        if n and (min(column) < 0 or max(column) >= size):
+        if not n:
+            continue
+        low, high = extremes(column)
+        if low < 0 or high >= size:
             bad = next(i for i, code in enumerate(column) if not 0 <= code < size)
             raise Problem(
                 "claims",
@@ -229,10 +233,17 @@ def from_columns(
     if not canonical:
         texts = _check_texts(texts)
         _check_until(decl, (actor, issue, source, start), until)
+    n_actors, n_issues = len(decl.actors), len(decl.issues)
+    cells: CellIndex | None = None
     if not canonical:
-        order = _canonical_order(
-            decl, (actor, issue, stance, source, start, end, until), texts, problems
-        )
+        # Rows in cells of their own, in cell order (a roll-call matrix as written) are
+        # canonical and none repeats, whatever the other columns hold: nothing to sort.
+        cells = CellIndex.if_ordered(actor, issue, n_actors, n_issues)
+        order: list[int] | _Decoded | None = None
+        if cells is None or not cells.single:
+            order = _canonical_order(
+                decl, (actor, issue, stance, source, start, end, until), texts, problems
+            )
         if isinstance(order, _Decoded):
             actor, issue, stance = order.actor, order.issue, order.stance
             if len(source) != len(actor):  # repeats left out: the zero columns shrink too
@@ -240,6 +251,7 @@ def from_columns(
                     array(column.typecode, bytes(column.itemsize * len(actor)))
                     for column in (source, start, end, until)
                 )
+            cells = None
         elif order is not None:
             actor, issue, stance, source, start, end, until = (
                 array(column.typecode, list(map(column.__getitem__, order)))
@@ -248,7 +260,9 @@ def from_columns(
             if texts:
                 position = {old: new for new, old in enumerate(order)}
                 texts = {position[old]: value for old, value in texts.items() if old in position}
-    cells = CellIndex(actor, issue, len(decl.actors), len(decl.issues))
+            cells = None
+    if cells is None:
+        cells = CellIndex(actor, issue, n_actors, n_issues)
     return Store(decl, Columns(actor, issue, stance, source, start, end, until, dict(texts), cells))
 
 

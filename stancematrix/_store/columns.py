@@ -27,6 +27,8 @@ from array import array
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
+from .vector import CellLayout, cell_layout
+
 __all__ = ["NO_TEXT", "CellIndex", "Columns", "Row", "Text", "any_set", "sort_key"]
 
 #: A claim's optional text: summary, quote, note, and its dates as written where the
@@ -99,35 +101,31 @@ class CellIndex:
 
     def __init__(self, actor: array[int], issue: array[int], n_actors: int, n_issues: int):
         """Index canonical-order *actor* and *issue* columns."""
+        self._adopt(cell_layout(actor, issue, n_actors, n_issues), n_issues, len(actor))
+
+    @classmethod
+    def if_ordered(
+        cls, actor: array[int], issue: array[int], n_actors: int, n_issues: int
+    ) -> CellIndex | None:
+        """The index of *actor* and *issue* columns if they are in cell order, else None.
+
+        Rows are in cell order when they are sorted by actor, then issue; whether they are
+        also in order within each cell is not looked at.
+        """
+        layout = cell_layout(actor, issue, n_actors, n_issues)
+        if not layout.ordered:
+            return None
+        self = object.__new__(cls)
+        self._adopt(layout, n_issues, len(actor))
+        return self
+
+    def _adopt(self, layout: CellLayout, n_issues: int, total: int) -> None:
         self.n_issues = n_issues
-        self._total = len(actor)
+        self._total = total
         self._by_issue: dict[int, list[tuple[int, int]]] | None = None
-        cells = n_actors * n_issues
-        self.dense = None
-        self._sparse: dict[int, tuple[int, int]] = {}
-        self.single = True
-        if cells <= 4 * len(actor) + 1024:
-            dense = array("q", [0]) * (cells + 1)
-            filled = 0  # offsets[c] = first row whose cell is >= c
-            for n, c in enumerate(map(n_issues.__mul__, actor)):
-                c += issue[n]
-                if filled <= c:
-                    while filled <= c:
-                        dense[filled] = n
-                        filled += 1
-                else:
-                    self.single = False
-            while filled <= cells:
-                dense[filled] = len(actor)
-                filled += 1
-            self.dense = dense
-            return
-        start = 0
-        for n in range(1, len(actor) + 1):
-            if n == len(actor) or (actor[n], issue[n]) != (actor[start], issue[start]):
-                self._sparse[actor[start] * n_issues + issue[start]] = (start, n)
-                self.single = self.single and n - start == 1
-                start = n
+        self.dense = layout.dense
+        self._sparse: dict[int, tuple[int, int]] = layout.sparse
+        self.single = layout.single
 
     @classmethod
     def of_dense(cls, dense: array[int], n_issues: int, total: int, single: bool) -> CellIndex:
