@@ -94,6 +94,20 @@ class TestSelections:
         patched = sm.diff(old, new, actors=["A", "B"]).apply(old)
         assert ("A", "B") == tuple(a.key for a in patched.actors)
 
+    def test_a_key_in_either_matrix_means_that_key(self):
+        """A selected key new adds is not also the old actor whose name it is."""
+        issues = [sm.Issue("i", "I", "p")]
+        source = [sm.Source("s", "S")]
+        old = sm.StanceMatrix.from_positions(
+            [], actors=[sm.Actor("X", "0"), sm.Actor("A", "a")], issues=issues, sources=source
+        )
+        new = sm.StanceMatrix.from_positions(
+            [], actors=[sm.Actor("0", "zero")], issues=issues, sources=source
+        )
+        patched = sm.diff(old, new, actors=["0"]).apply(old)
+        assert ["0", "X", "A"] == [a.key for a in patched.actors]
+        assert ["A"] == [a.key for a in sm.diff(old, new, actors=["X"]).apply(old).actors]
+
     @settings(max_examples=40)  # generating pairs is the slow part
     @given(matrix_pairs(), st.sampled_from(["actor", "issue"]), st.data())
     def test_apply_changes_only_the_selection(self, pair, part, data):

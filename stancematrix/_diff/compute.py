@@ -130,8 +130,8 @@ def compare_stores(
             f"cannot diff matrices on different scales ({before_decl.scale.name!r} and "
             f"{after_decl.scale.name!r}, or scales of that name that differ)",
         )
-    keep_actor = _chooser(actors, *(_key_of(d, "actor") for d in (before_decl, after_decl)))
-    keep_issue = _chooser(issues, *(_key_of(d, "issue") for d in (before_decl, after_decl)))
+    keep_actor = _chooser(actors, "actor", before_decl, after_decl)
+    keep_issue = _chooser(issues, "issue", before_decl, after_decl)
     options = {
         "stance_only": stance_only,
         "ignore_case": ignore_case,
@@ -225,7 +225,7 @@ def _pinned(
 
 
 def _key_of(decl: Declarations, kind: Literal["actor", "issue"]) -> Callable[[str], str]:
-    """The key of the actor or issue a name (key or alias) finds in *decl*."""
+    """The key of the actor or issue a name (key, alias or name) finds in *decl*."""
     if kind == "actor":
         return lambda name: decl.actors[decl.actor_code(name)].key
     return lambda name: decl.issues[decl.issue_code(name)].key
@@ -235,19 +235,30 @@ def _keep_all(key: str) -> bool:
     return True
 
 
-def _chooser(names: Iterable[str] | None, *lookups: Callable[[str], str]) -> Callable[[str], bool]:
-    """A test for keys named (by key or alias) in *names*, resolved in either matrix."""
+def _chooser(
+    names: Iterable[str] | None, kind: Literal["actor", "issue"], *decls: Declarations
+) -> Callable[[str], bool]:
+    """A test for the keys *names* name, resolved in either matrix.
+
+    A name that is an exact key in either matrix means that key, and only it: the other
+    matrix may call a different entry so (by name or alias), and that entry is not
+    selected. Any other name is looked up in each matrix (alias, then name).
+    """
     if names is None:
         return _keep_all
     if isinstance(names, str):
         names = [names]
+    exact = {k for d in decls for k in (d.actor_keys if kind == "actor" else d.issue_keys)}
     keys: set[str] = set()
     for name in names:
+        if name in exact:
+            keys.add(name)
+            continue
         found = []
         error: StanceMatrixError | None = None
-        for lookup in lookups:
+        for decl in decls:
             try:
-                found.append(lookup(name))
+                found.append(_key_of(decl, kind)(name))
             except StanceMatrixError as e:
                 error = e
         if not found:

@@ -31,8 +31,10 @@ def diff(
         ignore_case: Compare claims' summary, quote and note case-insensitively.
         ignore_whitespace: Compare them with runs of whitespace read as one space and
             leading and trailing whitespace ignored.
-        actors: Keys or aliases (in either matrix) of the only actors to compare.
-        issues: Keys or aliases (in either matrix) of the only issues to compare.
+        actors: Keys, aliases or names (in either matrix) of the only actors to compare;
+            a key of either matrix means that key only.
+        issues: Keys, aliases or titles (in either matrix) of the only issues to compare,
+            read the same way.
 
     What ``diff(old, new, **options).apply(old)`` gives:
 
