@@ -8,7 +8,7 @@ data cannot break the table, and HTML cells are escaped so data cannot add marku
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Final
+from typing import ClassVar, Final
 
 from ._escape import html_text, markdown_paragraph, terminal_text
 from ._escape import markdown_cell as _escape_cell
@@ -17,10 +17,12 @@ __all__ = [
     "PREVIEW_COLUMNS",
     "PREVIEW_ROWS",
     "HtmlView",
+    "cut_line",
     "html",
     "html_line",
     "markdown",
     "markdown_cell",
+    "row_count",
     "text",
 ]
 
@@ -49,6 +51,55 @@ def markdown_cell(value: Cell) -> str:
     return markdown_paragraph(_plain(value))
 
 
+def _shown(
+    headers: Sequence[str], rows: Sequence[Sequence[Cell]], optional: Collection[int]
+) -> tuple[list[int], str]:
+    """The columns to draw: all but the *optional* ones empty in every row.
+
+    Also the line that says which were left out (nothing is lost: they held nothing).
+    """
+    gone = [
+        c
+        for c in sorted(optional)
+        if rows and c < len(headers) and all(row[c] is None or row[c] == "" for row in rows)
+    ]
+    keep = [c for c in range(len(headers)) if c not in gone]
+    if not gone:
+        return keep, ""
+    s = "s" * (len(gone) != 1)
+    return keep, f"Column{s} {', '.join(headers[c] for c in gone)} left out: empty in every row."
+
+
+def _columns(
+    headers: Sequence[str], rows: Sequence[Sequence[Cell]], keep: Sequence[int]
+) -> tuple[list[str], list[list[Cell]]]:
+    return [headers[c] for c in keep], [[row[c] for c in keep] for row in rows]
+
+
+def _cut(rows: list[list[Cell]], max_rows: int | None) -> tuple[list[list[Cell]], str]:
+    """At most *max_rows* of *rows*: the first and last halves, with ``…`` between.
+
+    Also the line that says how many were left out ("" when none were).
+    """
+    if max_rows is None or len(rows) <= max(max_rows, 1):
+        return rows, ""
+    max_rows = max(max_rows, 1)
+    head, tail = (max_rows + 1) // 2, max_rows // 2
+    width = len(rows[0]) if rows else 0
+    gap: list[Cell] = ["…"] * width
+    shown = [*rows[:head], gap, *rows[len(rows) - tail :]]
+    return shown, cut_line(max_rows, len(rows))
+
+
+def cut_line(shown: int, total: int, what: str = "rows") -> str:
+    """The line under a preview: how many of how many rows it shows."""
+    first, last = (shown + 1) // 2, shown // 2
+    return (
+        f"… {total - shown:,} of {total:,} {what} left out "
+        f"(the first {first:,} and the last {last:,} shown)."
+    )
+
+
 def text(
     headers: Sequence[str],
     rows: Sequence[Sequence[Cell]],
@@ -57,6 +108,9 @@ def text(
     width: int | None = None,
     note: str = "",
     labels: int = 1,
+    optional: Collection[int] = (),
+    empty: str = "",
+    max_rows: int | None = None,
 ) -> str:
     """A plain-text table (the ``simple`` frame) under an optional title line.
 
@@ -65,6 +119,10 @@ def text(
     whole where they fit their column, and a table too wide is split into column groups,
     each repeating the first *labels* columns (what names a row).
 
+    The *optional* columns are left out when they are empty in every row, and a line
+    says so. With no rows, the line *empty* stands in for the table. With *max_rows*,
+    a longer table shows its first and last rows and a line counts the rest.
+
     Raises:
         InvalidValueError: If *width* is not a positive int.
     """
@@ -72,28 +130,58 @@ def text(
     from ._io.tablefmt import lookup, table
 
     width = text_width(width)
-    body = table(
-        lookup("simple"), headers, [[_plain(v) for v in row] for row in rows], width, labels
-    )
     lines = [*wrap(terminal_text(title), width)] if title else []
-    lines.append(body)
+    if not rows and empty:
+        lines.append(terminal_text(empty))
+    else:
+        keep, dropped = _shown(headers, rows, optional)
+        headers, shown = _columns(headers, rows, keep)
+        shown, cut = _cut(shown, max_rows)
+        lines.append(
+            table(
+                lookup("simple"),
+                headers,
+                [[_plain(v) for v in row] for row in shown],
+                width,
+                labels,
+            )
+        )
+        for extra in (cut, dropped):
+            if extra:
+                lines.extend(wrap(terminal_text(extra), width))
     if note:
         lines.extend(wrap(terminal_text(note), width))
     return "\n".join(lines)
 
 
 def markdown(
-    headers: Sequence[str], rows: Sequence[Sequence[Cell]], title: str = "", *, note: str = ""
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    title: str = "",
+    *,
+    note: str = "",
+    optional: Collection[int] = (),
+    empty: str = "",
 ) -> str:
-    """A GitHub-flavoured Markdown table under an optional title paragraph, then *note*."""
+    """A GitHub-flavoured Markdown table under an optional title paragraph, then *note*.
+
+    *optional* and *empty* as for :func:`text`.
+    """
     from tabulate import tabulate
 
-    body = tabulate(
-        [[_escape_cell(_plain(v)) for v in row] for row in rows],
-        headers=[_escape_cell(h) for h in headers],
-        tablefmt="github",
-        disable_numparse=True,
-    )
+    if not rows and empty:
+        body = markdown_cell(empty)
+    else:
+        keep, dropped = _shown(headers, rows, optional)
+        headers, shown = _columns(headers, rows, keep)
+        body = tabulate(
+            [[_escape_cell(_plain(v)) for v in row] for row in shown],
+            headers=[_escape_cell(h) for h in headers],
+            tablefmt="github",
+            disable_numparse=True,
+        )
+        if dropped:
+            body += f"\n\n{markdown_cell(dropped)}"
     if note:
         body += f"\n\n{markdown_cell(note)}"
     return f"{markdown_cell(title)}\n\n{body}" if title else body
@@ -106,17 +194,24 @@ def html(
     *,
     note: str = "",
     numeric: Collection[int] = (),
+    optional: Collection[int] = (),
+    empty: str = "",
 ) -> str:
     """A result as an HTML fragment (Jupyter's view), cut to a preview if it is large.
 
     Numbers are right-aligned, and so are the columns in *numeric* (cells of numbers
     shown as text, e.g. ``0.750 (n=12)``). At most :data:`PREVIEW_ROWS` rows and
     :data:`PREVIEW_COLUMNS` columns are drawn; a line then says how many there are.
+    *optional* and *empty* as for :func:`text` (the table's header stays, with the line
+    *empty* under it).
     """
     from ._io.htmltable import render_table
 
+    kept, dropped = _shown(headers, rows, optional)
+    numeric = [kept.index(c) for c in numeric if c in kept]
+    headers, all_rows = _columns(headers, rows, kept)
     keep = min(len(headers), PREVIEW_COLUMNS)
-    shown = rows[:PREVIEW_ROWS]
+    shown = all_rows[:PREVIEW_ROWS]
     right = {c for c in numeric if c < keep}
     right.update(
         c
@@ -127,7 +222,7 @@ def html(
     )
     parts = [
         f"{n} of {total} {what}"
-        for n, total, what in ((len(shown), len(rows), "rows"), (keep, len(headers), "columns"))
+        for n, total, what in ((len(shown), len(all_rows), "rows"), (keep, len(headers), "columns"))
         if n < total
     ]
     cut = f"Showing {' and '.join(parts)}: to_text() or to_markdown() prints all." if parts else ""
@@ -136,7 +231,7 @@ def html(
         headers[:keep],
         [[_plain(v) for v in row[:keep]] for row in shown],
         numeric=right,
-        notes=(note, cut),
+        notes=(empty if not rows else "", dropped, note, cut),
     )
 
 
@@ -146,14 +241,21 @@ def html_line(line: str) -> str:
 
 
 class HtmlView:
-    """What makes a result display as an HTML table in Jupyter: ``_repr_html_``.
+    """What every query result with a table shares: its text, Markdown and HTML views.
 
     A result class inherits it and defines ``_table()`` (headers, rows and title, as
-    :func:`text` takes them), and ``_note()`` and ``_numeric()`` when it has a note or
-    numbers shown as text.
+    :func:`text` takes them), and ``_note()``, ``_numeric()`` and ``_optional()`` when it
+    has a note, numbers shown as text, or columns left out when empty in every row.
+    ``_LABELS`` is how many first columns name a row; ``_EMPTY`` the line shown instead
+    of a table with no rows ("no conflicts").
     """
 
     __slots__ = ()
+
+    #: How many first columns name a row (repeated in each column group of a text table).
+    _LABELS: ClassVar[int] = 1
+    #: The line a result with no rows shows instead of its table.
+    _EMPTY: ClassVar[str] = "no rows"
 
     def _table(self) -> tuple[Sequence[str], Sequence[Sequence[Cell]], str]:
         raise NotImplementedError
@@ -164,7 +266,56 @@ class HtmlView:
     def _numeric(self) -> Collection[int]:
         return ()
 
+    def _optional(self) -> Collection[int]:
+        return ()
+
+    def to_text(self, *, width: int | None = None, max_rows: int | None = None) -> str:
+        """A plain-text table, one row per line; then the result's note, if any.
+
+        Columns that hold nothing in any row (a "says" column when no claim has words)
+        are left out, with a line saying so; a result with no rows prints one line
+        saying that ("no conflicts").
+
+        Args:
+            width: The widest a line may be, in terminal cells (default: the
+                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
+            max_rows: Show at most this many rows, the first and the last, and a line
+                counting those left out (default: every row).
+        """
+        headers, rows, title = self._table()
+        return text(
+            headers,
+            rows,
+            title,
+            width=width,
+            note=self._note(),
+            labels=self._LABELS,
+            optional=self._optional(),
+            empty=self._EMPTY,
+            max_rows=max_rows,
+        )
+
+    def to_markdown(self) -> str:
+        """A Markdown table like :meth:`to_text`'s, every row, every cell escaped."""
+        headers, rows, title = self._table()
+        return markdown(
+            headers, rows, title, note=self._note(), optional=self._optional(), empty=self._EMPTY
+        )
+
     def _repr_html_(self) -> str:
         """Jupyter's view: the result's table as HTML (a preview if it is large)."""
         headers, rows, title = self._table()
-        return html(headers, rows, title, note=self._note(), numeric=self._numeric())
+        return html(
+            headers,
+            rows,
+            title,
+            note=self._note(),
+            numeric=self._numeric(),
+            optional=self._optional(),
+            empty=self._EMPTY,
+        )
+
+
+def row_count(view: HtmlView) -> int:
+    """How many rows *view*'s table has (what ``max_rows`` is compared with)."""
+    return len(view._table()[1])
