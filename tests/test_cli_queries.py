@@ -430,9 +430,11 @@ class TestPreview:
     def test_wide_show_cuts_columns(self, tmp_path, capsys):
         """A grid of more than 20 actors shows the first and last 10, and says so."""
         path = tmp_path / "wide.json"
-        path.write_text(long_matrix(3, 30).to_json(), encoding="utf-8")
+        path.write_text(long_matrix(30, 30).to_json(), encoding="utf-8")
         assert 0 == main(["show", str(path), "--labels", "key"])
         text = capsys.readouterr().out
+        assert all(f"I{n}" in text.split() for n in range(30))  # 30 rows: within the limit
+        assert "rows left out" not in text
         assert "… 10 of 30 columns left out (the first 10 and the last 10 shown)." in text
         assert {"A9", "A20"} <= set(text.split())
         assert "A10" not in text.split()

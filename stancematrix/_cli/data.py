@@ -131,8 +131,11 @@ def _matrix_text(matrix: StanceMatrix, args: argparse.Namespace) -> str | bytes:
             actors = len(args.actors or ()) or len(matrix.actors)
             issues = len(args.issues or ()) or len(matrix.issues)
             rows, columns = (actors, issues) if args.transpose else (issues, actors)
+            if rows > PREVIEW_LIMIT:
+                options["max_rows"] = PREVIEW_ROWS
+            if columns > PREVIEW_COLUMNS:
+                options["max_columns"] = PREVIEW_COLUMNS
             if rows > PREVIEW_LIMIT or columns > PREVIEW_COLUMNS:
-                options.update(max_rows=PREVIEW_ROWS, max_columns=PREVIEW_COLUMNS)
                 return f"{render(matrix, 'text', **options)}\n{more('--format csv')}"
     if args.format == "csv":
         options["layout"] = args.layout
