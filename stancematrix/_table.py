@@ -8,7 +8,7 @@ data cannot break the table, and HTML cells are escaped so data cannot add marku
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import ClassVar, Final
+from typing import Any, ClassVar, Final
 
 from ._escape import html_text, markdown_paragraph, terminal_text
 from ._escape import markdown_cell as _escape_cell
@@ -22,7 +22,7 @@ __all__ = [
     "html_line",
     "markdown",
     "markdown_cell",
-    "row_count",
+    "size",
     "text",
 ]
 
@@ -91,6 +91,25 @@ def _cut(rows: list[list[Cell]], max_rows: int | None) -> tuple[list[list[Cell]]
     return shown, cut_line(max_rows, len(rows))
 
 
+def _cut_columns(
+    headers: list[str], rows: list[list[Cell]], max_columns: int | None, labels: int
+) -> tuple[list[str], list[list[Cell]], str]:
+    """At most *max_columns* columns after the first *labels*, with a ``…`` column between.
+
+    The first and the last halves are kept; also the line that counts those left out.
+    """
+    count = len(headers) - labels
+    if max_columns is None or count <= max(max_columns, 1):
+        return headers, rows, ""
+    keep = max(max_columns, 1)
+    at, tail = labels + (keep + 1) // 2, len(headers) - keep // 2
+
+    def cut(row: Sequence[Any]) -> list[Any]:
+        return [*row[:at], "…", *row[tail:]]
+
+    return cut(headers), [cut(row) for row in rows], cut_line(keep, count, "columns")
+
+
 def cut_line(shown: int, total: int, what: str = "rows") -> str:
     """The line under a preview: how many of how many rows it shows."""
     first, last = (shown + 1) // 2, shown // 2
@@ -111,6 +130,7 @@ def text(
     optional: Collection[int] = (),
     empty: str = "",
     max_rows: int | None = None,
+    max_columns: int | None = None,
 ) -> str:
     """A plain-text table (the ``simple`` frame) under an optional title line.
 
@@ -121,7 +141,8 @@ def text(
 
     The *optional* columns are left out when they are empty in every row, and a line
     says so. With no rows, the line *empty* stands in for the table. With *max_rows*,
-    a longer table shows its first and last rows and a line counts the rest.
+    a longer table shows its first and last rows and a line counts the rest; with
+    *max_columns* the same for the columns after the first *labels*.
 
     Raises:
         InvalidValueError: If *width* is not a positive int.
@@ -137,6 +158,7 @@ def text(
         keep, dropped = _shown(headers, rows, optional)
         headers, shown = _columns(headers, rows, keep)
         shown, cut = _cut(shown, max_rows)
+        headers, shown, cut_columns = _cut_columns(headers, shown, max_columns, labels)
         lines.append(
             table(
                 lookup("simple"),
@@ -146,7 +168,7 @@ def text(
                 labels,
             )
         )
-        for extra in (cut, dropped):
+        for extra in (cut, cut_columns, dropped):
             if extra:
                 lines.extend(wrap(terminal_text(extra), width))
     if note:
@@ -269,7 +291,13 @@ class HtmlView:
     def _optional(self) -> Collection[int]:
         return ()
 
-    def to_text(self, *, width: int | None = None, max_rows: int | None = None) -> str:
+    def to_text(
+        self,
+        *,
+        width: int | None = None,
+        max_rows: int | None = None,
+        max_columns: int | None = None,
+    ) -> str:
         """A plain-text table, one row per line; then the result's note, if any.
 
         Columns that hold nothing in any row (a "says" column when no claim has words)
@@ -281,6 +309,8 @@ class HtmlView:
                 terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
             max_rows: Show at most this many rows, the first and the last, and a line
                 counting those left out (default: every row).
+            max_columns: The same for the columns after those that name a row
+                (default: every column).
         """
         headers, rows, title = self._table()
         return text(
@@ -293,6 +323,7 @@ class HtmlView:
             optional=self._optional(),
             empty=self._EMPTY,
             max_rows=max_rows,
+            max_columns=max_columns,
         )
 
     def to_markdown(self) -> str:
@@ -316,6 +347,7 @@ class HtmlView:
         )
 
 
-def row_count(view: HtmlView) -> int:
-    """How many rows *view*'s table has (what ``max_rows`` is compared with)."""
-    return len(view._table()[1])
+def size(view: HtmlView) -> tuple[int, int]:
+    """How many rows and columns (after those naming a row) *view*'s table has."""
+    headers, rows, _ = view._table()
+    return len(rows), len(headers) - view._LABELS

@@ -452,6 +452,18 @@ class TestPreview:
         assert 0 == main(["polarization", str(long_file), "--format", "markdown"])
         assert out(polarization.to_markdown()) == capsys.readouterr().out
 
+    def test_wide_query_cuts_columns(self, tmp_path, capsys):
+        """A query's grid of more than 20 columns (coverage's issues) shows the first and
+        last 10, and says how to get them all."""
+        path = tmp_path / "wide.json"
+        path.write_text(long_matrix(30, 3).to_json(), encoding="utf-8")
+        assert 0 == main(["coverage", str(path)])
+        text = capsys.readouterr().out
+        assert "… 10 of 30 columns left out (the first 10 and the last 10 shown)." in text
+        assert {"I9", "I20"} <= set(text.split())
+        assert "I10" not in text.split()
+        assert HINT_QUERY == text.splitlines()[-1]
+
     def test_short_tables_whole(self, capsys):
         """A table within the limit (the built-in article dataset) prints whole."""
         assert 0 == main(["conflicts"])

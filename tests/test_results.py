@@ -307,3 +307,12 @@ class TestMaxRows:
         """A table no longer than max_rows is drawn whole, with no line about a cut."""
         text = sm.compare(wordless(4), "A", "B").to_text(width=80, max_rows=4)
         assert "…" not in text
+
+    def test_columns_cut_after_labels(self):
+        """to_text(max_columns=4) keeps the label column, the first two and last two
+        columns, a … column between, and a line counting the rest."""
+        text = sm.coverage(square(2, 40)).to_text(width=200, max_columns=4)
+        lines = text.splitlines()
+        assert ["I0", "I1", "…", "I38", "I39"] == lines[1].split()
+        assert ["A0", "1/1", "1/1", "…", "1/1", "1/1"] == lines[3].split()
+        assert "… 36 of 40 columns left out (the first 2 and the last 2 shown)." == lines[-1]

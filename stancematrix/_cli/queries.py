@@ -12,11 +12,11 @@ from typing import Any
 from stancematrix._datasets import dataset_names
 from stancematrix._matrix import StanceMatrix
 from stancematrix._query.labels import relabel
-from stancematrix._table import HtmlView, row_count
+from stancematrix._table import HtmlView, size
 
 from .data import Command, more, output, preview
 from .io import exists
-from .parse import PREVIEW_LIMIT, PREVIEW_ROWS, QUERIES
+from .parse import PREVIEW_COLUMNS, PREVIEW_LIMIT, PREVIEW_ROWS, QUERIES
 from .read import Usage, load
 
 __all__ = ["COMMANDS"]
@@ -28,9 +28,14 @@ def _result(result: Any, args: argparse.Namespace, matrix: StanceMatrix) -> int:
         result = relabel(result, matrix)
     if args.format == "markdown":
         output(result.to_markdown(), args)
-    elif isinstance(result, HtmlView) and preview(args) and row_count(result) > PREVIEW_LIMIT:
-        text = result.to_text(max_rows=PREVIEW_ROWS)
-        output(f"{text}\n{more('--format markdown')}", args)
+    elif isinstance(result, HtmlView) and preview(args):
+        rows, columns = size(result)
+        cut = {
+            "max_rows": PREVIEW_ROWS if rows > PREVIEW_LIMIT else None,
+            "max_columns": PREVIEW_COLUMNS if columns > PREVIEW_COLUMNS else None,
+        }
+        text = result.to_text(**cut)
+        output(f"{text}\n{more('--format markdown')}" if any(cut.values()) else text, args)
     else:
         output(result.to_text(), args)
     return 0
