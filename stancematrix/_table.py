@@ -17,6 +17,7 @@ __all__ = [
     "PREVIEW_COLUMNS",
     "PREVIEW_ROWS",
     "HtmlView",
+    "check_limit",
     "cut_line",
     "html",
     "html_line",
@@ -81,9 +82,8 @@ def _cut(rows: list[list[Cell]], max_rows: int | None) -> tuple[list[list[Cell]]
 
     Also the line that says how many were left out ("" when none were).
     """
-    if max_rows is None or len(rows) <= max(max_rows, 1):
+    if max_rows is None or len(rows) <= max_rows:
         return rows, ""
-    max_rows = max(max_rows, 1)
     head, tail = (max_rows + 1) // 2, max_rows // 2
     width = len(rows[0]) if rows else 0
     gap: list[Cell] = ["…"] * width
@@ -99,15 +99,30 @@ def _cut_columns(
     The first and the last halves are kept; also the line that counts those left out.
     """
     count = len(headers) - labels
-    if max_columns is None or count <= max(max_columns, 1):
+    if max_columns is None or count <= max_columns:
         return headers, rows, ""
-    keep = max(max_columns, 1)
+    keep = max_columns
     at, tail = labels + (keep + 1) // 2, len(headers) - keep // 2
 
     def cut(row: Sequence[Any]) -> list[Any]:
         return [*row[:at], "…", *row[tail:]]
 
     return cut(headers), [cut(row) for row in rows], cut_line(keep, count, "columns")
+
+
+def check_limit(name: str, value: object) -> int | None:
+    """*value* as a preview's limit (``max_rows``, ``max_columns``): None or a positive int.
+
+    Raises:
+        InvalidValueError: If *value* is neither.
+    """
+    if value is None:
+        return None
+    if type(value) is not int or value < 1:
+        from .exceptions import InvalidValueError
+
+        raise InvalidValueError(name, value, "must be a positive int, or None for all")
+    return value
 
 
 def cut_line(shown: int, total: int, what: str = "rows") -> str:
@@ -145,12 +160,14 @@ def text(
     *max_columns* the same for the columns after the first *labels*.
 
     Raises:
-        InvalidValueError: If *width* is not a positive int.
+        InvalidValueError: If *width*, *max_rows* or *max_columns* is not a positive int.
     """
     from ._io.fit import text_width, wrap  # tabulate is loaded when a table is drawn
     from ._io.tablefmt import lookup, table
 
     width = text_width(width)
+    max_rows = check_limit("max_rows", max_rows)
+    max_columns = check_limit("max_columns", max_columns)
     lines = [*wrap(terminal_text(title), width)] if title else []
     if not rows and empty:
         lines.append(terminal_text(empty))

@@ -10,6 +10,7 @@ import pytest
 
 import stancematrix as sm
 from stancematrix._table import PREVIEW_COLUMNS, PREVIEW_ROWS
+from stancematrix.exceptions import InvalidValueError
 
 
 class Page(HTMLParser):
@@ -316,3 +317,12 @@ class TestMaxRows:
         assert ["I0", "I1", "…", "I38", "I39"] == lines[1].split()
         assert ["A0", "1/1", "1/1", "…", "1/1", "1/1"] == lines[3].split()
         assert "… 36 of 40 columns left out (the first 2 and the last 2 shown)." == lines[-1]
+
+    @pytest.mark.parametrize("bad", [0, -1, 2.0, "3", True])
+    def test_limits_refused(self, bad):
+        """max_rows and max_columns that are not positive ints are refused by name."""
+        found = sm.compare(wordless(), "A", "B")
+        with pytest.raises(InvalidValueError, match="max_rows"):
+            found.to_text(max_rows=bad)
+        with pytest.raises(InvalidValueError, match="max_columns"):
+            wordless().to_text(max_columns=bad)

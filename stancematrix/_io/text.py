@@ -25,7 +25,7 @@ import attrs
 from stancematrix._diff.report import tables
 from stancematrix._escape import terminal_text
 from stancematrix._io.layout import Layout, LayoutOptions, grid
-from stancematrix._table import cut_line
+from stancematrix._table import check_limit, cut_line
 
 from .fit import display_width, fits, narrowest, text_width, wrap
 from .tablefmt import TableFormat, lookup, table
@@ -87,16 +87,18 @@ class _Preview:
     def __init__(
         self, matrix: StanceMatrix, options: Layout, max_rows: int | None, max_columns: int | None
     ) -> None:
+        if isinstance(options.actors, str) or isinstance(options.issues, str):
+            max_rows = max_columns = None  # refused by the grid, as without a preview
         actors = [a.key for a in matrix.actors] if options.actors is None else [*options.actors]
         issues = [i.key for i in matrix.issues] if options.issues is None else [*options.issues]
         rows, columns = (actors, issues) if options.transpose else (issues, actors)
         self.lines: list[str] = []
         self.row_gap: int | None = None
         self.column_gap: int | None = None
-        if max_rows is not None and len(rows) > max(max_rows, 1):
-            self.row_gap, rows = self._cut(rows, max(max_rows, 1), "rows")
-        if max_columns is not None and len(columns) > max(max_columns, 1):
-            self.column_gap, columns = self._cut(columns, max(max_columns, 1), "columns")
+        if max_rows is not None and len(rows) > max_rows:
+            self.row_gap, rows = self._cut(rows, max_rows, "rows")
+        if max_columns is not None and len(columns) > max_columns:
+            self.column_gap, columns = self._cut(columns, max_columns, "columns")
         actors, issues = (rows, columns) if options.transpose else (columns, rows)
         self.options = (
             attrs.evolve(options, actors=actors, issues=issues) if self.lines else options
@@ -145,13 +147,19 @@ def render(
 
     Raises:
         UnsupportedFormatError: If *tablefmt* is unknown or refused.
-        InvalidValueError: If *width* is not a positive int, or a layout option is
-            invalid (see :class:`~stancematrix._io.layout.Layout`).
+        InvalidValueError: If *width*, *max_rows* or *max_columns* is not a positive
+            int, or a layout option is invalid (see
+            :class:`~stancematrix._io.layout.Layout`).
     """
     options = Layout.of(layout)  # unknown or invalid layout options fail first
     fmt = lookup(tablefmt)
     width = text_width(width)
-    preview = _Preview(matrix, options, max_rows, max_columns)
+    preview = _Preview(
+        matrix,
+        options,
+        check_limit("max_rows", max_rows),
+        check_limit("max_columns", max_columns),
+    )
     options = preview.options
     header, body = _cells(matrix, options)
     if fmt.fits and not fits(fmt.drawn_as, header, body, width):
