@@ -13,8 +13,15 @@ from stancematrix._io.registry import by_extension, encode, get, names, render
 from stancematrix._matrix import StanceMatrix
 from stancematrix.exceptions import StanceMatrixError, UnsupportedFormatError
 
-from .io import exists, write, write_file, write_stdout
-from .parse import PREVIEW_COLUMNS, PREVIEW_LIMIT, PREVIEW_ROWS
+from .io import (
+    PREVIEW_COLUMNS,
+    PREVIEW_LIMIT,
+    PREVIEW_ROWS,
+    exists,
+    write,
+    write_file,
+    write_stdout,
+)
 from .read import Usage, flag_words, limits_of, load, progress, reading
 
 if TYPE_CHECKING:

@@ -19,27 +19,12 @@ from stancematrix._io.tablefmt import TABLEFMTS
 from stancematrix._query import methods
 from stancematrix._query.conflicts import CONFLICT_KINDS
 
-__all__ = [
-    "DEFAULT_DATASET",
-    "PREVIEW_COLUMNS",
-    "PREVIEW_LIMIT",
-    "PREVIEW_ROWS",
-    "PROG",
-    "QUERIES",
-    "SCALES",
-    "Query",
-    "build_parser",
-]
+from .io import PREVIEW_LIMIT, PREVIEW_ROWS
+
+__all__ = ["DEFAULT_DATASET", "PROG", "QUERIES", "SCALES", "Query", "build_parser"]
 
 PROG = "stancematrix"
 DEFAULT_DATASET = "ukraine"
-
-#: A text table of more rows than this prints a preview on standard output (pandas' rule).
-PREVIEW_LIMIT = 60
-#: The rows a preview shows: the first half and the last half.
-PREVIEW_ROWS = 10
-#: The most columns a matrix's text preview shows (the row labels aside).
-PREVIEW_COLUMNS = 20
 
 #: The built-in scales ``--scale`` names (any other value is a scale file).
 SCALES = ("five-point", "votes")
@@ -259,12 +244,10 @@ def _result_options(parser: _Parser) -> None:
 
 
 def _all(parser: _Parser, complete: str) -> None:
+    cut = f"more than {PREVIEW_LIMIT} rows print the first and last {PREVIEW_ROWS // 2}"
+    done = f"-o FILE and {complete} are always complete"
     parser.add_argument(
-        "--all",
-        action="store_true",
-        help=f"print every row of a long table as text (by default more than {PREVIEW_LIMIT} "
-        f"rows print the first and last {PREVIEW_ROWS // 2}; -o FILE and {complete} are "
-        "always complete)",
+        "--all", action="store_true", help=f"print all as text (else {cut}; {done})"
     )
 
 

@@ -15,8 +15,8 @@ from stancematrix._query.labels import relabel
 from stancematrix._table import HtmlView, size
 
 from .data import Command, more, output, preview
-from .io import exists
-from .parse import PREVIEW_COLUMNS, PREVIEW_LIMIT, PREVIEW_ROWS, QUERIES
+from .io import PREVIEW_COLUMNS, PREVIEW_LIMIT, PREVIEW_ROWS, exists
+from .parse import QUERIES
 from .read import Usage, load
 
 __all__ = ["COMMANDS"]
