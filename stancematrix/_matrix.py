@@ -417,7 +417,9 @@ class StanceMatrix:
         Takes ``tablefmt`` (one of the escaped formats the README lists; others raise
         :class:`~stancematrix.exceptions.UnsupportedFormatError`), ``width`` (default: the
         terminal's; the table fits it, falling back to key labels, then symbols, then
-        column groups) and the shared layout options: the fields of
+        column groups), ``max_rows`` and ``max_columns`` (a preview: the first and last
+        rows or columns with a ``…`` between and a line counting the rest; by default
+        every row and column is drawn) and the shared layout options: the fields of
         :class:`~stancematrix._io.layout.Layout`.
         """
         return registry.render(self, "text", **options)

@@ -368,3 +368,133 @@ class TestLabels:
             assert action.help.endswith(f"(default: {default})")
         assert len({option(c, "--labels").help for c in queries}) == 1
         assert "show" in commands()
+
+
+def long_matrix(n_issues: int = 100, n_actors: int = 3) -> sm.StanceMatrix:
+    """*n_actors* actors supporting *n_issues* issues, keyed I0, I1 …, no words."""
+    actors = [sm.Actor(f"A{a}", f"Actor {a}") for a in range(n_actors)]
+    issues = [sm.Issue(f"I{i}", f"Issue {i}", "A proposition.") for i in range(n_issues)]
+    claims = [
+        sm.Position(a.key, i.key, "support" if (n + k) % 3 else "oppose", "S")
+        for n, a in enumerate(actors)
+        for k, i in enumerate(issues)
+    ]
+    return sm.StanceMatrix.from_positions(
+        claims, actors=actors, issues=issues, sources=[sm.Source("S", "Source")]
+    )
+
+
+@pytest.fixture
+def long_file(tmp_path):
+    """A JSON file of :func:`long_matrix`: more rows than a terminal preview shows."""
+    path = tmp_path / "long.json"
+    path.write_text(long_matrix().to_json(), encoding="utf-8")
+    return path
+
+
+HINT_SHOW = "--all prints the whole table; -o FILE or --format csv writes it all."
+HINT_QUERY = "--all prints the whole table; -o FILE or --format markdown writes it all."
+
+
+class TestPreview:
+    """Long text tables print a bounded preview on standard output, like pandas."""
+
+    def test_show_previews(self, long_file, capsys):
+        """show prints the first and last 5 of 100 rows, the count and how to get all."""
+        assert 0 == main(["show", str(long_file), "--labels", "key", "--tablefmt", "simple"])
+        lines = capsys.readouterr().out.splitlines()
+        assert ["I0", "I1", "I2", "I3", "I4", "…", "I95", "I96", "I97", "I98", "I99"] == [
+            line.split()[0] for line in lines[2:13]
+        ]
+        assert "… 90 of 100 rows left out (the first 5 and the last 5 shown)." == lines[13]
+        assert HINT_SHOW == lines[-1]
+
+    def test_show_all(self, long_file, capsys):
+        """show --all prints every row: the library's whole table."""
+        assert 0 == main(["show", str(long_file), "--all", "--tablefmt", "simple"])
+        whole = long_matrix().to_text(tablefmt="simple")
+        assert out(whole) == capsys.readouterr().out
+        assert "Issue 99" in whole
+
+    def test_show_file_complete(self, long_file, tmp_path, capsys):
+        """show -o FILE writes every row, with no preview."""
+        target = tmp_path / "out.txt"
+        assert 0 == main(["show", str(long_file), "--tablefmt", "simple", "-o", str(target)])
+        assert out(long_matrix().to_text(tablefmt="simple")) == target.read_text("utf-8")
+
+    def test_show_csv_complete(self, long_file, capsys):
+        """show --format csv prints every row."""
+        assert 0 == main(["show", str(long_file), "--format", "csv"])
+        assert 101 == len(capsys.readouterr().out.splitlines())
+
+    def test_wide_show_cuts_columns(self, tmp_path, capsys):
+        """A grid of more than 20 actors shows the first and last 10, and says so."""
+        path = tmp_path / "wide.json"
+        path.write_text(long_matrix(30, 30).to_json(), encoding="utf-8")
+        assert 0 == main(["show", str(path), "--labels", "key"])
+        text = capsys.readouterr().out
+        assert all(f"I{n}" in text.split() for n in range(30))  # 30 rows: within the limit
+        assert "rows left out" not in text
+        assert "… 10 of 30 columns left out (the first 10 and the last 10 shown)." in text
+        assert {"A9", "A20"} <= set(text.split())
+        assert "A10" not in text.split()
+        assert HINT_SHOW == text.splitlines()[-1]
+
+    def test_query_previews(self, long_file, capsys):
+        """A query's long text table is previewed too; --all and markdown are complete."""
+        assert 0 == main(["polarization", str(long_file)])
+        preview = capsys.readouterr().out
+        assert "… 90 of 100 rows left out (the first 5 and the last 5 shown)." in preview
+        assert HINT_QUERY == preview.splitlines()[-1]
+        polarization = sm.polarization(long_matrix())
+        assert 0 == main(["polarization", str(long_file), "--all"])
+        assert out(polarization.to_text()) == capsys.readouterr().out
+        assert 0 == main(["polarization", str(long_file), "--format", "markdown"])
+        assert out(polarization.to_markdown()) == capsys.readouterr().out
+
+    def test_wide_query_cuts_columns(self, tmp_path, capsys):
+        """A query's grid of more than 20 columns (coverage's issues) shows the first and
+        last 10, and says how to get them all."""
+        path = tmp_path / "wide.json"
+        path.write_text(long_matrix(30, 3).to_json(), encoding="utf-8")
+        assert 0 == main(["coverage", str(path)])
+        text = capsys.readouterr().out
+        assert "… 10 of 30 columns left out (the first 10 and the last 10 shown)." in text
+        assert {"I9", "I20"} <= set(text.split())
+        assert "I10" not in text.split()
+        assert HINT_QUERY == text.splitlines()[-1]
+
+    def test_short_tables_whole(self, capsys):
+        """A table within the limit (the built-in article dataset) prints whole."""
+        assert 0 == main(["conflicts"])
+        assert "--all" not in capsys.readouterr().out
+
+
+class TestSourceFirst:
+    """compare and timeline read SOURCE given first when that is the only reading."""
+
+    def test_dataset_first(self, capsys):
+        """compare ukraine-style: the dataset first gives what the dataset last gives."""
+        assert 0 == main(["compare", "US", "RU", "ukraine"])
+        last = capsys.readouterr().out
+        assert 0 == main(["compare", "ukraine", "US", "RU"])
+        assert last == capsys.readouterr().out
+
+    def test_file_first(self, long_file, capsys):
+        """A file named first is read as the source."""
+        assert 0 == main(["compare", str(long_file), "A0", "A1", "--all"])
+        assert out(sm.compare(long_matrix(), "A0", "A1").to_text()) == capsys.readouterr().out
+
+    def test_timeline_source_first(self, capsys):
+        """timeline SOURCE ACTOR ISSUE reads as timeline ACTOR ISSUE SOURCE."""
+        assert 0 == main(["timeline", "US", "sanctions", "ukraine"])
+        last = capsys.readouterr().out
+        assert 0 == main(["timeline", "ukraine", "US", "sanctions"])
+        assert last == capsys.readouterr().out
+
+    def test_neither_says_the_order(self, capsys):
+        """When neither end names a file or dataset, the error says the order."""
+        assert 2 == main(["compare", "US", "RU", "nowhere"])
+        error = capsys.readouterr().err
+        assert "nowhere: no such file, and not a built-in dataset (ukraine, unga)" in error
+        assert "compare takes A B [SOURCE], the source last" in error

@@ -10,6 +10,7 @@ import pytest
 
 import stancematrix as sm
 from stancematrix._table import PREVIEW_COLUMNS, PREVIEW_ROWS
+from stancematrix.exceptions import InvalidValueError
 
 
 class Page(HTMLParser):
@@ -200,3 +201,128 @@ class TestRelabel:
         from stancematrix._query.labels import relabel
 
         assert "US" == relabel("US", ukraine)
+
+
+def wordless(n_issues: int = 3) -> sm.StanceMatrix:
+    """Two actors on *n_issues* issues, dated, with no summary or quote (like UNGA votes)."""
+    actors = [sm.Actor("A", "Actor A"), sm.Actor("B", "Actor B")]
+    issues = [sm.Issue(f"I{i}", f"Issue {i}", "A proposition.") for i in range(n_issues)]
+    claims = [
+        sm.Position(a.key, i.key, stance, "S", date=f"2020-0{d}")
+        for a in actors
+        for i in issues
+        for d, stance in ((1, "support"), (2, "oppose" if a.key == "A" else "support"))
+    ]
+    return sm.StanceMatrix.from_positions(
+        claims, actors=actors, issues=issues, sources=[sm.Source("S", "Source")]
+    )
+
+
+#: Each result kind with no rows, and the line it shows instead of a table.
+EMPTY: dict[str, tuple[Callable[[sm.StanceMatrix], Any], str]] = {
+    "compare": (lambda m: sm.compare(m, "EU", "EU"), "no issues on which either"),
+    "agreement_matrix": (lambda m: sm.agreement_matrix(m, actors=[]), "no actors"),
+    "blocs": (lambda m: sm.blocs(m, threshold=0.5, actors=["EU"]), "no blocs"),
+    "polarization": (lambda m: sm.polarization(m.select(issues=[])), "no issues"),
+    "common_ground": (lambda m: sm.common_ground(m.select(issues=[]), ["US"]), "no issues"),
+    "deadlocks": (lambda m: sm.deadlocks(m, ["PL", "FR"]), "no issues"),
+    "conflicts": (lambda m: sm.conflicts(m, sources=["putin-pivot"]), "no conflicts"),
+    "coverage": (lambda m: sm.coverage(m.select(actors=[])), "no actors"),
+    "shifts": (lambda m: m.shifts(actor="PL"), "no shifts"),
+    "timeline": (lambda m: m.timeline("EU", "sovereignty"), "no claims"),
+}
+
+
+class TestEmpty:
+    @pytest.mark.parametrize("name", EMPTY)
+    def test_says_nothing_found(self, ukraine, name):
+        """A result with no rows prints a line saying so in text, Markdown and HTML,
+        instead of a table of headers alone."""
+        make, line = EMPTY[name]
+        result = make(ukraine)
+        assert [] == list(result._table()[1])
+        text, markdown = result.to_text(width=80), result.to_markdown()
+        assert any(line in shown for shown in text.splitlines())
+        assert "---" not in text
+        assert line in markdown
+        assert "|" not in markdown
+        assert any(line in p for p in Page(result._repr_html_()).paragraphs)
+
+    def test_rows_print_a_table(self, ukraine):
+        """A result with rows prints its table, not the empty line."""
+        assert "no conflicts" not in sm.conflicts(ukraine).to_text(width=80)
+
+
+class TestEmptyColumns:
+    def test_compare_drops_says(self):
+        """When no claim has words, compare leaves out both "says" columns and a line says
+        they were empty in every row, in text, Markdown and HTML."""
+        found = sm.compare(wordless(), "A", "B")
+        line = "Columns A says, B says left out: empty in every row."
+        text = found.to_text(width=80)
+        assert ["issue", "A", "B", "gap", "relation"] == text.splitlines()[1].split()
+        assert line == text.splitlines()[-1]
+        markdown = found.to_markdown()
+        assert "says" not in markdown.split("\n\n")[1]
+        assert line in markdown
+        page = Page(found._repr_html_())
+        assert ["issue", "A", "B", "gap", "relation"] == page.rows[0]
+        assert line in page.paragraphs
+
+    def test_gap_still_right_aligned(self):
+        """With the says columns left out, the gap column is still the numeric one."""
+        page = Page(sm.compare(wordless(), "A", "B")._repr_html_())
+        gap = page.rows[0].index("gap")
+        assert all("sm-num" == row[gap] for row in page.classes[1:])
+
+    def test_timeline_drops_says(self):
+        """A timeline of claims without words leaves out its "says" column."""
+        text = wordless().timeline("A", "I0").to_text(width=80)
+        assert "Column says left out: empty in every row." == text.splitlines()[-1]
+        assert ["date", "stance", "source", "shift"] == text.splitlines()[1].split()
+
+    def test_columns_with_words_stay(self, ukraine):
+        """A column holding text in some row is kept, and no line is added."""
+        text = sm.compare(ukraine, "US", "RU").to_text(width=200)
+        assert "US says" in text
+        assert "left out: empty" not in text
+
+
+class TestMaxRows:
+    def test_text_cut_to_first_and_last(self):
+        """to_text(max_rows=4) shows the first two and last two rows, a … row between,
+        and a line counting the rest."""
+        found = sm.compare(wordless(10), "A", "B")
+        lines = found.to_text(width=80, max_rows=4).splitlines()
+        body = [line.split()[0] for line in lines[3:8]]
+        assert ["I0", "I1", "…", "I8", "I9"] == body
+        assert "… 6 of 10 rows left out (the first 2 and the last 2 shown)." == lines[8]
+
+    def test_complete_by_default(self):
+        """to_text() without max_rows prints every row, as DataFrame.to_string() does."""
+        text = sm.compare(wordless(100), "A", "B").to_text(width=80)
+        assert all(f"I{n} " in text for n in range(100))
+        assert "left out (the first" not in text
+
+    def test_short_table_whole(self):
+        """A table no longer than max_rows is drawn whole, with no line about a cut."""
+        text = sm.compare(wordless(4), "A", "B").to_text(width=80, max_rows=4)
+        assert "…" not in text
+
+    def test_columns_cut_after_labels(self):
+        """to_text(max_columns=4) keeps the label column, the first two and last two
+        columns, a … column between, and a line counting the rest."""
+        text = sm.coverage(square(2, 40)).to_text(width=200, max_columns=4)
+        lines = text.splitlines()
+        assert ["I0", "I1", "…", "I38", "I39"] == lines[1].split()
+        assert ["A0", "1/1", "1/1", "…", "1/1", "1/1"] == lines[3].split()
+        assert "… 36 of 40 columns left out (the first 2 and the last 2 shown)." == lines[-1]
+
+    @pytest.mark.parametrize("bad", [0, -1, 2.0, "3", True])
+    def test_limits_refused(self, bad):
+        """max_rows and max_columns that are not positive ints are refused by name."""
+        found = sm.compare(wordless(), "A", "B")
+        with pytest.raises(InvalidValueError, match="max_rows"):
+            found.to_text(max_rows=bad)
+        with pytest.raises(InvalidValueError, match="max_columns"):
+            wordless().to_text(max_columns=bad)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import stancematrix as sm
 from stancematrix._cli import main
+from stancematrix._io import fit
 from stancematrix._io.text import display_width
 from stancematrix.exceptions import InvalidValueError
 from tests.conftest import ROOT
@@ -368,6 +369,71 @@ class TestFit:
         assert_fits(out, 50)
         assert {"short", "words"} <= tokens(out)
         assert "x" * 120 == "".join(re.findall("x+", out))
+
+
+class TestGroupWidths:
+    def test_mixed_cell_not_one_symbol_a_line(self, ukraine):
+        """At 80 columns the US column's mixed cell reads ``+ / ++ / -`` on one line: the
+        groups leave room for the columns that would wrap most."""
+        out = ukraine.to_text(tablefmt="simple_grid", width=80)
+        assert any(
+            line.startswith("│ sanctions ") and "│ + / ++ / - │" in line
+            for line in out.splitlines()
+        )
+        assert not any(re.search(r"│ /\s+│", line) for line in out.splitlines())
+        assert 2 == out.count("│ Issue ")
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        cells=st.lists(
+            st.lists(st.text("ab ", min_size=0, max_size=14), min_size=3, max_size=3),
+            min_size=3,
+            max_size=12,
+        ),
+        width=st.integers(12, 60),
+        labels=st.integers(1, 2),
+    )
+    def test_no_more_groups_than_needed(self, cells, width, labels):
+        """Giving room to wide columns never adds a group: there are as many as packing
+        every column at its minimum width makes, each column once and in order."""
+        header = [f"h{c}" for c in range(len(cells))]
+        rows = [[column[r] for column in cells] for r in range(3)]
+        sizes = fit._Sizes("simple", header, rows)
+        groups = fit._groups("simple", sizes, width, labels)
+        assert len(fit._pack("simple", sizes.minimum, width, labels)) == len(groups)
+        assert [list(range(labels))] * len(groups) == [g[:labels] for g in groups]
+        assert list(range(labels, len(header))) == [c for g in groups for c in g[labels:]]
+
+
+class TestMatrixPreview:
+    def test_max_rows_and_columns(self, ukraine):
+        """max_rows and max_columns draw the first and last rows and columns with a … row
+        and column between, and lines counting what was left out."""
+        out = ukraine.to_text(labels="key", width=200, max_rows=4, max_columns=3)
+        lines = out.splitlines()
+        assert ["Issue", "US", "CONGRESS", "…", "EUROPE"] == lines[0].split()
+        assert ["sovereignty", "territory", "…", "us-russia-reset", "peace-plan"] == [
+            line.split()[0] for line in lines[2:7]
+        ]
+        assert "… 9 of 13 rows left out (the first 2 and the last 2 shown)." == lines[7]
+        assert "… 7 of 10 columns left out (the first 2 and the last 1 shown)." == lines[8]
+
+    def test_transposed_rows_are_actors(self, ukraine):
+        """With transpose=True, max_rows cuts the actors."""
+        out = ukraine.to_text(labels="key", width=200, max_rows=2, transpose=True, cell="symbol")
+        lines = out.splitlines()
+        assert ["Actor", "US", "…", "EUROPE"] == [
+            line.split()[0] for line in [lines[0], *lines[2:5]]
+        ]
+        assert "… 8 of 10 rows left out (the first 1 and the last 1 shown)." in out
+
+    def test_complete_unless_asked(self, ukraine):
+        """to_text() draws every row and column, as DataFrame.to_string() does."""
+        out = ukraine.to_text(labels="key", width=400)
+        assert all(i.key in out for i in ukraine.issues)
+        assert all(a.key in out for a in ukraine.actors)
+        assert "…" not in out
+        assert out == ukraine.to_text(labels="key", width=400, max_rows=13, max_columns=10)
 
 
 GOLDEN80 = ROOT / "tests" / "data" / "golden80"

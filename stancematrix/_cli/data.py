@@ -13,13 +13,21 @@ from stancematrix._io.registry import by_extension, encode, get, names, render
 from stancematrix._matrix import StanceMatrix
 from stancematrix.exceptions import StanceMatrixError, UnsupportedFormatError
 
-from .io import exists, write, write_file, write_stdout
+from .io import (
+    PREVIEW_COLUMNS,
+    PREVIEW_LIMIT,
+    PREVIEW_ROWS,
+    exists,
+    write,
+    write_file,
+    write_stdout,
+)
 from .read import Usage, flag_words, limits_of, load, progress, reading
 
 if TYPE_CHECKING:
     from stancematrix._diff.matrixdiff import MatrixDiff
 
-__all__ = ["COMMANDS", "Command", "changed", "output"]
+__all__ = ["COMMANDS", "Command", "changed", "more", "output", "preview"]
 
 #: A command's runner: the parsed arguments in, the exit status out.
 Command = Callable[[argparse.Namespace], int]
@@ -37,6 +45,16 @@ def output(text: str | bytes, args: argparse.Namespace) -> None:
         return
     text = text if text.endswith("\n") else text + "\n"
     write(text, args.output, force=args.force)
+
+
+def preview(args: argparse.Namespace) -> bool:
+    """Whether a long text table prints a preview: on standard output, without ``--all``."""
+    return not getattr(args, "all", False) and args.output in (None, "-")
+
+
+def more(complete: str) -> str:
+    """The line after a preview saying how to get the whole table."""
+    return f"--all prints the whole table; -o FILE or {complete} writes it all."
 
 
 def _cmd_datasets(args: argparse.Namespace) -> int:
@@ -116,6 +134,16 @@ def _matrix_text(matrix: StanceMatrix, args: argparse.Namespace) -> str | bytes:
             matrix = matrix.as_of(args.as_of)
     if args.format == "text":
         options["tablefmt"] = args.tablefmt
+        if preview(args):
+            actors = len(args.actors or ()) or len(matrix.actors)
+            issues = len(args.issues or ()) or len(matrix.issues)
+            rows, columns = (actors, issues) if args.transpose else (issues, actors)
+            if rows > PREVIEW_LIMIT:
+                options["max_rows"] = PREVIEW_ROWS
+            if columns > PREVIEW_COLUMNS:
+                options["max_columns"] = PREVIEW_COLUMNS
+            if rows > PREVIEW_LIMIT or columns > PREVIEW_COLUMNS:
+                return f"{render(matrix, 'text', **options)}\n{more('--format csv')}"
     if args.format == "csv":
         options["layout"] = args.layout
     if get(args.format).binary:

@@ -38,6 +38,9 @@ from stancematrix._escape import terminal_text
 from stancematrix.exceptions import ReadError
 
 __all__ = [
+    "PREVIEW_COLUMNS",
+    "PREVIEW_LIMIT",
+    "PREVIEW_ROWS",
     "OutputError",
     "PipeClosed",
     "check_target",
@@ -51,6 +54,13 @@ __all__ = [
     "write_file",
     "write_stdout",
 ]
+
+#: A text table of more rows than this prints a preview on standard output (pandas' rule).
+PREVIEW_LIMIT = 60
+#: The rows a preview shows: the first half and the last half.
+PREVIEW_ROWS = 10
+#: The most columns a text preview shows (those naming a row aside).
+PREVIEW_COLUMNS = 20
 
 #: What a compressed output's name ends with (every format is text, so each can be).
 COMPRESSED = ".gz"

@@ -19,6 +19,8 @@ from stancematrix._io.tablefmt import TABLEFMTS
 from stancematrix._query import methods
 from stancematrix._query.conflicts import CONFLICT_KINDS
 
+from .io import PREVIEW_LIMIT, PREVIEW_ROWS
+
 __all__ = ["DEFAULT_DATASET", "PROG", "QUERIES", "SCALES", "Query", "build_parser"]
 
 PROG = "stancematrix"
@@ -237,7 +239,16 @@ def _result_options(parser: _Parser) -> None:
     parser.add_argument(
         "--format", choices=["text", "markdown"], default="text", help="output format"
     )
+    _all(parser, "--format markdown")
     _output(parser)
+
+
+def _all(parser: _Parser, complete: str) -> None:
+    cut = f"more than {PREVIEW_LIMIT} rows print the first and last {PREVIEW_ROWS // 2}"
+    done = f"-o FILE and {complete} are always complete"
+    parser.add_argument(
+        "--all", action="store_true", help=f"print all as text (else {cut}; {done})"
+    )
 
 
 def _output(parser: _Parser) -> None:
@@ -256,6 +267,17 @@ def _force(parser: _Parser) -> None:
         action="store_true",
         help="replace the output file if it exists (never a directory or a symbolic link)",
     )
+
+
+def _two_names(
+    parser: _Parser, first: tuple[str, str], second: tuple[str, str], *narrowing: str
+) -> None:
+    """A query over two named things, then SOURCE: ``compare A B [SOURCE]``."""
+    for dest, help_text in (first, second):
+        parser.add_argument(dest, metavar=dest.upper(), help=help_text)
+    _source(parser)
+    _narrowing(parser, *narrowing)
+    _result_options(parser)
 
 
 def build_parser(version: str) -> _Parser:
@@ -295,30 +317,31 @@ def build_parser(version: str) -> _Parser:
         default="wide",
         help="CSV layout: wide, the grid (default), or long, the lossless claim table",
     )
+    _all(show, "--format csv")
     _output(show)
 
-    compare = _add(
-        commands,
-        "compare",
-        "Compare two actors issue by issue: both stances, the gap and the relation.",
-        f"{PROG} compare US RU",
+    _two_names(
+        _add(
+            commands,
+            "compare",
+            "Compare two actors issue by issue: both stances, the gap and the relation.",
+            f"{PROG} compare US RU\n  {PROG} compare US RU unga",
+        ),
+        ("a", "an actor (key or alias)"),
+        ("b", "another actor"),
+        "as_of",
+        "sources",
     )
-    compare.add_argument("a", metavar="A", help="an actor (key or alias)")
-    compare.add_argument("b", metavar="B", help="another actor")
-    _source(compare)
-    _narrowing(compare, "as_of", "sources")
-    _result_options(compare)
-
-    timeline = _add(
-        commands,
-        "timeline",
-        "One actor's claims on one issue in date order, with the stance shifts between them.",
-        f"{PROG} timeline US sanctions",
+    _two_names(
+        _add(
+            commands,
+            "timeline",
+            "One actor's claims on one issue in date order, with the stance shifts between them.",
+            f"{PROG} timeline US sanctions",
+        ),
+        ("actor", "an actor (key or alias)"),
+        ("issue", "an issue (key or alias)"),
     )
-    timeline.add_argument("actor", metavar="ACTOR", help="an actor (key or alias)")
-    timeline.add_argument("issue", metavar="ISSUE", help="an issue (key or alias)")
-    _source(timeline)
-    _result_options(timeline)
 
     agreement = _add(
         commands,

@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from stancematrix._datasets import dataset_names
 from stancematrix._matrix import StanceMatrix
 from stancematrix._query.labels import relabel
+from stancematrix._table import HtmlView, size
 
-from .data import Command, output
+from .data import Command, more, output, preview
+from .io import PREVIEW_COLUMNS, PREVIEW_LIMIT, PREVIEW_ROWS, exists
 from .parse import QUERIES
 from .read import Usage, load
 
@@ -23,19 +26,59 @@ def _result(result: Any, args: argparse.Namespace, matrix: StanceMatrix) -> int:
     """Print a query's *result* (of *matrix*) as ``--format`` and ``--labels`` ask."""
     if args.labels == "name":
         result = relabel(result, matrix)
-    output(result.to_markdown() if args.format == "markdown" else result.to_text(), args)
+    if args.format == "markdown":
+        output(result.to_markdown(), args)
+    elif isinstance(result, HtmlView) and preview(args):
+        rows, columns = size(result)
+        cut = {
+            "max_rows": PREVIEW_ROWS if rows > PREVIEW_LIMIT else None,
+            "max_columns": PREVIEW_COLUMNS if columns > PREVIEW_COLUMNS else None,
+        }
+        text = result.to_text(**cut)
+        output(f"{text}\n{more('--format markdown')}" if any(cut.values()) else text, args)
+    else:
+        output(result.to_text(), args)
     return 0
+
+
+def _readable(name: str) -> bool:
+    return name == "-" or exists(name) or name in dataset_names()
+
+
+def _source_last(args: argparse.Namespace, first: str, second: str) -> None:
+    """Put SOURCE last when it was given first (``compare unga US RU``).
+
+    The words are moved only when that is the one reading that works: the last is no
+    file nor dataset and the first is. Otherwise an unreadable SOURCE is an error that
+    says the order.
+    """
+    source = args.source
+    if source is None or _readable(source):
+        return
+    if _readable(getattr(args, first)):
+        args.source = getattr(args, first)
+        setattr(args, first, getattr(args, second))
+        setattr(args, second, source)
+        return
+    names = ", ".join(dataset_names())
+    order = f"{first.upper()} {second.upper()} [SOURCE]"
+    raise Usage(
+        f"{source}: no such file, and not a built-in dataset ({names}); "
+        f"{args.command} takes {order}, the source last"
+    )
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from stancematrix import compare
 
+    _source_last(args, "a", "b")
     matrix = load(args.source, args.input_format, args)
     found = compare(matrix, args.a, args.b, as_of=args.as_of, sources=args.sources)
     return _result(found, args, matrix)
 
 
 def _cmd_timeline(args: argparse.Namespace) -> int:
+    _source_last(args, "actor", "issue")
     matrix = load(args.source, args.input_format, args)
     return _result(matrix.timeline(args.actor, args.issue), args, matrix)
 

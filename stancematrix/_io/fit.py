@@ -14,7 +14,11 @@ widths so that the table fits, in this order:
    longest word, the room left shared out so that narrow columns keep their width first;
 3. otherwise the columns are split into groups drawn one under another, each repeating
    the first column (the row labels; the first *labels* columns where a row is named by
-   more than one, e.g. actor and issue), as many columns to a group as fit;
+   more than one, e.g. actor and issue): as few groups as the columns at their minimum
+   widths need, packed so that the columns whose text would wrap most are given room
+   (each column is counted as wide as its text, or as a common level if that is less,
+   at the widest level that needs no more groups), and then each group's widths chosen
+   as in 2.;
 4. a group of one column that still cannot fit has its longest words split.
 
 ``github`` is a Markdown table, and stays one: its header row is never wrapped (a header
@@ -272,24 +276,48 @@ def _widths(tablefmt: str, sizes: _Sizes, columns: Sequence[int], width: int) ->
     return _level(floor, minimum, max(budget, sum(floor)))
 
 
-def _groups(tablefmt: str, sizes: _Sizes, width: int, labels: int = 1) -> list[list[int]]:
-    """The columns of each group: the first *labels* columns, then as many others as fit."""
-    count = len(sizes.minimum)
-    labels = max(1, min(labels, count - 1))
-    if count <= labels or sizes.one_table:
-        return [list(range(count))]
+def _pack(tablefmt: str, widths: Sequence[int], width: int, labels: int) -> list[list[int]]:
+    """Columns of *widths* in groups: the first *labels*, then as many others as fit."""
     groups: list[list[int]] = []
     group = list(range(labels))
-    for c in range(labels, count):
+    for c in range(labels, len(widths)):
         wanted = [*group, c]
         room = width - _overhead(tablefmt, len(wanted))
-        if len(group) > labels and sum(sizes.minimum[k] for k in wanted) > room:
+        if len(group) > labels and sum(widths[k] for k in wanted) > room:
             groups.append(group)
             group = [*range(labels), c]
         else:
             group = wanted
     groups.append(group)
     return groups
+
+
+def _groups(tablefmt: str, sizes: _Sizes, width: int, labels: int = 1) -> list[list[int]]:
+    """The columns of each group: the first *labels* columns, then as many others as fit.
+
+    As few groups as the columns at their minimum widths need; of the ways to make that
+    many, the one packed at the widest level (each column as wide as its content, or
+    the level if that is less), so the columns that would wrap most get the room.
+    """
+    count = len(sizes.minimum)
+    labels = max(1, min(labels, count - 1))
+    if count <= labels or sizes.one_table:
+        return [list(range(count))]
+    fewest = _pack(tablefmt, sizes.minimum, width, labels)
+    if len(fewest) == 1:
+        return fewest
+
+    def at(level: int) -> list[int]:
+        return [min(max(level, m), c) for m, c in zip(sizes.minimum, sizes.content, strict=True)]
+
+    lo, hi = 0, max(sizes.content)
+    while lo < hi:  # the widest level that needs no more groups (more width, more groups)
+        mid = (lo + hi + 1) // 2
+        if len(_pack(tablefmt, at(mid), width, labels)) <= len(fewest):
+            lo = mid
+        else:
+            hi = mid - 1
+    return _pack(tablefmt, at(lo), width, labels)
 
 
 def draw(

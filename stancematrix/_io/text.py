@@ -25,6 +25,7 @@ import attrs
 from stancematrix._diff.report import tables
 from stancematrix._escape import terminal_text
 from stancematrix._io.layout import Layout, LayoutOptions, grid
+from stancematrix._table import check_limit, cut_line
 
 from .fit import display_width, fits, narrowest, text_width, wrap
 from .tablefmt import TableFormat, lookup, table
@@ -80,11 +81,52 @@ def _legend(matrix: StanceMatrix) -> str:
     return "Symbols: " + ", ".join(pairs)
 
 
+class _Preview:
+    """Where a preview cuts the grid: the keys kept, and where the ``…`` row and column go."""
+
+    def __init__(
+        self, matrix: StanceMatrix, options: Layout, max_rows: int | None, max_columns: int | None
+    ) -> None:
+        if isinstance(options.actors, str) or isinstance(options.issues, str):
+            max_rows = max_columns = None  # refused by the grid, as without a preview
+        actors = [a.key for a in matrix.actors] if options.actors is None else [*options.actors]
+        issues = [i.key for i in matrix.issues] if options.issues is None else [*options.issues]
+        rows, columns = (actors, issues) if options.transpose else (issues, actors)
+        self.lines: list[str] = []
+        self.row_gap: int | None = None
+        self.column_gap: int | None = None
+        if max_rows is not None and len(rows) > max_rows:
+            self.row_gap, rows = self._cut(rows, max_rows, "rows")
+        if max_columns is not None and len(columns) > max_columns:
+            self.column_gap, columns = self._cut(columns, max_columns, "columns")
+        actors, issues = (rows, columns) if options.transpose else (columns, rows)
+        self.options = (
+            attrs.evolve(options, actors=actors, issues=issues) if self.lines else options
+        )
+
+    def _cut(self, keys: list[str], keep: int, what: str) -> tuple[int, list[str]]:
+        first, last = (keep + 1) // 2, keep // 2
+        self.lines.append(cut_line(keep, len(keys), what))
+        return first, [*keys[:first], *keys[len(keys) - last :]]
+
+    def gaps(self, header: list[str], body: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+        """*header* and *body* with a ``…`` column and row where keys were left out."""
+        if self.column_gap is not None:
+            at = self.column_gap + 1  # after the row labels
+            header = [*header[:at], "…", *header[at:]]
+            body = [[*row[:at], "…", *row[at:]] for row in body]
+        if self.row_gap is not None:
+            body = [*body[: self.row_gap], ["…"] * len(header), *body[self.row_gap :]]
+        return header, body
+
+
 def render(
     matrix: StanceMatrix,
     *,
     tablefmt: str = "simple",
     width: int | None = None,
+    max_rows: int | None = None,
+    max_columns: int | None = None,
     **layout: Unpack[LayoutOptions],
 ) -> str:
     """Render *matrix* as a text table.
@@ -97,23 +139,36 @@ def render(
             wrapped at spaces, a word is split only when it is wider than its column,
             and a grid that cannot fit falls back to key labels, then to symbols, then
             to groups of columns (see the module's docstring).
+        max_rows: Draw at most this many rows, the first and the last with a row of
+            ``…`` between, and a line counting those left out (default: all rows).
+        max_columns: The same for columns (the row labels aside).
         **layout: What the table shows and how: the fields of
             :class:`~stancematrix._io.layout.Layout`.
 
     Raises:
         UnsupportedFormatError: If *tablefmt* is unknown or refused.
-        InvalidValueError: If *width* is not a positive int, or a layout option is
-            invalid (see :class:`~stancematrix._io.layout.Layout`).
+        InvalidValueError: If *width*, *max_rows* or *max_columns* is not a positive
+            int, or a layout option is invalid (see
+            :class:`~stancematrix._io.layout.Layout`).
     """
     options = Layout.of(layout)  # unknown or invalid layout options fail first
     fmt = lookup(tablefmt)
     width = text_width(width)
+    preview = _Preview(
+        matrix,
+        options,
+        check_limit("max_rows", max_rows),
+        check_limit("max_columns", max_columns),
+    )
+    options = preview.options
     header, body = _cells(matrix, options)
     if fmt.fits and not fits(fmt.drawn_as, header, body, width):
         attempt, header, body = _fallback(matrix, options, fmt.drawn_as, width)
     else:
         attempt = options
-    drawn = table(fmt, header, body, width)
+    drawn = table(fmt, *preview.gaps(header, body), width)
+    for cut in preview.lines:
+        drawn += "\n" + "\n".join(wrap(cut, width))
     if attempt.cell == "symbol" and options.cell != "symbol":
         drawn += "\n" + "\n".join(wrap(terminal_text(_legend(matrix)), width))
     return drawn

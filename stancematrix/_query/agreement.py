@@ -101,6 +101,8 @@ class AgreementMatrix(_table.HtmlView):
         i, j = self.actors.index(a), self.actors.index(b)
         return Agreement(a, b, self.method, self.scores[i][j], self.counts[i][j])
 
+    _EMPTY = "no actors"
+
     def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
         rows: list[list[str | float | None]] = [
             [key, *(_with_n(score, n) for score, n in zip(scores, ns, strict=True))]
@@ -114,15 +116,6 @@ class AgreementMatrix(_table.HtmlView):
     def _numeric(self) -> range:
         return range(1, len(self.actors) + 1)
 
-    def to_text(self, *, width: int | None = None) -> str:
-        """A plain-text grid: each pair's score and n; then the actors left out, if any.
-
-        Args:
-            width: The widest a line may be, in terminal cells (default: the
-                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
-        """
-        return _table.text(*self._table(), width=width, note=self._note())
-
     def to_dataframe(self, values: Literal["score", "n"] = "score") -> Any:
         """The grid as a numeric pandas DataFrame indexed by actor key both ways.
 
@@ -135,10 +128,6 @@ class AgreementMatrix(_table.HtmlView):
             InvalidValueError: If *values* is neither.
         """
         return registry.dataframes().agreement_frame(self, values)
-
-    def to_markdown(self) -> str:
-        """A Markdown grid like :meth:`to_text`; then the actors left out, if any."""
-        return _table.markdown(*self._table(), note=self._note())
 
 
 def _with_n(score: float | None, n: int) -> str:

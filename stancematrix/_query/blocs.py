@@ -50,6 +50,8 @@ class Blocs(_table.HtmlView):
     cohesion: tuple[float | None, ...]
     left_out: tuple[LeftOut, ...] = ()
 
+    _EMPTY = "no blocs"
+
     def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
         rows: list[list[str | float | None]] = [
             [n + 1, len(g), c, ", ".join(g)]
@@ -60,19 +62,6 @@ class Blocs(_table.HtmlView):
 
     def _note(self) -> str:
         return left_out_note(self.left_out)
-
-    def to_text(self, *, width: int | None = None) -> str:
-        """A plain-text table, one bloc per line; then the actors left out, if any.
-
-        Args:
-            width: The widest a line may be, in terminal cells (default: the
-                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
-        """
-        return _table.text(*self._table(), width=width, note=self._note())
-
-    def to_markdown(self) -> str:
-        """A Markdown table, one bloc per row; then the actors left out, if any."""
-        return _table.markdown(*self._table(), note=self._note())
 
 
 def _refuse_options(threshold: object, k: object) -> InvalidValueError:

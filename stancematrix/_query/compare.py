@@ -119,6 +119,11 @@ class Comparison(_table.HtmlView):
                 return row
         raise KeyError(issue)
 
+    _EMPTY = "no issues on which either has a claim"
+
+    def _optional(self) -> tuple[int, ...]:
+        return (2, 4)  # the "says" columns: empty when no claim has words
+
     def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
         headers = ["issue", self.a.key, f"{self.a.key} says", self.b.key, f"{self.b.key} says"]
         headers += ["gap", "relation"]
@@ -129,19 +134,6 @@ class Comparison(_table.HtmlView):
         issues = "issue" if self.n == 1 else "issues"
         title = f"{self.a.name} vs {self.b.name}: {self.n} {issues} where both are known"
         return headers, rows, title
-
-    def to_text(self, *, width: int | None = None) -> str:
-        """A plain-text table, one issue per line.
-
-        Args:
-            width: The widest a line may be, in terminal cells (default: the
-                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
-        """
-        return _table.text(*self._table(), width=width)
-
-    def to_markdown(self) -> str:
-        """A Markdown table, one issue per row."""
-        return _table.markdown(*self._table())
 
 
 def compare(

@@ -122,28 +122,17 @@ class Conflicts(_table.HtmlView):
         """The conflicts a change over time explains (kind ``"change"``)."""
         return tuple(c for c in self.conflicts if c.kind == "change")
 
+    _EMPTY = "no conflicts"
+    _LABELS = 2
+
+    def _optional(self) -> tuple[int, ...]:
+        return (4, 6)  # the quotes
+
     def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
         return _CONFLICT_HEADERS, [_conflict_row(c) for c in self.conflicts], ""
 
     def _note(self) -> str:
         return _KIND_NOTE if self.conflicts else ""
-
-    def to_text(self, *, width: int | None = None) -> str:
-        """A plain-text table, one conflict per line, with its kind and both quotes.
-
-        A line after the table says what the kinds mean.
-
-        Args:
-            width: The widest a line may be, in terminal cells (default: the
-                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
-        """
-        return _table.text(*self._table(), width=width, note=self._note(), labels=2)
-
-    def to_markdown(self) -> str:
-        """A Markdown table, one conflict per row, with its kind and both quotes."""
-        table = _table.markdown(*self._table())
-        note = self._note()
-        return f"{table}\n\n{_table.markdown_cell(note)}" if note else table
 
 
 def _apart(store: Store, lo: int, hi: int, r: int, s: int) -> bool:

@@ -105,6 +105,8 @@ class Polarization(_table.HtmlView):
     def __iter__(self) -> Iterator[IssuePolarization]:
         return iter(self.rows)
 
+    _EMPTY = "no issues"
+
     def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
         rows: list[list[str | float | None]] = [
             [r.issue, r.n, *r.counts, r.mean, r.spread] for r in self.rows
@@ -113,19 +115,6 @@ class Polarization(_table.HtmlView):
 
     def _note(self) -> str:
         return left_out_note(self.left_out)
-
-    def to_text(self, *, width: int | None = None) -> str:
-        """A plain-text table, one issue per line; then the actors left out, if any.
-
-        Args:
-            width: The widest a line may be, in terminal cells (default: the
-                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
-        """
-        return _table.text(*self._table(), width=width, note=self._note())
-
-    def to_markdown(self) -> str:
-        """A Markdown table, one issue per row; then the actors left out, if any."""
-        return _table.markdown(*self._table(), note=self._note())
 
 
 def polarization(
@@ -214,22 +203,11 @@ class IssueStances(_table.HtmlView):
         """The issues' keys."""
         return tuple(r.issue for r in self.rows)
 
+    _EMPTY = "no issues"
+
     def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
         rows: list[list[str | float | None]] = [[r.issue, *r.stances, r.gap] for r in self.rows]
         return ["issue", *self.actors, "gap"], rows, ""
-
-    def to_text(self, *, width: int | None = None) -> str:
-        """A plain-text table, one issue per line.
-
-        Args:
-            width: The widest a line may be, in terminal cells (default: the
-                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
-        """
-        return _table.text(*self._table(), width=width)
-
-    def to_markdown(self) -> str:
-        """A Markdown table, one issue per row."""
-        return _table.markdown(*self._table())
 
 
 def _issue_rows(
@@ -369,6 +347,8 @@ class Coverage(_table.HtmlView):
         ]
         return "no known stance at all: " + "; ".join(parts) if parts else ""
 
+    _EMPTY = "no actors"
+
     def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
         rows: list[list[str | float | None]] = []
         for a, claims, sources, known in zip(
@@ -383,21 +363,6 @@ class Coverage(_table.HtmlView):
 
     def _numeric(self) -> range:
         return range(1, len(self.issues) + 1)
-
-    def to_text(self, *, width: int | None = None) -> str:
-        """A plain-text grid: ``claims/sources`` per cell, ``?`` where no stance is known.
-
-        Then a line naming the actors and issues with no known stance at all, if any.
-
-        Args:
-            width: The widest a line may be, in terminal cells (default: the
-                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
-        """
-        return _table.text(*self._table(), width=width, note=self._note())
-
-    def to_markdown(self) -> str:
-        """A Markdown grid like :meth:`to_text`."""
-        return _table.markdown(*self._table(), note=self._note())
 
 
 def coverage(

@@ -83,21 +83,11 @@ class Shifts(_table.HtmlView):
     def __len__(self) -> int:
         return len(self.shifts)
 
+    _EMPTY = "no shifts"
+    _LABELS = 2
+
     def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
         return _SHIFT_HEADERS, [_shift_row(s) for s in self.shifts], ""
-
-    def to_text(self, *, width: int | None = None) -> str:
-        """A plain-text table, one shift per line.
-
-        Args:
-            width: The widest a line may be, in terminal cells (default: the
-                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
-        """
-        return _table.text(*self._table(), width=width, labels=2)
-
-    def to_markdown(self) -> str:
-        """A Markdown table, one shift per row."""
-        return _table.markdown(*self._table())
 
 
 @attrs.frozen
@@ -117,6 +107,11 @@ class Timeline(_table.HtmlView):
     claims: tuple[Position, ...]
     shifts: tuple[Shift, ...]
 
+    _EMPTY = "no claims"
+
+    def _optional(self) -> tuple[int, ...]:
+        return (3,)  # what each claim says: empty when none has words
+
     def _table(self) -> tuple[list[str], list[list[str | float | None]], str]:
         moves = {s.after: s for s in self.shifts}  # claims are unique within a matrix
         rows: list[list[str | float | None]] = []
@@ -133,19 +128,6 @@ class Timeline(_table.HtmlView):
             )
         headers = ["date", "stance", "source", "says", "shift"]
         return headers, rows, f"{self.actor} on {self.issue}"
-
-    def to_text(self, *, width: int | None = None) -> str:
-        """A plain-text table, one claim per line, with the shift it starts.
-
-        Args:
-            width: The widest a line may be, in terminal cells (default: the
-                terminal's width, 80 when there is none); see ``StanceMatrix.to_text``.
-        """
-        return _table.text(*self._table(), width=width)
-
-    def to_markdown(self) -> str:
-        """A Markdown table, one claim per row, with the shift it starts."""
-        return _table.markdown(*self._table())
 
 
 def _cell_shifts(store: Store, lo: int, hi: int, claims: Sequence[Position]) -> list[Shift]:
