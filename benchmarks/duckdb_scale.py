@@ -74,7 +74,9 @@ def generate(path: str, claims: int) -> int:
                     AS date,
                 NULL::VARCHAR AS summary,
                 NULL::VARCHAR AS quote,
-                NULL::VARCHAR AS note
+                NULL::VARCHAR AS note,
+                NULL::VARCHAR AS until,
+                NULL::VARCHAR AS "order"
             FROM range({ACTORS}) AS t(a), range({issues}) AS u(i), range({PER_CELL}) AS v(j)
         ) TO '{quoted}' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {{stancematrix: '{meta}'}})
         """

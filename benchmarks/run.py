@@ -310,13 +310,25 @@ def bench_load(folder: Path, data: _unga.Data, blob: bytes, repeat: int) -> list
         lambda: _unga.matrix(_unga.read_csv(*paths)), read_all, repeat
     )
     generic = Result("load", "sm.read_csv(votes, columns=…) (issue 3 reader)", package.size)
+    columns = {"actor": ("country_code", "country"), "issue": "rcid", "stance": "vote"}
     if hasattr(sm, "read_csv"):
-        columns = {"actor": ("country_code", "country"), "issue": "rcid", "stance": "vote"}
         generic.stancematrix, generic.peer_time = race(
             lambda: sm.read_csv(paths[0], columns=columns, scale=sm.Scale.votes()), read, repeat
         )
     else:
         generic.note = "sm.read_csv not available"
+    arrow = Result("load", "sm.read_csv(votes, columns=…, engine='pyarrow')", package.size)
+    if peer("pyarrow") is not None and read is not None:
+        arrow.stancematrix, arrow.peer_time = race(
+            lambda: sm.read_csv(
+                paths[0], columns=columns, scale=sm.Scale.votes(), engine="pyarrow"
+            ),
+            read,
+            repeat,
+        )
+        arrow.peer = "pandas.read_csv(votes)"
+    else:
+        arrow.note = "pyarrow or pandas not installed"
     memory = Result("memory", "memory held by the loaded matrix", package.size)
     net, peak = held(lambda: _unga.matrix(_unga.decode(blob)))
     per_vote = net / package.size
@@ -339,6 +351,7 @@ def bench_load(folder: Path, data: _unga.Data, blob: bytes, repeat: int) -> list
         memory.extra |= {"pandas_bytes_per_vote": p_net / len(df), "pandas_deep": deep / len(df)}
     results += [judge(package, at_most=4), judge(from_csv, at_most=4)]
     results.append(judge(generic, at_most=4) if generic.stancematrix else generic)
+    results.append(judge(arrow, at_most=1.5) if arrow.stancematrix else arrow)
     results.append(memory)
     return results
 

@@ -11,10 +11,17 @@ This recipe answers two of the library's questions in SQL and gives exactly what
 library gives:
 
 1. **The cell rule as of a date** (:meth:`StanceMatrix.as_of`, defined once in
-   ``stancematrix/_store/cells.py``): a dated claim is visible once its first day is on or
-   before the date, an undated one always; each (actor, issue) cell keeps its visible
-   claims with the latest start, so claims from different sources dated alike are all
-   kept. The claim a cell *shows* is the first of those by source (in declared order).
+   ``stancematrix/_store/cells.py``, ``timing`` and ``holding``), in full: a dated claim
+   is visible once it has begun, an undated one always; each (actor, issue) cell keeps
+   its visible claims with the latest begin, so claims from different sources dated
+   alike are all kept; of one source's claims among those, only the highest in the
+   source's ``order`` (a claim ordered after others of its source begins on the last day
+   of its date); and a claim stops holding after its ``until`` or once a newer edition
+   of its source's ``series`` is published, while still hiding the older claims of its
+   cell. EDTF qualifiers (``2025~``, ``2025?``) do not move a date, and an open end
+   (``2025-01/..``) runs to the end of time. The claim a cell *shows* is the first of
+   those that hold by source (in declared order), in the snapshot as the library's
+   matrix view shows it.
 2. **The agreement matrix** (:func:`stancematrix.agreement_matrix` with the default
    method, ``agree``: Voeten's agree index, see ``stancematrix/_query/methods.py``): for
    each pair of actors, over the issues on which both show a stance on the scale (not
@@ -55,8 +62,11 @@ import stancematrix as sm
 #: The encoded day after every date ("no limit"): YYYYMMDD codes, as the library's.
 END = 99999999
 
-# The first day of a date's text ("2025", "2025-07", "2025-07-14" or "START/END") as the
-# library codes it: YYYYMMDD with 00 for an unknown month or day; 0 when undated.
+# A date's text without its EDTF qualifiers (~, ?, %): they do not move a date.
+_PLAIN = "regexp_replace({text}, '[~?%]', '', 'g')"
+
+# The first day of a date's text ("2025", "2025-07", "2025-07-14") as the library codes
+# it: YYYYMMDD with 00 for an unknown month or day; 0 when there is none.
 _DAY = """
     CASE WHEN {text} IS NULL OR {text} = '' THEN 0 ELSE
         CAST(substr({text}, 1, 4) AS INTEGER) * 10000
@@ -65,37 +75,88 @@ _DAY = """
     END
 """
 
-#: The claims of the file as codes: each claim's source rank, stance code and side, and
-#: its start and end days (``{path}`` is the Parquet file, ``{start}``/``{end}`` the days).
+#: The last day a date code can mean (``20250300`` → ``20250331``, ``20250000`` →
+#: ``20251231``), as ``stancematrix._dates.last_day_code``.
+MACROS_SQL = """
+CREATE OR REPLACE TEMP MACRO last_day_code(code) AS
+    CASE WHEN code % 100 <> 0 THEN code
+         WHEN code % 10000 = 0 THEN code + 1231
+         ELSE code + day(last_day(make_date(CAST(code // 10000 AS INTEGER),
+                                            CAST(code // 100 % 100 AS INTEGER), 1)))
+    END;
+"""
+
+#: The claims of the file as codes: each claim's source rank, the day its source's next
+#: edition is published (0: none), stance code and side, its start and end days (an open
+#: end is END), the day its validity ends (``until``, 0: none) and its order in its source
+#: (0: none). ``{path}`` is the Parquet file, the others SQL expressions.
 CLAIMS_SQL = """
 CREATE OR REPLACE TEMP VIEW claims AS
 SELECT
     c.actor, c.issue, c.stance, c.source, c.date, c.summary, c.quote, c.note,
     s.rank AS source_rank,
+    s.next_edition,
     l.code AS stance_code,
     l.side,
     l.known,
     {start} AS start_day,
-    {end} AS end_day
+    CASE WHEN split_part(c.date, '/', 2) = '..' THEN {end_of_time} ELSE {end} END AS end_day,
+    {until} AS until_day,
+    coalesce(TRY_CAST({order} AS INTEGER), 0) AS place
 FROM read_parquet({path}) AS c
 JOIN sources AS s ON c.source = s.id
 JOIN levels AS l ON c.stance = l.label
 """
 
-#: The cell rule as of the encoded day ``$last``: the claims that hold (ties across
-#: sources kept), and the one each cell shows.
-CELLS_SQL = """
-CREATE OR REPLACE TEMP TABLE holding AS
-SELECT * FROM claims
-WHERE start_day <= $last
-QUALIFY start_day = max(start_day) OVER (PARTITION BY actor, issue);
+#: The cell rule (``stancematrix/_store/cells.py``: ``timing`` and ``holding``) over the
+#: rows of ``{rows}`` as of the encoded day ``{last}``, as the table ``{name}``:
+#:
+#: - a row *expires* (``stop``) the day after its ``until``'s last day, or when its
+#:   source's next edition is published, whichever comes first; as of no date (END)
+#:   nothing expires;
+#: - a row *begins* on its first day, except a dated row whose order is above its source's
+#:   lowest: it begins on the last day of its date (the source tells it later);
+#: - a row is visible once it has begun (``{visible}`` is the day compared: ``start_day``
+#:   when every cell has one claim and nothing expires, as the library's fast path);
+#:   of a cell's visible rows those with the latest begin hold, and of one source's
+#:   rows among them only its highest-ordered, unless expired.
+HOLDING_SQL = """
+CREATE OR REPLACE TEMP TABLE {name} AS
+WITH timed AS (
+    SELECT *,
+        CASE WHEN place > 0 AND start_day <> 0
+                  AND place > min(place) FILTER (WHERE place > 0) OVER (PARTITION BY source)
+             THEN last_day_code(CASE WHEN end_day IN (0, {end_of_time}) THEN start_day
+                                     ELSE end_day END)
+             ELSE start_day END AS begin_day,
+        CASE WHEN next_edition > 0 AND until_day > 0
+                 THEN least(next_edition, last_day_code(until_day) + 1)
+             WHEN next_edition > 0 THEN next_edition
+             WHEN until_day > 0 THEN last_day_code(until_day) + 1
+             ELSE 0 END AS stop_day
+    FROM {rows}
+), visible AS (
+    SELECT * FROM timed WHERE {visible} <= {last}
+), latest AS (
+    SELECT * FROM visible
+    QUALIFY begin_day = max(begin_day) OVER (PARTITION BY actor, issue)
+), ordered AS (
+    SELECT * FROM latest
+    QUALIFY place = max(place) OVER (PARTITION BY actor, issue, source)
+)
+SELECT * EXCLUDE (begin_day, stop_day) FROM ordered
+WHERE {last} = {end_of_time} OR NOT (stop_day > 0 AND stop_day <= {last})
+"""
 
+#: The stance each cell shows (the library's matrix view: the rule as of no date over the
+#: rows of ``{rows}``): of the rows that hold, the first by source rank, then in the
+#: canonical order of rows (start, end, until, stance).
+SHOWN_SQL = """
 CREATE OR REPLACE TEMP TABLE shown AS
-SELECT actor, issue, side, known FROM holding
+SELECT actor, issue, side, known FROM now_holding
 QUALIFY row_number() OVER (
     PARTITION BY actor, issue
-    ORDER BY source_rank, end_day, stance_code,
-             summary NULLS FIRST, quote NULLS FIRST, note NULLS FIRST
+    ORDER BY source_rank, start_day, end_day, until_day, stance_code
 ) = 1;
 """
 
@@ -127,29 +188,29 @@ def declarations(con: duckdb.DuckDBPyConnection, path: str) -> sm.StanceMatrix:
     return sm.read_json(bytes(row[0]))
 
 
-def refuse_what_the_sql_does_not_cover(
-    con: duckdb.DuckDBPyConnection, path: str, declared: sm.StanceMatrix
-) -> None:
-    """Stop with a message if the file uses what this SQL does not implement.
+def code(date: sm.PartialDate | None) -> int:
+    """*date* as the library codes it: YYYYMMDD with 00 for an unknown month or day."""
+    if date is None:
+        return 0
+    return date.year * 10000 + (date.month or 0) * 100 + (date.day or 0)
 
-    The SQL here is the cell rule of claims with plain dates: no end of validity
-    (``until``), no order within a source, no approximate or open dates and no editions
-    (sources of a ``series``). Those are the library's (see the README's "Dates"); a file
-    with any of them would get a wrong answer here, so it is refused instead.
+
+def next_editions(declared: sm.StanceMatrix) -> list[int]:
+    """Per source, the coded day its series' next edition is published (0: none).
+
+    A source's next edition is the source of the same ``series`` with the earliest
+    ``published`` date after its own (``stancematrix/_store/cells.py``, ``edition_ends``).
     """
-    editions = [s.id for s in declared.sources if s.series is not None]
-    if editions:
-        raise SystemExit(f"{path}: sources of a series ({', '.join(editions)}) are not covered")
-    row = con.execute(
-        'SELECT count(*) FROM read_parquet($path) WHERE until IS NOT NULL OR "order" '
-        "IS NOT NULL OR NOT regexp_full_match(coalesce(date, '2000'), $plain)",
-        {"path": path, "plain": r"[0-9]{4}(-[0-9]{2}){0,2}(/[0-9]{4}(-[0-9]{2}){0,2})?"},
-    ).fetchone()
-    if row is not None and row[0]:
-        raise SystemExit(
-            f"{path}: {row[0]} claims have an until, an order or a qualified date, "
-            "which this SQL does not cover"
-        )
+    published: dict[str, list[int]] = {}
+    for source in declared.sources:
+        if source.series is not None:
+            published.setdefault(source.series, []).append(code(source.published))
+    return [
+        0
+        if s.series is None
+        else min((p for p in published[s.series] if p > code(s.published)), default=0)
+        for s in declared.sources
+    ]
 
 
 def last_day(date: str | None) -> int:
@@ -173,16 +234,25 @@ def table(con: duckdb.DuckDBPyConnection, name: str, **columns: tuple[str, Any])
 def prepare(con: duckdb.DuckDBPyConnection, path: str, as_of: str | None = None) -> list[str]:
     """Load the declarations' small tables, define the claims and apply the cell rule.
 
-    Returns the actors' keys in declared order.
+    The table ``holding`` holds the claims that hold as of *as_of* (the snapshot
+    ``m.as_of(as_of)``; with no date, those that hold in the matrix's own view), and
+    ``shown`` the stance each cell of that snapshot shows. Returns the actors' keys in
+    declared order.
     """
     declared = declarations(con, path)
-    refuse_what_the_sql_does_not_cover(con, path, declared)
     scale = declared.scale
     mid = scale.midpoint
     sides = [(level.value > mid) - (level.value < mid) for level in scale.levels]
     sources = [s.id for s in declared.sources]
     actors = [a.key for a in declared.actors]
-    table(con, "sources", id=("VARCHAR", sources), rank=("INTEGER", range(len(sources))))
+    editions = next_editions(declared)
+    table(
+        con,
+        "sources",
+        id=("VARCHAR", sources),
+        rank=("INTEGER", range(len(sources))),
+        next_edition=("INTEGER", editions),
+    )
     table(con, "actors", key=("VARCHAR", actors), rank=("INTEGER", range(len(actors))))
     table(
         con,
@@ -193,14 +263,50 @@ def prepare(con: duckdb.DuckDBPyConnection, path: str, as_of: str | None = None)
         known=("BOOLEAN", [True] * len(sides) + [False]),
     )
     quoted = "'" + path.replace("'", "''") + "'"
+    present = {
+        row[0] for row in con.execute(f"DESCRIBE SELECT * FROM read_parquet({quoted})").fetchall()
+    }
+
+    def column(name: str) -> str:  # a file from before until and order: NULL
+        return f'c."{name}"' if name in present else "NULL::VARCHAR"
+
+    con.execute(MACROS_SQL)
     con.execute(
         CLAIMS_SQL.format(
             path=quoted,
-            start=_DAY.format(text="split_part(c.date, '/', 1)"),
-            end=_DAY.format(text="nullif(split_part(c.date, '/', 2), '')"),
+            start=_DAY.format(text=_PLAIN.format(text="split_part(c.date, '/', 1)")),
+            end=_DAY.format(text=_PLAIN.format(text="nullif(split_part(c.date, '/', 2), '')")),
+            until=_DAY.format(text=_PLAIN.format(text=column("until"))),
+            order=column("order"),
+            end_of_time=END,
         )
     )
-    con.execute(CELLS_SQL.replace("$last", str(last_day(as_of))))
+    rows = "claims"
+    if as_of is not None:
+        # The library's fast path: with one claim per cell and nothing expiring, a claim
+        # is visible once its date has begun, its order aside.
+        single, expiring = con.execute(
+            "SELECT count(*) = count(DISTINCT (actor, issue)), bool_or(until_day > 0) FROM claims"
+        ).fetchone() or (False, False)
+        fast = single and not (expiring or any(editions))
+        con.execute(
+            HOLDING_SQL.format(
+                name="holding",
+                rows="claims",
+                last=last_day(as_of),
+                visible="start_day" if fast else "begin_day",
+                end_of_time=END,
+            )
+        )
+        rows = "holding"
+    con.execute(
+        HOLDING_SQL.format(
+            name="now_holding", rows=rows, last=END, visible="begin_day", end_of_time=END
+        )
+    )
+    if as_of is None:
+        con.execute("CREATE OR REPLACE TEMP TABLE holding AS SELECT * FROM now_holding")
+    con.execute(SHOWN_SQL)
     return actors
 
 

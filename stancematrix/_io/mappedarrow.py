@@ -1,0 +1,350 @@
+"""The pyarrow engine of mapped CSV reads: ``read_csv(path, columns=…, engine="pyarrow")``.
+
+The table is split by ``pyarrow.csv`` (in C, on several threads) and the matrix built
+column by column with Arrow compute: each key column dictionary-encoded (actors and
+issues in order of first appearance, as the python engine declares them), each distinct
+stance, source and date converted once, the rows put in canonical order by one sort, and
+a repeated claim found by comparing neighbours.
+
+The result is the python engine's, exactly; this module only makes it faster. So
+whatever this engine cannot read as the python engine would, it leaves to it
+(:func:`read` returns None and the caller reads the text with the python engine):
+
+- input the two CSV parsers read differently: a NUL byte, a blank line (a row of empty
+  fields to pyarrow, so an empty key), a quote in the header, a header naming a column
+  twice, text after a closing quote or a quote left open (the python engine refuses
+  these last two, pyarrow would not);
+- any problem at all (a ragged row, invalid UTF-8, an unknown stance, an empty key, a
+  repeated claim, conflicting names): the python engine then raises its own
+  :class:`ReadError`, naming the file, line, column and value;
+- an empty table.
+
+Text columns (``summary``, ``quote``, ``note``), ``until``, ``order`` and qualified dates
+are split by pyarrow and then built by the python engine's own code, as is every table
+when numpy is not installed.
+
+pyarrow is imported only when this engine is asked for (the ``arrow`` extra).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from array import array
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final
+
+from stancematrix._dates import Period, encode, end_code
+from stancematrix._io.arrow import pyarrow
+from stancematrix._io.mapped import MAPPED_FIELDS, ReadErrors, Table, read_mapped
+from stancematrix._matrix import StanceMatrix
+from stancematrix._model import Actor, Issue, Source
+from stancematrix._scale import Scale
+from stancematrix._store import (
+    CellIndex,
+    Columns,
+    Declarations,
+    Problem,
+    Store,
+    face,
+    from_columns,
+)
+from stancematrix.exceptions import StanceMatrixError
+
+__all__ = ["ENGINES", "read"]
+
+ENGINES: Final = ("python", "pyarrow")
+"""The engines :func:`stancematrix.read_csv` reads a mapped table with."""
+
+# The fields built column-wise here; the others go through the python engine's build.
+_FAST: Final = frozenset(
+    {"actor", "issue", "stance", "source", "date", "actor_name", "issue_title"}
+)
+_BOM: Final = b"\xef\xbb\xbf"
+_LINE_END: Final = re.compile(rb"[\r\n]")
+_QUOTE: Final = re.compile(rb'"')
+# The canonical order of rows (see stancematrix._store.columns): until is 0 here.
+_ORDER: Final = ("actor", "issue", "start", "end", "source", "stance")
+
+
+class _Fallback(Exception):
+    """This input is the python engine's to read (see the module docs)."""
+
+
+def read(
+    data: bytes | str,
+    name: str,
+    *,
+    columns: Mapping[str, str | Sequence[str]],
+    scale: Scale | None,
+    stances: Mapping[str, str] | None,
+    cite: Source | str | None,
+    metadata: Mapping[str, str] | None,
+) -> StanceMatrix | None:
+    """The matrix of the CSV *data* mapped by *columns*, or None for the python engine.
+
+    *data* is what :func:`~stancematrix._io.source.read_data` gives (decompressed, within
+    the gzip limits). None means the python engine must read it (see the module docs):
+    it then returns the same matrix or raises the located error.
+
+    Raises:
+        MissingDependencyError: If pyarrow is not installed.
+    """
+    pa = pyarrow()
+    try:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        return _read(pa, raw, name, columns, scale, stances, cite, metadata)
+    except (_Fallback, StanceMatrixError, Problem, UnicodeError, pa.ArrowException):
+        return None
+
+
+def _read(
+    pa: Any,
+    raw: bytes,
+    name: str,
+    columns: Mapping[str, str | Sequence[str]],
+    scale: Scale | None,
+    stances: Mapping[str, str] | None,
+    cite: Source | str | None,
+    metadata: Mapping[str, str] | None,
+) -> StanceMatrix:
+    import pyarrow.csv as pacsv
+
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    quoted = _checked(raw)
+    found = _LINE_END.search(raw)
+    if found is None:
+        raise _Fallback("no rows")
+    head = raw[: found.start()]
+    if b'"' in head:
+        raise _Fallback("a quoted header")
+    header = head.decode("utf-8").split(",")
+    if len(set(header)) < len(header):
+        raise _Fallback("a column named twice")
+    where = _where(columns, header)
+    table = pacsv.read_csv(
+        pa.BufferReader(raw),
+        read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
+        parse_options=pacsv.ParseOptions(newlines_in_values=quoted, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(header, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    if not table.num_rows:
+        raise _Fallback("no rows")
+    if set(where) <= _FAST:
+        built = _built(pa, table, name, where, scale, stances, cite, metadata)
+        if built is not None:
+            return built
+    values = [tuple(column.to_pylist()) for column in table.columns]
+    return read_mapped(
+        lambda: Table(name, header, values),
+        name,
+        columns,
+        scale,
+        stances,
+        cite,
+        metadata,
+        ReadErrors(name, lenient=False),
+    )
+
+
+def _checked(raw: bytes) -> bool:
+    """Whether *raw* holds quotes; :class:`_Fallback` where the two parsers could differ.
+
+    The python engine's ``csv.reader`` (strict) and ``pyarrow.csv`` agree on CSV without
+    NUL bytes whose quoted fields are closed and followed by a delimiter (a blank line is
+    left to :func:`_built`: an empty key).
+    A quote opens a field only at its start (after a comma or line end), ``""`` inside
+    one is a quote, and the closing quote must end the field.
+    """
+    if b"\x00" in raw or raw[:1] in (b"\n", b"\r"):
+        raise _Fallback("a NUL byte or a blank first line")
+    if b'"' not in raw:
+        return False
+    inside = False
+    skip = -1
+    for match in _QUOTE.finditer(raw):
+        at = match.start()
+        if at == skip:
+            continue
+        if not inside:
+            inside = at == 0 or raw[at - 1 : at] in (b",", b"\n", b"\r")
+            continue
+        after = raw[at + 1 : at + 2]
+        if after == b'"':
+            skip = at + 1
+        elif after in (b"", b",", b"\n", b"\r"):
+            inside = False
+        else:
+            raise _Fallback("text after a closing quote")
+    if inside:
+        raise _Fallback("a quote left open")
+    return True
+
+
+def _where(columns: Mapping[str, str | Sequence[str]], header: list[str]) -> dict[str, list[str]]:
+    """Field → its columns' names; :class:`_Fallback` for a mapping the python engine refuses."""
+    where: dict[str, list[str]] = {}
+    for field, given in columns.items():
+        names = [given] if isinstance(given, str) else list(given)
+        if field not in MAPPED_FIELDS or not names or any(c not in header for c in names):
+            raise _Fallback("a bad mapping")
+        where[field] = names
+    if not {"actor", "issue", "stance"} <= set(where):
+        raise _Fallback("a bad mapping")
+    return where
+
+
+def _built(
+    pa: Any,
+    table: Any,
+    name: str,
+    where: dict[str, list[str]],
+    scale: Scale | None,
+    stances: Mapping[str, str] | None,
+    cite: Source | str | None,
+    metadata: Mapping[str, str] | None,
+) -> StanceMatrix | None:
+    """The matrix built column-wise, or None for the python engine's build.
+
+    None when numpy is not installed, or a date is qualified (kept as written).
+    """
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - numpy comes with pyarrow in the test extra
+        return None
+    import pyarrow.compute as pc
+
+    scale = Scale.five_point() if scale is None else scale
+
+    def values(field: str) -> Any:
+        """Per row, the first non-empty value of the field's columns."""
+        chain = where[field]
+        out = table.column(chain[0]).combine_chunks()
+        for column in chain[1:]:
+            out = pc.if_else(pc.equal(out, ""), table.column(column).combine_chunks(), out)
+        return out
+
+    def names(key: str, field: str) -> dict[str, str]:
+        """Per key, its one non-empty *field* value; :class:`_Fallback` when it has two."""
+        if field not in where:
+            return {}
+        given = values(field)
+        kept = pc.not_equal(given, "")
+        pairs = (
+            pa.table({"key": values(key).filter(kept), "name": given.filter(kept)})
+            .group_by(["key", "name"])
+            .aggregate([])
+        )
+        keys, found = pairs.column("key").to_pylist(), pairs.column("name").to_pylist()
+        if len(set(keys)) < len(keys):
+            raise _Fallback("conflicting names")
+        return dict(zip(keys, found, strict=True))
+
+    def codes(field: str, convert: Callable[[str], Any], required: bool) -> tuple[Any, list[Any]]:
+        """Rows' indices into the field's distinct values (first seen first), converted once.
+
+        A blank line is a row of empty fields to pyarrow (an error to the python engine),
+        so an empty required field sends any such input to the python engine too.
+        """
+        encoded = values(field).dictionary_encode()
+        distinct = encoded.dictionary.to_pylist()
+        if required and "" in distinct:
+            raise _Fallback(f"an empty {field}")
+        indices = encoded.indices.to_numpy(zero_copy_only=False)
+        return indices, [convert(v) if v else None for v in distinct]
+
+    actor_names = names("actor", "actor_name")
+    issue_titles = names("issue", "issue_title")
+    actor, actors = codes("actor", lambda v: Actor(v, actor_names.get(v) or v), True)
+    issue, issues = codes(
+        "issue", lambda v: Issue(v, issue_titles.get(v) or v, issue_titles.get(v) or v), True
+    )
+    stance, labels = codes(
+        "stance", lambda v: scale.code(v if stances is None else stances.get(v, v)), True
+    )
+    stance = np.asarray(labels, np.int64)[stance]
+    zeros = np.zeros(len(actor), np.int64)
+    source = zeros
+    sources = [_cited(cite, name)]
+    if "source" in where:
+        source, sources = codes("source", lambda v: Source(v, v), True)
+    start = end = zeros
+    if "date" in where:
+        date, periods = codes("date", Period.parse, False)
+        if any(p is not None and p.qualified for p in periods):
+            return None
+        start = np.asarray([0 if p is None else encode(p.start) for p in periods], np.int64)[date]
+        end = np.asarray(list(map(end_code, periods)), np.int64)[date]
+    decl = Declarations.declare(actors, issues, sources, scale, metadata)
+    return face(StanceMatrix, _store(np, decl, actor, issue, stance, source, start, end))
+
+
+def _store(np: Any, decl: Declarations, *columns: Any) -> Store:
+    """The store of coded columns (numpy arrays) in input order, put in canonical order.
+
+    Raises:
+        _Fallback: If a claim is repeated (the python engine reports it).
+    """
+    n_actors, n_issues, n_labels = len(decl.actors), len(decl.issues), len(decl.labels)
+    actor, issue, stance, source, start, end = columns
+    cell = actor.astype(np.int64) * n_issues + issue
+    if start.any() or end.any() or source.any():  # canonical order: see _store.columns
+        order = np.lexsort((stance, source, end, start, cell))
+        columns = tuple(column[order] for column in columns)
+        actor, issue, stance, source, start, end = columns
+        cell = cell[order]
+        same = cell[1:] == cell[:-1]
+        for column in (start, end, source, stance):
+            same &= column[1:] == column[:-1]
+    else:  # only actor, issue and stance: one key per claim, sorted and decoded
+        key = np.sort(cell * n_labels + stance)
+        same = key[1:] == key[:-1]
+        cell, stance = np.divmod(key, n_labels)
+        actor, issue = np.divmod(cell, n_issues)
+    if same.any():
+        raise _Fallback("a repeated claim")
+    counts = np.bincount(cell, minlength=n_actors * n_issues)
+    coded = [_array(np, c, "i") for c in (actor, issue)]
+    coded.append(_array(np, stance, "b"))
+    coded += [_array(np, c, "i") for c in (source, start, end)]
+    coded.append(array("i", bytes(4 * len(cell))))  # until
+    if len(counts) > 4 * len(cell) + 1024:  # sparse: the engine's own index
+        actor_codes, issue_codes, stance_codes, source_codes, starts, ends, until = coded
+        return from_columns(
+            decl,
+            actor=actor_codes,
+            issue=issue_codes,
+            stance=stance_codes,
+            source=source_codes,
+            start=starts,
+            end=ends,
+            until=until,
+            canonical=True,
+        )
+    dense = np.zeros(len(counts) + 1, np.int64)
+    np.cumsum(counts, out=dense[1:])
+    single = not len(counts) or int(counts.max()) <= 1
+    cells = CellIndex.of_dense(_array(np, dense, "q"), n_issues, len(cell), single)
+    return Store(decl, Columns.of(coded, {}, cells))
+
+
+def _cited(cite: Source | str | None, name: str) -> Source:
+    """The source every claim cites without a ``source`` column (as the python engine's)."""
+    if isinstance(cite, Source):
+        return cite
+    if cite is None:
+        cite = os.path.basename(name) or name
+    return Source(cite, cite)
+
+
+def _array(np: Any, values: Any, typecode: str) -> array[int]:
+    """A numpy integer array as a Python array of *typecode*."""
+    out = array(typecode)
+    kind = {"b": np.int8, "i": np.int32, "q": np.int64}[typecode]
+    out.frombytes(memoryview(np.ascontiguousarray(values, kind)).cast("B"))
+    return out
