@@ -116,10 +116,9 @@ JOIN levels AS l ON c.stance = l.label
 #:   nothing expires;
 #: - a row *begins* on its first day, except a dated row whose order is above its source's
 #:   lowest: it begins on the last day of its date (the source tells it later);
-#: - a row is visible once it has begun (``{visible}`` is the day compared: ``start_day``
-#:   when every cell has one claim and nothing expires, as the library's fast path);
-#:   of a cell's visible rows those with the latest begin hold, and of one source's
-#:   rows among them only its highest-ordered, unless expired.
+#: - a row is visible once it has begun; of a cell's visible rows those with the latest
+#:   begin hold, and of one source's rows among them only its highest-ordered, unless
+#:   expired.
 HOLDING_SQL = """
 CREATE OR REPLACE TEMP TABLE {name} AS
 WITH timed AS (
@@ -136,7 +135,7 @@ WITH timed AS (
              ELSE 0 END AS stop_day
     FROM {rows}
 ), visible AS (
-    SELECT * FROM timed WHERE {visible} <= {last}
+    SELECT * FROM timed WHERE begin_day <= {last}
 ), latest AS (
     SELECT * FROM visible
     QUALIFY begin_day = max(begin_day) OVER (PARTITION BY actor, issue)
@@ -283,27 +282,13 @@ def prepare(con: duckdb.DuckDBPyConnection, path: str, as_of: str | None = None)
     )
     rows = "claims"
     if as_of is not None:
-        # The library's fast path: with one claim per cell and nothing expiring, a claim
-        # is visible once its date has begun, its order aside.
-        single, expiring = con.execute(
-            "SELECT count(*) = count(DISTINCT (actor, issue)), bool_or(until_day > 0) FROM claims"
-        ).fetchone() or (False, False)
-        fast = single and not (expiring or any(editions))
         con.execute(
             HOLDING_SQL.format(
-                name="holding",
-                rows="claims",
-                last=last_day(as_of),
-                visible="start_day" if fast else "begin_day",
-                end_of_time=END,
+                name="holding", rows="claims", last=last_day(as_of), end_of_time=END
             )
         )
         rows = "holding"
-    con.execute(
-        HOLDING_SQL.format(
-            name="now_holding", rows=rows, last=END, visible="begin_day", end_of_time=END
-        )
-    )
+    con.execute(HOLDING_SQL.format(name="now_holding", rows=rows, last=END, end_of_time=END))
     if as_of is None:
         con.execute("CREATE OR REPLACE TEMP TABLE holding AS SELECT * FROM now_holding")
     con.execute(SHOWN_SQL)

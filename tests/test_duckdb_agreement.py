@@ -142,9 +142,9 @@ class TestCellRule:
         expected = held(m.as_of("9999-12-31" if as_of is None else as_of))
         assert expected == recipe.snapshot(path, as_of)
 
-    def test_one_claim_per_cell_ignores_order_as_the_library_does(self, tmp_path):
+    def test_one_claim_per_cell_keeps_the_order_rule(self, tmp_path):
         """With one claim per cell and nothing expiring, a claim ordered later in its
-        source is visible once its date begins, as the library's snapshot has it."""
+        source still begins on the last day of its date, in SQL as in the library."""
         m = sm.StanceMatrix.from_positions(
             [
                 sm.Position("A", "1", "support", "s", date="2024-05", order=1),
@@ -157,10 +157,12 @@ class TestCellRule:
         )
         path = str(tmp_path / "m.parquet")
         m.to_parquet(path)
-        assert 3 == len(m.as_of("2024-05-15"))
-        assert held(m.as_of("2024-05-15")) == recipe.snapshot(path, "2024-05-15")
-        found = recipe.agreement(path, "2024-05-15")
-        assert [] == recipe.mismatches(m, found, as_of="2024-05-15")
+        assert 2 == len(m.as_of("2024-05-15"))
+        assert 3 == len(m.as_of("2024-05-31"))
+        for day in ("2024-05-15", "2024-05-31"):
+            assert held(m.as_of(day)) == recipe.snapshot(path, day)
+            found = recipe.agreement(path, day)
+            assert [] == recipe.mismatches(m, found, as_of=day)
 
     def test_newer_edition_ends_a_claim_before_its_until(self, tmp_path):
         """A claim valid until 2025 stops holding when its series' next edition is

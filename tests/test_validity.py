@@ -287,6 +287,22 @@ class TestOrder:
             with pytest.raises(InvalidValueError, match=r"Position\.order"):
                 sm.Position("A", "q1", "x", "s", order=bad)  # type: ignore[arg-type]
 
+    def test_later_claim_alone_in_its_cell_begins_on_its_last_day(self):
+        """A later-ordered claim that is alone in its cell holds from the last day of its
+        date, as in a cell it shares (the rule is the source's, not the cell's)."""
+        m = sm.StanceMatrix.from_positions(
+            [
+                sm.Position("A", "1", "support", "s", date="2024-05", order=1),
+                sm.Position("A", "2", "oppose", "s", date="2024-05", order=2),
+            ],
+            actors=[sm.Actor("A", "A")],
+            issues=[sm.Issue("1", "One", "One"), sm.Issue("2", "Two", "Two")],
+            sources=[sm.Source("s", "S")],
+        )
+        assert [("A", "1")] == [(p.actor, p.issue) for p in m.as_of("2024-05-15")]
+        assert None is m.position("A", "2", as_of="2024-05-15")
+        assert "oppose" == m.stance("A", "2", as_of="2024-05-31")
+
     def test_earlier_holds_until_the_later_is_known(self):
         """Inside the shared period the earlier claim holds; once it ends, the later one."""
         m = ordered()

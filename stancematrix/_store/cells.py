@@ -187,9 +187,10 @@ def holding(store: Store, lo: int, hi: int, last: int = END) -> Sequence[int]:
 def chosen(store: Store, lo: int, hi: int, last: int = END) -> int:
     """The row the cell of rows ``lo:hi`` shows as of *last*; -1 when none holds then."""
     if hi - lo == 1:
-        stop = timing(store).stop
+        stop, begin, _ = timing(store)
         held = stop is None or last == END or not 0 < stop[lo] <= last
-        return lo if store.cols.start[lo] <= last and held else -1
+        starts = store.cols.start if begin is None else begin
+        return lo if starts[lo] <= last and held else -1
     return min(holding(store, lo, hi, last), key=store.cols.source.__getitem__, default=-1)
 
 
@@ -227,9 +228,9 @@ def steps(store: Store, lo: int, hi: int) -> list[int]:
 def as_of_mask(store: Store, last: int) -> bytes:
     """One byte per row: 1 where the row holds as of *last* (see the module docs)."""
     cols = store.cols
-    stop = timing(store).stop
+    stop, begin, _ = timing(store)
     if cols.cells.single and stop is None:  # one claim per cell: keep the begun ones
-        return bytes(map(last.__ge__, cols.start))
+        return bytes(map(last.__ge__, cols.start if begin is None else begin))
     flags = bytearray(len(cols.start))
     for lo, hi in cols.runs():
         for n in holding(store, lo, hi, last):
