@@ -72,7 +72,7 @@ from stancematrix._io.csvlong import (
 from stancematrix._io.layout import Layout, LayoutOptions, grid
 from stancematrix._io.mapped import MAPPED_FIELDS, ReadErrors, Table, field_limit, read_mapped
 from stancematrix._io.schema import CLAIM_COLUMNS, ENTRIES, LEVEL, Entry
-from stancematrix._io.source import MAX_RATIO, MAX_SIZE, Input, read_text
+from stancematrix._io.source import MAX_RATIO, MAX_SIZE, Input, open_stream
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Source
 from stancematrix._scale import Scale
@@ -347,17 +347,18 @@ def read(
             and value.
         InvalidValueError: If *columns* maps an unknown field or misses a required one.
     """
-    text, name = read_text(source, looks_like_text="", max_ratio=max_ratio, max_size=max_size)
+    stream = open_stream(source, looks_like_text="", max_ratio=max_ratio, max_size=max_size)
+    name = stream.name
     problems = ReadErrors(name, lenient)
-    with field_limit(len(text)):
+    with field_limit(stream.bound()):
         if columns is None:
             for option, value in (("scale", scale), ("stances", stances), ("cite", cite)):
                 if value is not None:
                     raise InvalidValueError(option, value, "applies only with columns=")
-            matrix = read_long(text, name, problems)
+            matrix = read_long(stream, problems)
         else:
             matrix = read_mapped(
-                lambda: Table.parse(text, name),
+                lambda: Table.parse(stream, columns, problems),
                 name,
                 columns,
                 scale,

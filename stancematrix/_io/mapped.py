@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import csv
 import gc
-import io
 import os
 import threading
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from itertools import repeat
+from itertools import chain, islice, repeat
 from typing import Any, Final
 
 from stancematrix._dates import PartialDate, Period, encode, end_code, exact
 from stancematrix._io.schema import CLAIM_COLUMNS
+from stancematrix._io.source import Stream, lines
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Actor, Issue, Source
 from stancematrix._scale import Scale
@@ -50,6 +50,7 @@ __all__ = [
 
 MAPPED_FIELDS: Final = (*CLAIM_COLUMNS, "actor_name", "issue_title")
 """The fields a column mapping may name."""
+_BATCH: Final = 1 << 16  # rows read by the csv module at a time
 
 
 class ReadErrors:
@@ -106,94 +107,171 @@ def _columns(
 
 
 class Table:
-    """A table's rows, column by column, with each row's line found only when needed."""
+    """A table's rows, column by column, with each row's line found only when needed.
 
-    text: str | None
+    Rows that do not have the header's width (read leniently) are kept apart in
+    ``ragged`` (data row → its fields); ``columns`` hold the other rows.
+    """
+
+    stream: Stream | None
     one_line_rows: bool
     header: list[str]
     width: int
-    ragged: list[int]
-    rows: list[list[str]]
-    columns: list[tuple[str, ...]]
+    ragged: dict[int, list[str]]
+    columns: list[Sequence[str]]
 
-    def __init__(self, name: str, header: list[str], columns: list[tuple[str, ...]]) -> None:
+    def __init__(self, name: str, header: list[str], columns: Sequence[Sequence[str]]) -> None:
         """A table given column by column (rows are numbered as CSV lines, header first)."""
-        self.text = None
+        self.stream = None
         self.one_line_rows = False
-        self._starts: list[int] | None = None
+        self._starts: list[int] = []
+        self._reader: Any = None
         self.name = name
         self.header = header
         self.width = len(header)
-        self.ragged = []
-        self.rows = []
-        self.columns = columns
+        self.ragged = {}
+        self.columns = list(columns)
+        self.count = len(columns[0]) if columns else 0  # data rows, ragged ones included
+        self._plain_lines = 0  # lines split by _split_plain before the csv reader took over
 
     @classmethod
-    def parse(cls, text: str, name: str) -> Table:
-        """Parse CSV text."""
-        self = cls(name, [], [])
-        self.text = text
-        if self._split_plain(text):
-            return self
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        try:
-            self.header = next(reader, [])
-            rows = list(reader)
-        except csv.Error as error:
-            raise ReadError(f"malformed CSV: {error}", source=name, line=reader.line_num) from error
-        self.width = len(self.header)
-        if rows and rows[-1] == []:
-            rows.pop()
-        lengths = set(map(len, rows))
-        self.ragged = (
-            [k for k, n in enumerate(map(len, rows)) if n != self.width]
-            if lengths - {self.width}
-            else []
-        )
-        self.columns = list(zip(*rows, strict=False)) if not self.ragged else []
-        if not rows:
-            self.columns = [() for _ in self.header]
-        self.rows = rows if self.ragged else []  # the columns hold it all
+    def parse(
+        cls,
+        stream: Stream,
+        columns: Mapping[str, str | Sequence[str]] | None = None,
+        problems: ReadErrors | None = None,
+    ) -> Table:
+        """Read CSV from *stream*, a batch of rows at a time.
+
+        Each column's equal values are kept once. Pieces of text without quotes, CR or
+        NUL whose lines all have the header's width are split by commas and newlines in
+        C (they mean to the csv module exactly what they mean to ``str.split``); the rest
+        go through the C csv reader. Given *columns*, the header is checked against them
+        as soon as it is read; given *problems* that raise, a ragged row is reported as
+        soon as it is met.
+        """
+        self = cls(stream.name, [], [])
+        self.stream = stream
+        self.one_line_rows = True
+        texts = iter(stream.texts())
+        shared: list[dict[str, str]] = []
+
+        def start(header: list[str]) -> None:
+            self.header, self.width = header, len(header)
+            self.columns = [[] for _ in header]
+            shared.extend({} for _ in header)
+            if columns is not None:
+                _columns(header, columns, self.name)
+
+        def extend(given: Sequence[Sequence[str]]) -> None:
+            for column, seen, values in zip(self.columns, shared, given, strict=False):
+                column.extend(map(seen.setdefault, values, values))  # type: ignore[attr-defined]
+
+        def add(batch: list[list[str]]) -> None:
+            if any(n != self.width for n in set(map(len, batch))):
+                fitting = []
+                for k, row in enumerate(batch, self.count):
+                    if len(row) == self.width:
+                        fitting.append(row)
+                        continue
+                    self.ragged[k] = row
+                    if problems is not None and problems.errors is None:
+                        raise self.ragged_error(k)
+                self.count += len(batch)
+                batch = fitting
+            else:
+                self.count += len(batch)
+            if batch:
+                extend(list(zip(*batch)))
+
+        piece = next(texts, None)
+        while piece is not None:
+            split = self._split_plain(piece, start)
+            if split is None:
+                break
+            extend(split)
+            self.count += len(split[0]) if split else 0
+            piece = next(texts, None)
+        if piece is not None:  # the rest through the csv module, from this piece on
+            self.one_line_rows = False
+            reader = csv.reader(lines(chain([piece], texts)), strict=True)
+            try:
+                if not self.header:
+                    start(next(reader, []))
+                last: list[str] | None = None
+                while batch := list(islice(reader, _BATCH)):
+                    if last is not None:
+                        add([last])
+                    last = batch.pop()
+                    if batch:
+                        add(batch)
+                if last is not None and last != []:  # a last empty line is no row
+                    add([last])
+            except csv.Error as error:
+                raise ReadError(
+                    f"malformed CSV: {error}", source=self.name, line=self.lines_read(reader)
+                ) from error
+        if not self.header:
+            start([])
         return self
 
-    def _split_plain(self, text: str) -> bool:
-        """Split a table without quotes, CR or NUL by commas and newlines, in C.
+    def lines_read(self, reader: Any) -> int:
+        """The line *reader* stands on, counted from the start of the input."""
+        return int(reader.line_num) + self._plain_lines
 
-        Such text means to the csv module exactly what it means to ``str.split``. Returns
-        False (leaving the work to the csv module) unless every line has the header's
-        number of fields.
-        """
-        if '"' in text or "\r" in text or "\x00" in text:
-            return False
-        body = text[:-1] if text.endswith("\n") else text
-        lines = body.split("\n")
-        header = lines[0].split(",")
-        width = len(header)
-        if len(lines) < 2 or set(map(str.count, lines, repeat(","))) != {width - 1}:
-            return False
-        fields = body.replace("\n", ",").split(",")
-        self.header = header
-        self.width = width
-        self.columns = [tuple(fields[c + width :: width]) for c in range(width)]
-        self.one_line_rows = True
-        return True
+    def _split_plain(
+        self, piece: str, start: Callable[[list[str]], None]
+    ) -> list[Sequence[str]] | None:
+        """The columns of *piece* split by commas and newlines in C, or None if it may not be."""
+        if '"' in piece or "\r" in piece or "\x00" in piece:
+            return None
+        body = piece[:-1] if piece.endswith("\n") else piece
+        found = body.split("\n")
+        header: list[str] | None = None
+        if not self.header:
+            header = found[0].split(",")
+            if len(header) < 2 or len(found) < 2:
+                return None
+            found = found[1:]
+        width = len(header or self.header)
+        if width < 2 or set(map(str.count, found, repeat(","))) != {width - 1}:
+            return None
+        if header is not None:
+            start(header)
+            self._plain_lines += 1
+        self._plain_lines += len(found)
+        fields = ",".join(found).split(",")
+        return [fields[c::width] for c in range(width)]
 
     def row(self, row: int) -> list[str]:
         """Data row *row* (0-based) as read."""
-        if self.rows:
-            return self.rows[row]
-        return [column[row] for column in self.columns]
+        if row in self.ragged:
+            return self.ragged[row]
+        k = row - sum(1 for r in self.ragged if r < row)
+        return [column[k] for column in self.columns]
+
+    def ragged_error(self, row: int) -> ReadError:
+        """The error of ragged data row *row*."""
+        fields = self.ragged[row]
+        return self.error(
+            f"ragged row: {len(fields)} fields where the header has {self.width}",
+            row,
+            None,
+            fields,
+        )
 
     def line(self, row: int) -> int:
-        """The line data row *row* (0-based) starts on."""
-        if self.text is None or self.one_line_rows:
+        """The line data row *row* (0-based) starts on (found by reading up to it again)."""
+        if self.stream is None or self.one_line_rows:
             return row + 2
-        if self._starts is None:  # one pass, on the first error only
-            reader = csv.reader(io.StringIO(self.text, newline=""))
-            next(reader, None)
-            starts = [reader.line_num + 1]
-            starts.extend(reader.line_num + 1 for _ in reader)
-            self._starts = starts
+        if self._reader is None:
+            self._reader = csv.reader(lines(self.stream.texts()))
+            next(self._reader, None)
+            self._starts = [self._reader.line_num + 1]
+        while len(self._starts) <= row + 1:
+            if next(self._reader, None) is None:
+                break
+            self._starts.append(self._reader.line_num + 1)
         return self._starts[min(row, len(self._starts) - 1)]
 
     def error(self, reason: str, row: int, column: int | None, value: object) -> ReadError:
@@ -208,7 +286,7 @@ class Table:
         )
 
 
-def _first(columns: list[tuple[str, ...]], indices: list[int]) -> tuple[str, ...]:
+def _first(columns: list[Sequence[str]], indices: list[int]) -> Sequence[str]:
     """Per row, the value of the first of *indices*' columns that is not empty."""
     values = columns[indices[0]]
     if len(indices) == 1 or "" not in values:
@@ -228,10 +306,10 @@ def _first(columns: list[tuple[str, ...]], indices: list[int]) -> tuple[str, ...
 
 def _conflicts(
     table: Table,
-    cols: list[tuple[str, ...]],
+    cols: list[Sequence[str]],
     indices: list[int],
-    keys: tuple[str, ...],
-    given: tuple[str, ...],
+    keys: Sequence[str],
+    given: Sequence[str],
     clash: set[str],
     what: str,
     row_of: Callable[[int], int],
@@ -279,20 +357,10 @@ def _mapped(
     where = _columns(table.header, columns, name)
     bad: set[int] = set()
     for k in table.ragged:
-        problems.add(
-            table.error(
-                f"ragged row: {len(table.rows[k])} fields where the header has {table.width}",
-                k,
-                None,
-                table.rows[k],
-            )
-        )
+        problems.add(table.ragged_error(k))
         bad.add(k)
     if table.ragged:  # lenient: carry on with the rows that fit
-        table.columns = list(zip(*(r for r in table.rows if len(r) == table.width), strict=True))
-        if not table.columns:
-            table.columns = [() for _ in table.header]
-        kept = [k for k in range(len(table.rows)) if k not in bad]
+        kept: list[int] | None = [k for k in range(table.count) if k not in bad]
     else:
         kept = None
     n = len(table.columns[0]) if table.columns else 0
@@ -301,9 +369,9 @@ def _mapped(
     def row_of(k: int) -> int:
         return k if kept is None else kept[k]
 
-    cache: dict[str, tuple[str, ...]] = {}
+    cache: dict[str, Sequence[str]] = {}
 
-    def values(field: str) -> tuple[str, ...]:
+    def values(field: str) -> Sequence[str]:
         if field not in cache:
             cache[field] = _first(cols, where[field]) if field in where else ("",) * n
         return cache[field]
@@ -550,7 +618,7 @@ def read_mapped(
 
 def read_columns(
     header: list[str],
-    values: list[tuple[str, ...]],
+    values: Sequence[Sequence[str]],
     *,
     name: str,
     columns: Mapping[str, str | Sequence[str]],
