@@ -193,7 +193,7 @@ class Stream:
             while block := _read_block(file, self.name):
                 yield block
             return
-        head = first
+        head: bytes | str = first
         while len(head) < 2 and (more := _read_block(file, self.name)):
             head = _join([head, more])
         if head[:2] != _GZIP_MAGIC:
