@@ -182,7 +182,7 @@ class Table:
             else:
                 self.count += len(batch)
             if batch:
-                extend(list(zip(*batch)))
+                extend(list(zip(*batch, strict=True)))
 
         piece = next(texts, None)
         while piece is not None:

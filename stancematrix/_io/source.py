@@ -42,9 +42,11 @@ _BOM: Final = "\ufeff".encode()
 MAX_RATIO: Final = 100
 """The default limit on how many times its own size gzip input may expand to.
 
-The ratio is checked once the output passes :data:`_RATIO_FLOOR` (1 MiB), so a small file
-that compresses very well is never refused. Text rarely compresses more than 20×; a gzip
-bomb compresses about 1000×."""
+The ratio is that of the output so far to the compressed bytes read so far, checked once
+the output passes :data:`_RATIO_FLOOR` (1 MiB), so a small file that compresses very well
+is never refused, and a bomb is refused within its first MiB or so, before a streaming
+reader has parsed much of it. Text rarely compresses more than 20×; a gzip bomb
+compresses about 1000×."""
 MAX_SIZE: Final = 2_000_000_000
 """The default limit on the bytes gzip input may expand to (2 GB), whatever its ratio."""
 _RATIO_FLOOR: Final = 1 << 20
@@ -94,8 +96,10 @@ class Stream:
         return max(self.max_size, self.size or 0, _file_size(source))
 
     def pieces(self) -> Iterator[bytes | str]:
-        """The input in pieces cut at line ends: bytes (decompressed, a leading UTF-8 BOM
-        dropped) or, for text given as such, ``str`` (a leading BOM dropped, unchecked).
+        """The input in pieces cut at line ends, from its start.
+
+        Bytes (decompressed, a leading UTF-8 BOM dropped) or, for text given as such,
+        ``str`` (a leading BOM dropped, not yet checked).
 
         Raises:
             ReadError: If the file cannot be opened or read, or its gzip stream is
@@ -143,6 +147,23 @@ class Stream:
                 the line and column of the first bad byte) or text given as such holds
                 a lone surrogate.
         """
+        return self._checked(decode=True)  # type: ignore[return-value]
+
+    def checked(self) -> Iterator[bytes | str]:
+        """As :meth:`pieces`, text given as such checked as :meth:`texts` checks it.
+
+        Bytes are left to be decoded (:func:`decode_piece`).
+        """
+        return self._checked(decode=False)
+
+    def whole(self) -> bytes | str:
+        """The whole input at once: its bytes (decompressed), or the text given."""
+        pieces = list(self.pieces())
+        if pieces:
+            return _join(pieces)
+        return "" if isinstance(self.source, str | io.TextIOBase) else b""
+
+    def _checked(self, *, decode: bool) -> Iterator[bytes | str]:
         lines = 0  # line ends before the piece
         for piece in self.pieces():
             if isinstance(piece, str):
@@ -155,11 +176,15 @@ class Stream:
                         line=lines + line,
                         column=column,
                     )
-                text = piece
-            else:
+                yield piece
+                lines += line_ends(piece)
+            elif decode:
                 text = decode_piece(piece, self.name, lines)
-            yield text
-            lines += line_ends(text)
+                yield text
+                lines += line_ends(text)
+            else:
+                yield piece
+                lines += piece.count(b"\n") + piece.count(b"\r") - piece.count(b"\r\n")
 
     def _blocks(self) -> Iterator[bytes | str]:
         """The input's blocks as read, decompressed if they are gzip."""
@@ -170,6 +195,8 @@ class Stream:
         if isinstance(source, bytes | bytearray | memoryview):
             data = bytes(source)
             if data[:2] == _GZIP_MAGIC:
+                if self._may_pass_max_size(len(data)):
+                    _exhaust(_inflate(_slices(data), self.name, len(data), self))
                 yield from _inflate(_slices(data), self.name, len(data), self)
             else:
                 yield from _slices(data)
@@ -185,6 +212,15 @@ class Stream:
                 yield from self._file_blocks(file)
             return
         yield from self._file_blocks(source)
+
+    def _may_pass_max_size(self, size: int) -> bool:
+        """Whether *size* bytes of gzip may expand past ``max_size`` within the ratio.
+
+        If so, the input is first decompressed once without keeping anything, so that
+        the size limit refuses it before a reader has parsed any of it; otherwise the
+        ratio limit, checked as the output grows, refuses it first.
+        """
+        return max(self.max_ratio * size, _RATIO_FLOOR) > self.max_size
 
     def _file_blocks(self, file: IO[Any]) -> Iterator[bytes | str]:
         first = _read_block(file, self.name)
@@ -207,15 +243,31 @@ class Stream:
             while block := _read_block(file, self.name):
                 rest.append(block)
             data = _join(rest)
+            if self._may_pass_max_size(len(data)):
+                _exhaust(_inflate(_slices(data), self.name, len(data), self))
             yield from _inflate(_slices(data), self.name, len(data), self)
             return
+        size = left + len(head)
 
         def blocks() -> Iterator[bytes | str]:
             yield head
             while block := _read_block(file, self.name):
                 yield block
 
-        yield from _inflate(blocks(), self.name, left + len(head), self)
+        if self._may_pass_max_size(size):
+            try:
+                start = file.tell() - len(head)
+            except (OSError, ValueError) as error:
+                raise ReadError(f"cannot read: {error}", source=self.name) from error
+            _exhaust(_inflate(blocks(), self.name, size, self))
+            file.seek(start)
+            head = _read_block(file, self.name)
+        yield from _inflate(blocks(), self.name, size, self)
+
+
+def _exhaust(pieces: Iterator[bytes]) -> None:
+    for _ in pieces:
+        pass
 
 
 def open_stream(
@@ -266,12 +318,7 @@ def read_data(
     stream = open_stream(
         source, looks_like_text=looks_like_text, max_ratio=max_ratio, max_size=max_size
     )
-    pieces = list(stream.pieces())
-    if pieces and isinstance(pieces[0], str):
-        return "".join(pieces), stream.name  # type: ignore[arg-type]
-    if not pieces and isinstance(source, io.TextIOBase):
-        return "", stream.name
-    return b"".join(pieces), stream.name  # type: ignore[arg-type]
+    return stream.whole(), stream.name
 
 
 def read_text(
@@ -293,7 +340,7 @@ def read_text(
     Bytes and files may be gzip-compressed; text is decoded as UTF-8, and a leading
     byte-order mark is dropped. Gzip input is decompressed step by step and refused as
     soon as its output passes *max_size* bytes, or (past 1 MiB) *max_ratio* times the
-    compressed size. Readers that stream use :func:`open_stream` instead.
+    compressed bytes read so far. Readers that stream use :func:`open_stream` instead.
 
     Raises:
         ReadError: If the file cannot be opened, is a truncated or corrupt gzip stream,
@@ -377,44 +424,45 @@ def _join(parts: list[bytes | str]) -> bytes | str:
     return b"".join(parts)  # type: ignore[arg-type]
 
 
-def _inflate(blocks: Iterator[bytes | str], name: str, size: int, limits: Stream) -> Iterator[bytes]:
+def _inflate(
+    blocks: Iterator[bytes | str], name: str, size: int, limits: Stream
+) -> Iterator[bytes]:
     """The decompressed bytes of the gzip *blocks* (every member), within the limits.
 
-    *size* is the compressed size the ratio is measured against.
+    *size* is the compressed size named in a refusal. The ratio is that of the output
+    so far to the compressed bytes read so far, so a bomb is refused within its first
+    MiB or so of output, before a reader has parsed (or kept) much of it.
     """
     max_ratio, max_size = limits.max_ratio, limits.max_size
-    limit = min(max_size, max(max_ratio * size, _RATIO_FLOOR))
-    total = 0
+    total = fed = 0
     inflate = zlib.decompressobj(wbits=31)
     between = b""  # after a member's end: the next member's start, or zero padding
     try:
         for block in blocks:
             data: bytes = block  # type: ignore[assignment]
+            fed += len(data)
             while data:
                 if inflate.eof:
-                    between += data
-                    data = b""
-                    if not between.strip(b"\0"):
-                        continue
-                    if between[:2] == _GZIP_MAGIC:
+                    if between or data[:2] != _GZIP_MAGIC:
+                        between += data
+                        data = b""
+                        if not between.strip(b"\0") or between == _GZIP_MAGIC[:1]:
+                            continue  # zero padding so far, or half a magic number
+                        if between[:2] != _GZIP_MAGIC:
+                            raise OSError("trailing data after the gzip stream is not gzip")
                         data, between = between, b""
-                        inflate = zlib.decompressobj(wbits=31)
-                    elif between == _GZIP_MAGIC[:1]:
-                        continue
-                    else:
-                        raise OSError("trailing data after the gzip stream is not gzip")
+                    inflate = zlib.decompressobj(wbits=31)
                 while True:
                     chunk = inflate.decompress(data, _CHUNK)
-                    data = inflate.unconsumed_tail
+                    data = inflate.unused_data if inflate.eof else inflate.unconsumed_tail
                     total += len(chunk)
-                    if total > limit:
-                        raise _too_large(name, size, total, max_ratio, max_size)
+                    if total > max_size or (
+                        total > _RATIO_FLOOR and total > max_ratio * (fed - len(data))
+                    ):
+                        raise _too_large(name, size, fed - len(data), total, limits)
                     if chunk:
                         yield chunk
-                    if inflate.eof:
-                        data = inflate.unused_data
-                        break
-                    if not data and not chunk:
+                    if inflate.eof or (not data and not chunk):
                         break
         if not inflate.eof:
             raise EOFError("the stream ends before its end-of-stream marker")
@@ -424,11 +472,14 @@ def _inflate(blocks: Iterator[bytes | str], name: str, size: int, limits: Stream
         raise ReadError(f"corrupt or truncated gzip data: {error}", source=name) from error
 
 
-def _too_large(name: str, size: int, total: int, max_ratio: float, max_size: int) -> ReadError:
-    if total > max_size:
-        limit = f"the limit of {max_size:,} bytes (max_size)"
+def _too_large(name: str, size: int, read: int, total: int, limits: Stream) -> ReadError:
+    if total > limits.max_size:
+        limit = f"the limit of {limits.max_size:,} bytes (max_size)"
     else:
-        limit = f"{max_ratio:g} times its compressed size of {size:,} bytes (max_ratio)"
+        limit = (
+            f"{limits.max_ratio:g} times its compressed size of {size:,} bytes (max_ratio): "
+            f"its first {read:,} bytes gave {total:,}"
+        )
     return ReadError(
         f"gzip data expands beyond {limit}; refused as a possible decompression bomb "
         "(pass a larger max_size or max_ratio, or --max-size/--max-ratio, if you trust it)",
