@@ -69,7 +69,7 @@ RECORDS: Final[dict[str, tuple[str, ...]]] = {
 """Each record, in the order the long layout writes them, and the columns it fills."""
 NUMERIC: Final = {("format", "value"), *((LEVEL.name, name) for name in LEVEL.of(float))}
 NUMERIC.update(("claim", name) for name in CLAIM.of(int))
-_BATCH: Final = 1 << 16  # claim rows coded at a time by the fast path
+_BATCH: Final = 1 << 13  # claim rows coded at a time by the fast path
 # A number as render writes it (JSON's grammar): no spaces, underscores, signs or words.
 NUMBER: Final = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _WHOLE: Final = re.compile(r"-?(?:0|[1-9][0-9]*)")

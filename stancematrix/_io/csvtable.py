@@ -22,7 +22,7 @@ __all__ = ["MAPPED_FIELDS", "ReadErrors", "Table", "field_limit", "mapped_column
 
 MAPPED_FIELDS: Final = (*CLAIM_COLUMNS, "actor_name", "issue_title")
 """The fields a column mapping may name."""
-_BATCH: Final = 1 << 16  # rows read by the csv module at a time
+_BATCH: Final = 1 << 13  # rows read by the csv module at a time
 
 
 class ReadErrors:

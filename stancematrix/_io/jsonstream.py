@@ -33,7 +33,7 @@ from stancematrix.exceptions import ReadError
 __all__ = ["BATCH", "claim_columns", "read", "text_colons"]
 
 #: The bytes of claims decoded at a time.
-BATCH: Final = 4 << 20
+BATCH: Final = 1 << 20
 _MARK: Final = '\n  "claims": ['
 _MARK_COLUMN: Final = len(_MARK)  # the column just after the list's "[" (1-based)
 
@@ -267,12 +267,52 @@ def read(stream: Stream, declarations: Callable[[Mapping[str, Any]], Declaration
         for batch, line, column, last in batches:
             claims = _claims(batch, coder)
             if claims is None:
+                batch, line, column, skipped = _narrowed(batch, line, column, decl)
                 text = batch if isinstance(batch, str) else decode_piece(batch, name, line - 1)
-                _BatchReader(text, name, line, column).check(decl, first, last)
+                _BatchReader(text, name, line, column).check(decl, first + skipped, last)
             first += claims or 0
     except _Fallback:
         return None
     return coder.store()
+
+
+_SMALL: Final = 1 << 16  # a failing batch is narrowed down to about this many bytes
+
+
+def _narrowed(
+    batch: bytes | str, line: int, column: int, decl: Declarations
+) -> tuple[bytes | str, int, int, int]:
+    """The part of a failing *batch* that fails, found by halving it with the fast decoder.
+
+    The located reader decodes in Python, so it is given only the first small part that
+    fails to code on its own (and the claims, lines and column before it); if no half
+    fails on its own, the whole batch.
+
+    Returns:
+        The part, its first line and column, and the claims of *batch* before it.
+    """
+    skipped = 0
+    while len(batch) > _SMALL:
+        middle = len(batch) // 2
+        cut = (
+            max(batch.rfind("},\n", 0, middle), batch.rfind("},\r", 0, middle))
+            if isinstance(batch, str)
+            else max(batch.rfind(b"},\n", 0, middle), batch.rfind(b"},\r", 0, middle))
+        ) + 1
+        if cut <= 0:
+            break
+        left, right = batch[:cut], batch[cut + 1 :]
+        counted = _claims(left, ClaimCoder(decl))
+        if counted is None:
+            batch = left
+            continue
+        if _claims(right, ClaimCoder(decl)) is None:
+            skipped += counted
+            line, column = line + _ends(left), _column_after(left, column)
+            batch = right
+            continue
+        break
+    return batch, line, column, skipped
 
 
 def _claims(batch: bytes | str, coder: ClaimCoder) -> int | None:
