@@ -32,8 +32,9 @@ from stancematrix.exceptions import ReadError
 
 __all__ = ["BATCH", "claim_columns", "read", "text_colons"]
 
-#: The bytes of claims decoded at a time.
+#: The bytes of claims decoded at a time (the first batches fewer).
 BATCH: Final = 1 << 20
+_SMALL: Final = 1 << 16  # the first batch; a failing batch is narrowed down to this
 _MARK: Final = '\n  "claims": ['
 _MARK_COLUMN: Final = len(_MARK)  # the column just after the list's "[" (1-based)
 
@@ -98,24 +99,32 @@ class _Batches:
         self.size = len(rest)
         self.line = line  # where the next batch starts: line, and column (1-based)
         self.column = _MARK_COLUMN
+        self.limit = _SMALL  # the first batches are small (an early problem is met early)
 
     def __iter__(self) -> Iterator[tuple[bytes | str, int, int, bool]]:
         """Each batch's text, its first line and column, and whether it is the last."""
         for piece in self.pieces:
             self.held.append(piece)
             self.size += len(piece)
-            if self.size < BATCH:
+            if self.size < self.limit:
                 continue
             text = _join(self.held)
-            cut = self._cut(text)
-            if cut < 0:
-                continue  # no claim ends here: read on
-            batch, rest = text[:cut], text[cut + 1 :]  # the comma between is neither's
-            line, column = self.line, self.column
+            start = 0
+            while len(text) - start >= self.limit:
+                cut = self._cut(text, start, start + self.limit)
+                if cut < 0:
+                    cut = self._cut(text, start, len(text))
+                if cut < 0:
+                    break  # no claim ends here: read on
+                batch = text[start:cut]  # the comma after it is neither's
+                start = cut + 1
+                line, column = self.line, self.column
+                self.line += _ends(batch)
+                self.column = _column_after(batch, column)
+                self.limit = min(2 * self.limit, BATCH)
+                yield batch, line, column, False
+            rest = text[start:]
             self.held, self.size = [rest], len(rest)
-            self.line += _ends(batch)
-            self.column = _column_after(batch, column)
-            yield batch, line, column, False
         text = _join(self.held) if self.held else ""
         end = _list_end(text)
         if end < 0:
@@ -123,11 +132,13 @@ class _Batches:
         yield text[:end], self.line, self.column, True
 
     @staticmethod
-    def _cut(text: bytes | str) -> int:
-        """Where the last claim-ending comma of *text* is (``},`` ending a line), or -1."""
+    def _cut(text: bytes | str, start: int, end: int) -> int:
+        """The last claim-ending comma (``},`` ending a line) in ``text[start:end]``, or -1."""
         if isinstance(text, str):
-            return max(text.rfind("},\n"), text.rfind("},\r")) + 1 if "}," in text else -1
-        return max(text.rfind(b"},\n"), text.rfind(b"},\r")) + 1 if b"}," in text else -1
+            found = max(text.rfind("},\n", start, end), text.rfind("},\r", start, end))
+        else:
+            found = max(text.rfind(b"},\n", start, end), text.rfind(b"},\r", start, end))
+        return found + 1 if found >= 0 else -1
 
 
 def _column_after(batch: bytes | str, column: int) -> int:
@@ -274,9 +285,6 @@ def read(stream: Stream, declarations: Callable[[Mapping[str, Any]], Declaration
     except _Fallback:
         return None
     return coder.store()
-
-
-_SMALL: Final = 1 << 16  # a failing batch is narrowed down to about this many bytes
 
 
 def _narrowed(
