@@ -26,7 +26,7 @@ from typing import Any, Final
 from stancematrix._io.claimcols import FIELDS, REQUIRED, ClaimCoder
 from stancematrix._io.jsonreader import Decoder, Reader, colons, join, loads, tally
 from stancematrix._io.schema import CLAIM
-from stancematrix._io.source import Stream, decode_piece, locate
+from stancematrix._io.source import Stream, decode_piece, line_ends, locate
 from stancematrix._store import Declarations, Problem, Store, build
 from stancematrix.exceptions import ReadError
 
@@ -80,7 +80,9 @@ class _Fallback(Exception):
 def _ends(data: bytes | str) -> int:
     """The line ends in *data* (LF, CRLF and lone CR each once)."""
     if isinstance(data, str):
-        return data.count("\n") + data.count("\r") - data.count("\r\n")
+        return line_ends(data)
+    if b"\r" not in data:
+        return data.count(b"\n")
     return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 

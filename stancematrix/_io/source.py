@@ -183,8 +183,7 @@ class Stream:
                 yield text
                 lines += line_ends(text)
             else:
-                yield piece
-                lines += piece.count(b"\n") + piece.count(b"\r") - piece.count(b"\r\n")
+                yield piece  # (lines are counted only to place an error in text)
 
     def _blocks(self) -> Iterator[bytes | str]:
         """The input's blocks as read, decompressed if they are gzip."""
@@ -498,6 +497,8 @@ def lines(texts: Iterable[str]) -> Iterator[str]:
 
 def line_ends(text: str) -> int:
     """The line ends in *text*: LF, CRLF and lone CR each count once."""
+    if "\r" not in text:
+        return text.count("\n")
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
