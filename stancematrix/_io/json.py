@@ -212,6 +212,10 @@ def read_json(
 ) -> StanceMatrix:
     """Read a matrix from a JSON document written by :meth:`StanceMatrix.to_json`.
 
+    A document laid out as ``to_json`` writes it (indent 2, the claims last) is decoded a
+    batch of claims at a time (:mod:`stancematrix._io.jsonstream`), so the whole text and
+    its decoded objects are never held; a document laid out otherwise is read whole.
+
     Args:
         source: A path, an open file, bytes, or the JSON text itself (a ``str`` holding
             a line break or starting with ``{`` or ``[``; any other ``str`` is a file
