@@ -15,6 +15,7 @@ from stancematrix._escape import FORMULA_TRIGGERS, neutralise_formula
 from stancematrix._io import csvlong
 from stancematrix._io.csv import COLUMNS
 from stancematrix._io.mapped import Table
+from stancematrix._io.source import open_stream
 from stancematrix.exceptions import InvalidValueError, ReadError
 from tests.strategies import hostile_matrices, hostile_texts, matrices, rich_matrices
 
@@ -477,7 +478,7 @@ class TestPlainSplit:
     def test_same_as_csv_module(self, table, final_newline):
         """Quote-free tables split by str.split read exactly as the csv module reads them."""
         text = "\n".join(",".join(row) for row in table) + ("\n" if final_newline else "")
-        parsed = Table.parse(text, "<t>")
+        parsed = Table.parse(open_stream(text.encode(), looks_like_text=""))
         got = [parsed.header, *(list(row) for row in zip(*parsed.columns, strict=True))]
         assert rows(text) == got
 
@@ -547,7 +548,7 @@ class TestFastLong:
     @given(hostile_matrices(), st.booleans())
     def test_fast_path_reads_what_is_written(self, m, safe):
         """The column-wise reader reads every file the writer writes, equal to the matrix."""
-        assert m == csvlong._fast(m.to_csv(spreadsheet_safe=safe), "<string>")
+        assert m == csvlong._fast([m.to_csv(spreadsheet_safe=safe)], "<string>")
 
     def test_claim_rows_first_take_the_located_path(self):
         """Claims before their declarations are not the fast path's, and still read."""
@@ -555,7 +556,7 @@ class TestFastLong:
         lines = m.to_csv().splitlines(keepends=True)
         first_claim = next(k for k, line in enumerate(lines) if line.startswith("claim,"))
         moved = lines[:2] + lines[first_claim:] + lines[2:first_claim]
-        assert None is csvlong._fast("".join(moved), "<string>")
+        assert None is csvlong._fast(["".join(moved)], "<string>")
         assert m == sm.read_csv(io.StringIO("".join(moved)))
 
     def test_error_keeps_its_line(self):

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import itertools
 import json
 import struct
@@ -36,7 +35,7 @@ from typing import Any, Final
 import attrs
 
 from stancematrix._dates import DateLike, PartialDate, to_partial
-from stancematrix._io.source import Input, read_text
+from stancematrix._io.source import Input, lines, open_stream
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Actor, Issue, Source
 from stancematrix._scale import Scale
@@ -108,8 +107,9 @@ class _Table:
     """One CSV table: its header checked, its rows with the columns in the order asked for."""
 
     def __init__(self, source: Input, columns: Sequence[str]) -> None:
-        self.text, self.name = read_text(source, looks_like_text=",")
-        self._reader = csv.reader(io.StringIO(self.text, newline=""))
+        stream = open_stream(source, looks_like_text=",")
+        self.name = stream.name
+        self._reader = csv.reader(lines(stream.texts()))  # row by row, never the whole text
         header = next(self._reader, None)
         if header is None:
             raise ReadError("empty file: expected a header row", source=self.name, line=1)

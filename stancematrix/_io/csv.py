@@ -73,8 +73,7 @@ from stancematrix._io.csvlong import (
 from stancematrix._io.layout import Layout, LayoutOptions, grid
 from stancematrix._io.mapped import MAPPED_FIELDS, ReadErrors, Table, field_limit, read_mapped
 from stancematrix._io.schema import CLAIM_COLUMNS, ENTRIES, LEVEL, Entry
-from stancematrix._io.source import MAX_RATIO, MAX_SIZE, Input, read_data
-from stancematrix._io.source import decode as decode_text
+from stancematrix._io.source import MAX_RATIO, MAX_SIZE, Input, open_stream, read_data
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Source
 from stancematrix._scale import Scale
@@ -367,8 +366,8 @@ def read(
             "applies only with columns=" if engine == "pyarrow" else "must be 'python' or 'pyarrow'"
         )
         raise InvalidValueError("engine", engine, reason)
-    data, name = read_data(source, looks_like_text="", max_ratio=max_ratio, max_size=max_size)
     if engine == "pyarrow" and columns is not None and not lenient:
+        data, name = read_data(source, looks_like_text="", max_ratio=max_ratio, max_size=max_size)
         found = mappedarrow.read(
             data,
             name,
@@ -380,17 +379,22 @@ def read(
         )
         if found is not None:
             return found
-    text = decode_text(data, name)
+        given: io.StringIO | io.BytesIO  # the data read, for the python engine to locate
+        given = io.StringIO(data, newline="") if isinstance(data, str) else io.BytesIO(data)
+        given.name = name
+        source = given
+    stream = open_stream(source, looks_like_text="", max_ratio=max_ratio, max_size=max_size)
+    name = stream.name
     problems = ReadErrors(name, lenient)
-    with field_limit(len(text)):
+    with field_limit(stream.bound()):
         if columns is None:
             for option, value in (("scale", scale), ("stances", stances), ("cite", cite)):
                 if value is not None:
                     raise InvalidValueError(option, value, "applies only with columns=")
-            matrix = read_long(text, name, problems)
+            matrix = read_long(stream, problems)
         else:
             matrix = read_mapped(
-                lambda: Table.parse(text, name),
+                lambda: Table.parse(stream, columns, problems),
                 name,
                 columns,
                 scale,

@@ -1,19 +1,20 @@
 """The CSV long layout's reader, and the table both its reader and writer follow.
 
 See :mod:`stancematrix._io.csv` for the layout. :func:`read_long` first reads the rows
-with the C :mod:`csv` reader and codes the claims column by column
+with the C :mod:`csv` reader from the input's stream of text pieces (so the whole text is
+never held) and codes the claims column by column
 (:class:`~stancematrix._io.claimcols.ClaimCoder`), in batches, so that only the coded
 columns and one batch of rows are held; only a file it does not vouch for is read again
-row by row with line numbers, which names the line, column and field of the problem.
+from its start, row by row with line numbers, which names the line, column and field of
+the problem as soon as it meets it.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from operator import itemgetter
 from typing import Any, Final
@@ -22,6 +23,7 @@ from stancematrix._escape import restore_formula
 from stancematrix._io.claimcols import ClaimCoder, no_gc
 from stancematrix._io.mapped import ReadErrors
 from stancematrix._io.schema import CLAIM, CLAIM_COLUMNS, ENTRIES, LEVEL, Entry
+from stancematrix._io.source import Stream, lines
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Position
 from stancematrix._scale import Scale
@@ -67,18 +69,33 @@ RECORDS: Final[dict[str, tuple[str, ...]]] = {
 """Each record, in the order the long layout writes them, and the columns it fills."""
 NUMERIC: Final = {("format", "value"), *((LEVEL.name, name) for name in LEVEL.of(float))}
 NUMERIC.update(("claim", name) for name in CLAIM.of(int))
-_BATCH: Final = 1 << 16  # claim rows coded at a time by the fast path
+_BATCH: Final = 1 << 13  # claim rows coded at a time by the fast path
 # A number as render writes it (JSON's grammar): no spaces, underscores, signs or words.
 NUMBER: Final = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _WHOLE: Final = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
 
+class _SourceFailed(Exception):
+    """The input itself failed (gzip limit, invalid UTF-8): carries the ReadError."""
+
+    def __init__(self, error: ReadError) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def _guarded(texts: Iterable[str]) -> Iterator[str]:
+    try:
+        yield from texts
+    except ReadError as error:
+        raise _SourceFailed(error) from error
+
+
 class _Rows:
     """CSV rows with the line each starts on."""
 
-    def __init__(self, text: str, name: str) -> None:
+    def __init__(self, texts: Iterable[str], name: str) -> None:
         self.name = name
-        self.reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        self.reader = csv.reader(lines(texts), strict=True)
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         while True:
@@ -94,18 +111,22 @@ class _Rows:
             yield start, row
 
 
-def read_long(text: str, name: str, problems: ReadErrors) -> StanceMatrix:
-    """The matrix a long-layout CSV *text* holds (see :mod:`stancematrix._io.csv`).
+def read_long(stream: Stream, problems: ReadErrors) -> StanceMatrix:
+    """The matrix a long-layout CSV *stream* holds (see :mod:`stancematrix._io.csv`).
 
     Raises:
         ReadError: For the first problem (or a problem that leaves nothing to read, when
             *problems* collects), with its line, column and field.
     """
-    with no_gc():
-        fast = _fast(text, name)
+    name = stream.name
+    try:
+        with no_gc():
+            fast = _fast(_guarded(stream.texts()), name)
+    except _SourceFailed as failed:  # the input, not its rows: no second read
+        raise failed.error from failed.error.__cause__
     if fast is not None:
         return fast
-    rows: Iterator[tuple[int, list[str]]] = iter(_Rows(text, name))
+    rows: Iterator[tuple[int, list[str]]] = iter(_Rows(stream.texts(), name))
     first = next(rows, None)
     version = FORMAT_VERSION
     if first is not None and first[1] == list(COLUMNS_V1):
@@ -166,14 +187,14 @@ def read_long(text: str, name: str, problems: ReadErrors) -> StanceMatrix:
     return matrix
 
 
-def _fast(text: str, name: str) -> StanceMatrix | None:
-    """The matrix, if *text* is a valid long CSV with its claims last (as written).
+def _fast(texts: Iterable[str], name: str) -> StanceMatrix | None:
+    """The matrix, if the text is a valid long CSV with its claims last (as written).
 
     The rows are read by the C :mod:`csv` reader; the declarations are read as usual,
     and the claims coded column-wise in batches of :data:`_BATCH` rows. None at the first
     doubt (the located reader then reads it again and reports the problem).
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(lines(texts), strict=True)
     width = len(COLUMNS)
     try:
         if next(reader, None) != list(COLUMNS):

@@ -31,14 +31,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from itertools import repeat
 from typing import TYPE_CHECKING, Any, Final
 
-from stancematrix._io.claimcols import FIELDS, REQUIRED, coded_store, json_claims, no_gc
+from stancematrix._io import jsonstream
+from stancematrix._io.claimcols import coded_store, json_claims, no_gc
 from stancematrix._io.jsondiff import DIFF_FORMAT_VERSION, diff_to_json, read_diff
 from stancematrix._io.jsonreader import Reader, colons, join, kind_of, loads, tally
+from stancematrix._io.jsonstream import claim_columns, text_colons
 from stancematrix._io.schema import CLAIM, ENTRIES, compact, scale_data
-from stancematrix._io.source import MAX_RATIO, MAX_SIZE, Input, decode, read_data
+from stancematrix._io.source import MAX_RATIO, MAX_SIZE, Input, decode, open_stream
 from stancematrix._matrix import StanceMatrix
 from stancematrix._store import Declarations, Problem, build, face, store_of
 from stancematrix.exceptions import InvalidValueError, ReadError
@@ -188,7 +189,7 @@ class _MatrixReader(Reader):
         if type(root) is not dict or type(root.get(CLAIM.part)) is not list:
             return None
         claims: list[Any] = root[CLAIM.part]
-        columns = _claim_columns(claims)
+        columns = claim_columns(claims)
         if columns is None:
             return None
         try:
@@ -199,7 +200,7 @@ class _MatrixReader(Reader):
         counted += sum(map(len, claims))
         if counted != expected:  # colons in the claims' text, or a key given twice
             try:  # (the coder refuses a value of the wrong type)
-                counted += sum(_colons(v) for f, v in columns.items() if f != "order")
+                counted += sum(text_colons(v) for f, v in columns.items() if f != "order")
             except TypeError:  # a list, object or number where text belongs
                 return None
         if counted != expected:  # a key given twice somewhere: let the located reader say where
@@ -208,44 +209,14 @@ class _MatrixReader(Reader):
         return None if store is None else face(StanceMatrix, store)
 
 
-def _claim_columns(claims: list[Any]) -> dict[str, list[Any]] | None:
-    """The claims as columns (field → values, None where left out), or None.
-
-    None unless the claims are objects with the required keys and known keys only, none
-    of them null.
-    """
-    if any(kind is not dict for kind in set(map(type, claims))):
-        return None
-    n = len(claims)
-    columns: dict[str, list[Any]] = {}
-    given, total = 0, sum(map(len, claims))
-    for field in FIELDS:
-        if given == total and field not in REQUIRED:  # (and n > 0, as REQUIRED come first)
-            break  # every key is accounted for: the other fields are left out everywhere
-        values = list(map(dict.get, claims, repeat(field)))
-        count = n - values.count(None)
-        if field in REQUIRED and count != n:
-            return None
-        if count:
-            columns[field] = values
-        given += count
-    # Every key a claim holds is a known field with a value that is not null.
-    return columns if given == total else None
-
-
-def _colons(values: list[Any]) -> int:
-    """The colons in *values* (strings, or None where a field is left out).
-
-    Raises:
-        TypeError: If a value is neither.
-    """
-    return "".join(filter(None, values)).count(":")
-
-
 def read_json(
     source: Input, *, max_ratio: float = MAX_RATIO, max_size: int = MAX_SIZE
 ) -> StanceMatrix:
     """Read a matrix from a JSON document written by :meth:`StanceMatrix.to_json`.
+
+    A document laid out as ``to_json`` writes it (indent 2, the claims last) is decoded a
+    batch of claims at a time (:mod:`stancematrix._io.jsonstream`), so the whole text and
+    its decoded objects are never held; a document laid out otherwise is read whole.
 
     Args:
         source: A path, an open file, bytes, or the JSON text itself (a ``str`` holding
@@ -263,11 +234,20 @@ def read_json(
             a duplicate claim …). The error names the file, the line and column of the
             object concerned, and its path (``claims[3].stance``).
     """
-    data, name = read_data(source, looks_like_text="{[", max_ratio=max_ratio, max_size=max_size)
+    stream = open_stream(source, looks_like_text="{[", max_ratio=max_ratio, max_size=max_size)
+    name = stream.name
+    reader = _MatrixReader("", name)
+    with no_gc():
+        store = jsonstream.read(
+            stream, lambda root: reader.declarations(reader.obj(root, "", _REQUIRED, _TOP))
+        )
+    if store is not None:
+        return face(StanceMatrix, store)
+    data = stream.whole()
     if isinstance(data, str):
         data = decode(data, name)  # text given as such: refuse a lone surrogate first
     with no_gc():
-        matrix = _MatrixReader("", name).fast(data)
+        matrix = reader.fast(data)
     if matrix is None:
         matrix = _MatrixReader(decode(data, name), name).located()
     return matrix

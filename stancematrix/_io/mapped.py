@@ -11,19 +11,20 @@ with both rows' lines, never dropped silently.
 
 from __future__ import annotations
 
-import csv
 import gc
-import io
 import os
-import threading
 from array import array
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from itertools import repeat
-from typing import Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from stancematrix._dates import PartialDate, Period, encode, end_code, exact
-from stancematrix._io.schema import CLAIM_COLUMNS
+from stancematrix._io.csvtable import (
+    MAPPED_FIELDS,
+    ReadErrors,
+    Table,
+    field_limit,
+    mapped_columns,
+)
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Actor, Issue, Source
 from stancematrix._scale import Scale
@@ -36,7 +37,7 @@ from stancematrix._store import (
     face,
     from_columns,
 )
-from stancematrix.exceptions import SHOWN, InvalidValueError, ReadError, StanceMatrixError, shown
+from stancematrix.exceptions import InvalidValueError, ReadError, StanceMatrixError
 
 __all__ = [
     "MAPPED_FIELDS",
@@ -48,167 +49,8 @@ __all__ = [
     "read_mapped",
 ]
 
-MAPPED_FIELDS: Final = (*CLAIM_COLUMNS, "actor_name", "issue_title")
-"""The fields a column mapping may name."""
 
-
-class ReadErrors:
-    """A reader's :class:`ReadError` s: raised at once, or (lenient) collected in ``errors``."""
-
-    def __init__(self, name: str, lenient: bool) -> None:
-        self.name = name
-        self.errors: list[ReadError] | None = [] if lenient else None
-
-    def add(self, error: ReadError) -> None:
-        """Raise *error*, or collect it when lenient."""
-        if self.errors is None:
-            raise error
-        self.errors.append(error)
-
-
-def _columns(
-    header: list[str], columns: Mapping[str, str | Sequence[str]], name: str
-) -> dict[str, list[int]]:
-    index: dict[str, int] = {}
-    for i, column in enumerate(header):
-        if column in index:
-            raise ReadError(
-                f"column {shown(column)} appears twice in the header",
-                source=name,
-                line=1,
-                column=i + 1,
-                value=column,
-            )
-        index[column] = i
-    out: dict[str, list[int]] = {}
-    for field, given in columns.items():
-        if field not in MAPPED_FIELDS:
-            raise InvalidValueError(
-                "columns", field, f"must map fields among {', '.join(MAPPED_FIELDS)}"
-            )
-        names = [given] if isinstance(given, str) else list(given)
-        if not names:
-            raise InvalidValueError("columns", given, f"gives no column for {field!r}")
-        for column in names:
-            if column not in index:
-                raise ReadError(
-                    f"missing required column {shown(column)} (mapped to {field}); "
-                    f"the header has {_listed(header)}",
-                    source=name,
-                    line=1,
-                    field=column,
-                )
-        out[field] = [index[c] for c in names]
-    for field in ("actor", "issue", "stance"):
-        if field not in out:
-            raise InvalidValueError("columns", dict(columns), f"must map {field!r} to a column")
-    return out
-
-
-class Table:
-    """A table's rows, column by column, with each row's line found only when needed."""
-
-    text: str | None
-    one_line_rows: bool
-    header: list[str]
-    width: int
-    ragged: list[int]
-    rows: list[list[str]]
-    columns: list[tuple[str, ...]]
-
-    def __init__(self, name: str, header: list[str], columns: list[tuple[str, ...]]) -> None:
-        """A table given column by column (rows are numbered as CSV lines, header first)."""
-        self.text = None
-        self.one_line_rows = False
-        self._starts: list[int] | None = None
-        self.name = name
-        self.header = header
-        self.width = len(header)
-        self.ragged = []
-        self.rows = []
-        self.columns = columns
-
-    @classmethod
-    def parse(cls, text: str, name: str) -> Table:
-        """Parse CSV text."""
-        self = cls(name, [], [])
-        self.text = text
-        if self._split_plain(text):
-            return self
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        try:
-            self.header = next(reader, [])
-            rows = list(reader)
-        except csv.Error as error:
-            raise ReadError(f"malformed CSV: {error}", source=name, line=reader.line_num) from error
-        self.width = len(self.header)
-        if rows and rows[-1] == []:
-            rows.pop()
-        lengths = set(map(len, rows))
-        self.ragged = (
-            [k for k, n in enumerate(map(len, rows)) if n != self.width]
-            if lengths - {self.width}
-            else []
-        )
-        self.columns = list(zip(*rows, strict=False)) if not self.ragged else []
-        if not rows:
-            self.columns = [() for _ in self.header]
-        self.rows = rows if self.ragged else []  # the columns hold it all
-        return self
-
-    def _split_plain(self, text: str) -> bool:
-        """Split a table without quotes, CR or NUL by commas and newlines, in C.
-
-        Such text means to the csv module exactly what it means to ``str.split``. Returns
-        False (leaving the work to the csv module) unless every line has the header's
-        number of fields.
-        """
-        if '"' in text or "\r" in text or "\x00" in text:
-            return False
-        body = text[:-1] if text.endswith("\n") else text
-        lines = body.split("\n")
-        header = lines[0].split(",")
-        width = len(header)
-        if len(lines) < 2 or set(map(str.count, lines, repeat(","))) != {width - 1}:
-            return False
-        fields = body.replace("\n", ",").split(",")
-        self.header = header
-        self.width = width
-        self.columns = [tuple(fields[c + width :: width]) for c in range(width)]
-        self.one_line_rows = True
-        return True
-
-    def row(self, row: int) -> list[str]:
-        """Data row *row* (0-based) as read."""
-        if self.rows:
-            return self.rows[row]
-        return [column[row] for column in self.columns]
-
-    def line(self, row: int) -> int:
-        """The line data row *row* (0-based) starts on."""
-        if self.text is None or self.one_line_rows:
-            return row + 2
-        if self._starts is None:  # one pass, on the first error only
-            reader = csv.reader(io.StringIO(self.text, newline=""))
-            next(reader, None)
-            starts = [reader.line_num + 1]
-            starts.extend(reader.line_num + 1 for _ in reader)
-            self._starts = starts
-        return self._starts[min(row, len(self._starts) - 1)]
-
-    def error(self, reason: str, row: int, column: int | None, value: object) -> ReadError:
-        """A :class:`ReadError` placed at data row *row* and (0-based) *column*."""
-        return ReadError(
-            reason,
-            source=self.name,
-            line=self.line(row),
-            column=None if column is None else column + 1,
-            field=None if column is None else self.header[column],
-            value=value,
-        )
-
-
-def _first(columns: list[tuple[str, ...]], indices: list[int]) -> tuple[str, ...]:
+def _first(columns: list[Sequence[str]], indices: list[int]) -> Sequence[str]:
     """Per row, the value of the first of *indices*' columns that is not empty."""
     values = columns[indices[0]]
     if len(indices) == 1 or "" not in values:
@@ -228,10 +70,10 @@ def _first(columns: list[tuple[str, ...]], indices: list[int]) -> tuple[str, ...
 
 def _conflicts(
     table: Table,
-    cols: list[tuple[str, ...]],
+    cols: list[Sequence[str]],
     indices: list[int],
-    keys: tuple[str, ...],
-    given: tuple[str, ...],
+    keys: Sequence[str],
+    given: Sequence[str],
     clash: set[str],
     what: str,
     row_of: Callable[[int], int],
@@ -276,23 +118,13 @@ def _mapped(
     metadata: Mapping[str, str] | None,
     problems: ReadErrors,
 ) -> StanceMatrix:
-    where = _columns(table.header, columns, name)
+    where = mapped_columns(table.header, columns, name)
     bad: set[int] = set()
     for k in table.ragged:
-        problems.add(
-            table.error(
-                f"ragged row: {len(table.rows[k])} fields where the header has {table.width}",
-                k,
-                None,
-                table.rows[k],
-            )
-        )
+        problems.add(table.ragged_error(k))
         bad.add(k)
     if table.ragged:  # lenient: carry on with the rows that fit
-        table.columns = list(zip(*(r for r in table.rows if len(r) == table.width), strict=True))
-        if not table.columns:
-            table.columns = [() for _ in table.header]
-        kept = [k for k in range(len(table.rows)) if k not in bad]
+        kept: list[int] | None = [k for k in range(table.count) if k not in bad]
     else:
         kept = None
     n = len(table.columns[0]) if table.columns else 0
@@ -301,9 +133,9 @@ def _mapped(
     def row_of(k: int) -> int:
         return k if kept is None else kept[k]
 
-    cache: dict[str, tuple[str, ...]] = {}
+    cache: dict[str, Sequence[str]] = {}
 
-    def values(field: str) -> tuple[str, ...]:
+    def values(field: str) -> Sequence[str]:
         if field not in cache:
             cache[field] = _first(cols, where[field]) if field in where else ("",) * n
         return cache[field]
@@ -467,31 +299,6 @@ def _mapped(
     return face(StanceMatrix, store)
 
 
-_FIELD_LIMIT_LOCK = threading.Lock()
-_DEFAULT_FIELD_LIMIT: Final = 128 * 1024
-
-
-@contextmanager
-def field_limit(size: int) -> Iterator[None]:
-    """Let the csv module read fields of up to *size* characters while reading.
-
-    The csv module refuses fields over ``csv.field_size_limit()`` (128 KiB by default),
-    which would make long text fields written by :func:`render` unreadable. No field is
-    longer than the text it is in, so for text longer than the default limit the limit is
-    raised to the text's length, under a lock, and put back afterwards.
-    """
-    if size <= _DEFAULT_FIELD_LIMIT and size <= csv.field_size_limit():
-        yield
-        return
-    with _FIELD_LIMIT_LOCK:
-        saved = csv.field_size_limit()
-        csv.field_size_limit(max(saved, size))
-        try:
-            yield
-        finally:
-            csv.field_size_limit(saved)
-
-
 def order_of(value: str) -> int:
     """A claim's order as a table gives it: a whole number from 1 (``"2"``, ``"2.0"``)."""
     try:
@@ -550,7 +357,7 @@ def read_mapped(
 
 def read_columns(
     header: list[str],
-    values: list[tuple[str, ...]],
+    values: Sequence[Sequence[str]],
     *,
     name: str,
     columns: Mapping[str, str | Sequence[str]],
@@ -573,14 +380,3 @@ def read_columns(
         metadata,
         ReadErrors(name, lenient=False),
     )
-
-
-def _listed(header: Sequence[str]) -> str:
-    """The header's column names for an error message, cut to a short prefix.
-
-    The "header" may be the first line of a file nobody meant to read (a one-line ``str``
-    is a file name, see :func:`stancematrix.read_csv`), so it is never echoed whole.
-    """
-    count = f"{len(header)} column{'s' if len(header) != 1 else ''}"
-    names = ", ".join(map(repr, header))
-    return f"{count}: {names if len(names) <= SHOWN else names[: SHOWN - 1] + '…'}"

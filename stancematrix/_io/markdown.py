@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from stancematrix._diff.report import tables
 from stancematrix._escape import markdown_cell, unescape_markdown_cell
 from stancematrix._io.layout import Layout, LayoutOptions, grid
-from stancematrix._io.source import MAX_RATIO, MAX_SIZE, Input, read_text
+from stancematrix._io.source import MAX_RATIO, MAX_SIZE, Input, open_stream
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Actor, Issue, Position, Source
 from stancematrix._scale import Scale
@@ -150,57 +151,94 @@ class _Table:
     def __init__(self, line: int, header: list[str]) -> None:
         self.line = line
         self.header = header
-        self.rows: list[tuple[int, list[str]]] = []
+        self.rows: Iterator[tuple[int, list[str]]] = iter(())
 
 
-def _tables(lines: list[str], name: str, problems: list[ReadError] | None) -> list[_Table]:
-    tables: list[_Table] = []
-    i = 0
-    while i + 1 < len(lines):
-        fence = _FENCE.match(lines[i])
+class _Lines:
+    """The lines of text pieces (CRLF and lone CR read as LF), one looked ahead."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self._lines = chain.from_iterable(map(_split_lines, texts))
+        self.number = 0  # the line number of current (1-based)
+        self.current: str | None = None
+        self.ahead: str | None = next(self._lines, None)
+        self.advance()
+
+    def advance(self) -> None:
+        """Move on one line."""
+        self.current, self.ahead = self.ahead, next(self._lines, None)
+        self.number += 1
+
+
+def _split_lines(piece: str) -> list[str]:
+    """The lines of *piece*, which ends at a line end (but perhaps the last piece)."""
+    found = piece.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if found[-1] == "":
+        found.pop()
+    return found
+
+
+def _tables(texts: Iterable[str], name: str, problems: list[ReadError] | None) -> Iterator[_Table]:
+    """The pipe tables of the text, each with its rows read as they are asked for.
+
+    A table's rows the caller leaves unread are skipped before the next table is found.
+    """
+    at = _Lines(texts)
+    while at.current is not None and at.ahead is not None:
+        fence = _FENCE.match(at.current)
         if fence:  # a fenced code block shows its text as code, never as a table
-            i += 1
-            while i < len(lines):
-                closing = _FENCE.match(lines[i])
-                i += 1
+            at.advance()
+            while at.current is not None:
+                line = at.current
+                closing = _FENCE.match(line)
+                at.advance()
                 if (
                     closing
                     and closing[1][0] == fence[1][0]
                     and len(closing[1]) >= len(fence[1])
-                    and not lines[i - 1][closing.end() :].strip()
+                    and not line[closing.end() :].strip()
                 ):
                     break
             continue
-        header = _split(lines[i])
-        if header is None or not _DELIMITER.fullmatch(lines[i + 1].strip()):
-            i += 1
+        header = _split(at.current)
+        if header is None or not _DELIMITER.fullmatch(at.ahead.strip()):
+            at.advance()
             continue
-        delimiter = _split(lines[i + 1]) or []
+        delimiter = _split(at.ahead) or []
         if len(delimiter) != len(header):
-            i += 1
+            at.advance()
             continue
-        table = _Table(i + 1, [_cell(c) for c in header])
-        i += 2
-        while i < len(lines):
-            cells = _split(lines[i])
-            if cells is None or not lines[i].strip():
-                break
-            if len(cells) != len(header):
-                error = ReadError(
-                    f"ragged row: {len(cells)} cells where the header has {len(header)}",
-                    source=name,
-                    line=i + 1,
-                    column=1,
-                    value=lines[i],
-                )
-                if problems is None:
-                    raise error
-                problems.append(error)
-            else:
-                table.rows.append((i + 1, [_cell(c) for c in cells]))
-            i += 1
-        tables.append(table)
-    return tables
+        table = _Table(at.number, [_cell(c) for c in header])
+        at.advance()
+        at.advance()
+        table.rows = _rows(at, len(header), name, problems)
+        yield table
+        for _ in table.rows:  # what the caller left unread
+            pass
+
+
+def _rows(
+    at: _Lines, width: int, name: str, problems: list[ReadError] | None
+) -> Iterator[tuple[int, list[str]]]:
+    while at.current is not None:
+        line = at.current
+        cells = _split(line)
+        if cells is None or not line.strip():
+            return
+        if len(cells) != width:
+            error = ReadError(
+                f"ragged row: {len(cells)} cells where the header has {width}",
+                source=name,
+                line=at.number,
+                column=1,
+                value=line,
+            )
+            if problems is None:
+                raise error
+            problems.append(error)
+        else:
+            yield at.number, [_cell(c) for c in cells]
+        at.advance()
 
 
 @overload
@@ -267,14 +305,14 @@ def read(
             a repeated claim, gzip input beyond the limits, or unreadable input; it names
             the file, line and column.
     """
-    text, name = read_text(source, looks_like_text="|#", max_ratio=max_ratio, max_size=max_size)
+    stream = open_stream(source, looks_like_text="|#", max_ratio=max_ratio, max_size=max_size)
+    name = stream.name
     problems: list[ReadError] | None = [] if lenient else None
     scale = Scale.five_point() if scale is None else scale
     if cite is None:
         cite = Source(os.path.basename(name) or name, os.path.basename(name) or name)
     elif isinstance(cite, str):
         cite = Source(cite, cite)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     actor_list: dict[str, Actor] = {}
     issue_list: dict[str, Issue] = {}
     claims: list[_Position] = []
@@ -286,7 +324,7 @@ def read(
             raise error
         problems.append(error)
 
-    for table in _tables(lines, name, problems):
+    for table in _tables(stream.texts(), name, problems):
         columns: list[tuple[int, str]] = []
         for c, label in enumerate(table.header[1:], start=1):
             key = label if actors is None else actors.get(label)

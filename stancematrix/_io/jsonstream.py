@@ -1,0 +1,348 @@
+"""Reading a matrix document a batch of claims at a time, as :meth:`to_json` lays it out.
+
+A raw line break never occurs inside a JSON string, so in the text ``to_json`` writes
+(``indent=2``) the line ``  "claims": [`` opens the claims list, and a ``},`` that ends a
+line ends a claim (claims are flat objects). :func:`read` decodes the declarations
+before the claims at once, then the claims in batches of about :data:`BATCH` bytes, each
+with ``json.loads("[" + batch + "]")`` (msgspec when installed), and codes each batch
+into columns (:class:`~stancematrix._io.claimcols.ClaimCoder`) before it reads the next;
+so it holds the coded columns and one batch, never the whole text and its objects.
+
+A batch that does not code is checked with positions (the located reader on that
+batch's text, its lines and columns counted from where the batch starts), and its first
+problem is raised there and then. Whatever this path cannot vouch for (a document laid
+out otherwise, a problem only the whole document shows, such as a claim given twice in
+two batches) makes :func:`read` return None, and the caller reads the whole document
+the located way, as it always has.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from itertools import repeat
+from typing import Any, Final
+
+from stancematrix._io.claimcols import FIELDS, REQUIRED, ClaimCoder
+from stancematrix._io.jsonreader import Decoder, Reader, colons, join, loads, tally
+from stancematrix._io.schema import CLAIM
+from stancematrix._io.source import Stream, decode_piece, line_ends, locate
+from stancematrix._store import Declarations, Problem, Store, build
+from stancematrix.exceptions import ReadError
+
+__all__ = ["BATCH", "claim_columns", "read", "text_colons"]
+
+#: The bytes of claims decoded at a time (the first batches fewer).
+BATCH: Final = 1 << 20
+_SMALL: Final = 1 << 16  # the first batch; a failing batch is narrowed down to this
+_MARK: Final = '\n  "claims": ['
+_MARK_COLUMN: Final = len(_MARK)  # the column just after the list's "[" (1-based)
+
+
+def claim_columns(claims: list[Any]) -> dict[str, list[Any]] | None:
+    """The claims as columns (field → values, None where left out), or None.
+
+    None unless the claims are objects with the required keys and known keys only, none
+    of them null.
+    """
+    if any(kind is not dict for kind in set(map(type, claims))):
+        return None
+    n = len(claims)
+    columns: dict[str, list[Any]] = {}
+    given, total = 0, sum(map(len, claims))
+    for field in FIELDS:
+        if given == total and field not in REQUIRED:  # (and n > 0, as REQUIRED come first)
+            break  # every key is accounted for: the other fields are left out everywhere
+        values = list(map(dict.get, claims, repeat(field)))
+        count = n - values.count(None)
+        if field in REQUIRED and count != n:
+            return None
+        if count:
+            columns[field] = values
+        given += count
+    # Every key a claim holds is a known field with a value that is not null.
+    return columns if given == total else None
+
+
+def text_colons(values: list[Any]) -> int:
+    """The colons in *values* (strings, or None where a field is left out).
+
+    Raises:
+        TypeError: If a value is neither.
+    """
+    return "".join(filter(None, values)).count(":")
+
+
+class _Fallback(Exception):
+    """This path cannot vouch for the document: read it whole."""
+
+
+def _ends(data: bytes | str) -> int:
+    """The line ends in *data* (LF, CRLF and lone CR each once)."""
+    if isinstance(data, str):
+        return line_ends(data)
+    if b"\r" not in data:
+        return data.count(b"\n")
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+def _join(parts: list[bytes | str]) -> bytes | str:
+    if parts and isinstance(parts[0], str):
+        return "".join(parts)  # type: ignore[arg-type]
+    return b"".join(parts)  # type: ignore[arg-type]
+
+
+class _Batches:
+    """The claims' text in batches cut after a claim, with where each batch starts."""
+
+    def __init__(self, pieces: Iterator[bytes | str], rest: bytes | str, line: int) -> None:
+        self.pieces = pieces
+        self.held: list[bytes | str] = [rest] if rest else []
+        self.size = len(rest)
+        self.line = line  # where the next batch starts: line, and column (1-based)
+        self.column = _MARK_COLUMN
+        self.limit = _SMALL  # the first batches are small (an early problem is met early)
+
+    def __iter__(self) -> Iterator[tuple[bytes | str, int, int, bool]]:
+        """Each batch's text, its first line and column, and whether it is the last."""
+        for piece in self.pieces:
+            self.held.append(piece)
+            self.size += len(piece)
+            if self.size < self.limit:
+                continue
+            text = _join(self.held)
+            start = 0
+            while len(text) - start >= self.limit:
+                cut = self._cut(text, start, start + self.limit)
+                if cut < 0:
+                    cut = self._cut(text, start, len(text))
+                if cut < 0:
+                    break  # no claim ends here: read on
+                batch = text[start:cut]  # the comma after it is neither's
+                start = cut + 1
+                line, column = self.line, self.column
+                self.line += _ends(batch)
+                self.column = _column_after(batch, column)
+                self.limit = min(2 * self.limit, BATCH)
+                yield batch, line, column, False
+            rest = text[start:]
+            self.held, self.size = [rest], len(rest)
+        text = _join(self.held) if self.held else ""
+        end = _list_end(text)
+        if end < 0:
+            raise _Fallback
+        yield text[:end], self.line, self.column, True
+
+    @staticmethod
+    def _cut(text: bytes | str, start: int, end: int) -> int:
+        """The last claim-ending comma (``},`` ending a line) in ``text[start:end]``, or -1."""
+        if isinstance(text, str):
+            found = max(text.rfind("},\n", start, end), text.rfind("},\r", start, end))
+        else:
+            found = max(text.rfind(b"},\n", start, end), text.rfind(b"},\r", start, end))
+        return found + 1 if found >= 0 else -1
+
+
+def _column_after(batch: bytes | str, column: int) -> int:
+    """The column just after the comma that follows *batch*, which starts at *column*."""
+    breaks = "\n\r" if isinstance(batch, str) else b"\n\r"
+    start = max(batch.rfind(breaks[0:1]), batch.rfind(breaks[1:2])) + 1  # type: ignore[arg-type]
+    line = batch[start:]
+    width = len(line.decode("utf-8", "replace")) if isinstance(line, bytes) else len(line)
+    return (width if start else column - 1 + width) + 2
+
+
+def _list_end(text: bytes | str) -> int:
+    """Where the claims list's closing bracket is, if only ``}`` and space follow it; or -1."""
+    if isinstance(text, str):
+        stripped = text.rstrip()
+        if not stripped.endswith("}"):
+            return -1
+        inner = stripped[:-1].rstrip()
+        return len(inner) - 1 if inner.endswith("]") else -1
+    raw = text.rstrip()
+    if not raw.endswith(b"}"):
+        return -1
+    inner_bytes = raw[:-1].rstrip()
+    return len(inner_bytes) - 1 if inner_bytes.endswith(b"]") else -1
+
+
+class _BatchReader(Reader):
+    """The located reader over one batch's text, placing problems in the whole document."""
+
+    def __init__(self, text: str, name: str, line: int, column: int) -> None:
+        super().__init__("[" + text + "]", name)
+        self.line, self.column = line, column
+
+    def fail(self, reason: str, path: str, node: object = None, value: object = None) -> ReadError:
+        """As :meth:`Reader.fail`, placed in the whole document."""
+        error = super().fail(reason, path, node, value)
+        if error.line is None or error.column is None:
+            return error
+        return self.moved(error, error.line, error.column)
+
+    def moved(self, error: ReadError, line: int, column: int) -> ReadError:
+        """*error*, at *line* and *column* of this text placed in the whole document."""
+        if line == 1:
+            line, column = self.line, column + self.column - 2  # after the "[" put first
+        else:
+            line += self.line - 1
+        return ReadError(
+            error.reason,
+            source=error.source,
+            line=line,
+            column=column,
+            field=error.field,
+            value=error.value,
+        )
+
+    def check(self, decl: Declarations, first: int, last: bool) -> None:
+        """Raise the first problem of the batch's claims (numbered from *first*), if any.
+
+        A syntax error is raised only where it must be the document's own: before the
+        "]" put after the batch (the batch may have been cut inside a claim), or
+        anywhere in the *last* batch; and never "extra data" (a batch past the list).
+
+        Raises:
+            _Fallback: If the batch shows no problem of its own, or it cannot tell.
+        """
+        try:
+            nodes = json.loads(self.text, cls=Decoder)
+        except json.JSONDecodeError as error:
+            if error.msg == "Extra data" or (error.pos >= len(self.text) - 1 and not last):
+                raise _Fallback from error
+            line, column = locate(self.text, error.pos)
+            placed = ReadError(f"not valid JSON: {error.msg}", source=self.name)
+            raise self.moved(placed, line, column) from error
+        except (RecursionError, ValueError) as error:
+            raise _Fallback from error
+        claims = [self.entry(node, f"claims[{first + i}]", CLAIM) for i, node in enumerate(nodes)]
+        try:
+            build(decl, claims)
+        except Problem as located:
+            path = f"{CLAIM.part}[{first + located.index}]"
+            if located.field is not None:
+                path = join(path, located.field)
+            raise self.fail(str(located.error), path, nodes[located.index]) from located.error
+        raise _Fallback
+
+
+def _head(pieces: Iterator[bytes | str]) -> tuple[bytes | str, bytes | str] | None:
+    """The text up to the claims list's "[" and the rest of the piece it is in, or None."""
+    held: list[bytes | str] = []
+    for piece in pieces:
+        mark: bytes | str = _MARK if isinstance(piece, str) else _MARK.encode()
+        held.append(piece)
+        text = _join(held[-2:])  # the mark may straddle two pieces
+        at = text.find(mark)  # type: ignore[arg-type]
+        if at < 0:
+            continue
+        whole = _join(held)
+        at += len(whole) - len(text)
+        end = at + len(mark)
+        return whole[:end], whole[end:]
+    return None
+
+
+def read(stream: Stream, declarations: Callable[[Mapping[str, Any]], Declarations]) -> Store | None:
+    """The store of the document *stream* holds, read a batch of claims at a time.
+
+    *declarations* checks the decoded document (its claims list empty) and makes its
+    declarations, raising :class:`ReadError` at a problem.
+
+    Returns:
+        The store, or None if this path cannot vouch for the document (the caller then
+        reads it whole).
+
+    Raises:
+        ReadError: For the first problem in a batch of claims (placed in the document),
+            or of the input itself (gzip limits, invalid UTF-8, a lone surrogate).
+    """
+    name = stream.name
+    pieces = stream.checked()
+    found = _head(pieces)
+    if found is None:
+        return None
+    head, rest = found
+    try:
+        close: bytes | str = "]}" if isinstance(head, str) else b"]}"
+        root = loads(head + close)  # type: ignore[operator]
+        expected = colons(head)
+        if type(root) is not dict or root.get(CLAIM.part) != [] or expected != tally(root):
+            return None
+        decl = declarations(root)
+    except (ValueError, RecursionError):  # ReadError is a ValueError
+        return None
+    coder = ClaimCoder(decl)
+    batches = _Batches(pieces, rest, _ends(head) + 1)
+    first = 0
+    try:
+        for batch, line, column, last in batches:
+            claims = _claims(batch, coder)
+            if claims is None:
+                batch, line, column, skipped = _narrowed(batch, line, column, decl)
+                text = batch if isinstance(batch, str) else decode_piece(batch, name, line - 1)
+                _BatchReader(text, name, line, column).check(decl, first + skipped, last)
+            first += claims or 0
+    except _Fallback:
+        return None
+    return coder.store()
+
+
+def _narrowed(
+    batch: bytes | str, line: int, column: int, decl: Declarations
+) -> tuple[bytes | str, int, int, int]:
+    """The part of a failing *batch* that fails, found by halving it with the fast decoder.
+
+    The located reader decodes in Python, so it is given only the first small part that
+    fails to code on its own (and the claims, lines and column before it); if no half
+    fails on its own, the whole batch.
+
+    Returns:
+        The part, its first line and column, and the claims of *batch* before it.
+    """
+    skipped = 0
+    while len(batch) > _SMALL:
+        middle = len(batch) // 2
+        cut = (
+            max(batch.rfind("},\n", 0, middle), batch.rfind("},\r", 0, middle))
+            if isinstance(batch, str)
+            else max(batch.rfind(b"},\n", 0, middle), batch.rfind(b"},\r", 0, middle))
+        ) + 1
+        if cut <= 0:
+            break
+        left, right = batch[:cut], batch[cut + 1 :]
+        counted = _claims(left, ClaimCoder(decl))
+        if counted is None:
+            batch = left
+            continue
+        if _claims(right, ClaimCoder(decl)) is None:
+            skipped += counted
+            line, column = line + _ends(left), _column_after(left, column)
+            batch = right
+            continue
+        break
+    return batch, line, column, skipped
+
+
+def _claims(batch: bytes | str, coder: ClaimCoder) -> int | None:
+    """Code the claims of *batch*; their number, or None if it does not code."""
+    expected = colons(batch)
+    if expected is None:
+        return None
+    try:
+        claims = loads(b"[" + batch + b"]" if isinstance(batch, bytes) else f"[{batch}]")
+    except (ValueError, RecursionError):
+        return None
+    if type(claims) is not list:
+        return None
+    columns = claim_columns(claims)
+    if columns is None:
+        return None
+    try:
+        counted = sum(map(len, claims)) + sum(map(text_colons, columns.values()))
+    except TypeError:
+        return None
+    if counted != expected or not coder.add(columns):
+        return None
+    return len(claims)
