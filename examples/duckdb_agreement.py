@@ -283,9 +283,7 @@ def prepare(con: duckdb.DuckDBPyConnection, path: str, as_of: str | None = None)
     rows = "claims"
     if as_of is not None:
         con.execute(
-            HOLDING_SQL.format(
-                name="holding", rows="claims", last=last_day(as_of), end_of_time=END
-            )
+            HOLDING_SQL.format(name="holding", rows="claims", last=last_day(as_of), end_of_time=END)
         )
         rows = "holding"
     con.execute(HOLDING_SQL.format(name="now_holding", rows=rows, last=END, end_of_time=END))
