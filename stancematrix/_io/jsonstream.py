@@ -339,10 +339,12 @@ def _claims(batch: bytes | str, coder: ClaimCoder) -> int | None:
     columns = claim_columns(claims)
     if columns is None:
         return None
-    try:
-        counted = sum(map(len, claims)) + sum(map(text_colons, columns.values()))
-    except TypeError:
-        return None
+    counted = sum(map(len, claims))  # a colon per key; the text holds at least as many
+    if counted != expected:  # colons in the claims' text, or a key given twice
+        try:  # (the coder refuses a value of the wrong type)
+            counted += sum(text_colons(v) for f, v in columns.items() if f != "order")
+        except TypeError:  # a list, object or number where text belongs
+            return None
     if counted != expected or not coder.add(columns):
         return None
     return len(claims)
