@@ -151,6 +151,19 @@ class TestReadersInPieces:
 
     @settings(suppress_health_check=[HealthCheck.too_slow], max_examples=40)
     @given(hostile_matrices(), st.integers(1, 64))
+    def test_json_decoded_to_dicts(self, m, chunk):
+        """Without msgspec's typed records (claims decoded to dicts), the JSON document
+        read in small pieces equals the matrix too."""
+        saved = jsonstream._TYPED
+        jsonstream._TYPED = None  # type: ignore[misc]
+        try:
+            with small_pieces(chunk, batch=64):
+                assert m == sm.read_json(m.to_json().encode())
+        finally:
+            jsonstream._TYPED = saved  # type: ignore[misc]
+
+    @settings(suppress_health_check=[HealthCheck.too_slow], max_examples=40)
+    @given(hostile_matrices(), st.integers(1, 64))
     def test_mapped_csv_and_markdown(self, m, chunk):
         """Mapped CSV and Markdown read in small pieces as read whole: the same matrix and
         the same problems, at the same lines."""
@@ -303,7 +316,8 @@ class TestJsonBatches:
         ],
     )
     @pytest.mark.parametrize("where", ["first", "middle", "last"])
-    def test_same_error(self, text, old, new, where, monkeypatch):
+    @pytest.mark.parametrize("typed", [True, False], ids=["records", "dicts"])
+    def test_same_error(self, text, old, new, where, typed, monkeypatch):
         """A bad claim early, midway or last is reported with the same line, column,
         path and reason as the whole-document reader gives, from its batch."""
         at = {
@@ -314,6 +328,8 @@ class TestJsonBatches:
         bad = text[:at] + new + text[at + len(old) :]
         expected = self.whole(bad)
         monkeypatch.setattr(_MatrixReader, "located", None)  # the whole reader is not asked
+        if not typed:
+            monkeypatch.setattr(jsonstream, "_TYPED", None)
         with small_pieces(4096, batch=2000):
             assert expected == raised(lambda: sm.read_json(bad))
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from itertools import repeat
+from operator import attrgetter
 from typing import Any, Final
 
 from stancematrix._io.claimcols import FIELDS, REQUIRED, ClaimCoder
@@ -62,6 +63,51 @@ def claim_columns(claims: list[Any]) -> dict[str, list[Any]] | None:
         given += count
     # Every key a claim holds is a known field with a value that is not null.
     return columns if given == total else None
+
+
+def _typed_decoder() -> Any:
+    """A msgspec decoder of a list of claims into records, or None without msgspec.
+
+    Each field is typed as the claim format has it (text; ``order`` a whole number), a
+    field left out is None, and a null, a value of another type or a key that is not a
+    field fails the decode (the caller then takes the path that says where).
+    """
+    try:  # the fast extra: claims decoded straight into typed records, not dicts
+        import msgspec
+    except ImportError:  # pragma: no cover - msgspec is in the test extra
+        return None
+    fields = [
+        (f, str) if f in REQUIRED else (f, int if f == "order" else str, None) for f in FIELDS
+    ]
+    record = msgspec.defstruct("Claim", fields, forbid_unknown_fields=True, gc=False)
+    return msgspec.json.Decoder(list[record])  # type: ignore[valid-type]
+
+
+_TYPED: Final = _typed_decoder()
+
+
+def _typed_columns(batch: bytes | str) -> tuple[dict[str, list[Any]], int] | None:
+    """The claims of *batch* as columns and their number of keys, decoded as typed records.
+
+    None when msgspec is not installed, or the batch is not a list of claims as the
+    format has them.
+    """
+    if _TYPED is None:  # pragma: no cover - msgspec is in the test extra
+        return None
+    try:  # msgspec's ValidationError and DecodeError are ValueErrors
+        claims = _TYPED.decode(b"[" + batch + b"]" if isinstance(batch, bytes) else f"[{batch}]")
+    except ValueError:
+        return None
+    n = len(claims)
+    columns: dict[str, list[Any]] = {}
+    keys = 0
+    for field in FIELDS:
+        values = list(map(attrgetter(field), claims))
+        count = n if field in REQUIRED else n - values.count(None)
+        if count:
+            columns[field] = values
+            keys += count
+    return columns, keys
 
 
 def text_colons(values: list[Any]) -> int:
@@ -330,16 +376,22 @@ def _claims(batch: bytes | str, coder: ClaimCoder) -> int | None:
     expected = colons(batch)
     if expected is None:
         return None
-    try:
-        claims = loads(b"[" + batch + b"]" if isinstance(batch, bytes) else f"[{batch}]")
-    except (ValueError, RecursionError):
-        return None
-    if type(claims) is not list:
-        return None
-    columns = claim_columns(claims)
-    if columns is None:
-        return None
-    counted = sum(map(len, claims))  # a colon per key; the text holds at least as many
+    typed = _typed_columns(batch)
+    if typed is not None:
+        columns, counted = typed
+        n = len(columns[REQUIRED[0]]) if columns else 0
+    else:
+        try:
+            claims = loads(b"[" + batch + b"]" if isinstance(batch, bytes) else f"[{batch}]")
+        except (ValueError, RecursionError):
+            return None
+        if type(claims) is not list:
+            return None
+        found = claim_columns(claims)
+        if found is None:
+            return None
+        columns, n = found, len(claims)
+        counted = sum(map(len, claims))  # a colon per key; the text holds at least as many
     if counted != expected:  # colons in the claims' text, or a key given twice
         try:  # (the coder refuses a value of the wrong type)
             counted += sum(text_colons(v) for f, v in columns.items() if f != "order")
@@ -347,4 +399,4 @@ def _claims(batch: bytes | str, coder: ClaimCoder) -> int | None:
             return None
     if counted != expected or not coder.add(columns):
         return None
-    return len(claims)
+    return n
