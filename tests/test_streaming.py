@@ -333,6 +333,25 @@ class TestJsonBatches:
         with small_pieces(4096, batch=2000):
             assert expected == raised(lambda: sm.read_json(bad))
 
+    def test_key_written_with_an_escape(self, text, monkeypatch):
+        """A field whose key is written with a \\u escape is read in its batch, even in
+        a batch where no other claim has it."""
+        document = json.loads(text)
+        document["claims"] = [
+            {k: v for k, v in claim.items() if k != "summary"} for claim in document["claims"]
+        ]
+        document["claims"][-1]["summary"] = "escaped key"
+        plain = json.dumps(document, indent=2, ensure_ascii=False)
+        escaped = plain.replace('"summary": "escaped key"', '"\\u0073ummary": "escaped key"')
+        assert '"summary"' not in escaped
+        monkeypatch.setattr(_MatrixReader, "fast", None)  # read a batch at a time, or fail
+        monkeypatch.setattr(_MatrixReader, "located", None)
+        with small_pieces(4096, batch=2000):
+            found = sm.read_json(escaped)
+        monkeypatch.undo()
+        assert sm.read_json(plain) == found
+        assert ["escaped key"] == [p.summary for p in found if p.summary is not None]
+
     def test_streamed(self, text, monkeypatch):
         """A document as to_json writes it is read a batch at a time, never whole."""
         monkeypatch.setattr(_MatrixReader, "fast", None)

@@ -101,7 +101,11 @@ def _typed_columns(batch: bytes | str) -> tuple[dict[str, list[Any]], int] | Non
     n = len(claims)
     columns: dict[str, list[Any]] = {}
     keys = 0
+    text = batch.decode("latin-1") if isinstance(batch, bytes) else batch  # (ASCII kept)
+    escaped = "\\" in text  # a key may be written with escapes: then look at every field
     for field in FIELDS:
+        if not escaped and field not in REQUIRED and f'"{field}"' not in text:
+            continue  # no claim of the batch has the field
         values = list(map(attrgetter(field), claims))
         count = n if field in REQUIRED else n - values.count(None)
         if count:
