@@ -450,10 +450,18 @@ def validity_matrices(draw: st.DrawFn, max_claims: int = 12) -> sm.StanceMatrix:
 
 
 @st.composite
-def ordered_matrices(draw: st.DrawFn, max_claims: int = 12) -> sm.StanceMatrix:
-    """Like :func:`validity_matrices`, with some claims ordered in their source."""
+def ordered_matrices(
+    draw: st.DrawFn, max_claims: int = 12, dated_only: bool = False
+) -> sm.StanceMatrix:
+    """Like :func:`validity_matrices`, with some claims ordered in their source (with
+    *dated_only*, only dated claims)."""
     base = draw(validity_matrices(max_claims=max_claims))
-    claims = [attrs.evolve(c, order=draw(st.none() | st.integers(1, 3))) for c in base]
+    claims = [
+        attrs.evolve(c, order=draw(st.none() | st.integers(1, 3)))
+        if c.date or not dated_only
+        else c
+        for c in base
+    ]
     if len(set(claims)) < len(claims):
         reject()
     return sm.StanceMatrix.from_positions(

@@ -7,14 +7,13 @@ import importlib.util
 import sys
 from typing import Any
 
-import attrs
 import pytest
-from hypothesis import given, reject, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stancematrix as sm
 from tests.conftest import ROOT
-from tests.strategies import matrices, validity_matrices
+from tests.strategies import matrices, ordered_matrices
 from tests.test_agreement import SHARED_UNGA, unga_extract
 
 pytest.importorskip("pyarrow")
@@ -56,24 +55,10 @@ def ukraine_file(tmp_path_factory) -> tuple[sm.StanceMatrix, str]:
     return m, str(path)
 
 
-@st.composite
-def ruled_matrices(draw: st.DrawFn) -> sm.StanceMatrix:
+def ruled_matrices() -> st.SearchStrategy[sm.StanceMatrix]:
     """Small matrices using the whole cell rule: until, editions of a series, qualified
-    and open dates (validity_matrices), and claims ordered within their source."""
-    base = draw(validity_matrices(max_claims=10))
-    claims = [
-        attrs.evolve(c, order=draw(st.none() | st.integers(1, 3)) if c.date else None) for c in base
-    ]
-    if len(set(claims)) < len(claims):
-        reject()
-    return sm.StanceMatrix.from_positions(
-        claims,
-        actors=base.actors,
-        issues=base.issues,
-        sources=base.sources,
-        scale=base.scale,
-        metadata=base.metadata,
-    )
+    and open dates (validity_matrices), and dated claims ordered within their source."""
+    return ordered_matrices(max_claims=10, dated_only=True)
 
 
 class TestAgreement:

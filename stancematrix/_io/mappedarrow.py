@@ -36,7 +36,7 @@ from typing import Any, Final
 
 from stancematrix._dates import Period, encode, end_code
 from stancematrix._io.arrow import pyarrow
-from stancematrix._io.mapped import MAPPED_FIELDS, ReadErrors, Table, read_mapped
+from stancematrix._io.mapped import MAPPED_FIELDS, read_columns
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Actor, Issue, Source
 from stancematrix._scale import Scale
@@ -140,15 +140,15 @@ def _read(
         if built is not None:
             return built
     values = [tuple(column.to_pylist()) for column in table.columns]
-    return read_mapped(
-        lambda: Table(name, header, values),
-        name,
-        columns,
-        scale,
-        stances,
-        cite,
-        metadata,
-        ReadErrors(name, lenient=False),
+    return read_columns(
+        header,
+        values,
+        name=name,
+        columns=columns,
+        scale=scale,
+        stances=stances,
+        cite=cite,
+        metadata=metadata,
     )
 
 
