@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import stancematrix as sm
 from stancematrix._io import mappedarrow
+from stancematrix._io.mapped import MappingOptions
 from stancematrix._store import store_of
 from stancematrix.exceptions import (
     InvalidValueError,
@@ -63,9 +64,7 @@ class TestSameAsPython:
     def test_plain_table_is_built_by_pyarrow_and_equal(self):
         """A table with quotes, CRLF, a BOM, fallbacks, names, sources and dates takes the
         pyarrow build and gives the python engine's matrix."""
-        built = mappedarrow.read(
-            PLAIN, "<bytes>", columns=COLUMNS, scale=None, stances=None, cite=None, metadata=None
-        )
+        built = mappedarrow.read(PLAIN, "<bytes>", MappingOptions(columns=COLUMNS))
         assert built is not None
         assert sm.read_csv(PLAIN, columns=COLUMNS) == built
         assert "Alpha, Inc." == built.actor("A").name
@@ -178,9 +177,7 @@ class TestErrors:
     def test_inputs_pyarrow_reads_otherwise_go_to_python(self, data):
         """Input pyarrow would read differently is the python engine's to refuse or read."""
         columns = {"actor": "who", "issue": "q", "stance": "how"}
-        assert None is mappedarrow.read(
-            data, "<bytes>", columns=columns, scale=None, stances=None, cite=None, metadata=None
-        )
+        assert None is mappedarrow.read(data, "<bytes>", MappingOptions(columns=columns))
         python, arrow = both(data, columns=columns)
         assert python == arrow
 

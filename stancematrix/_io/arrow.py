@@ -17,9 +17,11 @@ from array import array
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
+import attrs
+
 from stancematrix._dates import PartialDate, Period, decode, encode, exact, from_exact, period_of
 from stancematrix._io.json import read_json, to_json
-from stancematrix._io.mapped import order_of, read_columns
+from stancematrix._io.mapped import MappingOptions, order_of, read_columns
 from stancematrix._io.schema import CLAIM_COLUMNS
 from stancematrix._matrix import StanceMatrix
 from stancematrix._store import Declarations, Problem, Text, build, face, from_columns, store_of
@@ -368,31 +370,24 @@ def from_arrow(
         ReadError: If *obj* is not an Arrow table, or its claims are bad (see above).
     """
     table = _table(obj)
+    options = MappingOptions(
+        columns=columns, scale=scale, stances=stances, cite=cite, metadata=metadata
+    )
     declarations = (table.schema.metadata or {}).get(METADATA_KEY)
-    if declarations is not None and columns is None and not _mapping(scale, stances, metadata):
+    if declarations is not None and not options.asks_to_map():
         return matrix_of_table(table, "<arrow>", declarations)
-    return mapped(table, "<arrow>", columns, scale, stances, cite, metadata)
+    return mapped(table, "<arrow>", options, "arrow")
 
 
-def _mapping(*options: object) -> bool:
-    return any(option is not None for option in options)
+def mapped(table: Any, name: str, options: MappingOptions, default_cite: str) -> StanceMatrix:
+    """The matrix of *table* mapped as *options* say (see :func:`from_arrow`).
 
-
-def mapped(
-    table: Any,
-    name: str,
-    columns: Mapping[str, str | Sequence[str]] | None,
-    scale: Scale | None,
-    stances: Mapping[str, str] | None,
-    cite: Source | str | None,
-    metadata: Mapping[str, str] | None,
-) -> StanceMatrix:
-    """The matrix of *table* mapped by *columns* (see :func:`from_arrow`)."""
+    Without :attr:`~MappingOptions.columns`, the long layout's columns present are read.
+    """
     pa = pyarrow()
     checked(pa, table, name)
     header = [str(column) for column in table.column_names]
-    if columns is None:
-        columns = {field: field for field in CLAIM_COLUMNS if field in header}
+    columns = options.columns_of(header, CLAIM_COLUMNS)
     values: list[tuple[str, ...]] = []
     for column in table.columns:
         if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
@@ -402,11 +397,8 @@ def mapped(
         header,
         values,
         name=name,
-        columns=columns,
-        scale=scale,
-        stances=stances,
-        cite="arrow" if cite is None else cite,
-        metadata=metadata,
+        options=attrs.evolve(options, columns=columns),
+        default_cite=default_cite,
     )
 
 

@@ -71,7 +71,14 @@ from stancematrix._io.csvlong import (
     read_long,
 )
 from stancematrix._io.layout import Layout, LayoutOptions, grid
-from stancematrix._io.mapped import MAPPED_FIELDS, ReadErrors, Table, field_limit, read_mapped
+from stancematrix._io.mapped import (
+    MAPPED_FIELDS,
+    MappingOptions,
+    ReadErrors,
+    Table,
+    field_limit,
+    read_mapped,
+)
 from stancematrix._io.schema import CLAIM_COLUMNS, ENTRIES, LEVEL, Entry
 from stancematrix._io.source import MAX_RATIO, MAX_SIZE, Input, open_stream, read_data
 from stancematrix._matrix import StanceMatrix
@@ -366,17 +373,12 @@ def read(
             "applies only with columns=" if engine == "pyarrow" else "must be 'python' or 'pyarrow'"
         )
         raise InvalidValueError("engine", engine, reason)
+    options = MappingOptions(
+        columns=columns, scale=scale, stances=stances, cite=cite, metadata=metadata
+    )
     if engine == "pyarrow" and columns is not None and not lenient:
         data, name = read_data(source, looks_like_text="", max_ratio=max_ratio, max_size=max_size)
-        found = mappedarrow.read(
-            data,
-            name,
-            columns=columns,
-            scale=scale,
-            stances=stances,
-            cite=cite,
-            metadata=metadata,
-        )
+        found = mappedarrow.read(data, name, options)
         if found is not None:
             return found
         given: io.StringIO | io.BytesIO  # the data read, for the python engine to locate
@@ -394,14 +396,7 @@ def read(
             matrix = read_long(stream, problems)
         else:
             matrix = read_mapped(
-                lambda: Table.parse(stream, columns, problems),
-                name,
-                columns,
-                scale,
-                stances,
-                cite,
-                metadata,
-                problems,
+                lambda: Table.parse(stream, columns, problems), name, options, problems
             )
     if lenient:
         return matrix, problems.errors or []

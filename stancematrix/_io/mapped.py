@@ -17,6 +17,8 @@ from array import array
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from stancematrix._dates import PartialDate, Period, encode, end_code, exact
 from stancematrix._io.csvtable import (
     MAPPED_FIELDS,
@@ -41,6 +43,7 @@ from stancematrix.exceptions import InvalidValueError, ReadError, StanceMatrixEr
 
 __all__ = [
     "MAPPED_FIELDS",
+    "MappingOptions",
     "ReadErrors",
     "Table",
     "field_limit",
@@ -48,6 +51,85 @@ __all__ = [
     "read_columns",
     "read_mapped",
 ]
+
+
+@attrs.frozen(kw_only=True)
+class MappingOptions:
+    """How the rows of a mapped table become claims: the keywords of every mapped reader.
+
+    :func:`stancematrix.read_csv` (with ``columns=``), :func:`stancematrix.from_arrow`,
+    :func:`stancematrix.read_parquet` and :func:`stancematrix.from_dataframe` take the
+    same five keywords; each makes one of these and hands it down, and the entries a
+    table declares are made here, once for every reader and engine.
+
+    Attributes:
+        columns: Field → column name or fallback chain of names; None for a reader's
+            default columns (see :meth:`columns_of`).
+        scale: The stances' scale; None for :meth:`Scale.five_point`.
+        stances: Cell value → stance label, for values that are not labels themselves.
+        cite: The source claims cite without a ``source`` column: a :class:`Source`, an
+            id for one titled by the id, or None for the reader's default.
+        metadata: The matrix's metadata.
+    """
+
+    columns: Mapping[str, str | Sequence[str]] | None = None
+    scale: Scale | None = None
+    stances: Mapping[str, str] | None = None
+    cite: Source | str | None = None
+    metadata: Mapping[str, str] | None = None
+
+    def asks_to_map(self) -> bool:
+        """Whether a table carrying its own declarations must be mapped all the same."""
+        return any(o is not None for o in (self.columns, self.scale, self.stances, self.metadata))
+
+    def columns_of(
+        self, header: Sequence[str], defaults: Sequence[str]
+    ) -> Mapping[str, str | Sequence[str]]:
+        """The mapping given, else each of the *defaults* the *header* names, as itself."""
+        if self.columns is not None:
+            return self.columns
+        return {field: field for field in defaults if field in header}
+
+    def the_scale(self) -> Scale:
+        """The scale given, else the five-point scale."""
+        return Scale.five_point() if self.scale is None else self.scale
+
+    def cited(self, default: str) -> Source:
+        """The source claims cite without a ``source`` column (*default* names it if unset)."""
+        cite = default if self.cite is None else self.cite
+        return cite if isinstance(cite, Source) else Source(cite, cite)
+
+    def stance(self, scale: Scale) -> Callable[[str], int]:
+        """A cell value's stance code on *scale* (through :attr:`stances`)."""
+        stances = self.stances
+        if stances is None:
+            return scale.code
+        return lambda value: scale.code(stances.get(value, value))
+
+    @staticmethod
+    def actor(names: Mapping[str, str]) -> Callable[[str], Actor]:
+        """The actor of a key, named by its ``actor_name`` in *names*, else by its key."""
+        return lambda key: Actor(key, names.get(key) or key)
+
+    @staticmethod
+    def issue(titles: Mapping[str, str]) -> Callable[[str], Issue]:
+        """The issue of a key, titled (and put) by its ``issue_title``, else by its key."""
+
+        def issue(key: str) -> Issue:
+            title = titles.get(key) or key
+            return Issue(key, title, title)
+
+        return issue
+
+    @staticmethod
+    def source(value: str) -> Source:
+        """The source a ``source`` column's value names (titled by its id)."""
+        return Source(value, value)
+
+
+def base_name(name: str) -> str:
+    """The base name of a file's *name*, the source a table cites by default."""
+    return os.path.basename(name) or name
 
 
 def _first(columns: list[Sequence[str]], indices: list[int]) -> Sequence[str]:
@@ -109,16 +191,9 @@ def _conflicts(
 
 
 def _mapped(
-    table: Table,
-    name: str,
-    columns: Mapping[str, str | Sequence[str]],
-    scale: Scale,
-    stances: Mapping[str, str] | None,
-    cite: Source,
-    metadata: Mapping[str, str] | None,
-    problems: ReadErrors,
+    table: Table, name: str, options: MappingOptions, cite: Source, problems: ReadErrors
 ) -> StanceMatrix:
-    where = mapped_columns(table.header, columns, name)
+    where = mapped_columns(table.header, options.columns_of(table.header, ()), name)
     bad: set[int] = set()
     for k in table.ragged:
         problems.add(table.ragged_error(k))
@@ -196,23 +271,17 @@ def _mapped(
     actor_names = names("actor", "actor_name", "actor")
     issue_titles = names("issue", "issue_title", "issue")
 
-    actor, actors = codes("actor", lambda v: Actor(v, actor_names.get(v) or v), True)
-    issue, issues = codes(
-        "issue", lambda v: Issue(v, issue_titles.get(v) or v, issue_titles.get(v) or v), True
-    )
-
-    def stance_code(value: str) -> int:
-        label = value if stances is None else stances.get(value, value)
-        return scale.code(label)
-
-    stance_index, stance_codes = codes("stance", stance_code, True)
+    actor, actors = codes("actor", options.actor(actor_names), True)
+    issue, issues = codes("issue", options.issue(issue_titles), True)
+    scale = options.the_scale()
+    stance_index, stance_codes = codes("stance", options.stance(scale), True)
     stance = (
         array("b", map(stance_codes.__getitem__, stance_index))
         if stance_codes
         else array("b", bytes(n))
     )
     if "source" in where:
-        source, sources = codes("source", lambda v: Source(v, v), True)
+        source, sources = codes("source", options.source, True)
     else:
         source, sources = array("i", bytes(4 * n)), [cite]
     date: array[int] = array("i")
@@ -276,7 +345,7 @@ def _mapped(
         return table.error(str(located.error), row, None, table.row(row))
 
     try:
-        decl = Declarations.declare(actors, issues, sources, scale, metadata)
+        decl = Declarations.declare(actors, issues, sources, scale, options.metadata)
     except Problem as located:
         raise ReadError(str(located.error), source=name, field=located.part) from located.error
     try:
@@ -313,43 +382,25 @@ def order_of(value: str) -> int:
 def read_mapped(
     table: Callable[[], Table],
     name: str,
-    columns: Mapping[str, str | Sequence[str]],
-    scale: Scale | None,
-    stances: Mapping[str, str] | None,
-    cite: Source | str | None,
-    metadata: Mapping[str, str] | None,
+    options: MappingOptions,
     problems: ReadErrors,
+    default_cite: str | None = None,
 ) -> StanceMatrix:
-    """The matrix of the table *table* makes, mapped by *columns* (see :func:`read_csv`).
+    """The matrix of the table *table* makes, mapped as *options* say (see :func:`read_csv`).
 
     Args:
         table: Makes the table (it is made with the garbage collector paused).
-        name: The table's name in errors, and (its base name) the default *cite*.
-        columns: Field → column name or fallback chain of names.
-        scale: The stances' scale (default five-point).
-        stances: Cell value → stance label.
-        cite: The source claims cite without a ``source`` column.
-        metadata: The matrix's metadata.
+        name: The table's name in errors.
+        options: The mapping; its :attr:`~MappingOptions.columns` must be given.
         problems: Where a row's problem goes (raised, or collected when lenient).
+        default_cite: The source cited when *options* names none (default: the base
+            name of *name*).
     """
-    if cite is None:
-        base = os.path.basename(name) or name
-        cite = Source(base, base)
-    elif isinstance(cite, str):
-        cite = Source(cite, cite)
+    cite = options.cited(base_name(name) if default_cite is None else default_cite)
     was_enabled = gc.isenabled()
     gc.disable()  # hundreds of thousands of small rows: collections would dominate
     try:
-        return _mapped(
-            table(),
-            name,
-            columns,
-            Scale.five_point() if scale is None else scale,
-            stances,
-            cite,
-            metadata,
-            problems,
-        )
+        return _mapped(table(), name, options, cite, problems)
     finally:
         if was_enabled:
             gc.enable()
@@ -360,11 +411,8 @@ def read_columns(
     values: Sequence[Sequence[str]],
     *,
     name: str,
-    columns: Mapping[str, str | Sequence[str]],
-    scale: Scale | None = None,
-    stances: Mapping[str, str] | None = None,
-    cite: Source | str | None = None,
-    metadata: Mapping[str, str] | None = None,
+    options: MappingOptions,
+    default_cite: str | None = None,
 ) -> StanceMatrix:
     """Like :func:`stancematrix.read_csv` with *columns*, for a table split into string columns.
 
@@ -373,10 +421,7 @@ def read_columns(
     return read_mapped(
         lambda: Table(name, header, values),
         name,
-        columns,
-        scale,
-        stances,
-        cite,
-        metadata,
+        options,
         ReadErrors(name, lenient=False),
+        default_cite,
     )

@@ -28,7 +28,6 @@ pyarrow is imported only when this engine is asked for (the ``arrow`` extra).
 
 from __future__ import annotations
 
-import os
 import re
 from array import array
 from collections.abc import Callable, Mapping, Sequence
@@ -36,10 +35,8 @@ from typing import Any, Final
 
 from stancematrix._dates import Period, encode, end_code
 from stancematrix._io.arrow import pyarrow
-from stancematrix._io.mapped import MAPPED_FIELDS, read_columns
+from stancematrix._io.mapped import MAPPED_FIELDS, MappingOptions, base_name, read_columns
 from stancematrix._matrix import StanceMatrix
-from stancematrix._model import Actor, Issue, Source
-from stancematrix._scale import Scale
 from stancematrix._store import (
     CellIndex,
     Columns,
@@ -71,17 +68,8 @@ class _Fallback(Exception):
     """This input is the python engine's to read (see the module docs)."""
 
 
-def read(
-    data: bytes | str,
-    name: str,
-    *,
-    columns: Mapping[str, str | Sequence[str]],
-    scale: Scale | None,
-    stances: Mapping[str, str] | None,
-    cite: Source | str | None,
-    metadata: Mapping[str, str] | None,
-) -> StanceMatrix | None:
-    """The matrix of the CSV *data* mapped by *columns*, or None for the python engine.
+def read(data: bytes | str, name: str, options: MappingOptions) -> StanceMatrix | None:
+    """The matrix of the CSV *data* mapped as *options* say, or None for the python engine.
 
     *data* is what :func:`~stancematrix._io.source.read_data` gives (decompressed, within
     the gzip limits). None means the python engine must read it (see the module docs):
@@ -93,21 +81,12 @@ def read(
     pa = pyarrow()
     try:
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        return _read(pa, raw, name, columns, scale, stances, cite, metadata)
+        return _read(pa, raw, name, options)
     except (_Fallback, StanceMatrixError, Problem, UnicodeError, pa.ArrowException):
         return None
 
 
-def _read(
-    pa: Any,
-    raw: bytes,
-    name: str,
-    columns: Mapping[str, str | Sequence[str]],
-    scale: Scale | None,
-    stances: Mapping[str, str] | None,
-    cite: Source | str | None,
-    metadata: Mapping[str, str] | None,
-) -> StanceMatrix:
+def _read(pa: Any, raw: bytes, name: str, options: MappingOptions) -> StanceMatrix:
     import pyarrow.csv as pacsv
 
     if raw.startswith(_BOM):
@@ -122,7 +101,7 @@ def _read(
     header = head.decode("utf-8").split(",")
     if len(set(header)) < len(header):
         raise _Fallback("a column named twice")
-    where = _where(columns, header)
+    where = _where(options.columns_of(header, ()), header)
     table = pacsv.read_csv(
         pa.BufferReader(raw),
         read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
@@ -136,20 +115,11 @@ def _read(
     if not table.num_rows:
         raise _Fallback("no rows")
     if set(where) <= _FAST:
-        built = _built(pa, table, name, where, scale, stances, cite, metadata)
+        built = _built(pa, table, name, where, options)
         if built is not None:
             return built
     values = [tuple(column.to_pylist()) for column in table.columns]
-    return read_columns(
-        header,
-        values,
-        name=name,
-        columns=columns,
-        scale=scale,
-        stances=stances,
-        cite=cite,
-        metadata=metadata,
-    )
+    return read_columns(header, values, name=name, options=options)
 
 
 def _checked(raw: bytes) -> bool:
@@ -200,14 +170,7 @@ def _where(columns: Mapping[str, str | Sequence[str]], header: list[str]) -> dic
 
 
 def _built(
-    pa: Any,
-    table: Any,
-    name: str,
-    where: dict[str, list[str]],
-    scale: Scale | None,
-    stances: Mapping[str, str] | None,
-    cite: Source | str | None,
-    metadata: Mapping[str, str] | None,
+    pa: Any, table: Any, name: str, where: dict[str, list[str]], options: MappingOptions
 ) -> StanceMatrix | None:
     """The matrix built column-wise, or None for the python engine's build.
 
@@ -219,7 +182,7 @@ def _built(
         return None
     import pyarrow.compute as pc
 
-    scale = Scale.five_point() if scale is None else scale
+    scale = options.the_scale()
 
     def values(field: str) -> Any:
         """Per row, the first non-empty value of the field's columns."""
@@ -260,19 +223,15 @@ def _built(
 
     actor_names = names("actor", "actor_name")
     issue_titles = names("issue", "issue_title")
-    actor, actors = codes("actor", lambda v: Actor(v, actor_names.get(v) or v), True)
-    issue, issues = codes(
-        "issue", lambda v: Issue(v, issue_titles.get(v) or v, issue_titles.get(v) or v), True
-    )
-    stance, labels = codes(
-        "stance", lambda v: scale.code(v if stances is None else stances.get(v, v)), True
-    )
+    actor, actors = codes("actor", options.actor(actor_names), True)
+    issue, issues = codes("issue", options.issue(issue_titles), True)
+    stance, labels = codes("stance", options.stance(scale), True)
     stance = np.asarray(labels, np.int64)[stance]
     zeros = np.zeros(len(actor), np.int64)
     source = zeros
-    sources = [_cited(cite, name)]
+    sources = [options.cited(base_name(name))]
     if "source" in where:
-        source, sources = codes("source", lambda v: Source(v, v), True)
+        source, sources = codes("source", options.source, True)
     start = end = zeros
     if "date" in where:
         date, periods = codes("date", Period.parse, False)
@@ -280,7 +239,7 @@ def _built(
             return None
         start = np.asarray([0 if p is None else encode(p.start) for p in periods], np.int64)[date]
         end = np.asarray(list(map(end_code, periods)), np.int64)[date]
-    decl = Declarations.declare(actors, issues, sources, scale, metadata)
+    decl = Declarations.declare(actors, issues, sources, scale, options.metadata)
     return face(StanceMatrix, _store(np, decl, actor, issue, stance, source, start, end))
 
 
@@ -290,30 +249,41 @@ def _store(np: Any, decl: Declarations, *columns: Any) -> Store:
     Raises:
         _Fallback: If a claim is repeated (the python engine reports it).
     """
-    n_actors, n_issues, n_labels = len(decl.actors), len(decl.issues), len(decl.labels)
+    n_actors, n_issues = len(decl.actors), len(decl.issues)
     actor, issue, stance, source, start, end = columns
+    n = len(actor)
     cell = actor.astype(np.int64) * n_issues + issue
-    if start.any() or end.any() or source.any():  # canonical order: see _store.columns
-        order = np.lexsort((stance, source, end, start, cell))
-        columns = tuple(column[order] for column in columns)
-        actor, issue, stance, source, start, end = columns
+    counts = np.bincount(cell, minlength=n_actors * n_issues)
+    single = not len(counts) or int(counts.max()) <= 1
+    dated = bool(start.any() or end.any() or source.any())
+    if single:  # one claim per cell, so in cell order: spread each column by cell
+        held = counts.astype(bool)
+
+        def ordered(column: Any, kind: Any) -> Any:
+            spread = np.zeros(len(counts), kind)
+            spread[cell] = column
+            return spread[held]
+
+        actor, issue = np.divmod(np.flatnonzero(held), n_issues)
+        stance = ordered(stance, np.int8)
+        if dated:
+            source, start, end = (ordered(c, np.int64) for c in (source, start, end))
+    else:  # canonical order (see _store.columns): until is 0 here
+        keys = (stance, source, end, start, cell) if dated else (stance, cell)
+        order = np.lexsort(keys)
         cell = cell[order]
         same = cell[1:] == cell[:-1]
-        for column in (start, end, source, stance):
+        actor, issue, stance, source, start, end = (
+            c[order] for c in (actor, issue, stance, source, start, end)
+        )
+        for column in (start, end, source, stance) if dated else (stance,):
             same &= column[1:] == column[:-1]
-    else:  # only actor, issue and stance: one key per claim, sorted and decoded
-        key = np.sort(cell * n_labels + stance)
-        same = key[1:] == key[:-1]
-        cell, stance = np.divmod(key, n_labels)
-        actor, issue = np.divmod(cell, n_issues)
-    if same.any():
-        raise _Fallback("a repeated claim")
-    counts = np.bincount(cell, minlength=n_actors * n_issues)
-    coded = [_array(np, c, "i") for c in (actor, issue)]
-    coded.append(_array(np, stance, "b"))
-    coded += [_array(np, c, "i") for c in (source, start, end)]
-    coded.append(array("i", bytes(4 * len(cell))))  # until
-    if len(counts) > 4 * len(cell) + 1024:  # sparse: the engine's own index
+        if same.any():
+            raise _Fallback("a repeated claim")
+    coded = [_array(np, actor, "i"), _array(np, issue, "i"), _array(np, stance, "b")]
+    coded += [_array(np, c, "i") if dated else _zeros(n) for c in (source, start, end)]
+    coded.append(_zeros(n))  # until
+    if len(counts) > 4 * n + 1024:  # sparse: the engine's own index
         actor_codes, issue_codes, stance_codes, source_codes, starts, ends, until = coded
         return from_columns(
             decl,
@@ -328,18 +298,13 @@ def _store(np: Any, decl: Declarations, *columns: Any) -> Store:
         )
     dense = np.zeros(len(counts) + 1, np.int64)
     np.cumsum(counts, out=dense[1:])
-    single = not len(counts) or int(counts.max()) <= 1
-    cells = CellIndex.of_dense(_array(np, dense, "q"), n_issues, len(cell), single)
+    cells = CellIndex.of_dense(_array(np, dense, "q"), n_issues, n, single)
     return Store(decl, Columns.of(coded, {}, cells))
 
 
-def _cited(cite: Source | str | None, name: str) -> Source:
-    """The source every claim cites without a ``source`` column (as the python engine's)."""
-    if isinstance(cite, Source):
-        return cite
-    if cite is None:
-        cite = os.path.basename(name) or name
-    return Source(cite, cite)
+def _zeros(n: int) -> array[int]:
+    """A column of *n* zero codes."""
+    return array("i", bytes(4 * n))
 
 
 def _array(np: Any, values: Any, typecode: str) -> array[int]:

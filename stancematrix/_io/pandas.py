@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from stancematrix._dates import PartialDate, Period
 from stancematrix._io.layout import Grid, Layout, LayoutOptions, grid
-from stancematrix._io.mapped import read_columns
+from stancematrix._io.mapped import MappingOptions, read_columns
 from stancematrix._io.schema import CLAIM, CLAIM_COLUMNS
 from stancematrix.exceptions import InvalidValueError
 
@@ -175,13 +175,9 @@ def from_dataframe(
         columns = {field: field for field in _LONG if field in frame.columns}
     header = [str(column) for column in frame.columns]
     values = [_texts(frame[column]) for column in frame.columns]
+    options = MappingOptions(
+        columns=columns, scale=scale, stances=stances, cite=cite, metadata=metadata
+    )
     return read_columns(
-        header,
-        values,
-        name="<dataframe>",
-        columns=columns,
-        scale=scale,
-        stances=stances,
-        cite="dataframe" if cite is None else cite,
-        metadata=metadata,
+        header, values, name="<dataframe>", options=options, default_cite="dataframe"
     )

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Final
 
 from stancematrix._io.arrow import METADATA_KEY, mapped, matrix_of_table, pyarrow, to_arrow
+from stancematrix._io.mapped import MappingOptions, base_name
 from stancematrix._matrix import StanceMatrix
 from stancematrix.exceptions import ReadError
 
@@ -133,13 +134,13 @@ def read_parquet(
         table = pq.read_table(pa.BufferReader(data))
     except (pa.ArrowException, OSError, ValueError) as error:
         raise ReadError(f"not a readable Parquet file: {error}", source=name) from error
+    options = MappingOptions(
+        columns=columns, scale=scale, stances=stances, cite=cite, metadata=metadata
+    )
     declarations = (table.schema.metadata or {}).get(METADATA_KEY)
-    options = (columns, scale, stances, metadata)
-    if declarations is not None and all(option is None for option in options):
+    if declarations is not None and not options.asks_to_map():
         return matrix_of_table(table, name, declarations)
-    if cite is None:
-        cite = os.path.basename(name) or name
-    return mapped(table, name, columns, scale, stances, cite, metadata)
+    return mapped(table, name, options, base_name(name))
 
 
 #: The format's reader, as the registry expects it.
