@@ -459,7 +459,11 @@ class TestMappedEdges:
         assert (3, ["x", "1", "support"]) == (info.value.line, info.value.value)
 
 
-plain_fields = st.text(alphabet=st.characters(blacklist_characters=',"\r\n\x00'), max_size=5)
+# Text UTF-8 can hold (no lone surrogates), without the characters that need quoting.
+plain_fields = st.text(
+    alphabet=st.characters(blacklist_characters=',"\r\n\x00', blacklist_categories=["Cs"]),
+    max_size=5,
+)
 
 
 class TestPlainSplit:

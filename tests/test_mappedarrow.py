@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import stancematrix as sm
 from stancematrix._io import mappedarrow
 from stancematrix._io.mapped import MappingOptions
+from stancematrix._io.source import Stream, open_stream
 from stancematrix._store import store_of
 from stancematrix.exceptions import (
     InvalidValueError,
@@ -23,6 +24,7 @@ from stancematrix.exceptions import (
     ReadError,
     StanceMatrixError,
 )
+from tests.test_streaming import Unseekable, small_pieces
 
 pytest.importorskip("pyarrow")
 
@@ -55,6 +57,16 @@ def outcome(data: Any, engine: str, **options: Any) -> tuple[Any, ...]:
         return ("error", type(error), str(error))
 
 
+def stream(data: bytes) -> Stream:
+    """*data* as the CSV reader opens it."""
+    return open_stream(data, looks_like_text="")
+
+
+def options(columns: dict[str, Any]) -> MappingOptions:
+    """The mapping by *columns*, other options left to their defaults."""
+    return MappingOptions(columns=columns)
+
+
 def both(data: Any, **options: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     """What the python and the pyarrow engine make of *data*."""
     return outcome(data, "python", **options), outcome(data, "pyarrow", **options)
@@ -64,7 +76,7 @@ class TestSameAsPython:
     def test_plain_table_is_built_by_pyarrow_and_equal(self):
         """A table with quotes, CRLF, a BOM, fallbacks, names, sources and dates takes the
         pyarrow build and gives the python engine's matrix."""
-        built = mappedarrow.read(PLAIN, "<bytes>", MappingOptions(columns=COLUMNS))
+        built = mappedarrow.read(stream(PLAIN), MappingOptions(columns=COLUMNS))
         assert built is not None
         assert sm.read_csv(PLAIN, columns=COLUMNS) == built
         assert "Alpha, Inc." == built.actor("A").name
@@ -177,7 +189,7 @@ class TestErrors:
     def test_inputs_pyarrow_reads_otherwise_go_to_python(self, data):
         """Input pyarrow would read differently is the python engine's to refuse or read."""
         columns = {"actor": "who", "issue": "q", "stance": "how"}
-        assert None is mappedarrow.read(data, "<bytes>", MappingOptions(columns=columns))
+        assert None is mappedarrow.read(stream(data), MappingOptions(columns=columns))
         python, arrow = both(data, columns=columns)
         assert python == arrow
 
@@ -198,6 +210,57 @@ class TestErrors:
                 engine="pyarrow",
                 max_size=100,
             )
+
+    def test_gzip_bomb_refused_by_ratio_as_with_python(self):
+        """Gzip input expanding beyond max_ratio is refused with python's error, before
+        pyarrow has parsed much of it."""
+        data = gzip.compress(b"who,q,how\n" + b"A,1,support\n" * 400_000)
+        columns = {"actor": "who", "issue": "q", "stance": "how"}
+        python, arrow = both(data, columns=columns, max_ratio=20)
+        assert ("error", ReadError) == python[:2]
+        assert "max_ratio" in python[2]
+        assert python == arrow
+
+    def test_pipe_read_by_pyarrow(self):
+        """A pipe (a stream that cannot be rewound) is read by the pyarrow build."""
+        pipe = io.BufferedReader(Unseekable(gzip.compress(PLAIN)))  # type: ignore[type-var]
+        built = mappedarrow.read(open_stream(pipe, looks_like_text=""), options(COLUMNS))
+        assert sm.read_csv(PLAIN, columns=COLUMNS) == built
+
+    def test_pipe_with_a_late_problem_gets_pythons_error(self):
+        """A problem far into a pipe sends it to the python engine, which reads the pipe
+        again as kept and names the problem's line."""
+        rows = b"".join(b"A%d,1,support\n" % k for k in range(20_000))
+        data = b"who,q,how\n" + rows + b"B,1,maybe\n" + rows
+        columns = {"actor": "who", "issue": "q", "stance": "how"}
+        pipe = io.BufferedReader(Unseekable(data))  # type: ignore[type-var]
+        with pytest.raises(ReadError) as error:
+            sm.read_csv(pipe, columns=columns, engine="pyarrow")
+        assert (20_002, "maybe") == (error.value.line, error.value.value)
+        assert None is mappedarrow.read(
+            open_stream(io.BytesIO(data), looks_like_text=""), options(columns)
+        )
+
+    def test_quoted_line_break_across_pieces(self):
+        """A quoted field holding line breaks, read in pieces that end inside it, is read
+        by the pyarrow build as python reads it."""
+        columns = {"actor": "who", "issue": "q", "stance": "how", "summary": "text"}
+        data = b'who,q,how,text\nA,1,support,"one\ntwo\r\n""three"""\nB,1,oppose,x\n'
+        with small_pieces(3):
+            built = mappedarrow.read(open_stream(data, looks_like_text=""), options(columns))
+            python = sm.read_csv(data, columns=columns)
+        assert python == built
+        assert 'one\ntwo\r\n"three"' == python.claims()[0].summary
+
+    def test_fallback_chain_merged_in_order_of_first_appearance(self):
+        """A fallback column's values join the first column's in the order rows show them
+        (a value in both columns is one actor), as python declares them."""
+        data = b"who,name,q,how\nB,x,1,support\n,C,1,oppose\n,B,2,oppose\nA,,2,support\n"
+        columns = {"actor": ("who", "name"), "issue": "q", "stance": "how"}
+        built = mappedarrow.read(open_stream(data, looks_like_text=""), options(columns))
+        assert built is not None
+        assert ["B", "C", "A"] == [a.key for a in built.actors]
+        assert sm.read_csv(data, columns=columns) == built
 
     def test_unknown_engine_is_refused(self):
         """An engine other than python or pyarrow is an InvalidValueError naming both."""
@@ -260,13 +323,17 @@ def clean_tables(draw: st.DrawFn) -> bytes:
     keys = st.sampled_from(["A", "B", "c d", "é", 'q"x', "a,b", "x\ny", "7"])
     stance = st.sampled_from(["support", "oppose", "neutral", "Y"])
     dates = st.sampled_from(["", "2024", "2024-05", "2024-05-01", "2023/2024", "2024/.."])
-    named = draw(st.booleans())
+    named, gaps = draw(st.booleans()), draw(st.booleans())
     rows = [
         [who, f"{who}!" if named and k % 2 else "", q, "", how, src, when]
         for k, (who, q, how, src, when) in enumerate(
             draw(st.lists(st.tuples(keys, keys, stance, keys, dates), max_size=12))
         )
     ]
+    if gaps:  # some actors only named: the fallback ("who", "name") gives their key
+        for k, row in enumerate(rows):
+            if k % 3 == 1:
+                row[:2] = ["", row[0]]
     buffer = io.StringIO()
     end = draw(st.sampled_from(["\n", "\r\n", "\r"]))
     csv.writer(buffer, lineterminator=end).writerows([_HEADER, *rows])
@@ -307,3 +374,11 @@ class TestLaw:
     def test_engines_agree_on_clean_tables(self, data, columns):
         """Both engines give equal matrices and cell indexes on tables without problems."""
         agree(data, columns)
+
+    @given(tables(), mappings(), st.integers(1, 64))
+    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    def test_engines_agree_in_small_pieces(self, data, columns, chunk):
+        """Read in pieces of a few bytes (the pyarrow engine checks each as pyarrow reads
+        it), both engines still agree."""
+        with small_pieces(chunk):
+            agree(data, columns)

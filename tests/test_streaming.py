@@ -131,6 +131,16 @@ class TestPieces:
             first = stream.whole()
             assert (data, data) == (first, stream.whole())
 
+    def test_unseekable_stream_that_failed_fails_again(self):
+        """A pipe whose reading failed (a truncated gzip stream) fails again when read
+        again, rather than ending quietly where the first reading stopped."""
+        data = gzip.compress(b"a,b\n" * 50_000)[:-20]
+        pipe = io.BufferedReader(Unseekable(data))  # type: ignore[type-var]
+        stream = source.open_stream(pipe, looks_like_text="")
+        first = raised(stream.whole)
+        assert "gzip" in first
+        assert first == raised(stream.whole)
+
     def test_seekable_file_rewound(self):
         """An open file is read again from where it stood when it was given."""
         file = io.BytesIO(b"skip" + gzip.compress(b"x\ny\n"))

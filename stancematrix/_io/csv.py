@@ -80,7 +80,7 @@ from stancematrix._io.mapped import (
     read_mapped,
 )
 from stancematrix._io.schema import CLAIM_COLUMNS, ENTRIES, LEVEL, Entry
-from stancematrix._io.source import MAX_RATIO, MAX_SIZE, Input, open_stream, read_data
+from stancematrix._io.source import MAX_RATIO, MAX_SIZE, Input, open_stream
 from stancematrix._matrix import StanceMatrix
 from stancematrix._model import Source
 from stancematrix._scale import Scale
@@ -376,16 +376,11 @@ def read(
     options = MappingOptions(
         columns=columns, scale=scale, stances=stances, cite=cite, metadata=metadata
     )
-    if engine == "pyarrow" and columns is not None and not lenient:
-        data, name = read_data(source, looks_like_text="", max_ratio=max_ratio, max_size=max_size)
-        found = mappedarrow.read(data, name, options)
-        if found is not None:
-            return found
-        given: io.StringIO | io.BytesIO  # the data read, for the python engine to locate
-        given = io.StringIO(data, newline="") if isinstance(data, str) else io.BytesIO(data)
-        given.name = name
-        source = given
     stream = open_stream(source, looks_like_text="", max_ratio=max_ratio, max_size=max_size)
+    if engine == "pyarrow" and columns is not None and not lenient:
+        found = mappedarrow.read(stream, options)
+        if found is not None:
+            return found  # else the python engine reads the stream again, to locate
     name = stream.name
     problems = ReadErrors(name, lenient)
     with field_limit(stream.bound()):

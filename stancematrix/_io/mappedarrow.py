@@ -1,14 +1,16 @@
 """The pyarrow engine of mapped CSV reads: ``read_csv(path, columns=…, engine="pyarrow")``.
 
-The table is split by ``pyarrow.csv`` (in C, on several threads) and the matrix built
-column by column with Arrow compute: each key column dictionary-encoded (actors and
-issues in order of first appearance, as the python engine declares them), each distinct
-stance, source and date converted once, the rows put in canonical order by one sort, and
-a repeated claim found by comparing neighbours.
+The table is split by ``pyarrow.csv`` (in C, on several threads) as the input is read:
+one of pyarrow's threads reads the stream (decompressed within the gzip limits, and
+checked as it comes, see :class:`_Feed`) while others parse what has come. The key
+columns are dictionary-encoded as they are parsed, so the matrix is built from codes:
+actors and issues in order of first appearance (as the python engine declares them),
+each distinct stance, source and date converted once, and the rows put in canonical
+order by spreading them by cell (or by one sort when a cell holds several claims).
 
 The result is the python engine's, exactly; this module only makes it faster. So
 whatever this engine cannot read as the python engine would, it leaves to it
-(:func:`read` returns None and the caller reads the text with the python engine):
+(:func:`read` returns None and the python engine reads the stream again):
 
 - input the two CSV parsers read differently: a NUL byte, a blank line (a row of empty
   fields to pyarrow, so an empty key), a quote in the header, a header naming a column
@@ -28,14 +30,16 @@ pyarrow is imported only when this engine is asked for (the ``arrow`` extra).
 
 from __future__ import annotations
 
+import io
 import re
 from array import array
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 from stancematrix._dates import Period, encode, end_code
 from stancematrix._io.arrow import pyarrow
 from stancematrix._io.mapped import MAPPED_FIELDS, MappingOptions, base_name, read_columns
+from stancematrix._io.source import Stream
 from stancematrix._matrix import StanceMatrix
 from stancematrix._store import (
     CellIndex,
@@ -57,103 +61,169 @@ ENGINES: Final = ("python", "pyarrow")
 _FAST: Final = frozenset(
     {"actor", "issue", "stance", "source", "date", "actor_name", "issue_title"}
 )
-_BOM: Final = b"\xef\xbb\xbf"
 _LINE_END: Final = re.compile(rb"[\r\n]")
 _QUOTE: Final = re.compile(rb'"')
-# The canonical order of rows (see stancematrix._store.columns): until is 0 here.
-_ORDER: Final = ("actor", "issue", "start", "end", "source", "stance")
 
 
 class _Fallback(Exception):
     """This input is the python engine's to read (see the module docs)."""
 
 
-def read(data: bytes | str, name: str, options: MappingOptions) -> StanceMatrix | None:
-    """The matrix of the CSV *data* mapped as *options* say, or None for the python engine.
+def read(stream: Stream, options: MappingOptions) -> StanceMatrix | None:
+    """The matrix of the CSV *stream* mapped as *options* say, or None for the python engine.
 
-    *data* is what :func:`~stancematrix._io.source.read_data` gives (decompressed, within
-    the gzip limits). None means the python engine must read it (see the module docs):
-    it then returns the same matrix or raises the located error.
+    pyarrow parses the stream as it is decompressed (one of its threads reads it while
+    others parse), within the gzip limits. None means the python engine must read it
+    (see the module docs): it then reads the stream again, and returns the same matrix
+    or raises the located error.
 
     Raises:
         MissingDependencyError: If pyarrow is not installed.
     """
     pa = pyarrow()
+    feed = _Feed(stream.pieces())
     try:
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        return _read(pa, raw, name, options)
+        return _read(pa, feed, stream.name, options)
     except (_Fallback, StanceMatrixError, Problem, UnicodeError, pa.ArrowException):
         return None
+    finally:
+        feed.close()
 
 
-def _read(pa: Any, raw: bytes, name: str, options: MappingOptions) -> StanceMatrix:
+class _Feed(io.RawIOBase):
+    """A stream's pieces as the binary file pyarrow reads, checked as they are read.
+
+    The checks find input the two parsers could read differently (see :meth:`_check`).
+    Such input, or any error reading the stream (a gzip bomb, a truncated file), ends the
+    file early and is kept in :attr:`problem`: the reader then leaves the input to the
+    python engine, which reports it where it is.
+    """
+
+    def __init__(self, pieces: Iterator[bytes | str]) -> None:
+        super().__init__()
+        self._pieces: Iterator[bytes | str] | None = pieces
+        self._held = bytearray()
+        self._inside = False  # within a quoted field at the end of the last piece
+        self._first = True
+        self.problem: Exception | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def header(self) -> list[str]:
+        """The names in the first line; :class:`_Fallback` where pyarrow could differ."""
+        self._fill(1)
+        found = _LINE_END.search(self._held)
+        if found is None or self.problem is not None:
+            raise _Fallback("no rows")
+        head = bytes(self._held[: found.start()])
+        if b'"' in head:
+            raise _Fallback("a quoted header")
+        header = head.decode("utf-8").split(",")
+        if len(set(header)) < len(header):
+            raise _Fallback("a column named twice")
+        return header
+
+    def read(self, size: int | None = -1) -> bytes:
+        """Up to *size* bytes (all that is left when negative); fewer only at the end."""
+        self._fill(size)
+        held = self._held
+        size = len(held) if size is None or size < 0 else min(size, len(held))
+        out = bytes(memoryview(held)[:size])
+        del held[:size]
+        return out
+
+    def _fill(self, size: int | None) -> None:
+        while self._pieces is not None and (size is None or size < 0 or len(self._held) < size):
+            try:
+                piece = next(self._pieces, None)
+                if piece is None:
+                    self._pieces = None
+                    break
+                raw = piece.encode("utf-8") if isinstance(piece, str) else piece
+                self._check(raw)
+            except Exception as error:
+                self.problem = error
+                self._held.clear()
+                self.close()
+                break
+            self._held += raw
+
+    def _check(self, raw: bytes) -> None:
+        """:class:`_Fallback` where the two parsers could read this piece differently.
+
+        The python engine's ``csv.reader`` (strict) and ``pyarrow.csv`` agree on CSV
+        without NUL bytes whose quoted fields are closed and followed by a delimiter (a
+        blank line is left to :func:`_built`: an empty key). A quote opens a field only
+        at its start (after a comma or line end), ``""`` inside one is a quote, and the
+        closing quote must end the field. Pieces end at line ends, so a field's start
+        and a quote's next byte are always in the same piece.
+        """
+        if b"\x00" in raw or (self._first and raw[:1] in (b"\n", b"\r")):
+            raise _Fallback("a NUL byte or a blank first line")
+        self._first = False
+        if b'"' not in raw:
+            return
+        inside = self._inside
+        skip = -1
+        for match in _QUOTE.finditer(raw):
+            at = match.start()
+            if at == skip:
+                continue
+            if not inside:
+                inside = at == 0 or raw[at - 1 : at] in (b",", b"\n", b"\r")
+                continue
+            after = raw[at + 1 : at + 2]
+            if after == b'"':
+                skip = at + 1
+            elif after in (b"", b",", b"\n", b"\r"):
+                inside = False
+            else:
+                raise _Fallback("text after a closing quote")
+        self._inside = inside
+
+    def close(self) -> None:
+        """Stop reading the stream (so a file it opened is closed now)."""
+        pieces, self._pieces = self._pieces, None
+        if pieces is not None:
+            getattr(pieces, "close", lambda: None)()
+        super().close()
+
+    def finished(self) -> None:
+        """:class:`_Fallback` if reading stopped at a problem or inside a quoted field."""
+        if self.problem is not None:
+            raise _Fallback("a problem reading the stream") from self.problem
+        if self._inside:
+            raise _Fallback("a quote left open")
+
+
+def _read(pa: Any, feed: _Feed, name: str, options: MappingOptions) -> StanceMatrix:
     import pyarrow.csv as pacsv
 
-    if raw.startswith(_BOM):
-        raw = raw[len(_BOM) :]
-    quoted = _checked(raw)
-    found = _LINE_END.search(raw)
-    if found is None:
-        raise _Fallback("no rows")
-    head = raw[: found.start()]
-    if b'"' in head:
-        raise _Fallback("a quoted header")
-    header = head.decode("utf-8").split(",")
-    if len(set(header)) < len(header):
-        raise _Fallback("a column named twice")
+    header = feed.header()
     where = _where(options.columns_of(header, ()), header)
+    keys = {column for field in where.keys() & _FAST for column in where[field]}
+    text, coded = pa.string(), pa.dictionary(pa.int32(), pa.string())
     table = pacsv.read_csv(
-        pa.BufferReader(raw),
+        feed,
         read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
-        parse_options=pacsv.ParseOptions(newlines_in_values=quoted, ignore_empty_lines=False),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(header, pa.string()),
+            column_types={c: coded if c in keys else text for c in header},
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
     )
+    feed.finished()
     if not table.num_rows:
         raise _Fallback("no rows")
+    table = table.unify_dictionaries()
     if set(where) <= _FAST:
         built = _built(pa, table, name, where, options)
         if built is not None:
             return built
     values = [tuple(column.to_pylist()) for column in table.columns]
     return read_columns(header, values, name=name, options=options)
-
-
-def _checked(raw: bytes) -> bool:
-    """Whether *raw* holds quotes; :class:`_Fallback` where the two parsers could differ.
-
-    The python engine's ``csv.reader`` (strict) and ``pyarrow.csv`` agree on CSV without
-    NUL bytes whose quoted fields are closed and followed by a delimiter (a blank line is
-    left to :func:`_built`: an empty key).
-    A quote opens a field only at its start (after a comma or line end), ``""`` inside
-    one is a quote, and the closing quote must end the field.
-    """
-    if b"\x00" in raw or raw[:1] in (b"\n", b"\r"):
-        raise _Fallback("a NUL byte or a blank first line")
-    if b'"' not in raw:
-        return False
-    inside = False
-    skip = -1
-    for match in _QUOTE.finditer(raw):
-        at = match.start()
-        if at == skip:
-            continue
-        if not inside:
-            inside = at == 0 or raw[at - 1 : at] in (b",", b"\n", b"\r")
-            continue
-        after = raw[at + 1 : at + 2]
-        if after == b'"':
-            skip = at + 1
-        elif after in (b"", b",", b"\n", b"\r"):
-            inside = False
-        else:
-            raise _Fallback("text after a closing quote")
-    if inside:
-        raise _Fallback("a quote left open")
-    return True
 
 
 def _where(columns: Mapping[str, str | Sequence[str]], header: list[str]) -> dict[str, list[str]]:
@@ -180,33 +250,54 @@ def _built(
         import numpy as np
     except ImportError:  # pragma: no cover - numpy comes with pyarrow in the test extra
         return None
-    import pyarrow.compute as pc
 
     scale = options.the_scale()
 
-    def values(field: str) -> Any:
-        """Per row, the first non-empty value of the field's columns."""
-        chain = where[field]
-        out = table.column(chain[0]).combine_chunks()
-        for column in chain[1:]:
-            out = pc.if_else(pc.equal(out, ""), table.column(column).combine_chunks(), out)
-        return out
+    held: dict[str, tuple[Any, list[str]]] = {}
+
+    def coded(column: str) -> tuple[Any, list[str]]:
+        """A column's rows as indices into its distinct values, in order of first appearance.
+
+        pyarrow builds each batch's dictionary in that order and unifies them in batch order.
+        """
+        encoded = table.column(column).combine_chunks()
+        return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+
+    def values(field: str) -> tuple[Any, list[str]]:
+        """Per row, the first non-empty value of the field's columns (as :func:`coded`)."""
+        if field not in held:
+            chain = where[field]
+            index, distinct = coded(chain[0])
+            for column in chain[1:]:
+                if "" not in distinct:
+                    break
+                other, more = coded(column)
+                code = {v: k for k, v in enumerate(dict.fromkeys(distinct + more))}
+                merged = list(code)
+                recode = np.asarray([code[v] for v in distinct + more], np.int64)
+                empty = index == distinct.index("")
+                index = recode[np.where(empty, other + len(distinct), index)]
+                first = np.full(len(merged), len(index), np.int64)  # first row of each value
+                first[index[::-1]] = np.arange(len(index) - 1, -1, -1)
+                seen = np.argsort(first, kind="stable")
+                seen = seen[: np.count_nonzero(first < len(index))]
+                rank = np.zeros(len(merged), np.int64)
+                rank[seen] = np.arange(len(seen))
+                index, distinct = rank[index], [merged[k] for k in seen]
+            held[field] = index, distinct
+        return held[field]
 
     def names(key: str, field: str) -> dict[str, str]:
         """Per key, its one non-empty *field* value; :class:`_Fallback` when it has two."""
         if field not in where:
             return {}
-        given = values(field)
-        kept = pc.not_equal(given, "")
-        pairs = (
-            pa.table({"key": values(key).filter(kept), "name": given.filter(kept)})
-            .group_by(["key", "name"])
-            .aggregate([])
-        )
-        keys, found = pairs.column("key").to_pylist(), pairs.column("name").to_pylist()
-        if len(set(keys)) < len(keys):
+        (keys, key_values), (given, given_values) = values(key), values(field)
+        named = given != (given_values.index("") if "" in given_values else -1)
+        pairs = np.unique(keys[named].astype(np.int64) * len(given_values) + given[named])
+        owners, found = np.divmod(pairs, len(given_values))
+        if len(np.unique(owners)) < len(owners):
             raise _Fallback("conflicting names")
-        return dict(zip(keys, found, strict=True))
+        return {key_values[k]: given_values[v] for k, v in zip(owners, found, strict=True)}
 
     def codes(field: str, convert: Callable[[str], Any], required: bool) -> tuple[Any, list[Any]]:
         """Rows' indices into the field's distinct values (first seen first), converted once.
@@ -214,11 +305,9 @@ def _built(
         A blank line is a row of empty fields to pyarrow (an error to the python engine),
         so an empty required field sends any such input to the python engine too.
         """
-        encoded = values(field).dictionary_encode()
-        distinct = encoded.dictionary.to_pylist()
+        indices, distinct = values(field)
         if required and "" in distinct:
             raise _Fallback(f"an empty {field}")
-        indices = encoded.indices.to_numpy(zero_copy_only=False)
         return indices, [convert(v) if v else None for v in distinct]
 
     actor_names = names("actor", "actor_name")

@@ -77,6 +77,7 @@ class Stream:
         self._start: int | None = None
         self._replay: list[bytes | str] | None = None  # an unseekable file's pieces so far
         self._live: Iterator[bytes | str] | None = None
+        self._failed: ReadError | None = None  # why an unseekable file's reading stopped
         self._read = False
         if not isinstance(source, _GIVEN):
             try:
@@ -123,7 +124,13 @@ class Stream:
                 yield replay[k]
                 k += 1
                 continue
-            piece = next(self._live, None)
+            if self._failed is not None:
+                raise self._failed
+            try:
+                piece = next(self._live, None)
+            except ReadError as error:  # kept: a later reading must not end here quietly
+                self._failed = error
+                raise
             if piece is None:
                 return
             replay.append(piece)
