@@ -8,10 +8,10 @@ from typing import Any
 import attrs
 
 from ._dates import PartialDate, Period, to_optional_partial, to_period
-from ._scale import check_text, refuse_surrogate
+from ._scale import check_text, lone_surrogate, refuse_surrogate
 from .exceptions import InvalidValueError
 
-__all__ = ["Actor", "Issue", "Position", "Source"]
+__all__ = ["Actor", "Issue", "Position", "Source", "titled_issue"]
 
 
 def _check_optional_text(instance: object, attribute: Any, value: Any) -> None:
@@ -113,6 +113,37 @@ class Issue:
             raise InvalidValueError(
                 "Issue.parent", self.parent, "an issue cannot be its own parent"
             )
+
+
+def _plain(value: object) -> bool:
+    """Whether *value* is text :func:`check_text` accepts (a str, stripped, not empty)."""
+    return (
+        type(value) is str
+        and value != ""
+        and value.strip() == value
+        and lone_surrogate(value) is None
+    )
+
+
+# Every field of an issue made by titled_issue but the three it is given: the defaults,
+# converted and checked as Issue makes them.
+_TITLED_REST: tuple[tuple[str, Any], ...] = tuple(
+    (field.name, getattr(Issue("-", "-", "-"), field.name)) for field in attrs.fields(Issue)[3:]
+)
+
+
+def titled_issue(key: str, title: str) -> Issue:
+    """``Issue(key, title, title)``: what a table declares for each key, made faster.
+
+    Text that ``Issue`` accepts (checked here as its validators check it) is set without
+    running them again; anything else is made by ``Issue``, so it raises as ``Issue`` does.
+    """
+    if not (_plain(key) and _plain(title)):
+        return Issue(key, title, title)
+    issue = object.__new__(Issue)
+    for name, value in (("key", key), ("title", title), ("proposition", title), *_TITLED_REST):
+        object.__setattr__(issue, name, value)
+    return issue
 
 
 @attrs.frozen

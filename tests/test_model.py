@@ -6,7 +6,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import stancematrix as sm
+from stancematrix._model import titled_issue
 from stancematrix.exceptions import InvalidValueError
+
+
+def made(call: object) -> tuple[object, ...]:
+    """What *call* returns (with every field), or the type and message of its error."""
+    try:
+        value = call()  # type: ignore[operator]
+    except InvalidValueError as error:
+        return ("error", str(error))
+    return ("made", value, attrs.asdict(value), hash(value))
 
 
 class TestActor:
@@ -50,6 +60,24 @@ class TestIssue:
         """Every issue states the proposition stances are measured against."""
         with pytest.raises(InvalidValueError, match=r"Issue\.proposition"):
             sm.Issue("energy", "Energy", "")
+
+
+# Any text, and text made of what Issue's checks look for (blanks, lone surrogates).
+_TEXTS = st.text(max_size=6) | st.text(st.sampled_from(["a", "é", " ", "\n", "\ud800"]), max_size=4)
+
+
+class TestTitledIssue:
+    @given(_TEXTS, _TEXTS)
+    def test_same_as_issue(self, key, title):
+        """titled_issue(key, title) is Issue(key, title, title), field for field, or
+        raises the same error (blank, padded or surrogate text included)."""
+        assert made(lambda: sm.Issue(key, title, title)) == made(lambda: titled_issue(key, title))
+
+    @pytest.mark.parametrize("key", [" k", "", "\ud800", "k\n", 3])
+    def test_bad_text_raises_as_issue_does(self, key):
+        """Text Issue refuses is refused with Issue's own error."""
+        with pytest.raises(InvalidValueError, match=r"Issue\.key"):
+            titled_issue(key, "Title")
 
 
 class TestSource:

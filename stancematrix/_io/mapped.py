@@ -28,7 +28,7 @@ from stancematrix._io.csvtable import (
     mapped_columns,
 )
 from stancematrix._matrix import StanceMatrix
-from stancematrix._model import Actor, Issue, Source
+from stancematrix._model import Actor, Issue, Source, titled_issue
 from stancematrix._scale import Scale
 from stancematrix._store import (
     NO_TEXT,
@@ -114,12 +114,7 @@ class MappingOptions:
     @staticmethod
     def issue(titles: Mapping[str, str]) -> Callable[[str], Issue]:
         """The issue of a key, titled (and put) by its ``issue_title``, else by its key."""
-
-        def issue(key: str) -> Issue:
-            title = titles.get(key) or key
-            return Issue(key, title, title)
-
-        return issue
+        return lambda key: titled_issue(key, titles.get(key) or key)
 
     @staticmethod
     def source(value: str) -> Source:

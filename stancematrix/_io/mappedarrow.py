@@ -202,7 +202,9 @@ def _read(pa: Any, feed: _Feed, name: str, options: MappingOptions) -> StanceMat
 
     header = feed.header()
     where = _where(options.columns_of(header, ()), header)
-    keys = {column for field in where.keys() & _FAST for column in where[field]}
+    # The first column of each key field is dictionary-encoded as it is parsed (in
+    # parallel); a fallback column is encoded only when it is needed.
+    keys = {where[field][0] for field in where.keys() & _FAST}
     text, coded = pa.string(), pa.dictionary(pa.int32(), pa.string())
     table = pacsv.read_csv(
         feed,
@@ -261,6 +263,8 @@ def _built(
         pyarrow builds each batch's dictionary in that order and unifies them in batch order.
         """
         encoded = table.column(column).combine_chunks()
+        if not pa.types.is_dictionary(encoded.type):
+            encoded = encoded.dictionary_encode()
         return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
 
     def values(field: str) -> tuple[Any, list[str]]:
