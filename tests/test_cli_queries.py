@@ -492,6 +492,16 @@ class TestSourceFirst:
         assert 0 == main(["timeline", "ukraine", "US", "sanctions"])
         assert last == capsys.readouterr().out
 
+    def test_dataset_first_one_word_short(self, capsys):
+        """compare unga US names a dataset and one actor: the error says two actors follow
+        it (not "unknown actor 'unga'" from the default dataset)."""
+        assert 2 == main(["compare", "unga", "US"])
+        error = capsys.readouterr().err
+        assert "unga is a built-in dataset, given as the source" in error
+        assert "compare then takes A and B after it (e.g. compare unga A B)" in error
+        assert 2 == main(["timeline", "ukraine", "US"])
+        assert "timeline then takes ACTOR and ISSUE after it" in capsys.readouterr().err
+
     def test_neither_says_the_order(self, capsys):
         """When neither end names a file or dataset, the error says the order."""
         assert 2 == main(["compare", "US", "RU", "nowhere"])

@@ -50,10 +50,20 @@ def _source_last(args: argparse.Namespace, first: str, second: str) -> None:
 
     The words are moved only when that is the one reading that works: the last is no
     file nor dataset and the first is. Otherwise an unreadable SOURCE is an error that
-    says the order.
+    says the order, and so is a dataset named first with one word after it
+    (``compare unga US``: one actor short, not two actors of the default dataset).
     """
     source = args.source
-    if source is None or _readable(source):
+    if source is None:
+        named = getattr(args, first)
+        if named in dataset_names() and getattr(args, second) not in dataset_names():
+            raise Usage(
+                f"{named} is a built-in dataset, given as the source: {args.command} then "
+                f"takes {first.upper()} and {second.upper()} after it "
+                f"(e.g. {args.command} {named} {first.upper()} {second.upper()})"
+            )
+        return
+    if _readable(source):
         return
     if _readable(getattr(args, first)):
         args.source = getattr(args, first)
