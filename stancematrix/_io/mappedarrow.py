@@ -263,28 +263,30 @@ def _built(
         pyarrow builds each batch's dictionary in that order and unifies them in batch order.
         """
         encoded = table.column(column).combine_chunks()
-        if not pa.types.is_dictionary(encoded.type):
-            encoded = encoded.dictionary_encode()
         return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
 
     def values(field: str) -> tuple[Any, list[str]]:
-        """Per row, the first non-empty value of the field's columns (as :func:`coded`)."""
+        """Per row, the first non-empty value of the field's columns (as :func:`coded`).
+
+        A fallback column is read only at the rows the columns before it leave empty.
+        """
         if field not in held:
             chain = where[field]
             index, distinct = coded(chain[0])
             for column in chain[1:]:
                 if "" not in distinct:
                     break
-                other, more = coded(column)
-                code = {v: k for k, v in enumerate(dict.fromkeys(distinct + more))}
+                empty = np.flatnonzero(index == distinct.index(""))
+                filled = table.column(column).take(empty).to_pylist()
+                code = {v: k for k, v in enumerate(distinct)}
+                for value in filled:
+                    code.setdefault(value, len(code))
+                index = index.astype(np.int64)
+                index[empty] = [code[value] for value in filled]
                 merged = list(code)
-                recode = np.asarray([code[v] for v in distinct + more], np.int64)
-                empty = index == distinct.index("")
-                index = recode[np.where(empty, other + len(distinct), index)]
                 first = np.full(len(merged), len(index), np.int64)  # first row of each value
                 first[index[::-1]] = np.arange(len(index) - 1, -1, -1)
-                seen = np.argsort(first, kind="stable")
-                seen = seen[: np.count_nonzero(first < len(index))]
+                seen = np.argsort(first, kind="stable")[: np.count_nonzero(first < len(index))]
                 rank = np.zeros(len(merged), np.int64)
                 rank[seen] = np.arange(len(seen))
                 index, distinct = rank[index], [merged[k] for k in seen]
