@@ -221,6 +221,17 @@ class TestErrors:
         assert "max_ratio" in python[2]
         assert python == arrow
 
+    def test_truncated_gzip_far_in_gets_pythons_error(self):
+        """A gzip stream cut short after pyarrow has parsed much of it is refused with the
+        python engine's error."""
+        data = gzip.compress(
+            b"who,q,how\n" + b"".join(b"A%d,1,support\n" % k for k in range(50_000))
+        )
+        columns = {"actor": "who", "issue": "q", "stance": "how"}
+        python, arrow = both(data[:-100], columns=columns)
+        assert ("error", ReadError) == python[:2]
+        assert python == arrow
+
     def test_pipe_read_by_pyarrow(self):
         """A pipe (a stream that cannot be rewound) is read by the pyarrow build."""
         pipe = io.BufferedReader(Unseekable(gzip.compress(PLAIN)))  # type: ignore[type-var]

@@ -142,10 +142,10 @@ class _Feed(io.RawIOBase):
                     break
                 raw = piece.encode("utf-8") if isinstance(piece, str) else piece
                 self._check(raw)
-            except Exception as error:
+            except Exception as error:  # the python engine reports it, where it is
                 self.problem = error
                 self._held.clear()
-                self.close()
+                self._stop()
                 break
             self._held += raw
 
@@ -182,11 +182,15 @@ class _Feed(io.RawIOBase):
                 raise _Fallback("text after a closing quote")
         self._inside = inside
 
-    def close(self) -> None:
-        """Stop reading the stream (so a file it opened is closed now)."""
+    def _stop(self) -> None:
+        """Read no more of the stream (so a file it opened is closed now)."""
         pieces, self._pieces = self._pieces, None
         if pieces is not None:
             getattr(pieces, "close", lambda: None)()
+
+    def close(self) -> None:
+        """Stop reading the stream, and close this file."""
+        self._stop()
         super().close()
 
     def finished(self) -> None:
