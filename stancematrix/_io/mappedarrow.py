@@ -81,13 +81,10 @@ def read(stream: Stream, options: MappingOptions) -> StanceMatrix | None:
         MissingDependencyError: If pyarrow is not installed.
     """
     pa = pyarrow()
-    feed = _Feed(stream.pieces())
     try:
-        return _read(pa, feed, stream.name, options)
+        return _read(pa, stream, options)
     except (_Fallback, StanceMatrixError, Problem, UnicodeError, pa.ArrowException):
         return None
-    finally:
-        feed.close()
 
 
 class _Feed(io.RawIOBase):
@@ -106,6 +103,7 @@ class _Feed(io.RawIOBase):
         self._inside = False  # within a quoted field at the end of the last piece
         self._first = True
         self.problem: Exception | None = None
+        self.breaks = False  # whether a quoted field holds a line break
 
     def readable(self) -> bool:
         return True
@@ -165,22 +163,27 @@ class _Feed(io.RawIOBase):
         if b'"' not in raw:
             return
         inside = self._inside
-        skip = -1
+        skip = opened = -1
         for match in _QUOTE.finditer(raw):
             at = match.start()
             if at == skip:
                 continue
             if not inside:
                 inside = at == 0 or raw[at - 1 : at] in (b",", b"\n", b"\r")
+                opened = at
                 continue
             after = raw[at + 1 : at + 2]
             if after == b'"':
                 skip = at + 1
             elif after in (b"", b",", b"\n", b"\r"):
                 inside = False
+                if opened >= 0 and _LINE_END.search(raw, opened, at):
+                    self.breaks = True
             else:
                 raise _Fallback("text after a closing quote")
         self._inside = inside
+        if inside:  # the piece ends at a line end, so inside the field
+            self.breaks = True
 
     def _stop(self) -> None:
         """Read no more of the stream (so a file it opened is closed now)."""
@@ -201,35 +204,50 @@ class _Feed(io.RawIOBase):
             raise _Fallback("a quote left open")
 
 
-def _read(pa: Any, feed: _Feed, name: str, options: MappingOptions) -> StanceMatrix:
+def _read(pa: Any, stream: Stream, options: MappingOptions) -> StanceMatrix:
     import pyarrow.csv as pacsv
 
-    header = feed.header()
-    where = _where(options.columns_of(header, ()), header)
-    # The first column of each key field is dictionary-encoded as it is parsed (in
-    # parallel); a fallback column is encoded only when it is needed.
-    keys = {where[field][0] for field in where.keys() & _FAST}
-    text, coded = pa.string(), pa.dictionary(pa.int32(), pa.string())
-    table = pacsv.read_csv(
-        feed,
-        read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
-        convert_options=pacsv.ConvertOptions(
-            column_types={c: coded if c in keys else text for c in header},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
-    feed.finished()
+    # pyarrow splits the input faster when no quoted field holds a line break; the feed
+    # finds out, and a table that has one is read again, split the slower way.
+    for breaks in (False, True):
+        feed = _Feed(stream.pieces())
+        try:
+            header = feed.header()
+            where = _where(options.columns_of(header, ()), header)
+            # The first column of each key field is dictionary-encoded as it is parsed (in
+            # parallel); a fallback column is read only where it is needed.
+            keys = {where[field][0] for field in where.keys() & _FAST}
+            text, coded = pa.string(), pa.dictionary(pa.int32(), pa.string())
+            try:
+                table = pacsv.read_csv(
+                    feed,
+                    read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
+                    parse_options=pacsv.ParseOptions(
+                        newlines_in_values=breaks, ignore_empty_lines=False
+                    ),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types={c: coded if c in keys else text for c in header},
+                        strings_can_be_null=False,
+                        quoted_strings_can_be_null=False,
+                    ),
+                )
+            except pa.ArrowException:
+                if breaks or not feed.breaks:
+                    raise
+            feed.finished()
+        finally:
+            feed.close()
+        if breaks or not feed.breaks:
+            break
     if not table.num_rows:
         raise _Fallback("no rows")
     table = table.unify_dictionaries()
     if set(where) <= _FAST:
-        built = _built(pa, table, name, where, options)
+        built = _built(pa, table, stream.name, where, options)
         if built is not None:
             return built
     values = [tuple(column.to_pylist()) for column in table.columns]
-    return read_columns(header, values, name=name, options=options)
+    return read_columns(header, values, name=stream.name, options=options)
 
 
 def _where(columns: Mapping[str, str | Sequence[str]], header: list[str]) -> dict[str, list[str]]:
