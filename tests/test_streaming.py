@@ -163,6 +163,20 @@ class TestReadersInPieces:
             jsonstream._TYPED = saved  # type: ignore[misc]
 
     @settings(suppress_health_check=[HealthCheck.too_slow], max_examples=40)
+    @given(hostile_matrices(), st.integers(1, 64), st.integers(0, 3))
+    def test_json_keys_decoded_as_text(self, m, chunk, most):
+        """With the declared keys of the larger parts decoded as any text (too many of
+        them to decode as one of the declared), the document read in small pieces equals
+        the matrix too."""
+        saved = jsonstream._LITERAL_MOST
+        jsonstream._LITERAL_MOST = most  # type: ignore[misc]
+        try:
+            with small_pieces(chunk, batch=64):
+                assert m == sm.read_json(m.to_json().encode())
+        finally:
+            jsonstream._LITERAL_MOST = saved  # type: ignore[misc]
+
+    @settings(suppress_health_check=[HealthCheck.too_slow], max_examples=40)
     @given(hostile_matrices(), st.integers(1, 64))
     def test_mapped_csv_and_markdown(self, m, chunk):
         """Mapped CSV and Markdown read in small pieces as read whole: the same matrix and
@@ -313,10 +327,14 @@ class TestJsonBatches:
             ('"source": "un"', '"source": "un",\n      "source": "un"'),
             ('"date": "2000-05"', '"date": "2000-13"'),
             ('"summary": "vote', '"surmise": "vote'),
+            ('"issue": "I00001"', '"issue": "I99999"'),
+            ('"source": "un"', '"source": "UN"'),
         ],
     )
     @pytest.mark.parametrize("where", ["first", "middle", "last"])
-    @pytest.mark.parametrize("typed", [True, False], ids=["records", "dicts"])
+    @pytest.mark.parametrize(
+        "typed", ["declared", "text", "dicts"], ids=["records", "text-records", "dicts"]
+    )
     def test_same_error(self, text, old, new, where, typed, monkeypatch):
         """A bad claim early, midway or last is reported with the same line, column,
         path and reason as the whole-document reader gives, from its batch."""
@@ -328,7 +346,9 @@ class TestJsonBatches:
         bad = text[:at] + new + text[at + len(old) :]
         expected = self.whole(bad)
         monkeypatch.setattr(_MatrixReader, "located", None)  # the whole reader is not asked
-        if not typed:
+        if typed == "text":  # records of any text, not only the declared keys
+            monkeypatch.setattr(jsonstream, "_LITERAL_MOST", 0)
+        if typed == "dicts":
             monkeypatch.setattr(jsonstream, "_TYPED", None)
         with small_pieces(4096, batch=2000):
             assert expected == raised(lambda: sm.read_json(bad))
@@ -351,6 +371,26 @@ class TestJsonBatches:
         monkeypatch.undo()
         assert sm.read_json(plain) == found
         assert ["escaped key"] == [p.summary for p in found if p.summary is not None]
+
+    @pytest.mark.parametrize("field", ["summary", "quote", "note", "until", "order"])
+    def test_field_of_one_claim_only(self, text, field, monkeypatch):
+        """A field only the last claim has (its text holding colons) is read in its batch,
+        though every colon before it is a key of the fields the other claims have."""
+        document = json.loads(text)
+        document["claims"] = [
+            {k: v for k, v in claim.items() if k != "summary"} for claim in document["claims"]
+        ]
+        document["claims"][-1][field] = {"order": 2, "until": "2024-12-31"}.get(
+            field, "at 10:30: yes"
+        )
+        plain = json.dumps(document, indent=2, ensure_ascii=False)
+        whole = _MatrixReader(plain, "<string>").located()
+        monkeypatch.setattr(_MatrixReader, "fast", None)  # read a batch at a time, or fail
+        monkeypatch.setattr(_MatrixReader, "located", None)
+        with small_pieces(4096, batch=2000):
+            found = sm.read_json(plain)
+        assert whole == found
+        assert 1 == sum(getattr(p, field) is not None for p in found)
 
     def test_streamed(self, text, monkeypatch):
         """A document as to_json writes it is read a batch at a time, never whole."""

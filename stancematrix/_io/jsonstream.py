@@ -22,7 +22,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from itertools import repeat
 from operator import attrgetter
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from stancematrix._io.claimcols import FIELDS, REQUIRED, ClaimCoder
 from stancematrix._io.jsonreader import Decoder, Reader, colons, join, loads, tally
@@ -31,7 +31,7 @@ from stancematrix._io.source import Stream, decode_piece, line_ends, locate
 from stancematrix._store import Declarations, Problem, Store, build
 from stancematrix.exceptions import ReadError
 
-__all__ = ["BATCH", "claim_columns", "read", "text_colons"]
+__all__ = ["BATCH", "claim_columns", "claim_decoder", "read", "text_colons"]
 
 #: The bytes of claims decoded at a time (the first batches fewer).
 BATCH: Final = 1 << 20
@@ -76,36 +76,71 @@ def _typed_decoder() -> Any:
         import msgspec
     except ImportError:  # pragma: no cover - msgspec is in the test extra
         return None
+    return msgspec.json.Decoder(list[_record({})])  # type: ignore[misc]
+
+
+def _record(declared: Mapping[str, tuple[str, ...]]) -> Any:
+    """The msgspec record of a claim, its *declared* fields typed as one of their values."""
+    import msgspec
+
     fields = [
-        (f, str) if f in REQUIRED else (f, int if f == "order" else str, None) for f in FIELDS
+        (f, Literal[declared[f]] if f in declared else str)
+        if f in REQUIRED
+        else (f, int if f == "order" else str, None)
+        for f in FIELDS
     ]
-    record = msgspec.defstruct("Claim", fields, forbid_unknown_fields=True, gc=False)
-    return msgspec.json.Decoder(list[record])  # type: ignore[valid-type]
+    return msgspec.defstruct("Claim", fields, forbid_unknown_fields=True, gc=False)
 
 
 _TYPED: Final = _typed_decoder()
+#: A required field with at most this many declared values is decoded as one of them.
+_LITERAL_MOST: Final = 1 << 15
 
 
-def _typed_columns(batch: bytes | str) -> tuple[dict[str, list[Any]], int] | None:
+def claim_decoder(decl: Declarations) -> Any:
+    """The decoder of a batch of claims under *decl* (msgspec's), or None without msgspec.
+
+    Where a required field has few enough declared values (keys, ids, the scale's
+    labels), it is decoded as one of them: msgspec refuses any other value, and each
+    value decoded is the declared text itself, not a copy, so coding it is a look-up
+    that compares no characters.
+    """
+    if _TYPED is None:
+        return None
+    import msgspec
+
+    values = {
+        "actor": tuple(decl.actor_keys),
+        "issue": tuple(decl.issue_keys),
+        "stance": decl.labels,
+        "source": tuple(decl.source_keys),
+    }
+    declared = {f: v for f, v in values.items() if 0 < len(v) <= _LITERAL_MOST}
+    return msgspec.json.Decoder(list[_record(declared)])  # type: ignore[misc]
+
+
+def _typed_columns(
+    batch: bytes | str, decoder: Any, expected: int
+) -> tuple[dict[str, list[Any]], int] | None:
     """The claims of *batch* as columns and their number of keys, decoded as typed records.
 
-    None when msgspec is not installed, or the batch is not a list of claims as the
-    format has them.
+    *expected* is the colons in *batch*, at least one per key: once the fields looked at
+    account for all of them, no claim has any of the others. None when there is no
+    *decoder* (msgspec is not installed), or the batch is not a list of claims as the
+    format has them (and, with declared values, as *decoder* knows them).
     """
-    if _TYPED is None:  # pragma: no cover - msgspec is in the test extra
+    if decoder is None:
         return None
     try:  # msgspec's ValidationError and DecodeError are ValueErrors
-        claims = _TYPED.decode(b"[" + batch + b"]" if isinstance(batch, bytes) else f"[{batch}]")
+        claims = decoder.decode(b"[" + batch + b"]" if isinstance(batch, bytes) else f"[{batch}]")
     except ValueError:
         return None
     n = len(claims)
     columns: dict[str, list[Any]] = {}
     keys = 0
-    text = batch.decode("latin-1") if isinstance(batch, bytes) else batch  # (ASCII kept)
-    escaped = "\\" in text  # a key may be written with escapes: then look at every field
     for field in FIELDS:
-        if not escaped and field not in REQUIRED and f'"{field}"' not in text:
-            continue  # no claim of the batch has the field
+        if keys >= expected and field not in REQUIRED:
+            break  # every colon is a key counted: the other fields are left out everywhere
         values = list(map(attrgetter(field), claims))
         count = n if field in REQUIRED else n - values.count(None)
         if count:
@@ -324,13 +359,14 @@ def read(stream: Stream, declarations: Callable[[Mapping[str, Any]], Declaration
     except (ValueError, RecursionError):  # ReadError is a ValueError
         return None
     coder = ClaimCoder(decl)
+    decoder = claim_decoder(decl)
     batches = _Batches(pieces, rest, _ends(head) + 1)
     first = 0
     try:
         for batch, line, column, last in batches:
-            claims = _claims(batch, coder)
+            claims = _claims(batch, coder, decoder)
             if claims is None:
-                batch, line, column, skipped = _narrowed(batch, line, column, decl)
+                batch, line, column, skipped = _narrowed(batch, line, column, decl, decoder)
                 text = batch if isinstance(batch, str) else decode_piece(batch, name, line - 1)
                 _BatchReader(text, name, line, column).check(decl, first + skipped, last)
             first += claims or 0
@@ -340,7 +376,7 @@ def read(stream: Stream, declarations: Callable[[Mapping[str, Any]], Declaration
 
 
 def _narrowed(
-    batch: bytes | str, line: int, column: int, decl: Declarations
+    batch: bytes | str, line: int, column: int, decl: Declarations, decoder: Any
 ) -> tuple[bytes | str, int, int, int]:
     """The part of a failing *batch* that fails, found by halving it with the fast decoder.
 
@@ -362,11 +398,11 @@ def _narrowed(
         if cut <= 0:
             break
         left, right = batch[:cut], batch[cut + 1 :]
-        counted = _claims(left, ClaimCoder(decl))
+        counted = _claims(left, ClaimCoder(decl), decoder)
         if counted is None:
             batch = left
             continue
-        if _claims(right, ClaimCoder(decl)) is None:
+        if _claims(right, ClaimCoder(decl), decoder) is None:
             skipped += counted
             line, column = line + _ends(left), _column_after(left, column)
             batch = right
@@ -375,12 +411,15 @@ def _narrowed(
     return batch, line, column, skipped
 
 
-def _claims(batch: bytes | str, coder: ClaimCoder) -> int | None:
-    """Code the claims of *batch*; their number, or None if it does not code."""
+def _claims(batch: bytes | str, coder: ClaimCoder, decoder: Any) -> int | None:
+    """Code the claims of *batch*; their number, or None if it does not code.
+
+    *decoder* is :func:`claim_decoder`'s (None: decode to dicts).
+    """
     expected = colons(batch)
     if expected is None:
         return None
-    typed = _typed_columns(batch)
+    typed = _typed_columns(batch, decoder, expected)
     if typed is not None:
         columns, counted = typed
         n = len(columns[REQUIRED[0]]) if columns else 0
