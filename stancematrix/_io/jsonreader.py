@@ -320,13 +320,22 @@ def tally(node: Any) -> int:
     Raises:
         RecursionError: If *node* nests too deeply.
     """
+    if _msgspec_json is not None:
+        try:  # in JSON as msgspec writes it, a colon is a key's or one in a string
+            return _msgspec_json.encode(node).count(b":")  # type: ignore[no-any-return]
+        except (ValueError, TypeError, OverflowError, RecursionError):
+            pass  # a lone surrogate, an int past 64 bits …: counted below
+    return _tally(node)
+
+
+def _tally(node: Any) -> int:
     kind = type(node)
     if kind is str:
         return node.count(":")  # type: ignore[no-any-return]
     if kind is dict:
-        return sum(1 + key.count(":") + tally(value) for key, value in node.items())
+        return sum(1 + key.count(":") + _tally(value) for key, value in node.items())
     if kind is list:
-        return sum(map(tally, node))
+        return sum(map(_tally, node))
     return 0
 
 
