@@ -392,6 +392,27 @@ class TestJsonBatches:
         assert whole == found
         assert 1 == sum(getattr(p, field) is not None for p in found)
 
+    @pytest.mark.parametrize(("most", "builds"), [(4096, 4), (3, 4), (4096, 1), (4096, 0)])
+    def test_dates_learnt(self, most, builds, monkeypatch):
+        """Batches with dates seen before and batches with new ones (once the decoder
+        knows the dates seen) read as the whole-document reader reads them, however
+        many dates the decoder learns and however often it is made."""
+        m = big_matrix(2000, seed=5)
+        document = json.loads(m.to_json())
+        for k, claim in enumerate(document["claims"]):
+            if k % 500 == 499 or k > 1800:  # a new date now and then, then one per claim
+                claim["date"] = f"{1900 + k % 97}-{1 + k % 12:02d}-{1 + k % 28:02d}"
+            if k % 250 == 0:
+                del claim["date"]
+        text = json.dumps(document, indent=2, ensure_ascii=False)
+        whole = _MatrixReader(text, "<string>").located()
+        monkeypatch.setattr(jsonstream, "_DATES_MOST", most)
+        monkeypatch.setattr(jsonstream, "_DATED_BUILDS", builds)
+        monkeypatch.setattr(_MatrixReader, "fast", None)  # read a batch at a time, or fail
+        monkeypatch.setattr(_MatrixReader, "located", None)
+        with small_pieces(4096, batch=4000):
+            assert whole == sm.read_json(text)
+
     def test_streamed(self, text, monkeypatch):
         """A document as to_json writes it is read a batch at a time, never whole."""
         monkeypatch.setattr(_MatrixReader, "fast", None)

@@ -31,7 +31,7 @@ from stancematrix._io.source import Stream, decode_piece, line_ends, locate
 from stancematrix._store import Declarations, Problem, Store, build
 from stancematrix.exceptions import ReadError
 
-__all__ = ["BATCH", "claim_columns", "claim_decoder", "read", "text_colons"]
+__all__ = ["BATCH", "ClaimDecoder", "claim_columns", "claim_decoder", "read", "text_colons"]
 
 #: The bytes of claims decoded at a time (the first batches fewer).
 BATCH: Final = 1 << 20
@@ -83,44 +83,93 @@ def _record(declared: Mapping[str, tuple[str, ...]]) -> Any:
     """The msgspec record of a claim, its *declared* fields typed as one of their values."""
     import msgspec
 
-    fields = [
-        (f, Literal[declared[f]] if f in declared else str)
-        if f in REQUIRED
-        else (f, int if f == "order" else str, None)
-        for f in FIELDS
-    ]
+    fields: list[tuple[Any, ...]] = []
+    for f in FIELDS:
+        kind: Any = Literal[declared[f]] if f in declared else int if f == "order" else str
+        fields.append((f, kind) if f in REQUIRED else (f, kind, None))  # (null: refused)
     return msgspec.defstruct("Claim", fields, forbid_unknown_fields=True, gc=False)
 
 
 _TYPED: Final = _typed_decoder()
 #: A required field with at most this many declared values is decoded as one of them.
 _LITERAL_MOST: Final = 1 << 15
+#: The most dates a document's batches are decoded as one of, and how many times the
+#: decoder that does it is made (again after a batch with a new date).
+_DATES_MOST: Final = 1 << 12
+_DATED_BUILDS: Final = 4
 
 
-def claim_decoder(decl: Declarations) -> Any:
-    """The decoder of a batch of claims under *decl* (msgspec's), or None without msgspec.
+class ClaimDecoder:
+    """Decodes a document's batches of claims into typed records (msgspec's).
 
     Where a required field has few enough declared values (keys, ids, the scale's
     labels), it is decoded as one of them: msgspec refuses any other value, and each
     value decoded is the declared text itself, not a copy, so coding it is a look-up
     that compares no characters.
-    """
-    if _TYPED is None:
-        return None
-    import msgspec
 
-    values = {
-        "actor": tuple(decl.actor_keys),
-        "issue": tuple(decl.issue_keys),
-        "stance": decl.labels,
-        "source": tuple(decl.source_keys),
-    }
-    declared = {f: v for f, v in values.items() if 0 < len(v) <= _LITERAL_MOST}
-    return msgspec.json.Decoder(list[_record(declared)])  # type: ignore[misc]
+    Dates are learnt: once a batch brings no date the batches before it did not, the
+    next are decoded with the dates seen as the only ones (each the same object again),
+    and a batch with a new date is decoded again with dates as any text. A decoded
+    batch is the same either way.
+    """
+
+    def __init__(self, decl: Declarations) -> None:
+        import msgspec
+
+        values = {
+            "actor": tuple(decl.actor_keys),
+            "issue": tuple(decl.issue_keys),
+            "stance": decl.labels,
+            "source": tuple(decl.source_keys),
+        }
+        self._declared = {f: v for f, v in values.items() if 0 < len(v) <= _LITERAL_MOST}
+        self._plain = msgspec.json.Decoder(list[_record(self._declared)])  # type: ignore[misc]
+        self._dated: Any = None
+        self._dates: set[str] | None = set()  # None: too many to learn
+        self._builds = 0
+
+    def decode(self, data: bytes | str) -> list[Any]:
+        """The claims of the JSON list *data*, as records.
+
+        Raises:
+            ValueError: If *data* is not a list of claims as the format has them, with
+                the declared keys, ids and labels.
+        """
+        if self._dated is not None:
+            try:
+                return self._dated.decode(data)  # type: ignore[no-any-return]
+            except ValueError:  # a date not seen before (or a problem the next decode has)
+                self._dated = None
+        claims: list[Any] = self._plain.decode(data)
+        self._learn(claims)
+        return claims
+
+    def _learn(self, claims: list[Any]) -> None:
+        """Note the dates of *claims*; decode with the dates seen once none is new."""
+        if self._dates is None:
+            return
+        dates = set(map(attrgetter("date"), claims))
+        dates.discard(None)
+        if dates <= self._dates:
+            if self._dates and self._builds < _DATED_BUILDS:
+                import msgspec
+
+                record = _record({**self._declared, "date": tuple(self._dates)})
+                self._dated = msgspec.json.Decoder(list[record])  # type: ignore[valid-type]
+                self._builds += 1
+            return
+        self._dates |= dates
+        if len(self._dates) > _DATES_MOST:
+            self._dates = None
+
+
+def claim_decoder(decl: Declarations) -> ClaimDecoder | None:
+    """The decoder of the batches of claims under *decl*, or None without msgspec."""
+    return None if _TYPED is None else ClaimDecoder(decl)
 
 
 def _typed_columns(
-    batch: bytes | str, decoder: Any, expected: int
+    batch: bytes | str, decoder: ClaimDecoder | None, expected: int
 ) -> tuple[dict[str, list[Any]], int] | None:
     """The claims of *batch* as columns and their number of keys, decoded as typed records.
 
@@ -376,7 +425,7 @@ def read(stream: Stream, declarations: Callable[[Mapping[str, Any]], Declaration
 
 
 def _narrowed(
-    batch: bytes | str, line: int, column: int, decl: Declarations, decoder: Any
+    batch: bytes | str, line: int, column: int, decl: Declarations, decoder: ClaimDecoder | None
 ) -> tuple[bytes | str, int, int, int]:
     """The part of a failing *batch* that fails, found by halving it with the fast decoder.
 
@@ -411,7 +460,7 @@ def _narrowed(
     return batch, line, column, skipped
 
 
-def _claims(batch: bytes | str, coder: ClaimCoder, decoder: Any) -> int | None:
+def _claims(batch: bytes | str, coder: ClaimCoder, decoder: ClaimDecoder | None) -> int | None:
     """Code the claims of *batch*; their number, or None if it does not code.
 
     *decoder* is :func:`claim_decoder`'s (None: decode to dicts).
