@@ -321,9 +321,11 @@ class TestFastPath:
             | st.booleans()
             | st.integers()
             | st.floats()
-            | st.text(alphabet=st.sampled_from(":a\\\"\ud800é")),
-            lambda inner: st.lists(inner, max_size=4)
-            | st.dictionaries(st.text(alphabet=":b\ud800"), inner, max_size=4),
+            | st.text(alphabet=st.sampled_from(':a\\"\ud800é')),
+            lambda inner: (
+                st.lists(inner, max_size=4)
+                | st.dictionaries(st.text(alphabet=":b\ud800"), inner, max_size=4)
+            ),
             max_leaves=12,
         )
     )
