@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import stancematrix as sm
-from stancematrix._io import jsonstream, source
+from stancematrix._io import jsonreader, jsonstream, source
 from stancematrix._io.json import _MatrixReader
 from stancematrix.exceptions import ReadError
 
@@ -137,6 +137,16 @@ class TestPieces:
         file.read(4)
         stream = source.open_stream(file, looks_like_text="")
         assert (b"x\ny\n", b"x\ny\n") == (stream.whole(), stream.whole())
+
+
+class TestBatchCounts:
+    @given(st.lists(st.sampled_from([":", "\n", "\r", "\r\n", "\\", "u003a", "u003A", "a", "é"])))
+    def test_one_pass_counts(self, parts):
+        """The colons and line ends of a batch counted in one pass are those counted apart,
+        in bytes and in text."""
+        text = "".join(parts)
+        for data in (text, text.encode()):
+            assert (jsonreader.colons(data), jsonstream._ends(data)) == jsonstream._counts(data)
 
 
 class TestReadersInPieces:
