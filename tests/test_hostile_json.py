@@ -136,6 +136,33 @@ class TestTypes:
         found = value[0] if field.endswith("]") else value  # type: ignore[index]
         assert (found["k"] if field == "metadata.k" else found) == error.value  # type: ignore[index]
 
+    @pytest.mark.parametrize(
+        ("path", "value", "field", "reason", "found"),
+        [
+            (("issues", 0, "tags"), ["ok", 2], "issues[0].tags[1]", "got a number", 2),
+            (("actors", 0, "aliases"), ["ok", "\ud800"], "actors[0].aliases[1]", "surrogate", None),
+            (("actors", 0, "name"), "N\ud800", "actors[0].name", "surrogate", None),
+            (("issues", 0, "title"), "T\u00e9", None, None, None),
+            (("issues", 0, "tags"), ["\u00e9", "ok"], None, None, None),
+        ],
+    )
+    def test_entry_text_after_good_text(
+        self, path: tuple[Any, ...], value: object, field: str, reason: str, found: object
+    ):
+        """An entry's bad text after good text is named as when it comes first (with the
+        value, where the error gives one); text beyond ASCII reads as given."""
+        text = edit(_set(path, value))
+        if field is None:
+            m = sm.read_json(text)
+            entry = (m.actors if path[0] == "actors" else m.issues)[path[1]]
+            assert (tuple(value) if isinstance(value, list) else value) == getattr(entry, path[2])
+            return
+        error = read_error(text)
+        assert field == error.field
+        assert reason in error.reason
+        if found is not None:
+            assert found == error.value
+
     def test_wrong_type_located(self):
         """A wrong-typed field is located at the object holding it."""
         error = read_error(replaced('"stance": "oppose"', '"stance": -1'))

@@ -172,10 +172,18 @@ class Reader:
     def build(self, node: Mapping[str, Any], path: str, entry: Entry) -> Any:
         """The *entry* an object with the right keys describes, each value checked."""
         kwargs: dict[str, Any] = {}
+        kinds = entry.kinds
         for key in entry.fields:
             if key in node:
                 value = node[key]
-                check = self.converter(entry.kinds[key])
+                kind = kinds[key]
+                if kind is str and type(value) is str and value.isascii():
+                    kwargs[key] = value  # as self.string returns it, without a path made
+                    continue
+                if kind is tuple and type(value) is list and _ascii_texts(value):
+                    kwargs[key] = tuple(value)  # as self.strings returns it
+                    continue
+                check = self.converter(kind)
                 try:
                     kwargs[key] = check(value, join(path, key))
                 except ReadError as error:
@@ -264,6 +272,14 @@ class Reader:
             return Scale(levels=levels, **kwargs)
         except StanceMatrixError as error:
             raise self.fail(str(error), path, node) from error
+
+
+def _ascii_texts(values: list[Any]) -> bool:
+    """Whether *values* are all strings of ASCII characters."""
+    try:
+        return "".join(values).isascii()
+    except TypeError:  # not all strings
+        return False
 
 
 _BOM: Final = "\ufeff".encode()
