@@ -4,9 +4,11 @@ A raw line break never occurs inside a JSON string, so in the text ``to_json`` w
 (``indent=2``) the line ``  "claims": [`` opens the claims list, and a ``},`` that ends a
 line ends a claim (claims are flat objects). :func:`read` decodes the declarations
 before the claims at once, then the claims in batches of about :data:`BATCH` bytes, each
-with ``json.loads("[" + batch + "]")`` (msgspec when installed), and codes each batch
-into columns (:class:`~stancematrix._io.claimcols.ClaimCoder`) before it reads the next;
-so it holds the coded columns and one batch, never the whole text and its objects.
+with ``json.loads("[" + batch + "]")`` (with msgspec installed, into typed records whose
+keys, labels and learnt dates are the declared objects: :class:`ClaimDecoder`), and
+codes each batch into columns (:class:`~stancematrix._io.claimcols.ClaimCoder`) before
+it reads the next; so it holds the coded columns and one batch, never the whole text
+and its objects.
 
 A batch that does not code is checked with positions (the located reader on that
 batch's text, its lines and columns counted from where the batch starts), and its first
