@@ -9,6 +9,7 @@ import io
 import itertools
 import json
 import random
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -422,6 +423,17 @@ class TestJsonBatches:
         monkeypatch.setattr(_MatrixReader, "located", None)
         with small_pieces(4096, batch=4000):
             assert whole == sm.read_json(text)
+
+    def test_keys_not_kept(self, text, monkeypatch):
+        """Once read, nothing else holds the declared keys than the matrix does (typing's
+        cache of Literal types, which the typed decoder is made of, would)."""
+        typed = sm.read_json(text)
+        monkeypatch.setattr(jsonstream, "_TYPED", None)
+        plain = sm.read_json(text)
+        gc.collect()
+        for part in ("actors", "issues"):
+            key = getattr(plain, part)[1].key
+            assert sys.getrefcount(key) == sys.getrefcount(getattr(typed, part)[1].key)
 
     def test_streamed(self, text, monkeypatch):
         """A document as to_json writes it is read a batch at a time, never whole."""

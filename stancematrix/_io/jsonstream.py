@@ -81,13 +81,19 @@ def _typed_decoder() -> Any:
     return msgspec.json.Decoder(list[_record({})])  # type: ignore[misc]
 
 
+def _literal(values: tuple[str, ...]) -> Any:
+    """``Literal[values]``, not kept in typing's cache (which would keep the values)."""
+    make = getattr(getattr(Literal, "_getitem", None), "__wrapped__", None)
+    return Literal[values] if make is None else make(Literal, *values)
+
+
 def _record(declared: Mapping[str, tuple[str, ...]]) -> Any:
     """The msgspec record of a claim, its *declared* fields typed as one of their values."""
     import msgspec
 
     fields: list[tuple[Any, ...]] = []
     for f in FIELDS:
-        kind: Any = Literal[declared[f]] if f in declared else int if f == "order" else str
+        kind: Any = _literal(declared[f]) if f in declared else int if f == "order" else str
         fields.append((f, kind) if f in REQUIRED else (f, kind, None))  # (null: refused)
     return msgspec.defstruct("Claim", fields, forbid_unknown_fields=True, gc=False)
 
