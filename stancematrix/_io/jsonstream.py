@@ -131,6 +131,8 @@ class ClaimDecoder:
             "source": tuple(decl.source_keys),
         }
         self._declared = {f: v for f, v in values.items() if 0 < len(v) <= _LITERAL_MOST}
+        #: The required fields with one declared value (which each claim decoded has).
+        self.only = {f: v[0] for f, v in self._declared.items() if len(v) == 1}
         self._plain = msgspec.json.Decoder(list[_record(self._declared)])  # type: ignore[misc]
         self._dated: Any = None
         self._dates: set[str] | None = set()  # None: too many to learn
@@ -189,7 +191,8 @@ def _typed_columns(
     if decoder is None:
         return None
     try:  # msgspec's ValidationError and DecodeError are ValueErrors
-        claims = decoder.decode(b"[" + batch + b"]" if isinstance(batch, bytes) else f"[{batch}]")
+        data = b"".join((b"[", batch, b"]")) if isinstance(batch, bytes) else f"[{batch}]"
+        claims = decoder.decode(data)
     except ValueError:
         return None
     n = len(claims)
@@ -198,7 +201,8 @@ def _typed_columns(
     for field in FIELDS:
         if keys >= expected and field not in REQUIRED:
             break  # every colon is a key counted: the other fields are left out everywhere
-        values = list(map(attrgetter(field), claims))
+        only = decoder.only.get(field)  # one declared value: every claim has it, as decoded
+        values = [only] * n if only is not None else list(map(attrgetter(field), claims))
         count = n if field in REQUIRED else n - values.count(None)
         if count:
             columns[field] = values
