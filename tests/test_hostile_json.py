@@ -136,6 +136,32 @@ class TestTypes:
         found = value[0] if field.endswith("]") else value  # type: ignore[index]
         assert (found["k"] if field == "metadata.k" else found) == error.value  # type: ignore[index]
 
+    @pytest.mark.parametrize(
+        ("path", "value", "field", "reason"),
+        [
+            (("issues", 0, "tags"), ["ok", 2], "issues[0].tags[1]", "got a number"),
+            (("actors", 0, "aliases"), ["ok", "\ud800"], "actors[0].aliases[1]", "surrogate"),
+            (("actors", 0, "name"), "N\ud800", "actors[0].name", "surrogate"),
+        ],
+    )
+    def test_bad_text_after_good_text(
+        self, path: tuple[Any, ...], value: object, field: str, reason: str
+    ):
+        """An entry's bad text after good text is named as when it comes first."""
+        error = read_error(edit(_set(path, value)))
+        assert field == error.field
+        assert reason in error.reason
+
+    @pytest.mark.parametrize(
+        ("path", "value"),
+        [(("issues", 0, "title"), "T\u00e9"), (("issues", 0, "tags"), ["\u00e9", "ok"])],
+    )
+    def test_text_beyond_ascii(self, path: tuple[Any, ...], value: object):
+        """An entry's text beyond ASCII reads as given."""
+        m = sm.read_json(edit(_set(path, value)))
+        expected = tuple(value) if isinstance(value, list) else value
+        assert expected == getattr(m.issues[0], path[2])
+
     def test_wrong_type_located(self):
         """A wrong-typed field is located at the object holding it."""
         error = read_error(replaced('"stance": "oppose"', '"stance": -1'))

@@ -249,6 +249,28 @@ def fast(text):
     return _MatrixReader("", "<string>").fast(text)
 
 
+def _walk_keys(node):
+    """Every key of every object in *node*."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            yield from _walk_keys(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk_keys(value)
+
+
+def _walk_colons(node):
+    """The colons in every string of *node*, keys included."""
+    if isinstance(node, str):
+        return node.count(":")
+    if isinstance(node, dict):
+        return sum(key.count(":") + _walk_colons(value) for key, value in node.items())
+    if isinstance(node, list):
+        return sum(map(_walk_colons, node))
+    return 0
+
+
 class TestFastPath:
     @given(matrices())
     def test_fast_equals_located(self, m):
@@ -292,6 +314,26 @@ class TestFastPath:
         assert None is fast(text)
         with pytest.raises(ReadError, match=f"<string>:{where}.*appears twice"):
             sm.read_json(text)
+
+    @given(
+        st.recursive(
+            st.none()
+            | st.booleans()
+            | st.integers()
+            | st.floats()
+            | st.text(alphabet=st.sampled_from(':a\\"\ud800é')),
+            lambda inner: (
+                st.lists(inner, max_size=4)
+                | st.dictionaries(st.text(alphabet=":b\ud800"), inner, max_size=4)
+            ),
+            max_leaves=12,
+        )
+    )
+    def test_tally_counts_keys_and_colons(self, node):
+        """The keys and colons tally counts (from msgspec's text when it can write the
+        value) are those a walk through the value counts."""
+        expected = sum(1 for _ in _walk_keys(node)) + _walk_colons(node)
+        assert expected == jsonreader.tally(node)
 
     def test_escaped_colon(self, decoder):
         """A colon written as an escape reads as a colon."""

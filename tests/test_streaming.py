@@ -9,6 +9,7 @@ import io
 import itertools
 import json
 import random
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -19,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import stancematrix as sm
-from stancematrix._io import jsonstream, source
+from stancematrix._io import jsonreader, jsonstream, source
 from stancematrix._io.json import _MatrixReader
 from stancematrix.exceptions import ReadError
 
@@ -149,6 +150,16 @@ class TestPieces:
         assert (b"x\ny\n", b"x\ny\n") == (stream.whole(), stream.whole())
 
 
+class TestBatchCounts:
+    @given(st.lists(st.sampled_from([":", "\n", "\r", "\r\n", "\\", "u003a", "u003A", "a", "é"])))
+    def test_one_pass_counts(self, parts):
+        """The colons and line ends of a batch counted in one pass are those counted apart,
+        in bytes and in text."""
+        text = "".join(parts)
+        for data in (text, text.encode()):
+            assert (jsonreader.colons(data), jsonstream._ends(data)) == jsonstream._counts(data)
+
+
 class TestReadersInPieces:
     @settings(suppress_health_check=[HealthCheck.too_slow], max_examples=40)
     @given(hostile_matrices(), st.integers(1, 64), st.booleans())
@@ -171,6 +182,20 @@ class TestReadersInPieces:
                 assert m == sm.read_json(m.to_json().encode())
         finally:
             jsonstream._TYPED = saved  # type: ignore[misc]
+
+    @settings(suppress_health_check=[HealthCheck.too_slow], max_examples=40)
+    @given(hostile_matrices(), st.integers(1, 64), st.integers(0, 3))
+    def test_json_keys_decoded_as_text(self, m, chunk, most):
+        """With the declared keys of the larger parts decoded as any text (too many of
+        them to decode as one of the declared), the document read in small pieces equals
+        the matrix too."""
+        saved = jsonstream._LITERAL_MOST
+        jsonstream._LITERAL_MOST = most  # type: ignore[misc]
+        try:
+            with small_pieces(chunk, batch=64):
+                assert m == sm.read_json(m.to_json().encode())
+        finally:
+            jsonstream._LITERAL_MOST = saved  # type: ignore[misc]
 
     @settings(suppress_health_check=[HealthCheck.too_slow], max_examples=40)
     @given(hostile_matrices(), st.integers(1, 64))
@@ -323,10 +348,14 @@ class TestJsonBatches:
             ('"source": "un"', '"source": "un",\n      "source": "un"'),
             ('"date": "2000-05"', '"date": "2000-13"'),
             ('"summary": "vote', '"surmise": "vote'),
+            ('"issue": "I00001"', '"issue": "I99999"'),
+            ('"source": "un"', '"source": "UN"'),
         ],
     )
     @pytest.mark.parametrize("where", ["first", "middle", "last"])
-    @pytest.mark.parametrize("typed", [True, False], ids=["records", "dicts"])
+    @pytest.mark.parametrize(
+        "typed", ["declared", "text", "dicts"], ids=["records", "text-records", "dicts"]
+    )
     def test_same_error(self, text, old, new, where, typed, monkeypatch):
         """A bad claim early, midway or last is reported with the same line, column,
         path and reason as the whole-document reader gives, from its batch."""
@@ -338,7 +367,9 @@ class TestJsonBatches:
         bad = text[:at] + new + text[at + len(old) :]
         expected = self.whole(bad)
         monkeypatch.setattr(_MatrixReader, "located", None)  # the whole reader is not asked
-        if not typed:
+        if typed == "text":  # records of any text, not only the declared keys
+            monkeypatch.setattr(jsonstream, "_LITERAL_MOST", 0)
+        if typed == "dicts":
             monkeypatch.setattr(jsonstream, "_TYPED", None)
         with small_pieces(4096, batch=2000):
             assert expected == raised(lambda: sm.read_json(bad))
@@ -361,6 +392,58 @@ class TestJsonBatches:
         monkeypatch.undo()
         assert sm.read_json(plain) == found
         assert ["escaped key"] == [p.summary for p in found if p.summary is not None]
+
+    @pytest.mark.parametrize("field", ["summary", "quote", "note", "until", "order"])
+    def test_field_of_one_claim_only(self, text, field, monkeypatch):
+        """A field only the last claim has (its text holding colons) is read in its batch,
+        though every colon before it is a key of the fields the other claims have."""
+        document = json.loads(text)
+        document["claims"] = [
+            {k: v for k, v in claim.items() if k != "summary"} for claim in document["claims"]
+        ]
+        document["claims"][-1][field] = {"order": 2, "until": "2024-12-31"}.get(
+            field, "at 10:30: yes"
+        )
+        plain = json.dumps(document, indent=2, ensure_ascii=False)
+        whole = _MatrixReader(plain, "<string>").located()
+        monkeypatch.setattr(_MatrixReader, "fast", None)  # read a batch at a time, or fail
+        monkeypatch.setattr(_MatrixReader, "located", None)
+        with small_pieces(4096, batch=2000):
+            found = sm.read_json(plain)
+        assert whole == found
+        assert 1 == sum(getattr(p, field) is not None for p in found)
+
+    @pytest.mark.parametrize(("most", "builds"), [(4096, 4), (3, 4), (4096, 1), (4096, 0)])
+    def test_dates_learnt(self, most, builds, monkeypatch):
+        """Batches with dates seen before and batches with new ones (once the decoder
+        knows the dates seen) read as the whole-document reader reads them, however
+        many dates the decoder learns and however often it is made."""
+        m = big_matrix(2000, seed=5)
+        document = json.loads(m.to_json())
+        for k, claim in enumerate(document["claims"]):
+            if k % 500 == 499 or k > 1800:  # a new date now and then, then one per claim
+                claim["date"] = f"{1900 + k % 97}-{1 + k % 12:02d}-{1 + k % 28:02d}"
+            if k % 250 == 0:
+                del claim["date"]
+        text = json.dumps(document, indent=2, ensure_ascii=False)
+        whole = _MatrixReader(text, "<string>").located()
+        monkeypatch.setattr(jsonstream, "_DATES_MOST", most)
+        monkeypatch.setattr(jsonstream, "_DATED_BUILDS", builds)
+        monkeypatch.setattr(_MatrixReader, "fast", None)  # read a batch at a time, or fail
+        monkeypatch.setattr(_MatrixReader, "located", None)
+        with small_pieces(4096, batch=4000):
+            assert whole == sm.read_json(text)
+
+    def test_keys_not_kept(self, text, monkeypatch):
+        """Once read, nothing else holds the declared keys than the matrix does (typing's
+        cache of Literal types, which the typed decoder is made of, would)."""
+        typed = sm.read_json(text)
+        monkeypatch.setattr(jsonstream, "_TYPED", None)
+        plain = sm.read_json(text)
+        gc.collect()
+        for part in ("actors", "issues"):
+            key = getattr(plain, part)[1].key
+            assert sys.getrefcount(key) == sys.getrefcount(getattr(typed, part)[1].key)
 
     def test_streamed(self, text, monkeypatch):
         """A document as to_json writes it is read a batch at a time, never whole."""

@@ -250,7 +250,7 @@ class ClaimCoder:
                     raise _Refused
             rows.update(compress(range(n), map(operator.ne, orders, repeat(absent))))
         for values, qualified in ((dates, self._qualified_dates), (untils, self._qualified_untils)):
-            if values is not None and not qualified.isdisjoint(values):
+            if values is not None and qualified and not qualified.isdisjoint(values):
                 rows.update(compress(range(n), map(qualified.__contains__, values)))
         if not rows:
             return {}

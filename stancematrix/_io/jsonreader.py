@@ -172,10 +172,18 @@ class Reader:
     def build(self, node: Mapping[str, Any], path: str, entry: Entry) -> Any:
         """The *entry* an object with the right keys describes, each value checked."""
         kwargs: dict[str, Any] = {}
+        kinds = entry.kinds
         for key in entry.fields:
             if key in node:
                 value = node[key]
-                check = self.converter(entry.kinds[key])
+                kind = kinds[key]
+                if kind is str and type(value) is str and value.isascii():
+                    kwargs[key] = value  # as self.string returns it, without a path made
+                    continue
+                if kind is tuple and type(value) is list and _ascii_texts(value):
+                    kwargs[key] = tuple(value)  # as self.strings returns it
+                    continue
+                check = self.converter(kind)
                 try:
                     kwargs[key] = check(value, join(path, key))
                 except ReadError as error:
@@ -266,6 +274,14 @@ class Reader:
             raise self.fail(str(error), path, node) from error
 
 
+def _ascii_texts(values: list[Any]) -> bool:
+    """Whether *values* are all strings of ASCII characters."""
+    try:
+        return "".join(values).isascii()
+    except TypeError:  # not all strings
+        return False
+
+
 _BOM: Final = "\ufeff".encode()
 
 
@@ -300,11 +316,16 @@ def colons(data: bytes | str) -> int | None:
     ``colons(data) == tally(loads(data))`` exactly when no object repeats a key (a
     repeated key's pair is dropped by the decoder, and its colons with it).
     """
+    # A single backslash is looked for at memchr's pace first: most text has none.
     if isinstance(data, str):
-        if "\\u003" in data and _ESCAPED_COLON.search(data.encode("utf-8", "replace")):
+        if (
+            "\\" in data
+            and "\\u003" in data
+            and _ESCAPED_COLON.search(data.encode("utf-8", "replace"))
+        ):
             return None
         return data.count(":")
-    if b"\\u003" in data and _ESCAPED_COLON.search(data):
+    if b"\\" in data and b"\\u003" in data and _ESCAPED_COLON.search(data):
         return None
     return data.count(b":")
 
@@ -315,13 +336,22 @@ def tally(node: Any) -> int:
     Raises:
         RecursionError: If *node* nests too deeply.
     """
+    if _msgspec_json is not None:
+        try:  # in JSON as msgspec writes it, a colon is a key's or one in a string
+            return _msgspec_json.encode(node).count(b":")  # type: ignore[no-any-return]
+        except (ValueError, TypeError, OverflowError, RecursionError):
+            pass  # a lone surrogate, an int past 64 bits …: counted below
+    return _tally(node)
+
+
+def _tally(node: Any) -> int:
     kind = type(node)
     if kind is str:
         return node.count(":")  # type: ignore[no-any-return]
     if kind is dict:
-        return sum(1 + key.count(":") + tally(value) for key, value in node.items())
+        return sum(1 + key.count(":") + _tally(value) for key, value in node.items())
     if kind is list:
-        return sum(map(tally, node))
+        return sum(map(_tally, node))
     return 0
 
 

@@ -4,9 +4,11 @@ A raw line break never occurs inside a JSON string, so in the text ``to_json`` w
 (``indent=2``) the line ``  "claims": [`` opens the claims list, and a ``},`` that ends a
 line ends a claim (claims are flat objects). :func:`read` decodes the declarations
 before the claims at once, then the claims in batches of about :data:`BATCH` bytes, each
-with ``json.loads("[" + batch + "]")`` (msgspec when installed), and codes each batch
-into columns (:class:`~stancematrix._io.claimcols.ClaimCoder`) before it reads the next;
-so it holds the coded columns and one batch, never the whole text and its objects.
+with ``json.loads("[" + batch + "]")`` (with msgspec installed, into typed records whose
+keys, labels and learnt dates are the declared objects: :class:`ClaimDecoder`), and
+codes each batch into columns (:class:`~stancematrix._io.claimcols.ClaimCoder`) before
+it reads the next; so it holds the coded columns and one batch, never the whole text
+and its objects.
 
 A batch that does not code is checked with positions (the located reader on that
 batch's text, its lines and columns counted from where the batch starts), and its first
@@ -22,7 +24,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from itertools import repeat
 from operator import attrgetter
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from stancematrix._io.claimcols import FIELDS, REQUIRED, ClaimCoder
 from stancematrix._io.jsonreader import Decoder, Reader, colons, join, loads, tally
@@ -31,7 +33,7 @@ from stancematrix._io.source import Stream, decode_piece, line_ends, locate
 from stancematrix._store import Declarations, Problem, Store, build
 from stancematrix.exceptions import ReadError
 
-__all__ = ["BATCH", "claim_columns", "read", "text_colons"]
+__all__ = ["BATCH", "ClaimDecoder", "claim_columns", "claim_decoder", "read", "text_colons"]
 
 #: The bytes of claims decoded at a time (the first batches fewer).
 BATCH: Final = 1 << 20
@@ -76,37 +78,131 @@ def _typed_decoder() -> Any:
         import msgspec
     except ImportError:  # pragma: no cover - msgspec is in the test extra
         return None
-    fields = [
-        (f, str) if f in REQUIRED else (f, int if f == "order" else str, None) for f in FIELDS
-    ]
-    record = msgspec.defstruct("Claim", fields, forbid_unknown_fields=True, gc=False)
-    return msgspec.json.Decoder(list[record])  # type: ignore[valid-type]
+    return msgspec.json.Decoder(list[_record({})])  # type: ignore[misc]
+
+
+def _literal(values: tuple[str, ...]) -> Any:
+    """``Literal[values]``, not kept in typing's cache (which would keep the values)."""
+    make = getattr(getattr(Literal, "_getitem", None), "__wrapped__", None)
+    return Literal[values] if make is None else make(Literal, *values)
+
+
+def _record(declared: Mapping[str, tuple[str, ...]]) -> Any:
+    """The msgspec record of a claim, its *declared* fields typed as one of their values."""
+    import msgspec
+
+    fields: list[tuple[Any, ...]] = []
+    for f in FIELDS:
+        kind: Any = _literal(declared[f]) if f in declared else int if f == "order" else str
+        fields.append((f, kind) if f in REQUIRED else (f, kind, None))  # (null: refused)
+    return msgspec.defstruct("Claim", fields, forbid_unknown_fields=True, gc=False)
 
 
 _TYPED: Final = _typed_decoder()
+#: A required field with at most this many declared values is decoded as one of them.
+_LITERAL_MOST: Final = 1 << 15
+#: The most dates a document's batches are decoded as one of, and how many times the
+#: decoder that does it is made (again after a batch with a new date).
+_DATES_MOST: Final = 1 << 12
+_DATED_BUILDS: Final = 4
 
 
-def _typed_columns(batch: bytes | str) -> tuple[dict[str, list[Any]], int] | None:
+class ClaimDecoder:
+    """Decodes a document's batches of claims into typed records (msgspec's).
+
+    Where a required field has few enough declared values (keys, ids, the scale's
+    labels), it is decoded as one of them: msgspec refuses any other value, and each
+    value decoded is the declared text itself, not a copy, so coding it is a look-up
+    that compares no characters.
+
+    Dates are learnt: once a batch brings no date the batches before it did not, the
+    next are decoded with the dates seen as the only ones (each the same object again),
+    and a batch with a new date is decoded again with dates as any text. A decoded
+    batch is the same either way.
+    """
+
+    def __init__(self, decl: Declarations) -> None:
+        import msgspec
+
+        values = {
+            "actor": tuple(decl.actor_keys),
+            "issue": tuple(decl.issue_keys),
+            "stance": decl.labels,
+            "source": tuple(decl.source_keys),
+        }
+        self._declared = {f: v for f, v in values.items() if 0 < len(v) <= _LITERAL_MOST}
+        #: The required fields with one declared value (which each claim decoded has).
+        self.only = {f: v[0] for f, v in self._declared.items() if len(v) == 1}
+        self._plain = msgspec.json.Decoder(list[_record(self._declared)])  # type: ignore[misc]
+        self._dated: Any = None
+        self._dates: set[str] | None = set()  # None: too many to learn
+        self._builds = 0
+
+    def decode(self, data: bytes | str) -> list[Any]:
+        """The claims of the JSON list *data*, as records.
+
+        Raises:
+            ValueError: If *data* is not a list of claims as the format has them, with
+                the declared keys, ids and labels.
+        """
+        if self._dated is not None:
+            try:
+                return self._dated.decode(data)  # type: ignore[no-any-return]
+            except ValueError:  # a date not seen before (or a problem the next decode has)
+                self._dated = None
+        claims: list[Any] = self._plain.decode(data)
+        self._learn(claims)
+        return claims
+
+    def _learn(self, claims: list[Any]) -> None:
+        """Note the dates of *claims*; decode with the dates seen once none is new."""
+        if self._dates is None:
+            return
+        dates = set(map(attrgetter("date"), claims))
+        dates.discard(None)
+        if dates <= self._dates:
+            if self._dates and self._builds < _DATED_BUILDS:
+                import msgspec
+
+                record = _record({**self._declared, "date": tuple(self._dates)})
+                self._dated = msgspec.json.Decoder(list[record])  # type: ignore[valid-type]
+                self._builds += 1
+            return
+        self._dates |= dates
+        if len(self._dates) > _DATES_MOST:
+            self._dates = None
+
+
+def claim_decoder(decl: Declarations) -> ClaimDecoder | None:
+    """The decoder of the batches of claims under *decl*, or None without msgspec."""
+    return None if _TYPED is None else ClaimDecoder(decl)
+
+
+def _typed_columns(
+    batch: bytes | str, decoder: ClaimDecoder | None, expected: int
+) -> tuple[dict[str, list[Any]], int] | None:
     """The claims of *batch* as columns and their number of keys, decoded as typed records.
 
-    None when msgspec is not installed, or the batch is not a list of claims as the
-    format has them.
+    *expected* is the colons in *batch*, at least one per key: once the fields looked at
+    account for all of them, no claim has any of the others. None when there is no
+    *decoder* (msgspec is not installed), or the batch is not a list of claims as the
+    format has them (and, with declared values, as *decoder* knows them).
     """
-    if _TYPED is None:  # pragma: no cover - msgspec is in the test extra
+    if decoder is None:
         return None
     try:  # msgspec's ValidationError and DecodeError are ValueErrors
-        claims = _TYPED.decode(b"[" + batch + b"]" if isinstance(batch, bytes) else f"[{batch}]")
+        data = b"".join((b"[", batch, b"]")) if isinstance(batch, bytes) else f"[{batch}]"
+        claims = decoder.decode(data)
     except ValueError:
         return None
     n = len(claims)
     columns: dict[str, list[Any]] = {}
     keys = 0
-    text = batch.decode("latin-1") if isinstance(batch, bytes) else batch  # (ASCII kept)
-    escaped = "\\" in text  # a key may be written with escapes: then look at every field
     for field in FIELDS:
-        if not escaped and field not in REQUIRED and f'"{field}"' not in text:
-            continue  # no claim of the batch has the field
-        values = list(map(attrgetter(field), claims))
+        if keys >= expected and field not in REQUIRED:
+            break  # every colon is a key counted: the other fields are left out everywhere
+        only = decoder.only.get(field)  # one declared value: every claim has it, as decoded
+        values = [only] * n if only is not None else list(map(attrgetter(field), claims))
         count = n if field in REQUIRED else n - values.count(None)
         if count:
             columns[field] = values
@@ -136,6 +232,25 @@ def _ends(data: bytes | str) -> int:
     return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
+_MARKS: Final = b":\n\r\\"
+_NOT_MARKS: Final = bytes(sorted(set(range(256)).difference(_MARKS)))
+
+
+def _counts(data: bytes | str) -> tuple[int | None, int]:
+    """``colons(data)`` and ``_ends(data)``, bytes read once for both.
+
+    (The colons, line ends and backslashes are picked out in one pass, and counted in
+    what is left: about a twentieth of a document's claims.)
+    """
+    if isinstance(data, str):
+        return colons(data), _ends(data)
+    marks = data.translate(None, _NOT_MARKS)
+    ends = marks.count(b"\n")
+    if b"\r" in marks:  # (a CRLF is looked for in the data: marks make CR, LF neighbours)
+        ends += marks.count(b"\r") - data.count(b"\r\n")
+    return (colons(data) if b"\\" in marks else marks.count(b":")), ends
+
+
 def _join(parts: list[bytes | str]) -> bytes | str:
     if parts and isinstance(parts[0], str):
         return "".join(parts)  # type: ignore[arg-type]
@@ -153,8 +268,11 @@ class _Batches:
         self.column = _MARK_COLUMN
         self.limit = _SMALL  # the first batches are small (an early problem is met early)
 
-    def __iter__(self) -> Iterator[tuple[bytes | str, int, int, bool]]:
-        """Each batch's text, its first line and column, and whether it is the last."""
+    def __iter__(self) -> Iterator[tuple[bytes | str, int, int, bool, int | None]]:
+        """Each batch's text, first line and column, whether it is the last, and colons.
+
+        (The colons as :func:`~stancematrix._io.jsonreader.colons` counts them.)
+        """
         for piece in self.pieces:
             self.held.append(piece)
             self.size += len(piece)
@@ -171,17 +289,18 @@ class _Batches:
                 batch = text[start:cut]  # the comma after it is neither's
                 start = cut + 1
                 line, column = self.line, self.column
-                self.line += _ends(batch)
+                found, ends = _counts(batch)
+                self.line += ends
                 self.column = _column_after(batch, column)
                 self.limit = min(2 * self.limit, BATCH)
-                yield batch, line, column, False
+                yield batch, line, column, False, found
             rest = text[start:]
             self.held, self.size = [rest], len(rest)
         text = _join(self.held) if self.held else ""
         end = _list_end(text)
         if end < 0:
             raise _Fallback
-        yield text[:end], self.line, self.column, True
+        yield text[:end], self.line, self.column, True, colons(text[:end])
 
     @staticmethod
     def _cut(text: bytes | str, start: int, end: int) -> int:
@@ -324,13 +443,14 @@ def read(stream: Stream, declarations: Callable[[Mapping[str, Any]], Declaration
     except (ValueError, RecursionError):  # ReadError is a ValueError
         return None
     coder = ClaimCoder(decl)
+    decoder = claim_decoder(decl)
     batches = _Batches(pieces, rest, _ends(head) + 1)
     first = 0
     try:
-        for batch, line, column, last in batches:
-            claims = _claims(batch, coder)
+        for batch, line, column, last, marks in batches:
+            claims = _claims(batch, coder, decoder, marks)
             if claims is None:
-                batch, line, column, skipped = _narrowed(batch, line, column, decl)
+                batch, line, column, skipped = _narrowed(batch, line, column, decl, decoder)
                 text = batch if isinstance(batch, str) else decode_piece(batch, name, line - 1)
                 _BatchReader(text, name, line, column).check(decl, first + skipped, last)
             first += claims or 0
@@ -340,7 +460,7 @@ def read(stream: Stream, declarations: Callable[[Mapping[str, Any]], Declaration
 
 
 def _narrowed(
-    batch: bytes | str, line: int, column: int, decl: Declarations
+    batch: bytes | str, line: int, column: int, decl: Declarations, decoder: ClaimDecoder | None
 ) -> tuple[bytes | str, int, int, int]:
     """The part of a failing *batch* that fails, found by halving it with the fast decoder.
 
@@ -362,11 +482,11 @@ def _narrowed(
         if cut <= 0:
             break
         left, right = batch[:cut], batch[cut + 1 :]
-        counted = _claims(left, ClaimCoder(decl))
+        counted = _claims(left, ClaimCoder(decl), decoder, colons(left))
         if counted is None:
             batch = left
             continue
-        if _claims(right, ClaimCoder(decl)) is None:
+        if _claims(right, ClaimCoder(decl), decoder, colons(right)) is None:
             skipped += counted
             line, column = line + _ends(left), _column_after(left, column)
             batch = right
@@ -375,12 +495,17 @@ def _narrowed(
     return batch, line, column, skipped
 
 
-def _claims(batch: bytes | str, coder: ClaimCoder) -> int | None:
-    """Code the claims of *batch*; their number, or None if it does not code."""
-    expected = colons(batch)
+def _claims(
+    batch: bytes | str, coder: ClaimCoder, decoder: ClaimDecoder | None, expected: int | None
+) -> int | None:
+    """Code the claims of *batch*; their number, or None if it does not code.
+
+    *decoder* is :func:`claim_decoder`'s (None: decode to dicts); *expected* is
+    ``colons(batch)``.
+    """
     if expected is None:
         return None
-    typed = _typed_columns(batch)
+    typed = _typed_columns(batch, decoder, expected)
     if typed is not None:
         columns, counted = typed
         n = len(columns[REQUIRED[0]]) if columns else 0
