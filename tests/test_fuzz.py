@@ -50,6 +50,13 @@ FORMATS: list[tuple[str, Reader, Writer]] = [
 LOSSY = {sm.read_markdown}
 
 
+# Built once: a strategy built inside the composite is built again for every draw.
+_ACTIONS = st.sampled_from(["flip", "delete", "insert", "truncate", "swap"])
+_INSERTS = st.sampled_from(
+    [b",", b'"', b"|", b"\n", b"\r", b"{", b"}", b"\x00", b"\xff"]
+) | st.binary(max_size=4)
+
+
 @st.composite
 def mutated(draw: st.DrawFn, data: bytes) -> bytes:
     """*data* with a few bytes flipped, deleted, inserted or the tail cut off."""
@@ -58,16 +65,13 @@ def mutated(draw: st.DrawFn, data: bytes) -> bytes:
         if not buffer:
             break
         where = draw(st.integers(0, len(buffer) - 1))
-        action = draw(st.sampled_from(["flip", "delete", "insert", "truncate", "swap"]))
+        action = draw(_ACTIONS)
         if action == "flip":
             buffer[where] = draw(st.integers(0, 255))
         elif action == "delete":
             del buffer[where : where + draw(st.integers(1, 8))]
         elif action == "insert":
-            buffer[where:where] = draw(
-                st.sampled_from([b",", b'"', b"|", b"\n", b"\r", b"{", b"}", b"\x00", b"\xff"])
-                | st.binary(max_size=4)
-            )
+            buffer[where:where] = draw(_INSERTS)
         elif action == "truncate":
             del buffer[where:]
         else:

@@ -223,13 +223,19 @@ def big_matrix(claims: int, seed: int = 0) -> sm.StanceMatrix:
         for i in range(claims // 200 + 1)
     ]
     labels = scale.labels
+    # Periods are values: parse each of the few distinct months once (set-up time).
+    months = {
+        (year, month): sm.Period.parse(f"{year}-{month:02d}")
+        for year in range(2000, 2001 + claims // 20000)
+        for month in range(1, 13)
+    }
     positions = [
         sm.Position(
             actors[k % 200].key,
             issues[k // 200].key,
             labels[rng.randrange(len(labels))],
             "un",
-            date=sm.Period.parse(f"{2000 + k // 20000}-{1 + k % 12:02d}"),
+            date=months[2000 + k // 20000, 1 + k % 12],
             summary=f"vote {rng.randrange(10**6)}" if k % 7 == 0 else None,
         )
         for k in range(claims)
