@@ -369,7 +369,9 @@ def _store(np: Any, decl: Declarations, *columns: Any) -> Store:
     n_actors, n_issues = len(decl.actors), len(decl.issues)
     actor, issue, stance, source, start, end = columns
     n = len(actor)
-    cell = actor.astype(np.int64) * n_issues + issue
+    cell = actor.astype(np.int64)
+    cell *= n_issues
+    cell += issue
     counts = np.bincount(cell, minlength=n_actors * n_issues)
     single = not len(counts) or int(counts.max()) <= 1
     dated = bool(start.any() or end.any() or source.any())
@@ -381,7 +383,7 @@ def _store(np: Any, decl: Declarations, *columns: Any) -> Store:
             spread[cell] = column
             return spread[held]
 
-        actor, issue = np.divmod(np.flatnonzero(held), n_issues)
+        actor, issue = np.nonzero(held.reshape(n_actors, n_issues))
         stance = ordered(stance, np.int8)
         if dated:
             source, start, end = (ordered(c, np.int64) for c in (source, start, end))
@@ -413,9 +415,9 @@ def _store(np: Any, decl: Declarations, *columns: Any) -> Store:
             until=until,
             canonical=True,
         )
-    dense = np.zeros(len(counts) + 1, np.int64)
-    np.cumsum(counts, out=dense[1:])
-    cells = CellIndex.of_dense(_array(np, dense, "q"), n_issues, n, single)
+    dense = array("q", [0]) * (len(counts) + 1)
+    np.cumsum(counts, out=np.frombuffer(dense, np.int64)[1:])
+    cells = CellIndex.of_dense(dense, n_issues, n, single)
     return Store(decl, Columns.of(coded, {}, cells))
 
 
@@ -426,7 +428,7 @@ def _zeros(n: int) -> array[int]:
 
 def _array(np: Any, values: Any, typecode: str) -> array[int]:
     """A numpy integer array as a Python array of *typecode*."""
-    out = array(typecode)
+    out = array(typecode, [0]) * len(values)
     kind = {"b": np.int8, "i": np.int32, "q": np.int64}[typecode]
-    out.frombytes(memoryview(np.ascontiguousarray(values, kind)).cast("B"))
+    np.copyto(np.frombuffer(out, kind), values, casting="unsafe")
     return out
