@@ -14,6 +14,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from typing import cast
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -175,13 +176,8 @@ class TestReadersInPieces:
     def test_json_decoded_to_dicts(self, m, chunk):
         """Without msgspec's typed records (claims decoded to dicts), the JSON document
         read in small pieces equals the matrix too."""
-        saved = jsonstream._TYPED
-        jsonstream._TYPED = None  # type: ignore[misc]
-        try:
-            with small_pieces(chunk, batch=64):
-                assert m == sm.read_json(m.to_json().encode())
-        finally:
-            jsonstream._TYPED = saved  # type: ignore[misc]
+        with mock.patch.object(jsonstream, "_TYPED", None), small_pieces(chunk, batch=64):
+            assert m == sm.read_json(m.to_json().encode())
 
     @settings(suppress_health_check=[HealthCheck.too_slow], max_examples=40)
     @given(hostile_matrices(), st.integers(1, 64), st.integers(0, 3))
@@ -189,13 +185,8 @@ class TestReadersInPieces:
         """With the declared keys of the larger parts decoded as any text (too many of
         them to decode as one of the declared), the document read in small pieces equals
         the matrix too."""
-        saved = jsonstream._LITERAL_MOST
-        jsonstream._LITERAL_MOST = most  # type: ignore[misc]
-        try:
-            with small_pieces(chunk, batch=64):
-                assert m == sm.read_json(m.to_json().encode())
-        finally:
-            jsonstream._LITERAL_MOST = saved  # type: ignore[misc]
+        with mock.patch.object(jsonstream, "_LITERAL_MOST", most), small_pieces(chunk, batch=64):
+            assert m == sm.read_json(m.to_json().encode())
 
     @settings(suppress_health_check=[HealthCheck.too_slow], max_examples=40)
     @given(hostile_matrices(), st.integers(1, 64))
