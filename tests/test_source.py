@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import time
-import tracemalloc
 from collections.abc import Callable
 
 import pytest
@@ -13,6 +12,7 @@ import stancematrix as sm
 from stancematrix._cli import main
 from stancematrix._io import source
 from stancematrix.exceptions import ReadError
+from tests.test_streaming import measured
 
 MB = 1 << 20
 
@@ -41,21 +41,6 @@ READERS: dict[str, Callable[..., object]] = {
     ),
     "markdown": sm.read_markdown,
 }
-
-
-def measured(function):
-    """Run *function*; return what it raised, its time and the peak of traced memory."""
-    tracemalloc.start()
-    started = time.perf_counter()
-    raised: ReadError | None = None
-    try:
-        function()
-    except ReadError as error:
-        raised = error
-    elapsed = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return raised, elapsed, peak
 
 
 class TestBombs:
